@@ -1,0 +1,115 @@
+"""Command line of the reference server: `serve`, `seed-demo` and `manage`.
+
+    python -m server serve [--host 127.0.0.1] [--port 8001] [--data-dir DIR] [--demo] [--debug]
+    python -m server seed-demo [--providers N] [--data-dir DIR] [--reset]
+    python -m server manage ARGS...
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+
+def _setup(data_dir: str | None, debug: bool = False) -> None:
+    if data_dir:
+        os.environ["PROVIDERDESK_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    if debug:
+        os.environ["DJANGO_DEBUG"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(args: argparse.Namespace) -> int:
+    _setup(args.data_dir, args.debug)
+    _migrate()
+    if args.demo:
+        from server.demo import database_is_empty, seed_demo
+
+        if database_is_empty():
+            seed_demo(providers=args.demo_providers)
+    from waitress.server import create_server
+
+    from server.wsgi import application
+
+    server = create_server(application, host=args.host, port=args.port, threads=args.threads,
+                           max_request_body_size=64 * 1024 * 1024, ident="providerdesk")
+    port = getattr(server, "effective_port", args.port)
+    signal.signal(signal.SIGTERM, _stop)
+    print(f"Serving on http://{args.host}:{port}/api/v1/", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    from server.demo import database_is_empty, database_reset, seed_demo
+
+    if args.reset:
+        database_reset()
+    elif not database_is_empty():
+        print("The database already holds data; use --reset to replace it with demo data.", file=sys.stderr)
+        return 1
+    counts = seed_demo(providers=args.providers)
+    print(", ".join(f"{n} {name}" for name, n in counts.items()))
+    return 0
+
+
+def manage(argv: list[str]) -> int:
+    _setup(os.environ.get("PROVIDERDESK_DATA_DIR"))
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["python -m server manage", *argv])
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m server", description="ProviderDesk reference server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="apply migrations and serve the API with waitress")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8001, help="0 picks a free port")
+    run.add_argument("--data-dir", help="folder for the database, uploads and the secret key")
+    run.add_argument("--demo", action="store_true", help="seed demo data when the database is empty")
+    run.add_argument("--demo-providers", type=int, default=2000, help="providers to seed with --demo")
+    run.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    run.add_argument("--debug", action="store_true", help="Django debug mode (never in production)")
+    demo = commands.add_parser("seed-demo", help="fill an empty database with demo data")
+    demo.add_argument("--providers", type=int, default=2000)
+    demo.add_argument("--data-dir")
+    demo.add_argument("--reset", action="store_true", help="erase the database's data first")
+    commands.add_parser("manage", help="Django's management commands", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        return manage(argv[1:])
+    args = _parser().parse_args(argv)
+    return serve(args) if args.command == "serve" else seed(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

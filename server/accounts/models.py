@@ -1,0 +1,69 @@
+"""The user model (email login, one role) and the sign-in sessions its tokens belong to."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    FACILITY_ADMIN = "facility_admin", "Facility administrator"
+    CREDENTIALING_OFFICER = "credentialing_officer", "Credentialing officer"
+
+
+def normalize_email(email: str) -> str:
+    """Emails are compared without case: they are stored trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        email = normalize_email(email)
+        extra.setdefault("username", email)
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=Role.FACILITY_ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email and a password; `role` says what they may do."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField("email address", max_length=254, unique=True)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PROVIDER)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = UserManager()
+
+    @property
+    def effective_role(self) -> str:
+        """Superusers count as facility administrators."""
+        return Role.FACILITY_ADMIN if self.is_superuser else self.role
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+
+class LoginSession(models.Model):
+    """One sign-in: every token issued for it carries its id (`sid`); logout revokes it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"])]

@@ -1,0 +1,1 @@
+"""Pieces every app of the server shares: errors, pagination, conditional requests."""

@@ -1,0 +1,1 @@
+"""Credentialing: license documents, verification decisions, the queue and the audit trail."""

@@ -1,0 +1,142 @@
+"""Credentialing endpoints: license documents, decisions, the queue, the audit trail, the dashboard."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from server.accounts.models import Role
+from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
+from server.accounts.serializers import DetailSerializer
+from server.common.conditional import if_match_check
+from server.common.pagination import PageNumberPagination
+from server.credentialing import selectors, services
+from server.credentialing.models import AuditEvent, LicenseDocument
+from server.directory.apis import ERRORS, _int_param, provider_response
+from server.directory.choices import LicenseStatus
+from server.directory.models import Provider
+from server.directory.selectors import provider_detail, provider_rows
+from server.directory.serializers import ActivitySerializer, ProviderSerializer, ProviderSummarySerializer
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[LicenseStatus.VERIFIED, LicenseStatus.REJECTED])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    license_expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+class AuditEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    fields = serializers.ListField(child=serializers.CharField(), help_text="Extension: the fields changed.")
+
+class LicenseDocumentApi(APIView):
+    """The provider's current license document, with its type, size, checksum and upload time."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS})
+    def get(self, request: Request, pk: Any) -> FileResponse:
+        provider = get_object_or_404(Provider, pk=pk)
+        role = role_of(request)
+        if role == Role.PROVIDER and provider.user_id != request.user.pk:
+            raise PermissionDenied("You can only see your own license document.")
+        document = LicenseDocument.objects.filter(provider=provider).order_by("-uploaded_at").first()
+        if document is None:
+            raise Http404("This provider has no license document.")
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The license document file is missing on the server.") from None
+        response = FileResponse(handle, content_type=document.content_type)
+        response["Content-Length"] = str(document.size)
+        response["Content-Disposition"] = f'inline; filename="license-{provider.pk}.{document.file.name.rsplit(".", 1)[-1]}"'
+        response["ETag"] = f'"{document.sha256}"'
+        response["X-Content-SHA256"] = document.sha256
+        response["Last-Modified"] = http_date(document.uploaded_at.timestamp())
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+class LicenseDecisionApi(APIView):
+    permission_classes = [IsCredentialingOfficer]
+
+    @extend_schema(request=DecisionSerializer, responses={200: ProviderSerializer, 412: DetailSerializer, **ERRORS})
+    def post(self, request: Request, pk: Any) -> Response:
+        provider = get_object_or_404(Provider, pk=pk)
+        form = DecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if_match_check(request, provider.revision, lambda: provider_detail(provider.pk))
+        data = form.validated_data
+        provider = services.license_decide(
+            provider=provider, actor=request.user, decision=data["decision"], note=data["note"] or "",
+            expiry=data["license_expiry_date"], today=timezone.localdate(),
+        )
+        return provider_response(provider)
+
+class QueueApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("license_status", str, enum=LicenseStatus.values,
+                             description="Default pending_verification"),
+            OpenApiParameter("expiring_within", int, description="Verified licenses expiring within DAYS"),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+        ],
+        responses={200: ProviderSummarySerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        status = request.query_params.get("license_status") or LicenseStatus.PENDING
+        if status not in LicenseStatus.values:
+            raise ValidationError({"license_status": [f"Select a valid choice. {status} is not one of "
+                                                      "the available choices."]})
+        within = None
+        if request.query_params.get("expiring_within") not in (None, ""):
+            within = _int_param(request, "expiring_within", default=30, low=0, high=3650)
+        queryset = selectors.queue_queryset(status=status, expiring_within=within, on=timezone.localdate())
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
+        ids = list(page or [])
+        rows = {row["id"]: row for row in provider_rows(Provider.objects.filter(pk__in=ids), detail=False)}
+        return paginator.get_paginated_response([rows[str(pk)] for pk in ids])
+
+class AuditApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: AuditEventSerializer(many=True), **ERRORS})
+    def get(self, request: Request, pk: Any) -> Response:
+        provider = get_object_or_404(Provider, pk=pk)
+        events = AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")
+        return Response(selectors.audit_rows(events))
+
+class StaffDashboardApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("StaffDashboard", {
+                "providers_total": serializers.IntegerField(),
+                "by_license_status": serializers.DictField(child=serializers.IntegerField()),
+                "by_professional_role": serializers.DictField(child=serializers.IntegerField()),
+                "pending_queue": serializers.IntegerField(),
+                "expiring": inline_serializer("Expiring", {
+                    "within_30": serializers.IntegerField(), "within_60": serializers.IntegerField(),
+                    "within_90": serializers.IntegerField()}),
+                "registrations_by_week": inline_serializer("WeekCount", {
+                    "week": serializers.DateField(), "count": serializers.IntegerField()}, many=True),
+                "recent_activities": ActivitySerializer(many=True),
+            }),
+            **ERRORS,
+        }
+    )
+    def get(self, request: Request) -> Response:
+        return Response(selectors.staff_dashboard())
+

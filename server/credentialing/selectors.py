@@ -1,0 +1,94 @@
+"""Reads for credentialing: the verification queue, the audit trail and the staff dashboard."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from server.credentialing.models import AuditEvent
+from server.directory.choices import LicenseStatus
+from server.directory.models import Provider
+from server.directory.selectors import iso_datetime, status_q
+
+ACTION_WORDS = {
+    "registered": "registered",
+    "created": "was added to the directory",
+    "updated": "was updated",
+    "document_uploaded": "uploaded a license document",
+    "verified": "license verified",
+    "rejected": "license rejected",
+    "deactivated": "was deactivated",
+    "reactivated": "was reactivated",
+}
+
+
+def queue_queryset(*, status: str, expiring_within: int | None, on: date) -> QuerySet[Provider]:
+    """Active providers waiting for a credentialing decision (or whose license expires soon)."""
+    queryset = Provider.objects.filter(is_active=True)
+    if expiring_within is not None:
+        return queryset.filter(
+            status_q(LicenseStatus.VERIFIED, on), license_expiry_date__lte=on + timedelta(days=expiring_within)
+        ).order_by("license_expiry_date", "created_at", "id")
+    return queryset.filter(status_q(status, on)).order_by("created_at", "id")
+
+
+def audit_rows(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+    rows = events.values("at", "actor_email", "action", "detail", "fields")
+    return [
+        {"at": iso_datetime(r["at"]), "actor": r["actor_email"], "action": r["action"],
+         "detail": r["detail"], "fields": r["fields"]}
+        for r in rows
+    ]
+
+
+def _recent_activities() -> list[dict[str, str]]:
+    events = AuditEvent.objects.select_related("provider").order_by("-at", "-id")[:10]
+    return [
+        {
+            "at": iso_datetime(e.at),
+            "kind": e.action,
+            "message": f"{e.provider.first_name} {e.provider.last_name} {ACTION_WORDS.get(e.action, e.action)}"
+            + (f" by {e.actor_email}" if e.action in ("verified", "rejected") else ""),
+        }
+        for e in events
+    ]
+
+
+def _registrations_by_week(on: date, weeks: int = 12) -> list[dict[str, Any]]:
+    start = on - timedelta(days=on.weekday()) - timedelta(weeks=weeks - 1)
+    counts = (
+        Provider.objects.filter(created_at__date__gte=start)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(count=Count("id"))
+    )
+    by_week = {row["week"].date() if hasattr(row["week"], "date") else row["week"]: row["count"] for row in counts}
+    return [
+        {"week": (start + timedelta(weeks=i)).isoformat(), "count": by_week.get(start + timedelta(weeks=i), 0)}
+        for i in range(weeks)
+    ]
+
+
+def staff_dashboard() -> dict[str, Any]:
+    on = timezone.localdate()
+    active = Provider.objects.filter(is_active=True)
+    by_status = {status: active.filter(status_q(status, on)).count() for status in LicenseStatus.values}
+    roles = {row["professional_role"]: row["n"] for row in
+             active.values("professional_role").annotate(n=Count("id")).order_by()}
+    verified = active.filter(status_q(LicenseStatus.VERIFIED, on))
+    expiring = verified.aggregate(**{
+        f"within_{days}": Count("id", filter=Q(license_expiry_date__lte=on + timedelta(days=days)))
+        for days in (30, 60, 90)
+    })
+    return {
+        "providers_total": active.count(),
+        "by_license_status": by_status,
+        "by_professional_role": roles,
+        "pending_queue": by_status[LicenseStatus.PENDING],
+        "expiring": expiring,
+        "registrations_by_week": _registrations_by_week(on),
+        "recent_activities": _recent_activities(),
+    }

@@ -1,0 +1,123 @@
+"""Audit records, license documents and license decisions."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from rest_framework.exceptions import ValidationError
+
+from server.accounts.models import User
+from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
+from server.directory.choices import LicenseStatus, NotificationLevel
+from server.directory.models import Notification, Provider
+
+DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+DOCUMENT_TYPE_INVALID = "The license document must be a PDF, PNG or JPEG file."
+NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
+EXPIRY_REQUIRED = "An expiry date is required to verify a license."
+EXPIRY_PAST = "The expiry date must be in the future."
+
+
+def audit_record(
+    *, provider: Provider, actor: User | None, action: str, fields: Iterable[str] = (), detail: str = ""
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        provider=provider,
+        actor=actor,
+        actor_email=actor.email if actor is not None else "system",
+        action=action,
+        fields=sorted(fields),
+        detail=detail,
+    )
+
+
+def document_content_type(head: bytes) -> str | None:
+    """The type a document's first bytes show, whatever its name says."""
+    for signature, content_type in DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def license_document_check(upload: UploadedFile) -> str:
+    """The upload's real content type, or a field error."""
+    upload.seek(0)
+    content_type = document_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise ValidationError({"license_document": [DOCUMENT_TYPE_INVALID]})
+    return content_type
+
+
+@transaction.atomic
+def license_document_attach(*, provider: Provider, actor: User, upload: UploadedFile) -> LicenseDocument:
+    """Store a new document; the license goes back to pending verification."""
+    content_type = license_document_check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = LicenseDocument(
+        provider=provider,
+        original_name=(upload.name or "")[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    document.file.save("document", upload, save=False)
+    document.save()
+    audit_record(provider=provider, actor=actor, action=AuditAction.DOCUMENT_UPLOADED,
+                 detail=f"{content_type}, {document.size} bytes, sha256 {document.sha256[:12]}…")
+    return document
+
+
+def _decision_errors(decision: str, note: str, expiry: date | None, today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if decision == LicenseStatus.REJECTED and not note.strip():
+        errors["note"] = [NOTE_REQUIRED]
+    if decision == LicenseStatus.VERIFIED:
+        if expiry is None:
+            errors["license_expiry_date"] = [EXPIRY_REQUIRED]
+        elif expiry <= today:
+            errors["license_expiry_date"] = [EXPIRY_PAST]
+    return errors
+
+
+@transaction.atomic
+def license_decide(
+    *, provider: Provider, actor: User, decision: str, note: str, expiry: date | None, today: date
+) -> Provider:
+    """Verify (with a future expiry date) or reject (with a note the provider sees) a license."""
+    errors = _decision_errors(decision, note, expiry, today)
+    if errors:
+        raise ValidationError(errors)
+    provider.license_status = decision
+    provider.license_note = note.strip() if decision == LicenseStatus.REJECTED else ""
+    if decision == LicenseStatus.VERIFIED:
+        provider.license_expiry_date = expiry
+    provider.save()
+    audit_record(provider=provider, actor=actor, action=decision,
+                 fields=["license_status"], detail=note.strip() or f"expires {expiry}")
+    _notify_decision(provider, decision, note, expiry)
+    return provider
+
+
+def _notify_decision(provider: Provider, decision: str, note: str, expiry: date | None) -> None:
+    if decision == LicenseStatus.VERIFIED:
+        level, message = NotificationLevel.SUCCESS, f"Your license was verified. It expires on {expiry}."
+    else:
+        level, message = NotificationLevel.ERROR, f"Your license was rejected: {note.strip()}"
+    Notification.objects.create(provider=provider, level=level, message=message[:500])
+
+
+def changed_fields(provider: Provider, values: dict[str, Any]) -> list[str]:
+    return [name for name, value in values.items() if getattr(provider, name) != value]

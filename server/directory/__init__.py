@@ -1,0 +1,1 @@
+"""Directory: hospitals, providers, their change feed, appointments and notifications."""

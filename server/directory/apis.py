@@ -1,0 +1,305 @@
+"""Directory endpoints: registration, profile, provider CRUD, search, dropdown, feed, hospitals."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from server.accounts.models import Role
+from server.accounts.permissions import ReadOrFacilityAdmin, role_of
+from server.accounts.serializers import DetailSerializer, user_representation
+from server.accounts.services import session_start
+from server.common.conditional import etag_for, if_match_check
+from server.common.pagination import PageNumberPagination
+from server.directory import feed, selectors, services
+from server.directory.dashboard import provider_dashboard
+from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
+from server.directory.models import Hospital, Provider, RevisionCounter
+from server.directory.serializers import (
+    AdminProviderWriteSerializer,
+    ChangesSerializer,
+    DropdownItemSerializer,
+    HospitalSerializer,
+    ProfileWriteSerializer,
+    ProviderDashboardSerializer,
+    ProviderSerializer,
+    ProviderSummarySerializer,
+    RegistrationOutputSerializer,
+    RegistrationSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="Validation errors: {field: [message]}"),
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+}
+
+
+def filtered(request: Request, view: APIView, filterset_class: type[ProviderFilter]) -> QuerySet[Provider]:
+    """Provider rows that pass the request's filters; invalid filter values are a 400."""
+    filterset = filterset_class(request.query_params, queryset=Provider.objects.all(), request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def provider_response(provider: Provider, status_code: int = status.HTTP_200_OK) -> Response:
+    data = selectors.provider_detail(provider.pk)
+    return Response(data, status=status_code, headers={"ETag": etag_for(provider.revision)})
+
+
+class ProviderRegisterApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutputSerializer, **ERRORS}, auth=[])
+    def post(self, request: Request) -> Response:
+        form = RegistrationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        values = dict(form.validated_data)
+        user, provider = services.provider_register(
+            values=values, password=values.pop("password"), username=values.pop("username", None)
+        )
+        tokens = session_start(user=user)
+        body = {"user": user_representation(user), "profile": selectors.provider_detail(provider.pk),
+                "access": tokens.access, "refresh": tokens.refresh}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ProviderProfileApi(APIView):
+    """The signed-in provider's own profile (404 for staff: they have none)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _own(self, request: Request) -> Provider:
+        if role_of(request) != Role.PROVIDER:
+            raise Http404
+        provider = Provider.objects.filter(user=request.user).first()
+        if provider is None:
+            raise Http404
+        return provider
+
+    @extend_schema(responses={200: ProviderSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return provider_response(self._own(request))
+
+    @extend_schema(request=ProfileWriteSerializer, responses={200: ProviderSerializer, 412: DetailSerializer,
+                                                              413: DetailSerializer, **ERRORS})
+    def put(self, request: Request) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(request=ProfileWriteSerializer, responses={200: ProviderSerializer, 412: DetailSerializer,
+                                                              413: DetailSerializer, **ERRORS})
+    def patch(self, request: Request) -> Response:
+        return self._update(request, partial=True)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        provider = self._own(request)
+        form = ProfileWriteSerializer(data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
+        values = dict(form.validated_data)
+        document = values.pop("license_document", None)
+        provider = services.provider_update(actor=request.user, provider=provider, values=values, document=document)
+        return provider_response(provider)
+
+
+class ProviderDashboardApi(APIView):
+    @extend_schema(responses={200: ProviderDashboardSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        if role_of(request) != Role.PROVIDER:
+            raise Http404
+        provider = Provider.objects.filter(user=request.user).first()
+        if provider is None:
+            raise Http404
+        return Response(provider_dashboard(provider))
+
+
+class ProviderListApi(APIView):
+    permission_classes = [ReadOrFacilityAdmin]
+    filterset_class = ProviderFilter
+
+    @extend_schema(responses={200: ProviderSummarySerializer(many=True), **ERRORS}, filters=True)
+    def get(self, request: Request) -> Response:
+        queryset = filtered(request, self, ProviderFilter)
+        if not request.query_params.get("ordering"):
+            queryset = queryset.order_by("last_name", "first_name", "id")
+        else:
+            queryset = queryset.order_by(*queryset.query.order_by, "id")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
+        rows = selectors.provider_rows(Provider.objects.filter(pk__in=list(page or [])), detail=False)
+        by_id = {row["id"]: row for row in rows}
+        return paginator.get_paginated_response([by_id[str(pk)] for pk in page or [] if str(pk) in by_id])
+
+    @extend_schema(request=AdminProviderWriteSerializer, responses={201: ProviderSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        form = AdminProviderWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        provider = services.provider_create(actor=request.user, values=dict(form.validated_data))
+        return provider_response(provider, status.HTTP_201_CREATED)
+
+
+class ProviderDetailApi(APIView):
+    permission_classes = [ReadOrFacilityAdmin]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: ProviderSerializer, **ERRORS})
+    def get(self, request: Request, pk: Any) -> Response:
+        return provider_response(get_object_or_404(Provider, pk=pk))
+
+    @extend_schema(request=AdminProviderWriteSerializer, responses={200: ProviderSerializer,
+                                                                    412: DetailSerializer, **ERRORS})
+    def put(self, request: Request, pk: Any) -> Response:
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(request=AdminProviderWriteSerializer, responses={200: ProviderSerializer,
+                                                                    412: DetailSerializer, **ERRORS})
+    def patch(self, request: Request, pk: Any) -> Response:
+        return self._update(request, pk, partial=True)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request: Request, pk: Any) -> Response:
+        provider = get_object_or_404(Provider, pk=pk)
+        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
+        services.provider_deactivate(actor=request.user, provider=provider)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
+        provider = get_object_or_404(Provider, pk=pk)
+        form = AdminProviderWriteSerializer(data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
+        provider = services.provider_update(actor=request.user, provider=provider, values=dict(form.validated_data))
+        return provider_response(provider)
+
+
+class ProviderSearchApi(APIView):
+    filterset_class = SearchFilter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="At least 2 characters, else the answer is []"),
+            OpenApiParameter("limit", int, description="Default 20, at most 100"),
+        ],
+        responses={200: ProviderSummarySerializer(many=True), **ERRORS},
+        filters=True,
+    )
+    def get(self, request: Request) -> Response:
+        limit = _int_param(request, "limit", default=20, low=1, high=100)
+        text = request.query_params.get("q", "").strip()
+        queryset = filtered(request, self, SearchFilter)
+        words = selectors.search_words(text)
+        if len(text) < 2 or not words:
+            return Response([])
+        ranked = selectors.search_filter(queryset, text).alias(
+            name_rank=_rank(words)
+        ).order_by("name_rank", "last_name", "first_name", "id")
+        return Response(selectors.provider_rows(ranked, detail=False, limit=limit))
+
+
+def _rank(words: list[str]) -> Case:
+    return Case(When(name_prefix_q(words), then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _int_param(request: Request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["A whole number is required."]}) from None
+    if value < low:
+        raise ValidationError({name: [f"Ensure this value is at least {low}."]})
+    return min(value, high)
+
+
+class ProviderDropdownApi(APIView):
+    filterset_class = ProviderFilter
+
+    @extend_schema(responses={200: DropdownItemSerializer(many=True), 304: None, **ERRORS}, filters=True)
+    def get(self, request: Request) -> Response:
+        queryset = filtered(request, self, ProviderFilter).filter(is_active=True)
+        revision = RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items()))
+        etag = f'"d{revision}-{hashlib.sha256(query.encode()).hexdigest()[:12]}"'
+        wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
+        if etag in wanted:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        if not request.query_params.get("ordering"):
+            queryset = queryset.order_by("last_name", "first_name", "id")
+        return Response(selectors.dropdown_rows(queryset), headers={"ETag": etag})
+
+
+class ProvidersByHospitalApi(APIView):
+    filterset_class = ProviderFilter
+
+    @extend_schema(responses={200: ProviderSummarySerializer(many=True), **ERRORS}, filters=True)
+    def get(self, request: Request, hospital_id: Any) -> Response:
+        hospital = get_object_or_404(Hospital, pk=hospital_id)
+        queryset = filtered(request, self, ProviderFilter).filter(hospitals=hospital)
+        if not request.query_params.get("ordering"):
+            queryset = queryset.order_by("last_name", "first_name", "id")
+        return Response(selectors.provider_rows(queryset, detail=False))
+
+
+class ProviderChangesApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", str, description="The cursor of the previous answer; omit for everything"),
+            OpenApiParameter("limit", int, description="Default 1000, at most 5000"),
+        ],
+        responses={200: ChangesSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        since = feed.cursor_parse(request.query_params.get("since"))
+        limit = _int_param(request, "limit", default=1000, low=1, high=5000)
+        page = feed.changes_page(since=since, limit=limit)
+        return Response({"results": page.results, "deleted": page.deleted, "cursor": page.cursor,
+                         "has_more": page.has_more})
+
+
+class HospitalListApi(APIView):
+    @extend_schema(responses={200: HospitalSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.hospitals_with_counts(), request, view=self)
+        return paginator.get_paginated_response(selectors.hospital_rows(page or []))
+
+
+class HospitalDetailApi(APIView):
+    @extend_schema(responses={200: HospitalSerializer, **ERRORS})
+    def get(self, request: Request, pk: Any) -> Response:
+        hospital = get_object_or_404(selectors.hospitals_with_counts(), pk=pk)
+        return Response(selectors.hospital_rows([hospital])[0])
+
+
+class HealthApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        responses={200: inline_serializer("Health", {"status": serializers.CharField(),
+                                                     "version": serializers.CharField()})},
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok", "version": settings.VERSION})
+

@@ -1,0 +1,156 @@
+"""Hospitals, providers and the revision counter that orders every provider write."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Upper
+
+from server.directory.choices import (
+    AppointmentStatus,
+    LicenseStatus,
+    NotificationLevel,
+    ProfessionalRole,
+    ProfessionalTitle,
+)
+
+
+class RevisionCounter(models.Model):
+    """A single row; its value is the revision of the newest provider write.
+
+    A write takes the next value with an UPDATE, which locks the row until the writing
+    transaction commits, so revisions become visible in the order they were taken: a reader
+    that sees revision N has already seen every revision below N (the change feed relies on it).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+
+def revisions_reserve(count: int = 1) -> int:
+    """Reserve `count` revisions; returns the last. Must run inside the writing transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("revisions must be reserved inside the writing transaction")
+    if not RevisionCounter.objects.filter(pk=1).update(value=F("value") + count):
+        RevisionCounter.objects.create(pk=1, value=count)
+    return int(RevisionCounter.objects.values_list("value", flat=True).get(pk=1))
+
+
+class Hospital(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "city"], name="hospital_name_city_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+def search_text_of(**fields: Any) -> str:
+    """The lower-cased words that directory search matches against."""
+    parts = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
+    return " ".join(str(fields.get(part) or "") for part in parts).lower()
+
+
+def effective_license_status(stored: str, expiry: date | None, today: date) -> str:
+    """A verified license whose expiry date has passed reads as expired."""
+    if stored == LicenseStatus.VERIFIED and expiry is not None and expiry < today:
+        return LicenseStatus.EXPIRED
+    return stored
+
+
+class Provider(models.Model):
+    """A healthcare provider in the directory; `revision` orders its writes (see RevisionCounter)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="provider"
+    )
+    professional_title = models.CharField(max_length=8, choices=ProfessionalTitle.choices)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, unique=True)
+    phone_number = models.CharField(max_length=32, blank=True)
+    organization_facility = models.CharField(max_length=200)
+    professional_role = models.CharField(max_length=32, choices=ProfessionalRole.choices)
+    specialization = models.CharField(max_length=100, blank=True)
+    license_number = models.CharField(max_length=50)
+    license_status = models.CharField(max_length=24, choices=LicenseStatus.choices, default=LicenseStatus.PENDING)
+    license_expiry_date = models.DateField(null=True, blank=True)
+    license_note = models.TextField(blank=True, help_text="The credentialing officer's note on a rejection.")
+    additional_information = models.TextField(max_length=1000, blank=True)
+    years_of_experience = models.PositiveIntegerField(default=0)
+    consultation_fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    bio = models.TextField(blank=True)
+    hospitals = models.ManyToManyField(Hospital, blank=True, related_name="providers")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.BigIntegerField(unique=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [models.UniqueConstraint(Upper("license_number"), name="provider_license_number_ci_unique")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="provider_name_idx"),
+            models.Index(fields=["license_status", "created_at"], name="provider_status_created_idx"),
+            models.Index(fields=["license_status", "license_expiry_date"], name="provider_status_expiry_idx"),
+            models.Index(fields=["specialization"], name="provider_specialization_idx"),
+            models.Index(fields=["organization_facility"], name="provider_organization_idx"),
+            models.Index(fields=["created_at"], name="provider_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.license_number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = (self.email or "").strip().lower()
+        self.license_number = (self.license_number or "").strip()
+        self.search_text = search_text_of(**self.__dict__)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "revision", "search_text", "updated_at"}
+        with transaction.atomic():
+            self.revision = revisions_reserve()
+            super().save(*args, **kwargs)
+
+
+class ProviderTombstone(models.Model):
+    """A provider that was erased (only superusers can, in the Django admin), for the change feed."""
+
+    provider_id = models.UUIDField(primary_key=True)
+    revision = models.BigIntegerField(unique=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+
+class Appointment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="appointments")
+    patient_name = models.CharField(max_length=200)
+    scheduled_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED)
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        indexes = [models.Index(fields=["provider", "scheduled_at"])]
+
+
+class Notification(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="notifications")
+    level = models.CharField(max_length=8, choices=NotificationLevel.choices, default=NotificationLevel.INFO)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["provider", "created_at"])]

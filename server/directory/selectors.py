@@ -1,0 +1,176 @@
+"""Reads of providers and hospitals, built from `.values()` rows (fast at 100,000 rows).
+
+Every provider representation of the API comes from `provider_rows`, so a list, a detail and
+the change feed always agree on a field's form.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from server.credentialing.models import LicenseDocument
+from server.directory.choices import LicenseStatus, full_name
+from server.directory.models import Hospital, Provider, effective_license_status
+
+SUMMARY_FIELDS = (
+    "id", "professional_title", "first_name", "last_name", "email", "phone_number",
+    "organization_facility", "professional_role", "specialization", "license_number",
+    "license_status", "license_expiry_date", "is_active", "updated_at",
+)
+DETAIL_FIELDS = (
+    *SUMMARY_FIELDS, "license_note", "additional_information", "years_of_experience",
+    "consultation_fee", "bio", "created_at",
+)
+
+
+def iso_datetime(value: datetime) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def status_q(status: str, on: date) -> Q:
+    """Rows whose effective license status is `status` on the day `on`."""
+    verified_expired = Q(license_status=LicenseStatus.VERIFIED, license_expiry_date__lt=on)
+    if status == LicenseStatus.EXPIRED:
+        return Q(license_status=LicenseStatus.EXPIRED) | verified_expired
+    if status == LicenseStatus.VERIFIED:
+        return Q(license_status=LicenseStatus.VERIFIED) & ~verified_expired
+    return Q(license_status=status)
+
+
+def _summary(row: dict[str, Any], on: date) -> dict[str, Any]:
+    status = effective_license_status(row["license_status"], row["license_expiry_date"], on)
+    return {
+        "id": str(row["id"]),
+        "professional_title": row["professional_title"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "full_name": full_name(row["professional_title"], row["first_name"], row["last_name"]),
+        "email": row["email"],
+        "phone_number": row["phone_number"],
+        "organization_facility": row["organization_facility"],
+        "professional_role": row["professional_role"],
+        "specialization": row["specialization"],
+        "license_number": row["license_number"],
+        "license_status": status,
+        "license_expiry_date": _iso_date(row["license_expiry_date"]),
+        "is_active": row["is_active"],
+        "updated_at": iso_datetime(row["updated_at"]),
+    }
+
+
+def _hospitals_of(ids: list[Any]) -> dict[Any, list[dict[str, str]]]:
+    links = Provider.hospitals.through.objects.filter(provider_id__in=ids).values_list(
+        "provider_id", "hospital_id", "hospital__name", "hospital__city"
+    ).order_by("hospital__name")
+    found: dict[Any, list[dict[str, str]]] = defaultdict(list)
+    for provider_id, hospital_id, name, city in links:
+        found[provider_id].append({"id": str(hospital_id), "name": name, "city": city})
+    return found
+
+
+def _documents_of(ids: list[Any]) -> dict[Any, dict[str, Any]]:
+    rows = LicenseDocument.objects.filter(provider_id__in=ids).order_by("provider_id", "-uploaded_at").values(
+        "provider_id", "content_type", "size", "sha256", "uploaded_at"
+    )
+    found: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        provider_id = row.pop("provider_id")
+        if provider_id not in found:
+            row["uploaded_at"] = iso_datetime(row["uploaded_at"])
+            found[provider_id] = row
+    return found
+
+
+def _fee(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def provider_rows(
+    queryset: QuerySet[Provider], *, detail: bool, limit: int | None = None, with_revision: bool = False
+) -> list[dict[str, Any]]:
+    """Representations (Provider when `detail`, else ProviderSummary) of the rows of `queryset`.
+
+    `with_revision` adds each row's revision as `_revision` (for the change feed; not sent).
+    """
+    on = today()
+    fields = DETAIL_FIELDS if detail else SUMMARY_FIELDS
+    values = queryset.values(*fields, "revision") if with_revision else queryset.values(*fields)
+    rows = list(values[:limit] if limit is not None else values)
+    if not detail:
+        return [_summary(row, on) for row in rows]
+    ids = [row["id"] for row in rows]
+    hospitals = _hospitals_of(ids) if ids else {}
+    documents = _documents_of(ids) if ids else {}
+    result = []
+    for row in rows:
+        item = _summary(row, on)
+        document = documents.get(row["id"])
+        item.update(
+            license_verified=item["license_status"] == LicenseStatus.VERIFIED,
+            has_license_document=document is not None,
+            license_document=document,
+            license_note=row["license_note"],
+            additional_information=row["additional_information"],
+            years_of_experience=row["years_of_experience"],
+            consultation_fee=_fee(row["consultation_fee"]),
+            bio=row["bio"],
+            hospitals=hospitals.get(row["id"], []),
+            created_at=iso_datetime(row["created_at"]),
+        )
+        if with_revision:
+            item["_revision"] = row["revision"]
+        result.append(item)
+    return result
+
+
+def provider_detail(pk: Any) -> dict[str, Any]:
+    return provider_rows(Provider.objects.filter(pk=pk), detail=True)[0]
+
+
+def dropdown_rows(queryset: QuerySet[Provider]) -> list[dict[str, str]]:
+    rows = queryset.values_list("id", "professional_title", "first_name", "last_name", "specialization",
+                                "organization_facility")
+    return [
+        {"id": str(pk), "full_name": full_name(title, first, last), "specialization": spec,
+         "organization_facility": org}
+        for pk, title, first, last, spec, org in rows
+    ]
+
+
+def search_words(text: str) -> list[str]:
+    return [word for word in text.lower().split() if word][:8]
+
+
+def search_filter(queryset: QuerySet[Provider], text: str) -> QuerySet[Provider]:
+    """Every word must occur in the provider's searchable text ("jo smi" finds John Smith)."""
+    for word in search_words(text):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def hospitals_with_counts() -> QuerySet[Hospital]:
+    return Hospital.objects.annotate(
+        provider_count=Count("providers", filter=Q(providers__is_active=True))
+    ).order_by("name", "city")
+
+
+def hospital_rows(hospitals: Iterable[Hospital]) -> list[dict[str, Any]]:
+    return [
+        {"id": str(h.id), "name": h.name, "city": h.city, "provider_count": getattr(h, "provider_count", 0)}
+        for h in hospitals
+    ]

@@ -1,0 +1,222 @@
+"""Input shapes of provider writes (with the seed's messages) and output shapes for the schema.
+
+Output is built from `.values()` rows by `selectors`; the output serializers here document it.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from server.accounts.serializers import UserSerializer
+from server.directory import validation as rules
+from server.directory.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle
+
+
+def _messages(name: str, **extra: str) -> dict[str, str]:
+    required = rules.REQUIRED.get(name, "This field is required.")
+    messages = {"required": required, "blank": required, "null": required, **extra}
+    if name in rules.MAX_LENGTH:
+        messages["max_length"] = rules.MAX_LENGTH[name][1]
+    if name in rules.MIN_LENGTH:
+        messages["min_length"] = rules.MIN_LENGTH[name][1]
+    return messages
+
+
+def _required_text(name: str, max_length: int) -> serializers.CharField:
+    min_length = rules.MIN_LENGTH.get(name, (None, ""))[0]
+    return serializers.CharField(max_length=max_length, min_length=min_length, error_messages=_messages(name))
+
+
+def _optional_text(name: str, max_length: int) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, allow_null=True, error_messages=_messages(name)
+    )
+
+
+def _choice(name: str, choices: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, error_messages=_messages(name))
+
+
+class ProviderWriteSerializer(serializers.Serializer):
+    """Provider fields a facility administrator (or the provider, on its profile) may write."""
+
+    professional_title = _choice("professional_title", ProfessionalTitle.choices)
+    first_name = _required_text("first_name", 100)
+    last_name = _required_text("last_name", 100)
+    email = serializers.EmailField(
+        max_length=254, error_messages=_messages("email", invalid=rules.EMAIL_INVALID, max_length=rules.EMAIL_INVALID)
+    )
+    phone_number = _optional_text("phone_number", 32)
+    organization_facility = _required_text("organization_facility", 200)
+    professional_role = _choice("professional_role", ProfessionalRole.choices)
+    specialization = _optional_text("specialization", 100)
+    license_number = _required_text("license_number", 50)
+    additional_information = _optional_text("additional_information", 1000)
+    years_of_experience = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=80, error_messages={"min_value": rules.YEARS_MIN}
+    )
+    consultation_fee = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0"),
+        error_messages={"min_value": rules.FEE_MIN},
+    )
+    bio = _optional_text("bio", 5000)
+    hospitals = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
+
+    def validate_phone_number(self, value: str | None) -> str:
+        value = (value or "").strip()
+        if value and not rules.phone_is_valid(value):
+            raise serializers.ValidationError(rules.PHONE_FORMAT)
+        return value
+
+    def validate_email(self, value: str) -> str:
+        return value.strip().lower()
+
+    def validate_license_number(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError(rules.REQUIRED["license_number"])
+        return value
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        values = super().to_internal_value(data)
+        # an empty optional field means "not given" (CONTRACT.md, Conventions)
+        for name in ("specialization", "additional_information", "bio"):
+            if name in values and values[name] is None:
+                values[name] = ""
+        if values.get("years_of_experience", 0) is None:
+            values["years_of_experience"] = 0
+        if values.get("consultation_fee", 0) is None:
+            values["consultation_fee"] = Decimal("0.00")
+        return values
+
+
+class AdminProviderWriteSerializer(ProviderWriteSerializer):
+    is_active = serializers.BooleanField(required=False)
+
+
+class ProfileWriteSerializer(ProviderWriteSerializer):
+    """The provider's own profile: the same fields, plus a license document in multipart."""
+
+    license_document = serializers.FileField(required=False, allow_empty_file=False)
+
+
+class RegistrationSerializer(ProviderWriteSerializer):
+    username = serializers.CharField(max_length=150, required=False, allow_blank=True, allow_null=True)
+    password = serializers.CharField(
+        min_length=8, max_length=128, trim_whitespace=False, write_only=True,
+        error_messages=_messages("password", min_length=rules.PASSWORD_LENGTH),
+    )
+    password_confirm = serializers.CharField(
+        max_length=128, trim_whitespace=False, write_only=True, error_messages=_messages("password_confirm")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["password"] != attrs["password_confirm"]:
+            raise serializers.ValidationError({"password_confirm": [rules.PASSWORD_MATCH]})
+        return attrs
+
+
+# ---- output shapes (documentation for the OpenAPI document; see selectors for the builder) ----
+
+
+class HospitalRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+
+
+class LicenseDocumentInfoSerializer(serializers.Serializer):
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ProviderSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    professional_title = serializers.ChoiceField(choices=ProfessionalTitle.choices)
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+    phone_number = serializers.CharField(allow_blank=True)
+    organization_facility = serializers.CharField()
+    professional_role = serializers.ChoiceField(choices=ProfessionalRole.choices)
+    specialization = serializers.CharField(allow_blank=True)
+    license_number = serializers.CharField()
+    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    license_expiry_date = serializers.DateField(allow_null=True)
+    is_active = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+
+class ProviderSerializer(ProviderSummarySerializer):
+    license_verified = serializers.BooleanField()
+    has_license_document = serializers.BooleanField()
+    license_document = LicenseDocumentInfoSerializer(allow_null=True, help_text="Extension: the current document.")
+    license_note = serializers.CharField(allow_blank=True, help_text="Extension: the note of a rejection.")
+    additional_information = serializers.CharField(allow_blank=True)
+    years_of_experience = serializers.IntegerField()
+    consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+    bio = serializers.CharField(allow_blank=True)
+    hospitals = HospitalRefSerializer(many=True)
+    created_at = serializers.DateTimeField()
+
+
+class DropdownItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+    specialization = serializers.CharField(allow_blank=True)
+    organization_facility = serializers.CharField()
+
+
+class ChangesSerializer(serializers.Serializer):
+    results = ProviderSerializer(many=True)
+    deleted = serializers.ListField(child=serializers.UUIDField())
+    cursor = serializers.CharField()
+    has_more = serializers.BooleanField()
+
+
+class HospitalSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    provider_count = serializers.IntegerField()
+
+
+class ActivitySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    message = serializers.CharField()
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    level = serializers.ChoiceField(choices=NotificationLevel.choices)
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.BooleanField()
+
+
+class ProviderStatsSerializer(serializers.Serializer):
+    total_appointments = serializers.IntegerField()
+    upcoming_appointments = serializers.IntegerField()
+    completed_appointments = serializers.IntegerField()
+    patients_count = serializers.IntegerField()
+
+
+class ProviderDashboardSerializer(serializers.Serializer):
+    provider_profile = ProviderSerializer()
+    stats = ProviderStatsSerializer()
+    recent_activities = ActivitySerializer(many=True)
+    notifications = NotificationSerializer(many=True)
+    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+
+
+class RegistrationOutputSerializer(serializers.Serializer):
+    user = UserSerializer()
+    profile = ProviderSerializer()
+    access = serializers.CharField()
+    refresh = serializers.CharField()

@@ -1,0 +1,45 @@
+"""URL map: the API under /api/v1/, its OpenAPI document, and the Django admin."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from server.accounts.urls import urlpatterns as auth_urls
+from server.credentialing import apis as credentialing
+from server.directory import apis as directory
+
+api = [
+    path("auth/", include(auth_urls)),
+    path("auth/provider/register/", directory.ProviderRegisterApi.as_view(), name="provider-register"),
+    path("auth/provider/profile/", directory.ProviderProfileApi.as_view(), name="provider-profile"),
+    path("auth/provider/dashboard/", directory.ProviderDashboardApi.as_view(), name="provider-dashboard"),
+    path("providers/", directory.ProviderListApi.as_view(), name="provider-list"),
+    path("providers/search/", directory.ProviderSearchApi.as_view(), name="provider-search"),
+    path("providers/dropdown/", directory.ProviderDropdownApi.as_view(), name="provider-dropdown"),
+    path("providers/changes/", directory.ProviderChangesApi.as_view(), name="provider-changes"),
+    path("providers/hospital/<uuid:hospital_id>/", directory.ProvidersByHospitalApi.as_view(),
+         name="provider-by-hospital"),
+    path("providers/<uuid:pk>/", directory.ProviderDetailApi.as_view(), name="provider-detail"),
+    path("providers/<uuid:pk>/license/document/", credentialing.LicenseDocumentApi.as_view(),
+         name="provider-license-document"),
+    path("providers/<uuid:pk>/license/decision/", credentialing.LicenseDecisionApi.as_view(),
+         name="provider-license-decision"),
+    path("providers/<uuid:pk>/audit/", credentialing.AuditApi.as_view(), name="provider-audit"),
+    path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
+    path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
+    path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
+    path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),
+    path("health/", directory.HealthApi.as_view(), name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema-v1"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("health/", directory.HealthApi.as_view(), name="health-root"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "server.common.exceptions.json_bad_request"
+handler403 = "server.common.exceptions.json_permission_denied"
+handler404 = "server.common.exceptions.json_not_found"
+handler500 = "server.common.exceptions.json_server_error"

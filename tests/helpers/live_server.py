@@ -1,0 +1,132 @@
+"""Start the reference server as a real process on a free port, with a fresh database."""
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = {
+    "facility_admin": "admin@demo.local",
+    "credentialing_officer": "credentialing@demo.local",
+    "provider": "provider@demo.local",
+}
+# Generous limits so that a test suite's many requests from 127.0.0.1 are not throttled;
+# the throttle tests start a server of their own with the real limits.
+TEST_ENV = {
+    "THROTTLE_ANON": "100000/minute",
+    "THROTTLE_USER": "100000/minute",
+    "THROTTLE_REGISTER": "100000/minute",
+}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[str]
+    data_dir: Path
+    database_url: str | None = None
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/v1"
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.api, headers=headers, timeout=30)
+
+    def login(self, email: str, password: str = DEMO_PASSWORD) -> dict:
+        with self.client() as client:
+            answer = client.post("/auth/login/", json={"email": email, "password": password})
+        answer.raise_for_status()
+        return answer.json()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _postgres_database(base_url: str) -> str:
+    """A fresh, empty database on the PostgreSQL server of `base_url`; its URL."""
+    import psycopg
+
+    name = f"pd_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def _postgres_drop(database_url: str) -> None:
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_server(
+    data_dir: Path, *, demo_providers: int | None = 60, env: dict[str, str] | None = None, timeout: float = 120
+) -> LiveServer:
+    """Run `python -m server serve --port 0` and wait for its `Serving on` line."""
+    child_env = {**os.environ, **TEST_ENV, **(env or {})}
+    database_url = None
+    if os.environ.get("PROVIDERDESK_TEST_DATABASE_URL"):
+        database_url = _postgres_database(os.environ["PROVIDERDESK_TEST_DATABASE_URL"])
+        child_env["DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "server", "serve", "--port", "0", "--data-dir", str(data_dir)]
+    if demo_providers is not None:
+        command += ["--demo", "--demo-providers", str(demo_providers)]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            if process.poll() is not None:
+                break
+            continue
+        if line.startswith("Serving on "):
+            url = line.split()[2].removesuffix("/api/v1/")
+            return LiveServer(url, process, data_dir, database_url, output)
+    process.kill()
+    raise RuntimeError("server did not start:\n" + "".join(output))
+
+
+@contextmanager
+def running_server(data_dir: Path, **kwargs: object) -> Iterator[LiveServer]:
+    server = start_server(data_dir, **kwargs)  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        server.stop()
+        if server.database_url:
+            _postgres_drop(server.database_url)
