@@ -43,12 +43,17 @@ def serve(args: argparse.Namespace) -> int:
 
         if database_is_empty():
             seed_demo(providers=args.demo_providers)
+    from django.conf import settings
     from waitress.server import create_server
 
     from server.wsgi import application
 
-    server = create_server(application, host=args.host, port=args.port, threads=args.threads,
-                           max_request_body_size=64 * 1024 * 1024, ident="providerdesk")
+    server = create_server(
+        application, host=args.host, port=args.port, threads=args.threads,
+        max_request_body_size=64 * 1024 * 1024, ident="providerdesk",
+        # behind NUM_PROXIES reverse proxies, X-Forwarded-For must reach Django (common/net.py reads it)
+        clear_untrusted_proxy_headers=not settings.NUM_PROXIES,
+    )
     port = getattr(server, "effective_port", args.port)
     signal.signal(signal.SIGTERM, _stop)
     print(f"Serving on http://{args.host}:{port}/api/v1/", flush=True)

@@ -7,6 +7,13 @@ from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 
+
+class HealthAliasApi(directory.HealthApi):
+    """`/health/` outside the versioned path, for load balancers; not in the OpenAPI document."""
+
+    schema = None
+
+
 api = [
     path("auth/", include(auth_urls)),
     path("auth/provider/register/", directory.ProviderRegisterApi.as_view(), name="provider-register"),
@@ -35,7 +42,7 @@ api = [
 urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("health/", directory.HealthApi.as_view(), name="health-root"),
+    path("health/", HealthAliasApi.as_view(), name="health-root"),
     path("admin/", admin.site.urls),
 ]
 

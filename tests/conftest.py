@@ -19,10 +19,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
 
 
+class _Tokens(dict[str, str]):
+    """Access tokens by role, each signed in on first use and kept for the session."""
+
+    def __init__(self, server: LiveServer) -> None:
+        super().__init__()
+        self.server = server
+
+    def __missing__(self, role: str) -> str:
+        self[role] = self.server.login(DEMO_ACCOUNTS[role])["access"]
+        return self[role]
+
+
 @pytest.fixture(scope="session")
 def tokens(live_server: LiveServer) -> dict[str, str]:
-    """An access token per demo role, signed in once for the session."""
-    return {role: live_server.login(email)["access"] for role, email in DEMO_ACCOUNTS.items()}
+    """An access token per demo role (see _Tokens)."""
+    return _Tokens(live_server)
 
 
 @pytest.fixture

@@ -108,8 +108,8 @@ def _session_of(token: RefreshToken) -> str | None:
 
 @transaction.atomic
 def session_end(*, refresh: str | None, access_sid: str | None) -> bool:
-    """Blacklist `refresh` and revoke its session (and the caller's). False if nothing was valid."""
-    sids = {access_sid} if access_sid else set()
+    """End the session of `refresh` (blacklisting it), else the caller's; False if neither is valid."""
+    sid = None
     if refresh:
         try:
             token = RefreshToken(refresh)
@@ -118,11 +118,10 @@ def session_end(*, refresh: str | None, access_sid: str | None) -> bool:
         if token is not None:
             token.blacklist()
             sid = _session_of(token)
-            if sid:
-                sids.add(sid)
-    if not sids:
+    sid = sid or access_sid
+    if not sid:
         return False
-    LoginSession.objects.filter(pk__in=sids, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    LoginSession.objects.filter(pk=sid, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return True
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -44,7 +45,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.etag:
             response["ETag"] = exc.etag
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(max(1, int(round(exc.wait + 0.5))))
+        response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
     if isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     elif response.status_code != status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):

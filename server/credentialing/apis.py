@@ -28,6 +28,7 @@ from server.directory.models import Provider
 from server.directory.selectors import provider_detail, provider_rows
 from server.directory.serializers import ActivitySerializer, ProviderSerializer, ProviderSummarySerializer
 
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[LicenseStatus.VERIFIED, LicenseStatus.REJECTED])
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
@@ -58,7 +59,8 @@ class LicenseDocumentApi(APIView):
             raise Http404("The license document file is missing on the server.") from None
         response = FileResponse(handle, content_type=document.content_type)
         response["Content-Length"] = str(document.size)
-        response["Content-Disposition"] = f'inline; filename="license-{provider.pk}.{document.file.name.rsplit(".", 1)[-1]}"'
+        extension = document.file.name.rsplit(".", 1)[-1]
+        response["Content-Disposition"] = f'inline; filename="license-{provider.pk}.{extension}"'
         response["ETag"] = f'"{document.sha256}"'
         response["X-Content-SHA256"] = document.sha256
         response["Last-Modified"] = http_date(document.uploaded_at.timestamp())

@@ -35,8 +35,17 @@ def _optional_text(name: str, max_length: int) -> serializers.CharField:
     )
 
 
+class RequiredChoiceField(serializers.ChoiceField):
+    """A choice where an empty value reads as missing (the seed's "... is required")."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "":
+            self.fail("required")
+        return super().to_internal_value(data)
+
+
 def _choice(name: str, choices: Any) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=choices, error_messages=_messages(name))
+    return RequiredChoiceField(choices=choices, error_messages=_messages(name))
 
 
 class ProviderWriteSerializer(serializers.Serializer):

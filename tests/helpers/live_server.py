@@ -53,6 +53,15 @@ class LiveServer:
         answer.raise_for_status()
         return answer.json()
 
+    def manage(self, *args: str) -> str:
+        """Run `python -m server manage ARGS` on this server's database; its output."""
+        env = {**os.environ, "PROVIDERDESK_DATA_DIR": str(self.data_dir)}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        done = subprocess.run([sys.executable, "-m", "server", "manage", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return done.stdout
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -1,0 +1,58 @@
+"""Unique test data for providers and registrations, created through the real API."""
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+import httpx
+
+_counter = itertools.count(1)
+
+
+def unique() -> str:
+    return f"{next(_counter)}{uuid.uuid4().hex[:8]}"
+
+
+def provider_fields(**overrides: Any) -> dict[str, Any]:
+    """Valid provider fields (as a facility administrator sends them), unique email and license."""
+    tag = unique()
+    fields: dict[str, Any] = {
+        "professional_title": "Dr.",
+        "first_name": "Test",
+        "last_name": f"Provider{tag}",
+        "email": f"test.{tag}@example.org",
+        "phone_number": "+1 555 010 2030",
+        "organization_facility": "Test General Hospital",
+        "professional_role": "Physician",
+        "specialization": "Cardiology",
+        "license_number": f"TST-{tag}",
+        "additional_information": "",
+        "years_of_experience": 5,
+        "consultation_fee": "120.00",
+        "bio": "",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def registration_fields(**overrides: Any) -> dict[str, Any]:
+    """The seed's registration form, filled in validly."""
+    fields = provider_fields()
+    fields.update(username="", password="Quiet-River-2049", password_confirm="Quiet-River-2049")
+    fields.update(overrides)
+    return fields
+
+
+def create_provider(admin: httpx.Client, **overrides: Any) -> dict[str, Any]:
+    answer = admin.post("/providers/", json=provider_fields(**overrides))
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def register_provider(anon: httpx.Client, **overrides: Any) -> dict[str, Any]:
+    """Register a provider account; the answer has user, profile, access and refresh."""
+    fields = registration_fields(**overrides)
+    answer = anon.post("/auth/provider/register/", json=fields)
+    assert answer.status_code == 201, answer.text
+    return {**answer.json(), "password": fields["password"]}

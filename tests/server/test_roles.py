@@ -1,0 +1,142 @@
+"""Every endpoint of CONTRACT.md for every role, with the exact status the table gives."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from tests.helpers.factories import create_provider, provider_fields, register_provider, registration_fields
+from tests.helpers.live_server import LiveServer
+
+ROLES = ("anonymous", "provider", "facility_admin", "credentialing_officer")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class World:
+    """What a case needs: a client per role, and objects made fresh for each case."""
+
+    def __init__(self, server: LiveServer, tokens: dict[str, str]) -> None:
+        self.server = server
+        self.tokens = tokens
+        self.admin = server.client(tokens["facility_admin"])
+
+    def client(self, role: str) -> httpx.Client:
+        return self.server.client(None if role == "anonymous" else self.tokens[role])
+
+    def provider_id(self) -> str:
+        return str(create_provider(self.admin)["id"])
+
+    def own_provider_id(self) -> str:
+        with self.client("provider") as client:
+            return str(client.get("/auth/provider/profile/").json()["id"])
+
+    def hospital_id(self) -> str:
+        return str(self.admin.get("/hospitals/").json()["results"][0]["id"])
+
+    def provider_with_document(self, own: bool) -> str:
+        if own:
+            with self.client("provider") as client:
+                answer = client.patch("/auth/provider/profile/", files={"license_document": ("l.pdf", PDF)})
+                assert answer.status_code == 200, answer.text
+                return str(answer.json()["id"])
+        anon = self.server.client()
+        account = register_provider(anon)
+        with self.server.client(account["access"]) as client:
+            client.patch("/auth/provider/profile/", files={"license_document": ("l.pdf", PDF)}).raise_for_status()
+        return str(account["profile"]["id"])
+
+
+Case = Callable[[World, httpx.Client, str], httpx.Response]
+
+
+def _login(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    return c.post("/auth/login/", json={"email": "provider@demo.local", "password": "demo-pass-2026"})
+
+
+def _refresh(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    refresh = w.server.login("admin@demo.local")["refresh"]
+    return c.post("/auth/token/refresh/", json={"refresh": refresh})
+
+
+def _logout(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    email = {"provider": "provider@demo.local", "facility_admin": "admin@demo.local",
+             "credentialing_officer": "credentialing@demo.local", "anonymous": "admin@demo.local"}[role]
+    return c.post("/auth/logout/", json={"refresh": w.server.login(email)["refresh"]})
+
+
+def _patch_provider(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    return c.patch(f"/providers/{w.provider_id()}/", json={"specialization": "Oncology"})
+
+
+def _put_provider(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    return c.put(f"/providers/{w.provider_id()}/", json=provider_fields())
+
+
+def _profile_put(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    current = c.get("/auth/provider/profile/")
+    body = provider_fields()
+    if current.status_code == 200:
+        body.update(email=current.json()["email"], license_number=current.json()["license_number"])
+    return c.put("/auth/provider/profile/", json=body)
+
+
+def _decision(w: World, c: httpx.Client, role: str) -> httpx.Response:
+    return c.post(f"/providers/{w.provider_id()}/license/decision/",
+                  json={"decision": "verified", "license_expiry_date": "2099-01-01"})
+
+
+CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
+    # name: (request, statuses for anonymous, provider, facility_admin, credentialing_officer)
+    "register": (lambda w, c, r: c.post("/auth/provider/register/", json=registration_fields()), (201,) * 4),
+    "login": (_login, (200,) * 4),
+    "refresh": (_refresh, (200,) * 4),
+    "validate": (lambda w, c, r: c.post("/auth/token/validate/"), (401, 200, 200, 200)),
+    "logout": (_logout, (200,) * 4),
+    "list": (lambda w, c, r: c.get("/providers/"), (401, 200, 200, 200)),
+    "create": (lambda w, c, r: c.post("/providers/", json=provider_fields()), (401, 403, 201, 403)),
+    "detail": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/"), (401, 200, 200, 200)),
+    "put": (_put_provider, (401, 403, 200, 403)),
+    "patch": (_patch_provider, (401, 403, 200, 403)),
+    "delete": (lambda w, c, r: c.delete(f"/providers/{w.provider_id()}/"), (401, 403, 204, 403)),
+    "search": (lambda w, c, r: c.get("/providers/search/", params={"q": "test"}), (401, 200, 200, 200)),
+    "dropdown": (lambda w, c, r: c.get("/providers/dropdown/"), (401, 200, 200, 200)),
+    "by_hospital": (lambda w, c, r: c.get(f"/providers/hospital/{w.hospital_id()}/"), (401, 200, 200, 200)),
+    "hospitals": (lambda w, c, r: c.get("/hospitals/"), (401, 200, 200, 200)),
+    "hospital": (lambda w, c, r: c.get(f"/hospitals/{w.hospital_id()}/"), (401, 200, 200, 200)),
+    "changes": (lambda w, c, r: c.get("/providers/changes/", params={"limit": 5}), (401, 200, 200, 200)),
+    "profile_get": (lambda w, c, r: c.get("/auth/provider/profile/"), (401, 200, 404, 404)),
+    "profile_patch": (lambda w, c, r: c.patch("/auth/provider/profile/", json={"bio": "Hello."}),
+                      (401, 200, 404, 404)),
+    "profile_put": (_profile_put, (401, 200, 404, 404)),
+    "provider_dashboard": (lambda w, c, r: c.get("/auth/provider/dashboard/"), (401, 200, 404, 404)),
+    "own_document": (lambda w, c, r: c.get(f"/providers/{w.provider_with_document(True)}/license/document/"),
+                     (401, 200, 200, 200)),
+    "other_document": (lambda w, c, r: c.get(f"/providers/{w.provider_with_document(False)}/license/document/"),
+                       (401, 403, 200, 200)),
+    "decision": (_decision, (401, 403, 403, 200)),
+    "queue": (lambda w, c, r: c.get("/credentialing/queue/"), (401, 403, 200, 200)),
+    "audit": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/audit/"), (401, 403, 200, 200)),
+    "staff_dashboard": (lambda w, c, r: c.get("/dashboard/"), (401, 403, 200, 200)),
+    "schema": (lambda w, c, r: c.get(f"{w.server.url}/api/schema/"), (200,) * 4),
+    "health": (lambda w, c, r: c.get("/health/"), (200,) * 4),
+}
+
+
+@pytest.fixture(scope="module")
+def world(live_server: LiveServer, tokens: dict[str, str]) -> World:
+    return World(live_server, tokens)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(CASES))
+def test_role_gets_the_contracts_status(world: World, name: str, role: str) -> None:
+    request, statuses = CASES[name]
+    expected = statuses[ROLES.index(role)]
+    with world.client(role) as client:
+        answer = request(world, client, role)
+    assert answer.status_code == expected, f"{name} as {role}: {answer.status_code} {answer.text[:300]}"
+    if answer.status_code >= 400:
+        assert "detail" in answer.json(), answer.text
+
+
