@@ -127,6 +127,8 @@ def start_server(
             url = line.split()[2].removesuffix("/api/v1/")
             return LiveServer(url, process, data_dir, database_url, output)
     process.kill()
+    if database_url:
+        _postgres_drop(database_url)
     raise RuntimeError("server did not start:\n" + "".join(output))
 
 

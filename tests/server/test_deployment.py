@@ -63,6 +63,7 @@ def test_django_admin_for_superusers(live_server: LiveServer) -> None:
         providers = browser.get("/admin/directory/provider/")
         assert providers.status_code == 200
         assert "Select provider to change" in providers.text
+        assert browser.get("/static/admin/css/base.css").status_code == 200, "the admin is styled"
     api = live_server.login(email, "Admin-Secret-2049")
     assert api["user"]["role"] == "facility_admin", "superusers count as facility administrators"
 
