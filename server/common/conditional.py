@@ -4,8 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rest_framework.request import Request
-
 from server.common.exceptions import PreconditionFailed
 
 
@@ -13,12 +11,12 @@ def etag_for(revision: int) -> str:
     return f'"r{revision}"'
 
 
-def if_match_check(request: Request, revision: int, current: Callable[[], dict[str, Any]]) -> None:
+def if_match_check(header: str | None, revision: int, current: Callable[[], dict[str, Any]]) -> None:
     """Raise 412 with the current representation when `If-Match` names another revision.
 
-    Without an `If-Match` header the update goes ahead (the contract makes it optional).
+    Without an `If-Match` header the update goes ahead (the contract makes it optional). Call it
+    with the row locked, inside the writing transaction, so that two writers cannot both pass.
     """
-    header = request.headers.get("If-Match")
     if not header or header.strip() == "*":
         return
     wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}

@@ -18,14 +18,13 @@ from rest_framework.views import APIView
 from server.accounts.models import Role
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
 from server.accounts.serializers import DetailSerializer
-from server.common.conditional import if_match_check
 from server.common.pagination import PageNumberPagination
 from server.credentialing import selectors, services
 from server.credentialing.models import AuditEvent, LicenseDocument
 from server.directory.apis import ERRORS, _int_param, provider_response
 from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
-from server.directory.selectors import provider_detail, provider_rows
+from server.directory.selectors import provider_rows
 from server.directory.serializers import ActivitySerializer, ProviderSerializer, ProviderSummarySerializer
 
 
@@ -75,11 +74,10 @@ class LicenseDecisionApi(APIView):
         provider = get_object_or_404(Provider, pk=pk)
         form = DecisionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        if_match_check(request, provider.revision, lambda: provider_detail(provider.pk))
         data = form.validated_data
         provider = services.license_decide(
             provider=provider, actor=request.user, decision=data["decision"], note=data["note"] or "",
-            expiry=data["license_expiry_date"], today=timezone.localdate(),
+            expiry=data["license_expiry_date"], today=timezone.localdate(), if_match=request.headers.get("If-Match"),
         )
         return provider_response(provider)
 

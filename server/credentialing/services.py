@@ -11,9 +11,11 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from server.accounts.models import User
+from server.common.conditional import if_match_check
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.directory.choices import LicenseStatus, NotificationLevel
 from server.directory.models import Notification, Provider
+from server.directory.selectors import provider_detail
 
 DOCUMENT_SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -94,12 +96,18 @@ def _decision_errors(decision: str, note: str, expiry: date | None, today: date)
 
 @transaction.atomic
 def license_decide(
-    *, provider: Provider, actor: User, decision: str, note: str, expiry: date | None, today: date
+    *, provider: Provider, actor: User, decision: str, note: str, expiry: date | None, today: date,
+    if_match: str | None = None,
 ) -> Provider:
-    """Verify (with a future expiry date) or reject (with a note the provider sees) a license."""
+    """Verify (with a future expiry date) or reject (with a note the provider sees) a license.
+
+    The decision applies to the record as it is now (locked), and only if `if_match` still names it.
+    """
     errors = _decision_errors(decision, note, expiry, today)
     if errors:
         raise ValidationError(errors)
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    if_match_check(if_match, provider.revision, lambda: provider_detail(provider.pk))
     provider.license_status = decision
     provider.license_note = note.strip() if decision == LicenseStatus.REJECTED else ""
     if decision == LicenseStatus.VERIFIED:

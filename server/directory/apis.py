@@ -22,7 +22,7 @@ from server.accounts.models import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start
-from server.common.conditional import etag_for, if_match_check
+from server.common.conditional import etag_for
 from server.common.pagination import PageNumberPagination
 from server.directory import feed, selectors, services
 from server.directory.dashboard import provider_dashboard
@@ -113,10 +113,10 @@ class ProviderProfileApi(APIView):
         provider = self._own(request)
         form = ProfileWriteSerializer(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
-        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
         values = dict(form.validated_data)
         document = values.pop("license_document", None)
-        provider = services.provider_update(actor=request.user, provider=provider, values=values, document=document)
+        provider = services.provider_update(actor=request.user, provider=provider, values=values, document=document,
+                                            if_match=request.headers.get("If-Match"))
         return provider_response(provider)
 
 
@@ -177,16 +177,15 @@ class ProviderDetailApi(APIView):
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request: Request, pk: Any) -> Response:
         provider = get_object_or_404(Provider, pk=pk)
-        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
-        services.provider_deactivate(actor=request.user, provider=provider)
+        services.provider_deactivate(actor=request.user, provider=provider, if_match=request.headers.get("If-Match"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
         provider = get_object_or_404(Provider, pk=pk)
         form = AdminProviderWriteSerializer(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
-        if_match_check(request, provider.revision, lambda: selectors.provider_detail(provider.pk))
-        provider = services.provider_update(actor=request.user, provider=provider, values=dict(form.validated_data))
+        provider = services.provider_update(actor=request.user, provider=provider, values=dict(form.validated_data),
+                                            if_match=request.headers.get("If-Match"))
         return provider_response(provider)
 
 

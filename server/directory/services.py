@@ -13,11 +13,13 @@ from rest_framework.exceptions import ValidationError
 
 from server.accounts.models import Role, User
 from server.accounts.services import user_sessions_revoke
+from server.common.conditional import if_match_check
 from server.credentialing.models import AuditAction
 from server.credentialing.services import audit_record, license_document_attach
 from server.directory import validation as rules
 from server.directory.choices import LicenseStatus, NotificationLevel
 from server.directory.models import Hospital, Notification, Provider
+from server.directory.selectors import provider_detail
 
 PROVIDER_FIELDS = (
     "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
@@ -142,12 +144,20 @@ def _sync_user(provider: Provider) -> None:
         user_sessions_revoke(user=user)
 
 
+def provider_lock(provider: Provider, if_match: str | None) -> Provider:
+    """The provider's row, locked until the transaction ends, if `if_match` is still its version."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if_match_check(if_match, locked.revision, lambda: provider_detail(locked.pk))
+    return locked
+
+
 @transaction.atomic
 def provider_update(
-    *, actor: User, provider: Provider, values: dict[str, Any], document: UploadedFile | None = None
+    *, actor: User, provider: Provider, values: dict[str, Any], document: UploadedFile | None = None,
+    if_match: str | None = None,
 ) -> Provider:
     """Change a provider: a new license number or document sends the license back to pending."""
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    provider = provider_lock(provider, if_match)
     _raise_if(_unique_errors(
         email=values.get("email") if values.get("email") != provider.email else None,
         license_number=values.get("license_number")
@@ -187,8 +197,6 @@ def _back_to_pending(provider: Provider) -> None:
 
 
 @transaction.atomic
-def provider_deactivate(*, actor: User, provider: Provider) -> Provider:
+def provider_deactivate(*, actor: User, provider: Provider, if_match: str | None = None) -> Provider:
     """Deactivate (never erase) a provider; its account, if any, can no longer sign in."""
-    if not provider.is_active:
-        return provider
-    return provider_update(actor=actor, provider=provider, values={"is_active": False})
+    return provider_update(actor=actor, provider=provider, values={"is_active": False}, if_match=if_match)

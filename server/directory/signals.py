@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from server.directory.models import Hospital, Provider, ProviderTombstone, revisions_reserve
 
@@ -19,10 +20,11 @@ def providers_touch(provider_ids: list[Any]) -> None:
     ids = sorted({str(pk) for pk in provider_ids})
     if not ids:
         return
+    now = timezone.now()
     with transaction.atomic():
         last = revisions_reserve(len(ids))
         for offset, pk in enumerate(ids):
-            Provider.objects.filter(pk=pk).update(revision=last - len(ids) + 1 + offset)
+            Provider.objects.filter(pk=pk).update(revision=last - len(ids) + 1 + offset, updated_at=now)
 
 
 @receiver(m2m_changed, sender=Provider.hospitals.through)
