@@ -1,0 +1,91 @@
+"""The errors every call of the API client can raise, and when each is raised.
+
+Widgets show these; they never look at HTTP. Every error has a `message` in plain words.
+
+- `OfflineError`: the server could not be reached (refused, DNS, timeout, connection lost),
+  after the retries that idempotent requests get. The work is not lost; try again later.
+- `AuthenticationError`: 401. Wrong email or password at login, or the session has ended
+  (logged out elsewhere, deactivated, refresh token expired or refused). Sign in again.
+- `PermissionDeniedError`: 403. The signed-in role may not do this.
+- `NotFoundError`: 404. The record does not exist (or is not yours to see).
+- `ValidationError`: 400 (also 413 and 415). `field_errors` maps a field to its messages (the
+  seed's wording for registration rules); `non_field_errors` holds the rest.
+- `ConflictError`: 412. Someone changed the record since it was loaded; `current` is the
+  server's version (when it sent one) and `etag` its version tag.
+- `RateLimitedError`: 429. Too many attempts; `retry_after` says how many seconds to wait.
+- `ServerError`: 5xx or an answer the client cannot use. `BadResponseError`, a subclass, is
+  raised when an answer does not match the contract (it names the field).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """Base of all errors of the API client."""
+
+    default_message = "Something went wrong talking to the server."
+
+    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+        self.message = message or self.default_message
+        self.status = status
+        super().__init__(self.message)
+
+
+class OfflineError(ApiError):
+    default_message = "The server cannot be reached. Check the network connection and try again."
+
+
+class AuthenticationError(ApiError):
+    default_message = "Your session has ended. Sign in again."
+
+
+class PermissionDeniedError(ApiError):
+    default_message = "Your account is not allowed to do this."
+
+
+class NotFoundError(ApiError):
+    default_message = "This record no longer exists."
+
+
+class ValidationError(ApiError):
+    default_message = "Some fields need attention."
+
+    def __init__(
+        self,
+        field_errors: dict[str, list[str]] | None = None,
+        non_field_errors: list[str] | None = None,
+        *,
+        status: int | None = 400,
+    ) -> None:
+        self.field_errors = field_errors or {}
+        self.non_field_errors = non_field_errors or []
+        first = self.non_field_errors[:1] or [m for ms in self.field_errors.values() for m in ms][:1]
+        super().__init__(first[0] if first else None, status=status)
+
+
+class ConflictError(ApiError):
+    default_message = "Someone else changed this record since you opened it."
+
+    def __init__(self, message: str | None = None, *, current: Any = None, etag: str | None = None) -> None:
+        super().__init__(message, status=412)
+        self.current = current
+        self.etag = etag
+
+
+class RateLimitedError(ApiError):
+    def __init__(self, message: str | None = None, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message or f"Too many attempts. Try again in {retry_after} seconds.", status=429)
+
+
+class ServerError(ApiError):
+    default_message = "The server had a problem. Try again in a moment."
+
+
+class BadResponseError(ServerError):
+    """The server answered something the contract does not allow."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        super().__init__(f"The server sent an answer this version cannot read ({where}: {problem}).")

@@ -1,0 +1,51 @@
+"""Logging to a rotating file in the data folder, with secrets scrubbed from every line.
+
+No token, password or license document reaches the log at any level: the filter sits on the
+handler, so it sees every record, including those of httpx and other libraries.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+LOG_NAME = "providerdesk.log"
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_SECRET_FIELDS = re.compile(
+    r"""(?i)(["']?(?:password|password_confirm|refresh|refresh_token|access|token|authorization)["']?"""
+    r"""\s*[:=]\s*)(["']?)(?:Bearer\s+)?[^"',\s}]+"""
+)
+_BINARY = re.compile(r"(%PDF-|\\x89PNG|\\xff\\xd8\\xff).*", re.DOTALL)
+
+
+def scrub(text: str) -> str:
+    """`text` with tokens, password values and document contents replaced."""
+    text = _JWT.sub("[token]", text)
+    text = _SECRET_FIELDS.sub(r"\1\2[hidden]", text)
+    return _BINARY.sub(r"\1[document content hidden]", text)
+
+
+class ScrubFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_text is None and record.exc_info[1] is not None:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path:
+    """Send log records to `data_dir/logs/providerdesk.log` (1 MB, 5 files kept); the path."""
+    folder = data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_NAME
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ScrubFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    return path

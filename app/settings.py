@@ -1,0 +1,99 @@
+"""Settings: server URL, data folder, timeouts; command line > environment > settings file.
+
+Environment: PROVIDERDESK_SERVER_URL, PROVIDERDESK_DATA_DIR, PROVIDERDESK_CONNECT_TIMEOUT,
+PROVIDERDESK_READ_TIMEOUT. The settings file is `settings.json` in the user's config folder.
+A malformed value is a SettingsError that says which value and why.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
+
+APP_NAME = "ProviderDesk"
+ENV_PREFIX = "PROVIDERDESK_"
+FIELDS = ("server_url", "data_dir", "connect_timeout", "read_timeout")
+
+
+class SettingsError(Exception):
+    """A setting has a value the application cannot use; the message says which and why."""
+
+
+class Settings(BaseModel):
+    """What the application needs to start. `server_url` None means: the embedded server."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    server_url: str | None = None
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir(APP_NAME, appauthor=False)))
+    connect_timeout: float = Field(default=5.0, gt=0, le=120)
+    read_timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("server_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// address, like https://providers.example.org/api/v1")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or a fragment")
+        return value if parts.path.endswith("/api/v1") else value + "/api/v1"
+
+    @property
+    def uses_embedded_server(self) -> bool:
+        return self.server_url is None
+
+
+def config_file() -> Path:
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"The settings file {path} cannot be read ({error}). Fix or delete it.") from None
+    return {k: v for k, v in data.items() if k in FIELDS} if isinstance(data, dict) else {}
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    return {name: environ[ENV_PREFIX + name.upper()] for name in FIELDS if environ.get(ENV_PREFIX + name.upper())}
+
+
+def load_settings(
+    command_line: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    path: Path | None = None,
+) -> Settings:
+    """Merge the settings file, then the environment, then the command line (which wins)."""
+    merged = _from_file(path or config_file())
+    merged.update(_from_env(os.environ if environ is None else environ))
+    merged.update({k: v for k, v in (command_line or {}).items() if v is not None and k in FIELDS})
+    try:
+        return Settings.model_validate(merged)
+    except PydanticValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"The setting {name} = {merged.get(name)!r} {message}.") from None
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings that differ from the defaults to the settings file."""
+    target = path or config_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.model_dump(mode="json", exclude_defaults=True)
+    target.write_text(json.dumps(data, indent=2), encoding="utf-8")

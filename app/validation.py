@@ -1,0 +1,165 @@
+"""Client-side validation of registration and profile fields: the seed's rules and exact words.
+
+The server checks the same rules (section 7 of the seed, "Validation Rules"); checking here
+too lets a form answer as the user types. Every form of the application uses these.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.models import ProfessionalRole, ProfessionalTitle
+
+REQUIRED = {
+    "professional_title": "Professional title is required",
+    "first_name": "First name is required",
+    "last_name": "Last name is required",
+    "email": "Email address is required",
+    "password": "Password is required",
+    "password_confirm": "Please confirm your password",
+    "organization_facility": "Organization/Facility is required",
+    "professional_role": "Professional role is required",
+    "license_number": "License number is required",
+}
+MAX_LENGTH = {
+    "first_name": (100, "First name cannot exceed 100 characters"),
+    "last_name": (100, "Last name cannot exceed 100 characters"),
+    "organization_facility": (200, "Organization name cannot exceed 200 characters"),
+    "specialization": (100, "Specialization cannot exceed 100 characters"),
+    "license_number": (50, "License number cannot exceed 50 characters"),
+    "additional_information": (1000, "Additional information cannot exceed 1000 characters"),
+}
+MIN_LENGTH = {
+    "first_name": (2, "First name must be at least 2 characters long"),
+    "last_name": (2, "Last name must be at least 2 characters long"),
+}
+EMAIL_INVALID = "Please enter a valid email address"
+PASSWORD_LENGTH = "Password must be at least 8 characters long"
+PASSWORD_MATCH = "Passwords do not match"
+PHONE_FORMAT = "Please enter a valid phone number"
+LICENSE_UNIQUE = "A provider with this license number already exists"
+YEARS_INVALID = "Years of experience must be a whole number of 0 or more"
+FEE_INVALID = "Consultation fee must be an amount of 0 or more with at most 2 decimals"
+
+# The seed's six registration steps, in order: (title, description, fields).
+REGISTRATION_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Personal Information", "Let's start with your basic details",
+     ("professional_title", "first_name", "last_name")),
+    ("Contact Information", "How can patients and colleagues reach you?", ("email", "phone_number")),
+    ("Account Security", "Create a secure account", ("username", "password", "password_confirm")),
+    ("Professional Details", "Tell us about your professional background",
+     ("organization_facility", "professional_role", "specialization")),
+    ("License Verification", "Professional license for verification", ("license_number",)),
+    ("Additional Information", "Anything else you'd like us to know? (Optional)", ("additional_information",)),
+)
+PROFILE_FIELDS = (
+    "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
+    "professional_role", "specialization", "license_number", "additional_information", "years_of_experience",
+    "consultation_fee", "bio",
+)
+
+# The same pattern as Django's EmailValidator in spirit: a local part, an @, a dotted domain.
+_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+                    r"[A-Za-z]{2,63}$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def phone_is_valid(value: str) -> bool:
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(_PHONE_CHARS.match(value)) and 7 <= digits <= 15 and "+" not in value[1:]
+
+
+def _choice_error(name: str, value: str) -> str | None:
+    choices = {"professional_title": ProfessionalTitle, "professional_role": ProfessionalRole}.get(name)
+    if choices is not None and value and value not in {c.value for c in choices}:
+        return f'"{value}" is not a valid choice.'
+    return None
+
+
+def _number_error(name: str, value: str) -> str | None:
+    if name == "years_of_experience" and value:
+        return None if value.isdigit() and int(value) <= 80 else YEARS_INVALID
+    if name == "consultation_fee" and value:
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return FEE_INVALID
+        exponent = amount.as_tuple().exponent
+        ok = amount.is_finite() and amount >= 0 and isinstance(exponent, int) and exponent >= -2
+        return None if ok else FEE_INVALID
+    return None
+
+
+def field_error(name: str, value: Any, form: Mapping[str, Any] | None = None) -> str | None:
+    """The first problem with field `name` holding `value` (in `form`), or None."""
+    text = _text(value) if name in ("password", "password_confirm") else _text(value).strip()
+    if not text:
+        return REQUIRED.get(name)
+    if name in MAX_LENGTH and len(text) > MAX_LENGTH[name][0]:
+        return MAX_LENGTH[name][1]
+    if name in MIN_LENGTH and len(text) < MIN_LENGTH[name][0]:
+        return MIN_LENGTH[name][1]
+    if name == "email" and (len(text) > 254 or not _EMAIL.match(text)):
+        return EMAIL_INVALID
+    if name == "phone_number" and not phone_is_valid(text):
+        return PHONE_FORMAT
+    if name == "password" and len(text) < 8:
+        return PASSWORD_LENGTH
+    if name == "password_confirm" and form is not None and text != _text(form.get("password")):
+        return PASSWORD_MATCH
+    return _choice_error(name, text) or _number_error(name, text)
+
+
+def form_errors(form: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Every field of `fields` (default: those in `form`) with its first problem."""
+    names = fields if fields is not None else tuple(form)
+    found = {name: field_error(name, form.get(name), form) for name in names}
+    return {name: message for name, message in found.items() if message}
+
+
+def registration_errors(form: Mapping[str, Any]) -> dict[str, str]:
+    return form_errors(form, tuple(name for _, _, names in REGISTRATION_STEPS for name in names))
+
+
+@dataclass(frozen=True)
+class PasswordStrength:
+    """A score from 0 (very weak) to 4 (strong) and a short reason for it."""
+
+    score: int
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return ("Very weak", "Weak", "Fair", "Good", "Strong")[self.score]
+
+
+_COMMON = frozenset({
+    "password", "passw0rd", "12345678", "123456789", "1234567890", "qwerty123", "qwertyuiop", "iloveyou",
+    "letmein1", "welcome1", "admin123", "abc12345", "password1", "football", "baseball", "sunshine",
+    "princess", "11111111", "00000000", "monkey12", "dragon12", "trustno1",
+})
+
+
+def password_strength(password: str, *, personal: tuple[str, ...] = ()) -> PasswordStrength:
+    """Judge a password by length, variety and the obvious traps; `personal` are the user's names."""
+    if len(password) < 8:
+        return PasswordStrength(0, "Use at least 8 characters.")
+    lowered = password.lower()
+    if lowered in _COMMON or len(set(password)) <= 2:
+        return PasswordStrength(0, "This is one of the most common passwords.")
+    if any(part and len(part) >= 3 and part.lower() in lowered for part in personal):
+        return PasswordStrength(1, "Avoid your name or email in the password.")
+    if password.isdigit():
+        return PasswordStrength(1, "Use letters as well as digits.")
+    kinds = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    score = min(4, (1 if len(password) < 12 else 2) + (kinds >= 3) + (len(password) >= 16 or kinds == 4))
+    reasons = {1: "Add capitals, digits or symbols, or make it longer.", 2: "Fair: a longer password is safer.",
+               3: "Good password.", 4: "Strong password."}
+    return PasswordStrength(score, reasons[score])

@@ -1,0 +1,31 @@
+"""Running the core's coroutines in tests, and a transport that counts what it sends."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+def run(body: Callable[[], Awaitable[T]]) -> T:
+    """Run an async test body on a fresh event loop (one AsyncClient must not span loops)."""
+    async def main() -> T:
+        return await body()
+
+    return asyncio.run(main())
+
+
+class CountingTransport(httpx.AsyncHTTPTransport):
+    """The real HTTP transport, counting requests by path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: Counter[str] = Counter()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths[request.url.path] += 1
+        return await super().handle_async_request(request)
