@@ -19,9 +19,12 @@ log = logging.getLogger(__name__)
 class Session:
     """One user's session with one server."""
 
-    def __init__(self, client: ApiClient, store: TokenStore) -> None:
+    def __init__(self, client: ApiClient, store: TokenStore, *, server_key: str | None = None) -> None:
+        """`server_key` names the server in the token store; by default its URL (the embedded
+        server, whose port changes from run to run, passes a stable name instead)."""
         self.client = client
         self.store = store
+        self._server_key = server_key or client.base_url
         self.user: User | None = None
         self._remember = False
         self._ended_listeners: list[Callable[[], None]] = []
@@ -30,7 +33,7 @@ class Session:
 
     @property
     def server(self) -> str:
-        return self.client.base_url
+        return self._server_key
 
     @property
     def role(self) -> Role | None:

@@ -1,0 +1,65 @@
+"""No token, password or license document reaches the log file, even at DEBUG."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.api_client import ApiClient, Upload
+from app.logging_setup import setup_logging
+from app.session import Session
+from app.token_store import MemoryTokenStore
+from tests.helpers.aio import run
+from tests.helpers.factories import registration_fields
+from tests.helpers.live_server import LiveServer
+
+DOCUMENT = b"%PDF-1.4\nSECRET-LICENSE-CONTENT-4711\n%%EOF\n"
+
+
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    path = setup_logging(tmp_path, level=logging.DEBUG)
+    try:
+        yield path
+    finally:
+        for handler in root.handlers[len(handlers):]:
+            handler.close()
+            root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def test_debug_log_has_no_secrets(short_server: LiveServer, debug_log: Path) -> None:
+    form = registration_fields(password="Secret-Horse-93", password_confirm="Secret-Horse-93")
+    seen: dict[str, str] = {}
+
+    async def body() -> None:
+        anon = ApiClient(short_server.api)
+        await anon.register(form)
+        await anon.aclose()
+        session = Session(ApiClient(short_server.api), MemoryTokenStore())
+        await session.login(form["email"], form["password"])
+        seen["access"], seen["refresh"] = session.client.auth.access or "", session.client.auth.refresh or ""
+        profile = await session.client.profile()
+        await session.client.update_profile({}, etag=profile.etag,
+                                            document=Upload("license_document", "l.pdf", DOCUMENT, "application/pdf"))
+        await asyncio.sleep(2.2)
+        await session.client.profile()
+        seen["renewed"] = session.client.auth.access or ""
+        await session.logout()
+        await session.client.aclose()
+
+    run(body)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = debug_log.read_text()
+    assert "signed in as" in text, "the log is written at all"
+    assert "access token refreshed" in text
+    assert seen["renewed"] != seen["access"]
+    for secret in (seen["access"], seen["refresh"], seen["renewed"], form["password"], "SECRET-LICENSE-CONTENT"):
+        assert secret not in text
+    assert "eyJ" not in text, "no JWT of any kind"

@@ -1,0 +1,56 @@
+"""Settings come from the command line, then the environment, then the settings file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings, SettingsError, load_settings, save_settings
+
+
+def test_precedence(tmp_path: Path) -> None:
+    file = tmp_path / "settings.json"
+    file.write_text(json.dumps({"server_url": "https://file.example.org", "read_timeout": 11, "junk": 1}))
+    env = {"PROVIDERDESK_SERVER_URL": "https://env.example.org/api/v1", "PROVIDERDESK_CONNECT_TIMEOUT": "3"}
+    from_file = load_settings({}, environ={}, path=file)
+    assert from_file.server_url == "https://file.example.org/api/v1"
+    assert from_file.read_timeout == 11
+    from_env = load_settings({}, environ=env, path=file)
+    assert from_env.server_url == "https://env.example.org/api/v1"
+    assert from_env.connect_timeout == 3
+    assert from_env.read_timeout == 11
+    from_cli = load_settings({"server_url": "http://127.0.0.1:8001", "data_dir": str(tmp_path)}, environ=env,
+                             path=file)
+    assert from_cli.server_url == "http://127.0.0.1:8001/api/v1"
+    assert from_cli.data_dir == tmp_path
+
+
+def test_no_server_means_the_embedded_one(tmp_path: Path) -> None:
+    settings = load_settings({}, environ={}, path=tmp_path / "none.json")
+    assert settings.uses_embedded_server
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [({"server_url": "ftp://x.org"}, "http:// or https://"), ({"server_url": "http://"}, "server_url"),
+     ({"server_url": "https://x.org/?a=1"}, "query"), ({"read_timeout": "soon"}, "read_timeout"),
+     ({"connect_timeout": -1}, "connect_timeout")],
+)
+def test_malformed_values_are_clear_errors(tmp_path: Path, values: dict[str, object], words: str) -> None:
+    with pytest.raises(SettingsError, match=words.replace("?", r"\?")):
+        load_settings(values, environ={}, path=tmp_path / "none.json")
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    file = tmp_path / "settings.json"
+    file.write_text("{not json")
+    with pytest.raises(SettingsError, match="cannot be read"):
+        load_settings({}, environ={}, path=file)
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    file = tmp_path / "deep" / "settings.json"
+    saved = Settings(server_url="https://a.example.org", data_dir=tmp_path, read_timeout=12)
+    save_settings(saved, file)
+    assert load_settings({}, environ={}, path=file) == saved
