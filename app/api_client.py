@@ -224,6 +224,10 @@ class ApiClient:
         data = {k: v if isinstance(v, list) else str(v) for k, v in changes.items()}
         return await self._versioned("PATCH", "auth/provider/profile/", data=data, files=files, headers=headers)
 
+    async def replace_profile(self, fields: Mapping[str, Any], *, etag: str | None) -> Versioned[Provider]:
+        """PUT every profile field (the required ones must all be there)."""
+        return await self._versioned("PUT", "auth/provider/profile/", json=dict(fields), headers=self._if_match(etag))
+
     async def provider_dashboard(self) -> ProviderDashboard:
         return await self._model(ProviderDashboard, "GET", "auth/provider/dashboard/")
 
@@ -329,3 +333,15 @@ class ApiClient:
 
     async def health(self) -> Health:
         return await self._model(Health, "GET", "health/", authed=False)
+
+    async def openapi_schema(self) -> dict[str, Any]:
+        """The server's OpenAPI document (`/api/schema/`, beside the versioned base path)."""
+        root = self.base_url.rsplit("/api/v1", 1)[0]
+        response = await self._call("GET", f"{root}/api/schema/", authed=False, params={"format": "json"})
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            raise errors.BadResponseError("schema", "not JSON") from None
+        if not isinstance(document, dict) or "openapi" not in document:
+            raise errors.BadResponseError("schema", "not an OpenAPI document")
+        return document

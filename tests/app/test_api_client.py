@@ -90,6 +90,11 @@ def test_profile_patch_with_if_match_conflict(live_server: LiveServer) -> None:
             document = await client.license_document(uploaded.value.id)
             assert document.content == PDF
             assert document.content_type == "application/pdf"
+            fields = {k: getattr(uploaded.value, k) for k in ("professional_title", "first_name", "last_name",
+                                                               "email", "organization_facility",
+                                                               "professional_role", "license_number")}
+            replaced = await client.replace_profile({**fields, "bio": "Replaced."}, etag=uploaded.etag)
+            assert replaced.value.bio == "Replaced."
             dashboard = await client.provider_dashboard()
             assert dashboard.provider_profile.id == uploaded.value.id
         finally:
@@ -135,6 +140,8 @@ def test_directory_methods(live_server: LiveServer) -> None:
                 await client.providers({"license_status": "sometimes"})
             assert "license_status" in bad_filter.value.field_errors
             assert (await client.health()).status == "ok"
+            schema = await client.openapi_schema()
+            assert "/api/v1/providers/changes/" in schema["paths"]
         finally:
             await client.aclose()
 
