@@ -1,34 +1,68 @@
-"""Start ProviderDesk; for now that means the reference server with demo data, not the desktop.
+"""ProviderDesk: the desktop application's composition root.
 
-The desktop application (settings, QApplication, qasync loop, main window) comes in a later
-issue and will replace this file. Until then `python main.py` runs
-`python -m server serve --demo`: the API on http://127.0.0.1:8001/api/v1/, seeded with demo
-data on first run. Arguments are passed on to `serve`, e.g. `python main.py --port 8002`.
-The server runs as a child process, as the desktop's embedded server will.
+    python main.py                      the embedded demo server, with sample data
+    python main.py --server URL         any server implementing CONTRACT.md
+    python main.py --data-dir DIR       keep data (cache, logs, the demo server) in DIR
 """
 from __future__ import annotations
 
+import argparse
+import asyncio
+import logging
 import signal
-import subprocess
 import sys
-from types import FrameType
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python main.py", description="ProviderDesk desktop application")
+    parser.add_argument("--server", metavar="URL", help="API address, e.g. https://providers.example.org/api/v1 "
+                        "(default: start the local demo server)")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder for the cache, logs and the local server's data")
+    parser.add_argument("--demo-providers", type=int, default=2000, metavar="N",
+                        help="providers in a new local demo database (default 2000)")
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
+    return parser.parse_args(argv)
+
+
+async def _run(desktop: object) -> None:
+    done = asyncio.Event()
+    desktop.finished.connect(done.set)  # type: ignore[attr-defined]
+    desktop.start()  # type: ignore[attr-defined]
+    await done.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo server until it stops; answer its exit status."""
-    args = sys.argv[1:] if argv is None else argv
-    command = [sys.executable, "-m", "server", "serve", "--demo", *args]
-    with subprocess.Popen(command) as server:
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    from app.logging_setup import setup_logging
+    from app.settings import SettingsError, load_settings
 
-        def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-            server.terminate()
+    try:
+        settings = load_settings({"server_url": args.server, "data_dir": args.data_dir})
+    except SettingsError as error:
+        print(f"ProviderDesk: {error}", file=sys.stderr)
+        return 2
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = setup_logging(settings.data_dir, level=logging.DEBUG if args.debug else logging.INFO)
+    logging.getLogger(__name__).info("starting; log file %s", log_path)
 
-        signal.signal(signal.SIGTERM, _on_sigterm)
-        try:
-            return server.wait()
-        except KeyboardInterrupt:
-            # Ctrl+C in a terminal reaches the server too: let it shut down on its own.
-            return server.wait()
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.token_store import system_token_store
+    from ui.desktop import Desktop
+    from ui.theme import apply_theme, follow_system_theme
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("ProviderDesk")
+    app.setOrganizationName("ProviderDesk")
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    follow_system_theme(app)
+    desktop = Desktop(settings, system_token_store(), demo_providers=args.demo_providers)
+    signal.signal(signal.SIGTERM, lambda *_: desktop.quit())
+    signal.signal(signal.SIGINT, lambda *_: desktop.quit())
+    qasync.run(_run(desktop))
+    return 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,18 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_when_stdin_closes() -> None:
+    """Stop the server when the parent's end of our stdin closes (it quit or crashed)."""
+    import threading
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(1024):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def serve(args: argparse.Namespace) -> int:
     _setup(args.data_dir, args.debug)
     _migrate()
@@ -56,6 +68,8 @@ def serve(args: argparse.Namespace) -> int:
     )
     port = getattr(server, "effective_port", args.port)
     signal.signal(signal.SIGTERM, _stop)
+    if args.stop_with_stdin:
+        _stop_when_stdin_closes()
     print(f"Serving on http://{args.host}:{port}/api/v1/", flush=True)
     try:
         server.run()
@@ -100,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--demo-providers", type=int, default=2000, help="providers to seed with --demo")
     run.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     run.add_argument("--debug", action="store_true", help="Django debug mode (never in production)")
+    run.add_argument("--stop-with-stdin", action="store_true",
+                     help="stop when standard input closes (the desktop's embedded server: no orphans)")
     demo = commands.add_parser("seed-demo", help="fill an empty database with demo data")
     demo.add_argument("--providers", type=int, default=2000)
     demo.add_argument("--data-dir")

@@ -1,0 +1,72 @@
+"""The sign-in window against the real server: errors in plain words, success, sign out."""
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
+from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
+
+
+def test_wrong_password_then_success_then_sign_out(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot: object
+) -> None:
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        window = desktop.login_window
+        assert window is not None
+        window.email.setText("admin@demo.local")
+        window.password.setText("not-the-password")
+        window.sign_in_button.click()
+        assert not window.sign_in_button.isEnabled(), "busy: cannot be submitted twice"
+        await wait_until(lambda: window.message.text() != "", what="error message")
+        assert "email or password is not right" in window.message.text()
+        assert window.sign_in_button.isEnabled()
+        window.password.setText(DEMO_PASSWORD)
+        window.password.returnPressed.emit()
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        assert "Facility administrator" in main.user_label.text()
+        assert [p.title for p in main.pages] == ["Dashboard", "Directory", "Credentialing"]
+        desktop.sign_out()
+        await wait_until(lambda: desktop.runner.running == 0, what="logout")
+        assert desktop.main_window is None
+        assert window.isVisible()
+        assert desktop.session is not None
+        assert desktop.session.user is None
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_remember_me_explains_a_missing_keyring(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        window = desktop.login_window
+        assert not window.remember.isEnabled()
+        assert "keyring" in window.remember.toolTip()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_offline_server_is_said_in_plain_words(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+
+    async def body() -> None:
+        desktop = await started_desktop(dead, tmp_path)
+        window = desktop.login_window
+        window.email.setText("admin@demo.local")
+        window.password.setText(DEMO_PASSWORD)
+        window.sign_in_button.click()
+        await wait_until(lambda: window.message.text() != "", what="offline message")
+        assert "cannot be reached" in window.message.text()
+        assert desktop.main_window is None
+        await closed(desktop)
+
+    run_ui(loop, body)

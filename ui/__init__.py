@@ -1,0 +1,1 @@
+"""ProviderDesk's Qt widgets: adapters around the core in `app/` (ARCHITECTURE.md)."""

@@ -1,0 +1,265 @@
+"""The main window: navigation between pages, menus, a message bar and a status bar."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.connectivity import ConnectionState
+from app.models import Role
+from ui.notify import ErrorPresenter, MessageBar
+from ui.pages.base import Page
+from ui.pages.placeholder import PlaceholderPage
+
+if TYPE_CHECKING:
+    from ui.desktop import Desktop
+
+STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
+               ConnectionState.SYNCING: "● Syncing…"}
+
+
+def _pages_for(desktop: Desktop) -> list[Page]:
+    from ui.pages.profile import ProfilePage
+    from ui.pages.provider_dashboard import ProviderDashboardPage
+    from ui.pages.staff_dashboard import StaffDashboardPage
+
+    role = desktop.user.role if desktop.user else Role.PROVIDER
+    pages: list[Page] = [ProviderDashboardPage(desktop) if role is Role.PROVIDER else StaffDashboardPage(desktop)]
+    pages.append(PlaceholderPage(
+        "Directory", "Ctrl+2",
+        "The provider directory, with its offline cache, instant search and CSV export, arrives with the "
+        "directory issue (#5). Until then, this page is a placeholder."))
+    if role.is_staff:
+        pages.append(PlaceholderPage(
+            "Credentialing", "Ctrl+3",
+            "The license review worklist (pending, expiring within 30/60/90 days, expired, rejected) arrives "
+            "with the credentialing issue (#6). Until then, this page is a placeholder."))
+    else:
+        pages.append(ProfilePage(desktop))
+    return pages
+
+
+class MainWindow(QMainWindow):
+    """Pages on the left, the current page on the right; remembers its size and last page."""
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.setWindowTitle("ProviderDesk")
+        self.setMinimumSize(900, 600)
+        self.message_bar = MessageBar()
+        self.presenter = ErrorPresenter(self.message_bar, self)
+        self.presenter.session_ended.connect(desktop.sign_out)
+        desktop.runner.failed.connect(self.presenter.show)
+        self.pages = _pages_for(desktop)
+        self._build_body()
+        self._build_menus()
+        self._build_status_bar()
+        self._closing_for_sign_out = False
+        self._restore_state()
+
+    # ---- layout ----
+
+    def _build_body(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            item = QListWidgetItem(page.title)
+            item.setToolTip(f"{page.title} ({page.shortcut})" if page.shortcut else page.title)
+            self.navigation.addItem(item)
+            self.stack.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(12, 8, 12, 0)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.stack, 1)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(right, 1)
+        self.setCentralWidget(body)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.sync_action = self._action("&Sync now", QKeySequence.StandardKey.Refresh, self._on_sync_triggered,
+                                        "Reload the current page from the server")
+        self.export_action = self._action("&Export…", "Ctrl+E", lambda: None,
+                                          "Export arrives with the directory (issue #5)")
+        self.export_action.setEnabled(False)
+        settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
+        sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        for action in (self.sync_action, self.export_action, settings):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(sign_out)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, page in enumerate(self.pages):
+            action = self._action(page.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
+            go_menu.addAction(action)
+        search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
+                              lambda: self.show_page(1), "Go to the directory's search")
+        go_menu.addAction(search)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered))
+        help_menu.addAction(self._action("&About ProviderDesk", None, self._on_about_triggered))
+
+    def _build_status_bar(self) -> None:
+        self.connection_label = QLabel()
+        self.connection_label.setAccessibleName("Connection")
+        self.server_label = QLabel(self.desktop.server_label)
+        self.server_label.setProperty("role", "muted")
+        user = self.desktop.user
+        self.user_label = QLabel(f"{user.email} — {user.role.label}" if user else "")
+        self.user_label.setAccessibleName("Signed-in user")
+        status = self.statusBar()
+        status.addWidget(self.connection_label)
+        status.addWidget(self.server_label)
+        status.addPermanentWidget(self.user_label)
+        if self.desktop.connectivity is not None:
+            self.desktop.connectivity.on_change(self._on_connectivity_changed)
+            self._on_connectivity_changed(self.desktop.connectivity.state)
+
+    def _on_connectivity_changed(self, state: ConnectionState) -> None:
+        self.connection_label.setText(STATE_WORDS[state])
+        self.connection_label.setProperty("state", state.value)
+
+    # ---- pages ----
+
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def show_page(self, index: int) -> None:
+        if 0 <= index < len(self.pages):
+            self.navigation.setCurrentRow(index)
+
+    def _on_navigation_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        leaving = self.stack.currentWidget()
+        if isinstance(leaving, Page) and leaving is not self.pages[row] and leaving.has_unsaved_changes():
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.stack.currentIndex())
+            self.navigation.blockSignals(False)
+            self._ask_discard(leaving, lambda: self.show_page(row))
+            return
+        self.stack.setCurrentIndex(row)
+        self.pages[row].activate()
+
+    def _ask_discard(self, page: Page, then: object) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{page.title} has changes that are not saved. Discard them?",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
+                page.discard_changes()
+                then()  # type: ignore[operator]
+
+        box.finished.connect(decided)
+        self.discard_dialog = box
+        box.open()
+
+    # ---- menu actions ----
+
+    def _on_sync_triggered(self) -> None:
+        self.current_page().activate()
+
+    def _on_settings_triggered(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.desktop, self)
+        dialog.open()
+
+    def _on_sign_out_triggered(self) -> None:
+        page = self.current_page()
+        if page.has_unsaved_changes():
+            self._ask_discard(page, self.desktop.sign_out)
+        else:
+            self.desktop.sign_out()
+
+    def _on_shortcuts_triggered(self) -> None:
+        lines = [f"Ctrl+{i + 1}\t{page.title}" for i, page in enumerate(self.pages)]
+        lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
+                  "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
+        self._inform("Keyboard shortcuts", "\n".join(lines))
+
+    def _on_about_triggered(self) -> None:
+        self._inform("About ProviderDesk", "ProviderDesk — provider directory and license credentialing.\n"
+                     f"Connected to: {self.desktop.server_label}")
+
+    def _inform(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.info_dialog = box
+        box.open()
+
+    # ---- state ----
+
+    def _restore_state(self) -> None:
+        state = self.desktop.window_state
+        geometry = state.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        page = state.value("main/page", 0)
+        self.show_page(int(page) if str(page).isdigit() and int(page) < len(self.pages) else 0)
+
+    def _save_state(self) -> None:
+        state = self.desktop.window_state
+        state.setValue("main/geometry", self.saveGeometry())
+        state.setValue("main/page", self.stack.currentIndex())
+        state.sync()
+
+    def close_for_sign_out(self) -> None:
+        """Close without asking (the session is over)."""
+        self._closing_for_sign_out = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.current_page()
+        if not self._closing_for_sign_out and page.has_unsaved_changes():
+            event.ignore()
+            self._ask_discard(page, self.close)
+            return
+        self._save_state()
+        for each in self.pages:
+            each.shutdown()
+        event.accept()
+        if not self._closing_for_sign_out:
+            self.desktop.quit()

@@ -1,0 +1,67 @@
+"""Loading, empty and error states around a page's content, designed rather than blank."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+
+def _centered(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.addStretch(1)
+    for widget in widgets:
+        layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return holder
+
+
+class StateView(QStackedWidget):
+    """Shows one of: loading, the content, an empty message, or an error with a retry button."""
+
+    def __init__(self, content: QWidget, *, retry: Callable[[], None], empty_text: str = "Nothing here yet.") -> None:
+        super().__init__()
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        bar.setFixedWidth(220)
+        bar.setAccessibleName("Loading")
+        self._loading_text = QLabel("Loading…")
+        self._loading_text.setProperty("role", "muted")
+        self._empty = QLabel(empty_text)
+        self._empty.setProperty("role", "muted")
+        self._error = QLabel()
+        self._error.setWordWrap(True)
+        self._error.setMaximumWidth(460)
+        self._error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._error.setTextFormat(Qt.TextFormat.PlainText)
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.clicked.connect(retry)
+        self.content = content
+        for widget in (_centered(self._loading_text, bar), content, _centered(self._empty),
+                       _centered(self._error, self.retry_button)):
+            self.addWidget(widget)
+
+    @property
+    def state(self) -> str:
+        return ("loading", "content", "empty", "error")[self.currentIndex()]
+
+    def show_loading(self, text: str = "Loading…") -> None:
+        self._loading_text.setText(text)
+        self.setCurrentIndex(0)
+
+    def show_content(self) -> None:
+        self.setCurrentIndex(1)
+
+    def show_empty(self, text: str | None = None) -> None:
+        if text:
+            self._empty.setText(text)
+        self.setCurrentIndex(2)
+
+    def show_error(self, text: str) -> None:
+        self._error.setText(text)
+        self.setCurrentIndex(3)
+
+    @property
+    def error_text(self) -> str:
+        return self._error.text()
