@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger(__name__).info("starting; log file %s", log_path)
 
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.token_store import system_token_store
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     desktop = Desktop(settings, system_token_store(), demo_providers=args.demo_providers)
     signal.signal(signal.SIGTERM, lambda *_: desktop.quit())
     signal.signal(signal.SIGINT, lambda *_: desktop.quit())
+    # Python runs signal handlers only when it gets control; while Qt idles in C++ it would
+    # not, so a light timer hands it control a few times a second.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     qasync.run(_run(desktop))
     return 0
 

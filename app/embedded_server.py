@@ -54,12 +54,15 @@ class EmbeddedServer:
 
     async def start(self) -> str:
         """Start the server and wait for its `Serving on` line; the API's base URL."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         log.info("starting the embedded server in %s", self.data_dir)
-        self._process = await asyncio.create_subprocess_exec(
-            *self._command(), cwd=PROJECT_ROOT, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._process = await asyncio.create_subprocess_exec(
+                *self._command(), cwd=PROJECT_ROOT, stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            )
+        except OSError as error:
+            raise EmbeddedServerError(f"The local server could not be started: {error}.", "") from None
         try:
             self.url = await asyncio.wait_for(self._ready(), timeout=self.timeout)
         except TimeoutError:

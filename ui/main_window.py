@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.desktop = desktop
         self.setWindowTitle("ProviderDesk")
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(760, 520)
         self.message_bar = MessageBar()
         self.presenter = ErrorPresenter(self.message_bar, self)
         self.presenter.session_ended.connect(desktop.sign_out)
