@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 from ui.desktop import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
+SHORT_LABELS = {"Facility administrator": "Administrator", "Credentialing officer": "Credentialing"}
+
+
 def _words(error: Exception) -> str:
     if isinstance(error, errors.AuthenticationError):
         return "The email or password is not right. Check both and try again."
@@ -46,7 +49,7 @@ class LoginWindow(QWidget):
         super().__init__()
         self.desktop = desktop
         self.setWindowTitle("Sign in — ProviderDesk")
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(520)
         self._build()
         desktop.server_ready.connect(self._on_desktop_server_ready)
         self._countdown = QTimer(self)
@@ -76,6 +79,12 @@ class LoginWindow(QWidget):
         form.addRow("&Email", self.email)
         form.addRow("&Password", self.password)
         form.addRow("", self.remember)
+        self.remember_note = QLabel(self.desktop.store.reason or "")
+        self.remember_note.setProperty("role", "muted")
+        self.remember_note.setWordWrap(True)
+        self.remember_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.remember_note.setVisible(not self.desktop.store.persistent)
+        form.addRow("", self.remember_note)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setProperty("role", "error")
@@ -125,7 +134,7 @@ class LoginWindow(QWidget):
         column.addWidget(note)
         row = QHBoxLayout()
         for label, email in DEMO_ACCOUNTS:
-            button = QPushButton(label)
+            button = QPushButton(SHORT_LABELS.get(label, label))
             button.setToolTip(email)
             button.setAccessibleName(f"Use the demo account {email}")
             button.clicked.connect(lambda _checked=False, e=email: self.fill_demo(e))

@@ -5,8 +5,9 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -24,6 +25,7 @@ from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start
 from server.common.conditional import etag_for
 from server.common.pagination import PageNumberPagination
+from server.common.renderers import FastJSONRenderer
 from server.directory import feed, selectors, services
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
@@ -41,6 +43,7 @@ from server.directory.serializers import (
     RegistrationSerializer,
 )
 
+DROPDOWN_CACHE_SECONDS = 600
 ERRORS = {
     400: OpenApiResponse(description="Validation errors: {field: [message]}"),
     401: DetailSerializer,
@@ -242,9 +245,15 @@ class ProviderDropdownApi(APIView):
         wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
         if etag in wanted:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
-        return Response(selectors.dropdown_rows(queryset), headers={"ETag": etag})
+        # The same version of the same query renders the same bytes: keep them (a national
+        # roster's dropdown is ~16 MB and takes about a second to build).
+        body = caches["dropdown"].get(etag)
+        if body is None:
+            if not request.query_params.get("ordering"):
+                queryset = queryset.order_by("last_name", "first_name", "id")
+            body = FastJSONRenderer().render(selectors.dropdown_rows(queryset))
+            caches["dropdown"].set(etag, body, DROPDOWN_CACHE_SECONDS)
+        return HttpResponse(body, content_type="application/json", headers={"ETag": etag})
 
 
 class ProvidersByHospitalApi(APIView):

@@ -100,7 +100,8 @@ class Provider(models.Model):
         ordering = ["last_name", "first_name", "id"]
         constraints = [models.UniqueConstraint(Upper("license_number"), name="provider_license_number_ci_unique")]
         indexes = [
-            models.Index(fields=["last_name", "first_name", "id"], name="provider_name_idx"),
+            # the directory's default listing: active providers by name (also covers its count)
+            models.Index(fields=["is_active", "last_name", "first_name", "id"], name="provider_active_name_idx"),
             models.Index(fields=["license_status", "created_at"], name="provider_status_created_idx"),
             models.Index(fields=["license_status", "license_expiry_date"], name="provider_status_expiry_idx"),
             models.Index(fields=["specialization"], name="provider_specialization_idx"),

@@ -73,18 +73,23 @@ def _summary(row: dict[str, Any], on: date) -> dict[str, Any]:
     }
 
 
-def _hospitals_of(ids: list[Any]) -> dict[Any, list[dict[str, str]]]:
-    links = Provider.hospitals.through.objects.filter(provider_id__in=ids).values_list(
-        "provider_id", "hospital_id", "hospital__name", "hospital__city"
-    ).order_by("hospital__name")
+def _hospitals_of(providers: QuerySet[Provider]) -> dict[Any, list[dict[str, str]]]:
+    """Each provider's hospitals, sorted by name; `providers` is used as a subquery."""
+    hospitals = {pk: {"id": str(pk), "name": name, "city": city}
+                 for pk, name, city in Hospital.objects.values_list("id", "name", "city")}
+    links = Provider.hospitals.through.objects.filter(provider__in=providers).values_list(
+        "provider_id", "hospital_id")
     found: dict[Any, list[dict[str, str]]] = defaultdict(list)
-    for provider_id, hospital_id, name, city in links:
-        found[provider_id].append({"id": str(hospital_id), "name": name, "city": city})
+    for provider_id, hospital_id in links:
+        found[provider_id].append(hospitals[hospital_id])
+    for linked in found.values():
+        linked.sort(key=lambda hospital: hospital["name"])
     return found
 
 
-def _documents_of(ids: list[Any]) -> dict[Any, dict[str, Any]]:
-    rows = LicenseDocument.objects.filter(provider_id__in=ids).order_by("provider_id", "-uploaded_at").values(
+def _documents_of(providers: QuerySet[Provider]) -> dict[Any, dict[str, Any]]:
+    """Each provider's newest license document's facts; `providers` is used as a subquery."""
+    rows = LicenseDocument.objects.filter(provider__in=providers).order_by("provider_id", "-uploaded_at").values(
         "provider_id", "content_type", "size", "sha256", "uploaded_at"
     )
     found: dict[Any, dict[str, Any]] = {}
@@ -109,13 +114,14 @@ def provider_rows(
     """
     on = today()
     fields = DETAIL_FIELDS if detail else SUMMARY_FIELDS
-    values = queryset.values(*fields, "revision") if with_revision else queryset.values(*fields)
-    rows = list(values[:limit] if limit is not None else values)
+    window = queryset[:limit] if limit is not None else queryset
+    values = window.values(*fields, "revision") if with_revision else window.values(*fields)
+    rows = list(values)
     if not detail:
         return [_summary(row, on) for row in rows]
-    ids = [row["id"] for row in rows]
-    hospitals = _hospitals_of(ids) if ids else {}
-    documents = _documents_of(ids) if ids else {}
+    page_ids = window.values("pk")
+    hospitals = _hospitals_of(page_ids) if rows else {}
+    documents = _documents_of(page_ids) if rows else {}
     result = []
     for row in rows:
         item = _summary(row, on)
