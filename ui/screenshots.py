@@ -1,0 +1,152 @@
+"""Render every main screen and dialog to PNG files: `python -m ui.screenshots --out DIR`.
+
+Starts the embedded server in a temporary folder, signs in as each demo account and saves the
+sign-in window, each registration step with and without errors, the dashboards, the profile and
+the main window per role, in the light and the dark theme.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+WIDTH, HEIGHT = 1180, 760
+
+
+class Shooter:
+    """Saves widgets as `<theme>-<name>.png` in a folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.theme = "light"
+        self.saved: list[Path] = []
+
+    async def save(self, widget: object, name: str, settle: float = 0.3) -> None:
+        await asyncio.sleep(settle)
+        path = self.out / f"{self.theme}-{name}.png"
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        self.saved.append(path)
+
+
+async def _until(predicate: Callable[[], object], limit: float = 60) -> None:
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the screen did not get ready")
+        await asyncio.sleep(0.05)
+
+
+async def _login_screens(desktop: object, shoot: Shooter) -> None:
+    window = desktop.login_window  # type: ignore[attr-defined]
+    window.reset()
+    await shoot.save(window, "login")
+    window.email.setText("admin@demo.local")
+    window.password.setText("wrong-password")
+    window.sign_in_button.click()
+    await _until(lambda: window.message.text() != "")
+    await shoot.save(window, "login-error")
+
+
+async def _wizard_screens(desktop: object, shoot: Shooter) -> None:
+    from ui.registration_wizard import RegistrationWizard
+
+    wizard = RegistrationWizard(desktop, parent=desktop.login_window)  # type: ignore[attr-defined]
+    wizard.resize(720, 620)
+    wizard.show()
+    if wizard.pageIds():
+        for step, page_id in enumerate(wizard.pageIds(), start=1):
+            await shoot.save(wizard, f"wizard-step{step}")
+            page = wizard.page(page_id)
+            fields = getattr(page, "field_names", ())
+            checker = getattr(wizard, "fields", None)
+            if fields and checker is not None:
+                checker.check(fields)
+                await shoot.save(wizard, f"wizard-step{step}-errors")
+            if step < len(wizard.pageIds()):
+                _fill_step(wizard, fields)
+                wizard.next()
+    wizard.close()
+
+
+def _fill_step(wizard: object, fields: tuple[str, ...]) -> None:
+    sample = {"professional_title": "Dr.", "first_name": "Joseph", "last_name": "Ewool",
+              "email": "joseph.ewool@example.org", "phone_number": "+1 (555) 123-4567", "username": "",
+              "password": "Quiet-River-2049", "password_confirm": "Quiet-River-2049",
+              "organization_facility": "General Hospital", "professional_role": "Physician",
+              "specialization": "Cardiology", "license_number": "MA-D123456", "additional_information": ""}
+    fields_widget = getattr(wizard, "fields", None)
+    if fields_widget is not None:
+        fields_widget.set_values({name: sample[name] for name in fields if name in sample})
+        for name in fields:
+            fields_widget.edited.emit(name)
+
+
+async def _role_screens(desktop: object, shoot: Shooter, role: str, email: str) -> None:
+    await desktop.sign_in(email, "demo-pass-2026", remember=False)  # type: ignore[attr-defined]
+    window = desktop.main_window  # type: ignore[attr-defined]
+    window.resize(WIDTH, HEIGHT)
+    for index, page in enumerate(window.pages):
+        window.show_page(index)
+        await _until(lambda: desktop.runner.running == 0)  # type: ignore[attr-defined]
+        await shoot.save(window, f"{role}-{index + 1}-{page.title.lower().replace(' ', '-')}", settle=0.6)
+    window.show_page(0)
+    window._on_shortcuts_triggered()
+    await shoot.save(window.info_dialog, f"{role}-shortcuts-dialog")
+    window.info_dialog.close()
+    window.close_for_sign_out()
+    desktop.main_window = None  # type: ignore[attr-defined]
+    await desktop.session.logout()  # type: ignore[attr-defined]
+
+
+async def _shoot_all(out: Path, data_dir: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from app.settings import Settings
+    from app.token_store import MemoryTokenStore
+    from ui.desktop import DEMO_ACCOUNTS, Desktop
+    from ui.theme import apply_theme
+
+    app = QApplication.instance()
+    shoot = Shooter(out)
+    desktop = Desktop(Settings(server_url=None, data_dir=data_dir), MemoryTokenStore(
+        "No secure keyring: the screenshot run keeps nothing."), demo_providers=2000)
+    desktop.start()
+    await _until(lambda: desktop.session is not None, limit=180)
+    for theme in ("light", "dark"):
+        shoot.theme = theme
+        apply_theme(app, dark=theme == "dark")  # type: ignore[arg-type]
+        await _login_screens(desktop, shoot)
+        await _wizard_screens(desktop, shoot)
+        for label, email in DEMO_ACCOUNTS:
+            await _role_screens(desktop, shoot, label.split()[-1].lower(), email)
+    done = asyncio.Event()
+    desktop.finished.connect(done.set)
+    desktop.quit()
+    await done.wait()
+    return shoot.saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, type=Path, help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    args.out.mkdir(parents=True, exist_ok=True)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    with tempfile.TemporaryDirectory(prefix="providerdesk-shots-") as data_dir:
+        saved = qasync.run(_shoot_all(args.out, Path(data_dir)))
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
