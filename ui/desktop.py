@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
@@ -21,6 +22,10 @@ from app.session import Session
 from app.settings import Settings
 from app.token_store import TokenStore
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ui.login_window import LoginWindow
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 EMBEDDED_KEY = "embedded-demo-server"
@@ -55,8 +60,8 @@ class Desktop(QObject):
         self.session: Session | None = None
         self.connectivity: Connectivity | None = None
         self.runner = TaskRunner()
-        self.login_window: object | None = None
-        self.main_window: object | None = None
+        self.login_window: LoginWindow | None = None
+        self.main_window: MainWindow | None = None
         self.startup_error: EmbeddedServerError | None = None
         self._closing = False
 
@@ -119,7 +124,7 @@ class Desktop(QObject):
         self.open_main_window()
         return user
 
-    def _login(self):  # type: ignore[no-untyped-def]
+    def _login(self) -> LoginWindow:
         from ui.login_window import LoginWindow
 
         if self.login_window is None:
@@ -136,26 +141,26 @@ class Desktop(QObject):
         from ui.main_window import MainWindow
 
         if self.main_window is not None:
-            self.main_window.close_for_sign_out()  # type: ignore[attr-defined]
+            self.main_window.close_for_sign_out()
         window = MainWindow(self)
         self.main_window = window
         window.show()
         if self.login_window is not None:
-            self.login_window.hide()  # type: ignore[attr-defined]
+            self.login_window.hide()
 
     def sign_out(self) -> None:
         """End the session (also on the server, when it answers) and return to sign-in."""
         assert self.session is not None
         session = self.session
         if self.main_window is not None:
-            self.main_window.close_for_sign_out()  # type: ignore[attr-defined]
+            self.main_window.close_for_sign_out()
             self.main_window = None
         self.show_login("You are signed out.")
         self.runner.start(session.logout())
 
     def _on_session_ended(self) -> None:
         if self.main_window is not None:
-            self.main_window.close_for_sign_out()  # type: ignore[attr-defined]
+            self.main_window.close_for_sign_out()
             self.main_window = None
         self.show_login("Your session has ended. Sign in again.")
 
@@ -168,9 +173,10 @@ class Desktop(QObject):
 
     async def _shutdown(self) -> None:
         self.runner.cancel_all()
-        for window in (self.main_window, self.login_window):
-            if window is not None:
-                window.close_for_sign_out() if window is self.main_window else window.hide()  # type: ignore[attr-defined]
+        if self.main_window is not None:
+            self.main_window.close_for_sign_out()
+        if self.login_window is not None:
+            self.login_window.hide()
         if self.client is not None:
             await self.client.aclose()
         if self.embedded is not None:

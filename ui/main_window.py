@@ -97,14 +97,15 @@ class MainWindow(QMainWindow):
         row.addWidget(right, 1)
         self.setCentralWidget(body)
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, tip: str = "") -> QAction:
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
+                tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -118,6 +119,10 @@ class MainWindow(QMainWindow):
         settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
         sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
+                                "Register a new provider on their behalf")
+        register.setVisible(self.desktop.user is not None and self.desktop.user.role is Role.FACILITY_ADMIN)
+        file_menu.addAction(register)
         for action in (self.sync_action, self.export_action, settings):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -199,6 +204,11 @@ class MainWindow(QMainWindow):
     def _on_sync_triggered(self) -> None:
         self.current_page().activate()
 
+    def _on_register_provider_triggered(self) -> None:
+        from ui.registration_wizard import RegistrationWizard
+
+        RegistrationWizard(self.desktop, self, on_behalf=True).open()
+
     def _on_settings_triggered(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
@@ -237,8 +247,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
-        page = state.value("main/page", 0)
-        self.show_page(int(page) if str(page).isdigit() and int(page) < len(self.pages) else 0)
+        page = str(state.value("main/page", 0))
+        self.show_page(int(page) if page.isdigit() and int(page) < len(self.pages) else 0)
 
     def _save_state(self) -> None:
         state = self.desktop.window_state

@@ -54,7 +54,7 @@ async def _login_screens(desktop: object, shoot: Shooter) -> None:
 async def _wizard_screens(desktop: object, shoot: Shooter) -> None:
     from ui.registration_wizard import RegistrationWizard
 
-    wizard = RegistrationWizard(desktop, parent=desktop.login_window)  # type: ignore[attr-defined]
+    wizard = RegistrationWizard(desktop, parent=desktop.login_window)  # type: ignore[arg-type, attr-defined]
     wizard.resize(720, 620)
     wizard.show()
     if wizard.pageIds():

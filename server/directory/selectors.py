@@ -73,7 +73,7 @@ def _summary(row: dict[str, Any], on: date) -> dict[str, Any]:
     }
 
 
-def _hospitals_of(providers: QuerySet[Provider]) -> dict[Any, list[dict[str, str]]]:
+def _hospitals_of(providers: QuerySet[Any, Any]) -> dict[Any, list[dict[str, str]]]:
     """Each provider's hospitals, sorted by name; `providers` is used as a subquery."""
     hospitals = {pk: {"id": str(pk), "name": name, "city": city}
                  for pk, name, city in Hospital.objects.values_list("id", "name", "city")}
@@ -87,7 +87,7 @@ def _hospitals_of(providers: QuerySet[Provider]) -> dict[Any, list[dict[str, str
     return found
 
 
-def _documents_of(providers: QuerySet[Provider]) -> dict[Any, dict[str, Any]]:
+def _documents_of(providers: QuerySet[Any, Any]) -> dict[Any, dict[str, Any]]:
     """Each provider's newest license document's facts; `providers` is used as a subquery."""
     rows = LicenseDocument.objects.filter(provider__in=providers).order_by("provider_id", "-uploaded_at").values(
         "provider_id", "content_type", "size", "sha256", "uploaded_at"

@@ -1,0 +1,162 @@
+"""A read-only view of one provider, grouped like the registration wizard.
+
+`details_area` and `display_value` are shared with the wizard's summary page, so a provider reads
+the same before and after it is registered. Provider-entered text is always shown as plain text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import TITLE_LABELS, Provider
+from ui.widgets.provider_fields import SPECS
+
+NOT_GIVEN = "Not given"
+Rows = list[tuple[str, str]]
+# The wizard's steps without the account, with the optional extras beside the additional information.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Personal Information", ("professional_title", "first_name", "last_name")),
+    ("Contact Information", ("email", "phone_number")),
+    ("Professional Details", ("organization_facility", "professional_role", "specialization")),
+    ("License Verification", ("license_number",)),
+    ("Additional Information", ("additional_information", "years_of_experience", "consultation_fee", "bio")),
+)
+
+
+def display_value(name: str, value: str) -> str:
+    """How the value of field `name` reads to a person (a title's full label, "Not given" for nothing)."""
+    text = value.strip()
+    if not text:
+        return NOT_GIVEN
+    return TITLE_LABELS.get(text, text) if name == "professional_title" else text
+
+
+def value_label(text: str, accessible_name: str) -> QLabel:
+    """A selectable, wrapping label that never interprets its text as rich text."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible_name)
+    if text == NOT_GIVEN:
+        label.setProperty("role", "muted")
+    return label
+
+
+def _add_group(form: QFormLayout, title: str, rows: Iterable[tuple[str, str]]) -> None:
+    heading = QLabel(title)
+    heading.setProperty("role", "heading")
+    heading.setContentsMargins(0, 12 if form.rowCount() else 0, 0, 2)
+    form.addRow(heading)
+    for label, value in rows:
+        name = QLabel(label)
+        name.setProperty("role", "muted")
+        name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside a long value's first line
+        form.addRow(name, value_label(value, label))
+
+
+def details_body(groups: Iterable[tuple[str, Rows]]) -> QWidget:
+    """Headed groups of (label, value) rows in one form, so that every value lines up."""
+    form = QFormLayout()
+    form.setHorizontalSpacing(16)
+    form.setVerticalSpacing(6)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    for title, rows in groups:
+        _add_group(form, title, rows)
+    body = QWidget()
+    column = QVBoxLayout(body)
+    column.setContentsMargins(0, 0, 12, 0)
+    column.addLayout(form)
+    column.addStretch(1)
+    return body
+
+
+def details_area(groups: Iterable[tuple[str, Rows]]) -> QScrollArea:
+    """`details_body` in a frameless scroll area."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(details_body(groups))
+    return area
+
+
+def _field_rows(provider: Provider, names: Iterable[str]) -> Rows:
+    rows = []
+    for name in names:
+        value = getattr(provider, name)
+        if name == "consultation_fee":
+            text = f"{value:.2f}" if value else ""
+        elif name == "years_of_experience":
+            text = str(value) if value else ""
+        else:
+            text = str(value or "")
+        rows.append((SPECS[name].label, display_value(name, text)))
+    return rows
+
+
+def _license_rows(provider: Provider) -> Rows:
+    expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
+    document = "Uploaded" if provider.has_license_document else "None uploaded"
+    rows = [("License status", provider.license_status.label), ("License expiry date", expiry),
+            ("License document", document)]
+    if provider.license_note:
+        rows.append(("Credentialing note", provider.license_note))
+    return rows
+
+
+class ProviderDetailDialog(QDialog):
+    """Everything about one provider, read-only; opens with `open()`."""
+
+    def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.provider = provider
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"{provider.full_name} — ProviderDesk")
+        self.resize(600, 640)
+        groups = [(title, _field_rows(provider, names)) for title, names in GROUPS]
+        groups.insert(4, ("Credentialing", _license_rows(provider)))
+        hospitals = "\n".join(f"{h.name}, {h.city}" for h in provider.hospitals) or "None linked yet"
+        groups.append(("Hospitals", [("Works at", hospitals)]))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.addWidget(self._header())
+        layout.addWidget(details_area(groups), 1)
+        layout.addWidget(buttons)
+
+    def _header(self) -> QWidget:
+        provider = self.provider
+        header = QWidget()
+        column = QVBoxLayout(header)
+        column.setContentsMargins(0, 0, 0, 8)
+        name = QLabel(f"{provider.professional_title} {provider.full_name}")
+        name.setProperty("role", "title")
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        name.setAccessibleName("Provider name")
+        badge = QLabel(provider.license_status.label)
+        badge.setProperty("badge", provider.license_status.value)
+        badge.setAccessibleName("License status")
+        role = " · ".join(p for p in (provider.professional_role.value, provider.specialization,
+                                      provider.organization_facility) if p)
+        subtitle = QLabel(role + ("" if provider.is_active else " · Deactivated"))
+        subtitle.setProperty("role", "muted")
+        subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        subtitle.setWordWrap(True)
+        column.addWidget(name)
+        column.addWidget(subtitle)
+        column.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
+        return header
+
