@@ -1,0 +1,45 @@
+"""A dashboard card showing one number with its caption, read out as "caption: number"."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+
+class StatCard(QFrame):
+    """One labelled number; `value` is what it shows, None before the first load."""
+
+    def __init__(self, caption: str, hint: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("card", True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.caption = caption
+        self._value: int | None = None
+        self._number = QLabel("-")
+        self._number.setProperty("role", "big-number")
+        self._number.setTextFormat(Qt.TextFormat.PlainText)
+        title = QLabel(caption)
+        title.setProperty("role", "muted")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        layout.addWidget(title)
+        layout.addWidget(self._number)
+        layout.addStretch(1)
+        if hint:
+            self.setToolTip(hint)
+        self.setAccessibleName(caption)
+
+    @property
+    def value(self) -> int | None:
+        return self._value
+
+    @property
+    def text(self) -> str:
+        return self._number.text()
+
+    def set_value(self, value: int) -> None:
+        self._value = value
+        self._number.setText(f"{value:,}")
+        self.setAccessibleName(f"{self.caption}: {value:,}")
