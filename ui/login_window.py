@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 from ui.desktop import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-
 SHORT_LABELS = {"Facility administrator": "Administrator", "Credentialing officer": "Credentialing"}
 
 

@@ -1,6 +1,8 @@
 """The main window: navigation between pages, menus, a message bar and a status bar."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
@@ -30,25 +32,45 @@ STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "�
                ConnectionState.SYNCING: "● Syncing…"}
 
 
-def _pages_for(desktop: Desktop) -> list[Page]:
+@dataclass
+class PageSlot:
+    """A page of the window, built the first time it is shown (sign-in stays quick)."""
+
+    title: str
+    shortcut: str
+    build: Callable[[], Page]
+    page: Page | None = None
+
+    def get(self) -> Page:
+        if self.page is None:
+            self.page = self.build()
+        return self.page
+
+
+def _placeholder(title: str, shortcut: str, issue: str, what: str) -> PageSlot:
+    text = f"{what} arrives with the {issue}. Until then, this page is a placeholder."
+    return PageSlot(title, shortcut, lambda: PlaceholderPage(title, shortcut, text))
+
+
+def _slots_for(desktop: Desktop) -> list[PageSlot]:
     from ui.pages.profile import ProfilePage
     from ui.pages.provider_dashboard import ProviderDashboardPage
     from ui.pages.staff_dashboard import StaffDashboardPage
 
     role = desktop.user.role if desktop.user else Role.PROVIDER
-    pages: list[Page] = [ProviderDashboardPage(desktop) if role is Role.PROVIDER else StaffDashboardPage(desktop)]
-    pages.append(PlaceholderPage(
-        "Directory", "Ctrl+2",
-        "The provider directory, with its offline cache, instant search and CSV export, arrives with the "
-        "directory issue (#5). Until then, this page is a placeholder."))
+    dashboard = ProviderDashboardPage if role is Role.PROVIDER else StaffDashboardPage
+    slots = [
+        PageSlot("Dashboard", "Ctrl+1", lambda: dashboard(desktop)),
+        _placeholder("Directory", "Ctrl+2", "directory issue (#5)",
+                     "The provider directory, with its offline cache, instant search and CSV export,"),
+    ]
     if role.is_staff:
-        pages.append(PlaceholderPage(
-            "Credentialing", "Ctrl+3",
-            "The license review worklist (pending, expiring within 30/60/90 days, expired, rejected) arrives "
-            "with the credentialing issue (#6). Until then, this page is a placeholder."))
+        slots.append(_placeholder("Credentialing", "Ctrl+3", "credentialing issue (#6)",
+                                  "The license review worklist (pending, expiring within 30/60/90 days, expired, "
+                                  "rejected)"))
     else:
-        pages.append(ProfilePage(desktop))
-    return pages
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(desktop)))
+    return slots
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +85,7 @@ class MainWindow(QMainWindow):
         self.presenter = ErrorPresenter(self.message_bar, self)
         self.presenter.session_ended.connect(desktop.sign_out)
         desktop.runner.failed.connect(self.presenter.show)
-        self.pages = _pages_for(desktop)
+        self.slots = _slots_for(desktop)
         self._build_body()
         self._build_menus()
         self._build_status_bar()
@@ -78,11 +100,11 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Pages")
         self.navigation.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for page in self.pages:
-            item = QListWidgetItem(page.title)
-            item.setToolTip(f"{page.title} ({page.shortcut})" if page.shortcut else page.title)
+        for slot in self.slots:
+            item = QListWidgetItem(slot.title)
+            item.setToolTip(f"{slot.title} ({slot.shortcut})" if slot.shortcut else slot.title)
             self.navigation.addItem(item)
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -129,8 +151,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(sign_out)
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("&Go")
-        for index, page in enumerate(self.pages):
-            action = self._action(page.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
+        for index, slot in enumerate(self.slots):
+            action = self._action(slot.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
             go_menu.addAction(action)
         search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
                               lambda: self.show_page(1), "Go to the directory's search")
@@ -161,27 +183,44 @@ class MainWindow(QMainWindow):
 
     # ---- pages ----
 
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, building those not shown yet."""
+        return [self._page(index) for index in range(len(self.slots))]
+
+    def built_pages(self) -> list[Page]:
+        return [slot.page for slot in self.slots if slot.page is not None]
+
+    def _page(self, index: int) -> Page:
+        slot = self.slots[index]
+        if slot.page is None:
+            page = slot.get()
+            stand_in = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+        return slot.get()
+
     def current_page(self) -> Page:
-        page = self.stack.currentWidget()
-        assert isinstance(page, Page)
-        return page
+        return self._page(max(0, self.stack.currentIndex()))
 
     def show_page(self, index: int) -> None:
-        if 0 <= index < len(self.pages):
+        if 0 <= index < len(self.slots):
             self.navigation.setCurrentRow(index)
 
     def _on_navigation_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
         leaving = self.stack.currentWidget()
-        if isinstance(leaving, Page) and leaving is not self.pages[row] and leaving.has_unsaved_changes():
+        if isinstance(leaving, Page) and leaving is not self.slots[row].page and leaving.has_unsaved_changes():
             self.navigation.blockSignals(True)
             self.navigation.setCurrentRow(self.stack.currentIndex())
             self.navigation.blockSignals(False)
             self._ask_discard(leaving, lambda: self.show_page(row))
             return
+        page = self._page(row)
         self.stack.setCurrentIndex(row)
-        self.pages[row].activate()
+        page.activate()
 
     def _ask_discard(self, page: Page, then: object) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
@@ -223,7 +262,7 @@ class MainWindow(QMainWindow):
             self.desktop.sign_out()
 
     def _on_shortcuts_triggered(self) -> None:
-        lines = [f"Ctrl+{i + 1}\t{page.title}" for i, page in enumerate(self.pages)]
+        lines = [f"Ctrl+{i + 1}\t{slot.title}" for i, slot in enumerate(self.slots)]
         lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
                   "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
         self._inform("Keyboard shortcuts", "\n".join(lines))
@@ -248,7 +287,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1180, 760)
         page = str(state.value("main/page", 0))
-        self.show_page(int(page) if page.isdigit() and int(page) < len(self.pages) else 0)
+        self.show_page(int(page) if page.isdigit() and int(page) < len(self.slots) else 0)
 
     def _save_state(self) -> None:
         state = self.desktop.window_state
@@ -268,7 +307,7 @@ class MainWindow(QMainWindow):
             self._ask_discard(page, self.close)
             return
         self._save_state()
-        for each in self.pages:
+        for each in self.built_pages():
             each.shutdown()
         event.accept()
         if not self._closing_for_sign_out:

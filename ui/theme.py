@@ -81,7 +81,7 @@ def stylesheet(c: Colors) -> str:
     QFrame[level="success"] {{ background: {c.sunken}; border-left: 4px solid {c.success}; }}
     QFrame[level="warning"] {{ background: {c.sunken}; border-left: 4px solid {c.warning}; }}
     QFrame[level="error"] {{ background: {c.sunken}; border-left: 4px solid {c.danger}; }}
-    QListWidget#navigation {{ background: {c.sunken}; border: none; padding-top: 8px; }}
+    QListWidget#navigation {{ background: {c.sunken}; border: none; padding-top: 8px; outline: 0; }}
     QListWidget#navigation::item {{ padding: 10px 14px; border-radius: 6px; margin: 2px 8px; }}
     QListWidget#navigation::item:selected {{ background: {c.accent}; color: {c.accent_text}; }}
     QPushButton[primary="true"] {{ background: {c.accent}; color: {c.accent_text}; border: none;

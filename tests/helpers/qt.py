@@ -53,3 +53,6 @@ async def closed(desktop: Desktop) -> None:
     desktop.finished.connect(done.set)
     desktop.quit()
     await asyncio.wait_for(done.wait(), 15)
+    for window in (desktop.main_window, desktop.login_window):
+        if window is not None:
+            window.deleteLater()

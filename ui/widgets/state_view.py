@@ -32,7 +32,7 @@ class StateView(QStackedWidget):
         self._empty.setProperty("role", "muted")
         self._error = QLabel()
         self._error.setWordWrap(True)
-        self._error.setMaximumWidth(460)
+        self._error.setFixedWidth(460)  # a wrapped label centred by its layout would shrink to a sliver
         self._error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._error.setTextFormat(Qt.TextFormat.PlainText)
         self.retry_button = QPushButton("Try again")
