@@ -197,8 +197,9 @@ class MainWindow(QMainWindow):
             page = slot.get()
             stand_in = self.stack.widget(index)
             self.stack.insertWidget(index, page)
-            self.stack.removeWidget(stand_in)
-            stand_in.deleteLater()
+            if stand_in is not None:
+                self.stack.removeWidget(stand_in)
+                stand_in.deleteLater()
         return slot.get()
 
     def current_page(self) -> Page:

@@ -14,34 +14,26 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
 from app import errors
 from app.drafts import DraftStore
-from app.validation import REGISTRATION_STEPS, PasswordStrength, password_strength
-from ui.provider_detail import ProviderDetailDialog, details_area, details_body, display_value
-from ui.theme import current_colors, restyle
-from ui.widgets.provider_fields import SPECS, ProviderFields
+from app.validation import REGISTRATION_STEPS, password_strength
+from ui.provider_detail import ProviderDetailDialog
+from ui.widgets.draft_banner import DraftBanner
+from ui.widgets.provider_fields import ProviderFields
+from ui.widgets.strength_meter import StrengthMeter
+from ui.wizard_pages import ACCOUNT_STEP, EXTRAS, SECRETS, StepPage, SummaryPage
 
 if TYPE_CHECKING:
     from ui.desktop import Desktop
 
 log = logging.getLogger(__name__)
-ACCOUNT_STEP = "Account Security"
-SECRETS = ("password", "password_confirm")
-EXTRAS = ("years_of_experience", "consultation_fee", "bio")
 SAVE_DELAY_MS = 400
 Button = QWizard.WizardButton
 
@@ -62,140 +54,6 @@ def _words(error: Exception) -> str:
 def _changed_signal(widget: QWidget) -> Any:
     """The signal an input sends on every change of its value, typed or set."""
     return widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.textChanged  # type: ignore[attr-defined]
-
-
-class StrengthMeter(QWidget):
-    """A password's strength as a bar from 0 to 4 and the reason for it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 4)
-        self.bar.setTextVisible(False)
-        self.bar.setFixedHeight(8)
-        self.bar.setAccessibleName("Password strength")
-        self.reason = QLabel()
-        self.reason.setProperty("role", "muted")
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleName("Password strength reason")
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 2, 0, 0)
-        column.setSpacing(4)
-        column.addWidget(self.bar)
-        column.addWidget(self.reason)
-        self.show_strength(None)
-
-    def show_strength(self, strength: PasswordStrength | None) -> None:
-        """Show `strength`, or the rule to follow when nothing is typed yet."""
-        colors = current_colors()
-        score = strength.score if strength else 0
-        color = (colors.danger, colors.danger, colors.warning, colors.success, colors.success)[score]
-        self.bar.setValue(score)
-        self.bar.setStyleSheet(f"QProgressBar {{ border: none; border-radius: 4px; background: {colors.sunken}; }}"
-                               f"QProgressBar::chunk {{ border-radius: 4px; background: {color}; }}")
-        if strength is None:
-            self.reason.setText("At least 8 characters; longer, with capitals, digits and symbols, is stronger.")
-        elif strength.reason.lower().startswith(strength.label.lower()):
-            self.reason.setText(strength.reason)  # "Strong password.", not "Strong: Strong password."
-        else:
-            self.reason.setText(f"{strength.label}: {strength.reason}")
-        self.bar.setAccessibleDescription(strength.label if strength else "Nothing typed yet")
-
-
-class DraftBanner(QFrame):
-    """Says that a draft was restored, and offers to start over."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setProperty("level", "info")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.start_over = QPushButton("Start over")
-        self.start_over.setAccessibleName("Start over: discard the restored draft")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 6, 8, 6)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.start_over)
-        self.hide()
-
-
-class StepPage(QWizardPage):
-    """One of the seed's steps; complete when every field on it passes the rules."""
-
-    def __init__(self, wizard: RegistrationWizard, title: str, subtitle: str) -> None:
-        super().__init__()
-        self.owner = wizard
-        self.names: tuple[str, ...] = ()
-        self.setTitle(title)
-        self.setSubTitle(subtitle)
-        self.column = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.form.setVerticalSpacing(10)
-        self.column.addLayout(self.form)
-        self.column.addStretch(1)
-
-    def add_fields(self, names: Iterable[str]) -> None:
-        names = tuple(names)
-        self.owner.fields.add_rows(self.form, names)
-        self.names += names
-
-    def finish(self) -> None:
-        """Add the note on required fields (when there are any) under the rows."""
-        if any(SPECS[name].required for name in self.names):
-            note = QLabel("Fields marked * are required.")
-            note.setProperty("role", "muted")
-            self.column.addWidget(note)
-
-    def isComplete(self) -> bool:
-        return self.owner.problems(self.names) == {}
-
-    def validatePage(self) -> bool:
-        return self.owner.reveal(self.names)
-
-
-class SummaryPage(QWizardPage):
-    """Every value (never a password) to check before registering; submission problems show here."""
-
-    def __init__(self, wizard: RegistrationWizard) -> None:
-        super().__init__()
-        self.owner = wizard
-        self.setTitle("Review and register")
-        self.setSubTitle("Check the details, then press Register. Use Back to change anything.")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setAccessibleName("Registration status")
-        self.status.hide()
-        self.area = details_area(())
-        column = QVBoxLayout(self)
-        column.addWidget(self.area, 1)
-        column.addWidget(self.status)
-
-    def initializePage(self) -> None:
-        values = self.owner.fields.values()
-        groups = []
-        for title, _subtitle, names in self.owner.steps:
-            rows = [(SPECS[n].label, "••••••" if n in SECRETS else display_value(n, values[n])) for n in names]
-            if title == ACCOUNT_STEP and not values["username"].strip():
-                rows[0] = (rows[0][0], "Made from the email address")
-            groups.append((title, rows))
-        groups.append(("Optional extras", [(SPECS[n].label, display_value(n, values[n])) for n in EXTRAS]))
-        self.area.setWidget(details_body(groups))
-
-    def show_status(self, text: str, *, error: bool = True) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", "error" if error else "muted")
-        restyle(self.status)
-        self.status.setVisible(bool(text))
-
-    def isComplete(self) -> bool:
-        return not self.owner.busy
-
-    def validatePage(self) -> bool:
-        return self.owner.submit()
 
 
 class RegistrationWizard(QWizard):
