@@ -252,8 +252,8 @@ class MainWindow(QMainWindow):
     def _on_settings_triggered(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.desktop, self)
-        dialog.open()
+        self.settings_dialog = SettingsDialog(self.desktop, self)
+        self.settings_dialog.open()
 
     def _on_sign_out_triggered(self) -> None:
         page = self.current_page()

@@ -98,8 +98,8 @@ class RegistrationWizard(QWizard):
         self.banner = DraftBanner()
         self.banner.start_over.clicked.connect(self._on_banner_start_over_clicked)
         self.step_pages: list[StepPage] = []
-        for title, subtitle, names in self.steps:
-            page = StepPage(self, title, subtitle)
+        for number, (title, subtitle, names) in enumerate(self.steps, start=1):
+            page = StepPage(self, title, f"Step {number} of {len(self.steps)} · {subtitle}")
             for name in names:
                 page.add_fields([name])
                 if name == "password":

@@ -13,6 +13,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.desktop import Desktop
 
 WIDTH, HEIGHT = 1180, 760
 
@@ -25,10 +31,10 @@ class Shooter:
         self.theme = "light"
         self.saved: list[Path] = []
 
-    async def save(self, widget: object, name: str, settle: float = 0.3) -> None:
+    async def save(self, widget: QWidget, name: str, settle: float = 0.3) -> None:
         await asyncio.sleep(settle)
         path = self.out / f"{self.theme}-{name}.png"
-        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        widget.grab().save(str(path))
         self.saved.append(path)
 
 
@@ -40,8 +46,9 @@ async def _until(predicate: Callable[[], object], limit: float = 60) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _login_screens(desktop: object, shoot: Shooter) -> None:
-    window = desktop.login_window  # type: ignore[attr-defined]
+async def _login_screens(desktop: Desktop, shoot: Shooter) -> None:
+    window = desktop.login_window
+    assert window is not None
     window.reset()
     await shoot.save(window, "login")
     window.email.setText("admin@demo.local")
@@ -51,55 +58,58 @@ async def _login_screens(desktop: object, shoot: Shooter) -> None:
     await shoot.save(window, "login-error")
 
 
-async def _wizard_screens(desktop: object, shoot: Shooter) -> None:
+async def _wizard_screens(desktop: Desktop, shoot: Shooter) -> None:
+    """Each step empty, then with its errors shown, then filled in; and the summary."""
     from ui.registration_wizard import RegistrationWizard
 
-    wizard = RegistrationWizard(desktop, parent=desktop.login_window)  # type: ignore[arg-type, attr-defined]
-    wizard.resize(720, 620)
+    wizard = RegistrationWizard(desktop, parent=desktop.login_window)
+    wizard.fields.set_values({name: "" for name in wizard.fields.names})
+    wizard.resize(760, 640)
     wizard.show()
-    if wizard.pageIds():
-        for step, page_id in enumerate(wizard.pageIds(), start=1):
+    for step, page_id in enumerate(wizard.pageIds(), start=1):
+        page = wizard.page(page_id)
+        names = getattr(page, "names", ())
+        if names:
             await shoot.save(wizard, f"wizard-step{step}")
-            page = wizard.page(page_id)
-            fields = getattr(page, "field_names", ())
-            checker = getattr(wizard, "fields", None)
-            if fields and checker is not None:
-                checker.check(fields)
-                await shoot.save(wizard, f"wizard-step{step}-errors")
-            if step < len(wizard.pageIds()):
-                _fill_step(wizard, fields)
-                wizard.next()
+            wizard.reveal(names)
+            await shoot.save(wizard, f"wizard-step{step}-errors")
+            wizard.fields.set_values({name: SAMPLE[name] for name in names if name in SAMPLE})
+            await shoot.save(wizard, f"wizard-step{step}-filled")
+            wizard.next()
+        else:
+            await shoot.save(wizard, f"wizard-step{step}-summary")
+    wizard.fields.set_values({name: "" for name in wizard.fields.names})
     wizard.close()
 
 
-def _fill_step(wizard: object, fields: tuple[str, ...]) -> None:
-    sample = {"professional_title": "Dr.", "first_name": "Joseph", "last_name": "Ewool",
-              "email": "joseph.ewool@example.org", "phone_number": "+1 (555) 123-4567", "username": "",
-              "password": "Quiet-River-2049", "password_confirm": "Quiet-River-2049",
-              "organization_facility": "General Hospital", "professional_role": "Physician",
-              "specialization": "Cardiology", "license_number": "MA-D123456", "additional_information": ""}
-    fields_widget = getattr(wizard, "fields", None)
-    if fields_widget is not None:
-        fields_widget.set_values({name: sample[name] for name in fields if name in sample})
-        for name in fields:
-            fields_widget.edited.emit(name)
+SAMPLE = {"professional_title": "Dr.", "first_name": "Joseph", "last_name": "Ewool",
+          "email": "joseph.ewool@example.org", "phone_number": "+1 (555) 123-4567", "username": "",
+          "password": "Quiet-River-2049", "password_confirm": "Quiet-River-2049",
+          "organization_facility": "General Hospital", "professional_role": "Physician",
+          "specialization": "Cardiology", "license_number": "MA-D123456",
+          "additional_information": "Available for weekend shifts."}
 
 
-async def _role_screens(desktop: object, shoot: Shooter, role: str, email: str) -> None:
-    await desktop.sign_in(email, "demo-pass-2026", remember=False)  # type: ignore[attr-defined]
-    window = desktop.main_window  # type: ignore[attr-defined]
+async def _role_screens(desktop: Desktop, shoot: Shooter, role: str, email: str) -> None:
+    await desktop.sign_in(email, "demo-pass-2026", remember=False)
+    window = desktop.main_window
+    assert window is not None
+    assert desktop.session is not None
     window.resize(WIDTH, HEIGHT)
-    for index, page in enumerate(window.pages):
+    for index, slot in enumerate(window.slots):
         window.show_page(index)
-        await _until(lambda: desktop.runner.running == 0)  # type: ignore[attr-defined]
-        await shoot.save(window, f"{role}-{index + 1}-{page.title.lower().replace(' ', '-')}", settle=0.6)
+        await _until(lambda: desktop.runner.running == 0)
+        await shoot.save(window, f"{role}-{index + 1}-{slot.title.lower().replace(' ', '-')}", settle=0.8)
     window.show_page(0)
     window._on_shortcuts_triggered()
     await shoot.save(window.info_dialog, f"{role}-shortcuts-dialog")
     window.info_dialog.close()
+    window._on_settings_triggered()
+    await shoot.save(window.settings_dialog, f"{role}-settings-dialog")
+    window.settings_dialog.close()
     window.close_for_sign_out()
-    desktop.main_window = None  # type: ignore[attr-defined]
-    await desktop.session.logout()  # type: ignore[attr-defined]
+    desktop.main_window = None
+    await desktop.session.logout()
 
 
 async def _shoot_all(out: Path, data_dir: Path) -> list[Path]:

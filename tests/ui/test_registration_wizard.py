@@ -94,7 +94,7 @@ def test_registering_step_by_step_then_signing_in(
         titles = [wizard.page(i).title() for i in wizard.pageIds()]
         assert titles == ["Personal Information", "Contact Information", "Account Security", "Professional Details",
                           "License Verification", "Additional Information", "Review and register"]
-        assert wizard.page(wizard.pageIds()[1]).subTitle() == "How can patients and colleagues reach you?"
+        assert wizard.page(wizard.pageIds()[1]).subTitle() == "Step 2 of 6 · How can patients and colleagues reach you?"
 
         # An untouched form says nothing, but Next stays disabled.
         assert not wizard.button(NEXT).isEnabled()
