@@ -49,15 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    # the main window's modules, imported now rather than (blocking the loop) at the first sign-in
+    import ui.main_window
+    import ui.pages.profile
+    import ui.pages.provider_dashboard
+    import ui.pages.staff_dashboard  # noqa: F401
     from app.token_store import system_token_store
     from ui.desktop import Desktop
     from ui.theme import apply_theme, follow_system_theme
-
-    # the main window's modules, imported now rather than (blocking the loop) at the first sign-in
-    import ui.main_window  # noqa: F401
-    import ui.pages.profile  # noqa: F401
-    import ui.pages.provider_dashboard  # noqa: F401
-    import ui.pages.staff_dashboard  # noqa: F401
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ProviderDesk")

@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
-from app import errors
+from app import errors, multipart
 from app.auth import TokenAuth
 from app.models import (
     AUDIT_EVENTS,
@@ -214,15 +214,18 @@ class ApiClient:
         return await self._versioned("GET", "auth/provider/profile/")
 
     async def update_profile(
-        self, changes: Mapping[str, Any], *, etag: str | None, document: Upload | None = None
+        self, changes: Mapping[str, Any], *, etag: str | None, document: Upload | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Versioned[Provider]:
-        """PATCH only `changes` (and the document, as multipart, when given)."""
+        """PATCH only `changes` (and the document, as multipart, when given; `progress(sent, total)` as it goes)."""
         headers = self._if_match(etag)
         if document is None:
             return await self._versioned("PATCH", "auth/provider/profile/", json=dict(changes), headers=headers)
         files = {document.field: (document.filename, document.content, document.content_type)}
         data = {k: v if isinstance(v, list) else str(v) for k, v in changes.items()}
-        return await self._versioned("PATCH", "auth/provider/profile/", data=data, files=files, headers=headers)
+        body = multipart.MultipartBody(data, files, progress=progress)
+        headers.update(body.headers)
+        return await self._versioned("PATCH", "auth/provider/profile/", content=body, headers=headers)
 
     async def replace_profile(self, fields: Mapping[str, Any], *, etag: str | None) -> Versioned[Provider]:
         """PUT every profile field (the required ones must all be there)."""

@@ -122,7 +122,8 @@ class TokenValidateApi(APIView):
         except TokenError:
             return self._invalid("Token is invalid or expired.")
         except AuthenticationFailed as failed:
-            return self._invalid(str(failed.detail))
+            detail = failed.detail.get("detail", failed.detail) if isinstance(failed.detail, dict) else failed.detail
+            return self._invalid(str(detail))
         expires_at = datetime.fromtimestamp(int(token["exp"]), tz=UTC)
         return Response({"valid": True, "user": user_representation(user), "expires_at": expires_at.isoformat()})
 

@@ -1,13 +1,15 @@
 """schemathesis against the server's own OpenAPI document: no 5xx, no answer off the schema."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import hypothesis
 import pytest
 import schemathesis
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 
 CHECKS = [
     checks.not_a_server_error,
@@ -21,8 +23,20 @@ SKIPPED = ("/api/v1/auth/logout/",)
 
 
 @pytest.fixture(scope="module")
-def api_schema(live_server: LiveServer) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json").exclude(
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of its own: fuzzing changes the demo accounts' data, which other tests read."""
+    with running_server(tmp_path_factory.mktemp("fuzz"), demo_providers=20) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fuzz_tokens(fuzz_server: LiveServer) -> dict[str, str]:
+    return {role: fuzz_server.login(email)["access"] for role, email in DEMO_ACCOUNTS.items()}
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_server: LiveServer) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(f"{fuzz_server.url}/api/schema/?format=json").exclude(
         path=list(SKIPPED)
     )
 
@@ -36,11 +50,11 @@ FUZZ = hypothesis.settings(
 
 @schema.parametrize()
 @FUZZ
-def test_api_as_facility_admin(case: schemathesis.Case, tokens: dict[str, str]) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {tokens['facility_admin']}"}, checks=CHECKS)
+def test_api_as_facility_admin(case: schemathesis.Case, fuzz_tokens: dict[str, str]) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_tokens['facility_admin']}"}, checks=CHECKS)
 
 
 @schema.include(path_regex="^/api/v1/(auth/provider|providers/[^/]+/license)").parametrize()
 @FUZZ
-def test_api_as_provider(case: schemathesis.Case, tokens: dict[str, str]) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {tokens['provider']}"}, checks=CHECKS)
+def test_api_as_provider(case: schemathesis.Case, fuzz_tokens: dict[str, str]) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_tokens['provider']}"}, checks=CHECKS)

@@ -150,7 +150,9 @@ class ProviderFields(QObject):
     def show_error(self, name: str, message: str | None) -> None:
         label, widget = self.errors[name], self.inputs[name]
         label.setText(message or "")
+        label.setAccessibleName(message or f"{SPECS[name].label} error")
         label.setVisible(bool(message))
+        widget.setAccessibleDescription(message or "")
         widget.setProperty("invalid", bool(message))
         widget.setToolTip(message or "")
         restyle(widget)
