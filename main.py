@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import signal
 import sys
+
+WINDOW_MODULES = ("ui.main_window", "ui.pages.profile", "ui.pages.provider_dashboard", "ui.pages.staff_dashboard")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -49,15 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    # the main window's modules, imported now rather than (blocking the loop) at the first sign-in
-    import ui.main_window
-    import ui.pages.profile
-    import ui.pages.provider_dashboard
-    import ui.pages.staff_dashboard  # noqa: F401
     from app.token_store import system_token_store
     from ui.desktop import Desktop
     from ui.theme import apply_theme, follow_system_theme
 
+    # The main window's modules are imported now: at the first sign-in, that would block the loop.
+    for module in WINDOW_MODULES:
+        importlib.import_module(module)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ProviderDesk")
     app.setOrganizationName("ProviderDesk")
