@@ -302,6 +302,12 @@ class ApiClient:
             params["since"] = since
         return await self._model(ChangesPage, "GET", "providers/changes/", params=params)
 
+    async def changes_raw(self, since: str | None = None, limit: int = 1000) -> bytes:
+        """The same page as `changes`, as the unparsed JSON body (for parsing off the event loop)."""
+        params: dict[str, Any] = {"limit": limit, **({"since": since} if since else {})}
+        response = await self._call("GET", "providers/changes/", params=params)
+        return response.content
+
     # ---- credentialing ----
 
     async def license_document(self, provider_id: str) -> DocumentFile:

@@ -6,13 +6,14 @@ import signal
 import sys
 from types import FrameType
 
-from bench import server
+from bench import directory, server
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description="ProviderDesk benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
     server.add_parser(commands)
+    directory.add_parser(commands)
     return parser
 
 

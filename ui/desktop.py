@@ -26,6 +26,7 @@ from ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from ui.login_window import LoginWindow
     from ui.main_window import MainWindow
+    from ui.models.directory_state import DirectoryState
 
 log = logging.getLogger(__name__)
 EMBEDDED_KEY = "embedded-demo-server"
@@ -62,6 +63,7 @@ class Desktop(QObject):
         self.runner = TaskRunner()
         self.login_window: LoginWindow | None = None
         self.main_window: MainWindow | None = None
+        self.directory: DirectoryState | None = None
         self.startup_error: EmbeddedServerError | None = None
         self._closing = False
 
@@ -142,11 +144,25 @@ class Desktop(QObject):
 
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
+        self._open_directory()
         window = MainWindow(self)
         self.main_window = window
         window.show()
         if self.login_window is not None:
             self.login_window.hide()
+
+    def _open_directory(self) -> None:
+        """Open the signed-in account's directory cache; it syncs once open."""
+        from ui.models.directory_state import DirectoryState
+
+        self._close_directory()
+        self.directory = DirectoryState(self)
+        self.directory.open()
+
+    def _close_directory(self) -> None:
+        if self.directory is not None:
+            directory, self.directory = self.directory, None
+            self.runner.start(directory.aclose())
 
     def sign_out(self) -> None:
         """End the session (also on the server, when it answers) and return to sign-in."""
@@ -155,6 +171,7 @@ class Desktop(QObject):
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
             self.main_window = None
+        self._close_directory()
         self.show_login("You are signed out.")
         self.runner.start(session.logout())
 
@@ -162,6 +179,7 @@ class Desktop(QObject):
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
             self.main_window = None
+        self._close_directory()
         self.show_login("Your session has ended. Sign in again.")
 
     def quit(self) -> None:
@@ -172,6 +190,9 @@ class Desktop(QObject):
         self._shutdown_task = asyncio.ensure_future(self._shutdown())
 
     async def _shutdown(self) -> None:
+        if self.directory is not None:  # first: a sync stops between two batches, never inside a write
+            directory, self.directory = self.directory, None
+            await directory.aclose()
         self.runner.cancel_all()
         if self.main_window is not None:
             self.main_window.close_for_sign_out()

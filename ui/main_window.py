@@ -24,6 +24,7 @@ from app.models import Role
 from ui.notify import ErrorPresenter, MessageBar
 from ui.pages.base import Page
 from ui.pages.placeholder import PlaceholderPage
+from ui.widgets.sync_status import SyncStatus
 
 if TYPE_CHECKING:
     from ui.desktop import Desktop
@@ -53,6 +54,7 @@ def _placeholder(title: str, shortcut: str, issue: str, what: str) -> PageSlot:
 
 
 def _slots_for(desktop: Desktop) -> list[PageSlot]:
+    from ui.pages.directory import DirectoryPage
     from ui.pages.profile import ProfilePage
     from ui.pages.provider_dashboard import ProviderDashboardPage
     from ui.pages.staff_dashboard import StaffDashboardPage
@@ -61,8 +63,7 @@ def _slots_for(desktop: Desktop) -> list[PageSlot]:
     dashboard = ProviderDashboardPage if role is Role.PROVIDER else StaffDashboardPage
     slots = [
         PageSlot("Dashboard", "Ctrl+1", lambda: dashboard(desktop)),
-        _placeholder("Directory", "Ctrl+2", "directory issue (#5)",
-                     "The provider directory, with its offline cache, instant search and CSV export,"),
+        PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(desktop)),
     ]
     if role.is_staff:
         slots.append(_placeholder("Credentialing", "Ctrl+3", "credentialing issue (#6)",
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
                                 "Register a new provider on their behalf")
         register.setVisible(self.desktop.user is not None and self.desktop.user.role is Role.FACILITY_ADMIN)
+        self.register_action = register
         file_menu.addAction(register)
         for action in (self.sync_action, self.export_action, settings):
             file_menu.addAction(action)
@@ -155,7 +157,7 @@ class MainWindow(QMainWindow):
             action = self._action(slot.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
             go_menu.addAction(action)
         search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
-                              lambda: self.show_page(1), "Go to the directory's search")
+                              self._on_search_triggered, "Go to the directory's search")
         go_menu.addAction(search)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered))
@@ -169,10 +171,18 @@ class MainWindow(QMainWindow):
         user = self.desktop.user
         self.user_label = QLabel(f"{user.email} — {user.role.label}" if user else "")
         self.user_label.setAccessibleName("Signed-in user")
+        self.sync_status = SyncStatus()
         status = self.statusBar()
         status.addWidget(self.connection_label)
+        status.addWidget(self.sync_status)
         status.addWidget(self.server_label)
         status.addPermanentWidget(self.user_label)
+        directory = self.desktop.directory
+        if directory is not None:
+            directory.sync_running.connect(self.sync_status.set_running)
+            directory.progress.connect(self.sync_status.set_progress)
+            directory.notice.connect(self.message_bar.show_message)
+            self.sync_status.cancel_clicked.connect(self._on_sync_status_cancel_clicked)
         if self.desktop.connectivity is not None:
             self.desktop.connectivity.on_change(self._on_connectivity_changed)
             self._on_connectivity_changed(self.desktop.connectivity.state)
@@ -180,6 +190,15 @@ class MainWindow(QMainWindow):
     def _on_connectivity_changed(self, state: ConnectionState) -> None:
         self.connection_label.setText(STATE_WORDS[state])
         self.connection_label.setProperty("state", state.value)
+        offline = state is ConnectionState.OFFLINE
+        self.register_action.setEnabled(not offline)
+        self.register_action.setToolTip("Not available offline: registering needs the server" if offline
+                                        else "Register a new provider on their behalf")
+
+    def _on_sync_status_cancel_clicked(self) -> None:
+        if self.desktop.directory is not None:
+            self.sync_status.on_cancel()
+            self.desktop.directory.cancel_sync()
 
     # ---- pages ----
 
@@ -242,12 +261,28 @@ class MainWindow(QMainWindow):
     # ---- menu actions ----
 
     def _on_sync_triggered(self) -> None:
-        self.current_page().activate()
+        page = self.current_page()
+        if page.title == "Directory" and self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+        page.activate()
+
+    def _on_search_triggered(self) -> None:
+        self.show_page(1)
+        focus = getattr(self.current_page(), "focus_search", None)
+        if focus is not None:
+            focus()
 
     def _on_register_provider_triggered(self) -> None:
         from ui.registration_wizard import RegistrationWizard
 
-        RegistrationWizard(self.desktop, self, on_behalf=True).open()
+        wizard = RegistrationWizard(self.desktop, self, on_behalf=True)
+        if self.desktop.directory is not None:
+            wizard.registered.connect(self._on_wizard_registered)
+        wizard.open()
+
+    def _on_wizard_registered(self, _email: str) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
 
     def _on_settings_triggered(self) -> None:
         from ui.settings_dialog import SettingsDialog

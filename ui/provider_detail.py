@@ -5,20 +5,22 @@ the same before and after it is registered. Provider-entered text is always show
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from app.models import TITLE_LABELS, Provider
+from app.models import TITLE_LABELS, AuditEvent, Provider
 from ui.widgets.provider_fields import SPECS
 
 NOT_GIVEN = "Not given"
@@ -116,10 +118,25 @@ def _license_rows(provider: Provider) -> Rows:
     return rows
 
 
-class ProviderDetailDialog(QDialog):
-    """Everything about one provider, read-only; opens with `open()`."""
+def audit_text(events: Sequence[AuditEvent]) -> str:
+    """One line per event, newest first, as the server sent them."""
+    def line(event: AuditEvent) -> str:
+        when = event.at.astimezone().strftime("%d %b %Y %H:%M")
+        detail = f" — {event.detail}" if event.detail else ""
+        return f"{when}  {event.actor}: {event.action}{detail}"
+    return "\n".join(line(e) for e in events) or "No changes recorded."
 
-    def __init__(self, provider: Provider, parent: QWidget | None = None) -> None:
+
+class ProviderDetailDialog(QDialog):
+    """Everything about one provider, read-only; opens with `open()`.
+
+    Signals:
+        hospital_chosen(str): the user asked for the providers of the hospital with this id.
+    """
+
+    hospital_chosen = Signal(str)
+
+    def __init__(self, provider: Provider, parent: QWidget | None = None, *, browse_hospitals: bool = False) -> None:
         super().__init__(parent)
         self.provider = provider
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -131,11 +148,44 @@ class ProviderDetailDialog(QDialog):
         groups.append(("Hospitals", [("Works at", hospitals)]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.area = details_area(groups)
+        self.audit: QLabel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.addWidget(self._header())
-        layout.addWidget(details_area(groups), 1)
+        layout.addWidget(self.area, 1)
+        if browse_hospitals and provider.hospitals:
+            layout.addLayout(self._hospital_buttons())
         layout.addWidget(buttons)
+
+    def _hospital_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for hospital in self.provider.hospitals:
+            button = QPushButton(f"{hospital.name}: all providers")
+            button.setToolTip(f"Show every provider of {hospital.name}, {hospital.city} in the directory")
+            button.clicked.connect(lambda _c=False, h=hospital.id: self._on_hospital_clicked(h))
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def _on_hospital_clicked(self, hospital_id: str) -> None:
+        self.hospital_chosen.emit(hospital_id)
+        self.accept()
+
+    def show_audit(self, events: Sequence[AuditEvent] | str) -> None:
+        """Add the audit trail (staff only), or a sentence saying why it is not shown."""
+        text = events if isinstance(events, str) else audit_text(events)
+        if self.audit is None:
+            content = self.area.widget()
+            body = content.layout() if content is not None else None
+            assert isinstance(body, QVBoxLayout)
+            heading = QLabel("Audit trail")
+            heading.setProperty("role", "heading")
+            heading.setContentsMargins(0, 12, 0, 2)
+            self.audit = value_label(text, "Audit trail")
+            body.insertWidget(1, heading)
+            body.insertWidget(2, self.audit)
+        self.audit.setText(text)
 
     def _header(self) -> QWidget:
         provider = self.provider

@@ -1,0 +1,324 @@
+"""The directory's offline cache: one encrypted SQLite file (SQLCipher, WAL, FTS5) per server and account.
+
+Rows are stored so that their rowid (`rid`) follows the name order (last name, first name, id):
+the FTS index then yields matches already sorted by name, so a first screen of a million-row
+search is a short walk of the index, and a count never touches the providers table. `sync.py`
+keeps that order when it writes. Reads here are indexed and run on the event loop; writes use
+their own connection (`write_connection`) from a worker thread.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from app.models import HospitalRef, Provider, parse_model
+
+SCHEMA_VERSION = 2
+TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
+SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
+             "license_status", "license_expiry_date", "email")
+FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")
+MAX_WORDS = 8
+ROW_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
+               "organization_facility", "license_number", "license_status", "license_expiry_date", "email",
+               "is_active")
+_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as one token
+_EFFECTIVE_STATUS = ("CASE WHEN p.license_status = 'verified' AND p.license_expiry_date < :today "
+                     "THEN 'expired' ELSE p.license_status END")
+
+SCHEMA = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE providers(
+    rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name_key TEXT NOT NULL,
+    first_name TEXT NOT NULL, last_name TEXT NOT NULL, full_name TEXT NOT NULL,
+    professional_title TEXT NOT NULL, professional_role TEXT NOT NULL, specialization TEXT NOT NULL,
+    organization_facility TEXT NOT NULL, license_number TEXT NOT NULL, license_status TEXT NOT NULL,
+    license_expiry_date TEXT, email TEXT NOT NULL, is_active INTEGER NOT NULL, body_id INTEGER NOT NULL);
+CREATE INDEX providers_name ON providers(name_key);
+CREATE INDEX providers_active ON providers(is_active);
+{"".join(f"CREATE INDEX providers_{c} ON providers({c});" for c in (*SORT_KEYS[1:], "professional_title"))}
+-- full records, appended in arrival order (a random-order key made sync writes 5 times slower)
+CREATE TABLE provider_json(body_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE hospitals(id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE provider_hospitals(hospital_id TEXT NOT NULL, provider_id TEXT NOT NULL,
+    PRIMARY KEY (hospital_id, provider_id)) WITHOUT ROWID;
+CREATE INDEX provider_hospitals_provider ON provider_hospitals(provider_id);
+CREATE VIRTUAL TABLE providers_fts USING fts5({", ".join(TEXT_COLUMNS)}, flags, content='',
+    contentless_delete=1, detail=column, prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
+"""
+
+
+class CacheError(Exception):
+    """The cache file cannot be used."""
+
+
+class CacheUnreadableError(CacheError):
+    """The file is not a cache this key opens (a wrong key, or not a database at all)."""
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """What the directory shows: search text, filters and order."""
+
+    text: str = ""
+    professional_role: str | None = None
+    professional_title: str | None = None
+    specialization: str | None = None
+    organization_facility: str | None = None
+    hospital_id: str | None = None
+    license_status: str | None = None  # effective: "expired" includes verified-with-past-expiry
+    is_active: bool | None = True  # None: all
+    order_by: str = "name"  # "name" (last, first, id) or one of SORT_KEYS
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRow:
+    """One table row, with the effective license status."""
+
+    id: str
+    full_name: str
+    professional_title: str
+    professional_role: str
+    specialization: str
+    organization_facility: str
+    license_number: str
+    license_status: str
+    license_expiry_date: str | None
+    email: str
+    is_active: bool
+
+
+def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
+    """An SQLCipher connection to `path` with the raw 32-byte `key` (no key derivation), in WAL mode."""
+    if len(key) != 32:
+        raise ValueError("the cache key must be 32 bytes")
+    conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_memory_security = OFF")
+    try:
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    except sqlcipher.DatabaseError:
+        conn.close()
+        raise CacheUnreadableError(f"{path.name} cannot be read with this key") from None
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def _remove(path: Path) -> None:
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()
+
+
+def _schema_version(conn: Any) -> int | None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if "meta" not in tables:
+        return -1
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else -1
+
+
+def match_expression(text: str, is_active: bool | None) -> str | None:
+    """The FTS5 query for `text` (every word a prefix) and the active flag; None when neither applies.
+
+    Words are taken as the tokenizer would split them and quoted, so no user text is FTS syntax.
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())[:MAX_WORDS]
+    parts = []
+    if words:
+        terms = " AND ".join(f'"{word}"*' for word in words)
+        parts.append(f"{{{' '.join(TEXT_COLUMNS)}}} : ({terms})")
+    if is_active is not None and parts:
+        parts.append(f'flags : "a{int(is_active)}"')
+    return " AND ".join(parts) or None
+
+
+def _row(values: tuple[Any, ...], today: str) -> ProviderRow:
+    status, expiry = values[7], values[8]
+    if status == "verified" and expiry is not None and expiry < today:
+        status = "expired"
+    return ProviderRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], status,
+                       expiry, values[9], bool(values[10]))
+
+
+class DirectoryCache:
+    """The cache file, opened for reading on the event loop; see the module's docstring."""
+
+    def __init__(self, path: Path, key: bytes, conn: Any, persistent: bool) -> None:
+        self.path = path
+        self.persistent = persistent
+        self.reason: str | None = None
+        self._key = key
+        self._conn = conn
+        self._writer: Any = None
+        self._facets: tuple[int, dict[str, list[str]]] | None = None
+
+    @classmethod
+    def open(cls, path: Path | None, key: bytes) -> DirectoryCache:
+        """Open (or create) the cache at `path`; None: a temporary file for this run, deleted on close.
+
+        A file of another schema version is deleted and rebuilt; a wrong key raises CacheUnreadableError.
+        """
+        persistent = path is not None
+        if path is None:
+            handle, name = tempfile.mkstemp(prefix="providerdesk-directory-", suffix=".db")
+            os.close(handle)
+            path = Path(name)
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(path, key)
+        try:
+            version = _schema_version(conn)
+        except sqlcipher.DatabaseError:
+            conn.close()
+            raise CacheUnreadableError(f"{path.name} cannot be read with this key") from None
+        if version not in (None, SCHEMA_VERSION):
+            conn.close()
+            _remove(path)
+            conn = connect(path, key)
+            version = None
+        if version is None:
+            conn.executescript(SCHEMA)
+        return cls(path, key, conn, persistent)
+
+    def write_connection(self) -> Any:
+        """The writers' own connection (opened once; use it from one thread at a time)."""
+        if self._writer is None:
+            self._writer = connect(self.path, self._key, cache_mb=128)
+        return self._writer
+
+    def close(self) -> None:
+        for conn in (self._writer, self._conn):
+            if conn is not None:
+                conn.close()
+        self._writer = None
+        if not self.persistent:
+            _remove(self.path)
+
+    # ---- meta ----
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def cursor(self) -> str | None:
+        return self._meta("cursor")
+
+    @property
+    def last_full_sync(self) -> datetime | None:
+        value = self._meta("last_full_sync")
+        return datetime.fromisoformat(value) if value else None
+
+    # ---- queries ----
+
+    def _where(self, query: DirectoryQuery, match: str | None) -> tuple[list[str], dict[str, Any]]:
+        where: list[str] = []
+        params: dict[str, Any] = {"today": date.today().isoformat()}
+        for name in ("professional_role", "professional_title", "specialization", "organization_facility"):
+            if (value := getattr(query, name)) is not None:
+                where.append(f"p.{name} = :{name}")
+                params[name] = value
+        if query.license_status is not None:
+            where.append(f"{_EFFECTIVE_STATUS} = :status")
+            params["status"] = query.license_status
+        if query.hospital_id is not None:
+            where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
+            params["hospital"] = query.hospital_id
+        if query.is_active is not None and match is None:
+            # two values: the index helps the name order and counts, never another sort key's order
+            where.append(("p" if query.order_by == "name" else "+p") + ".is_active = :active")
+            params["active"] = int(query.is_active)
+        return where, params
+
+    def _order(self, query: DirectoryQuery) -> str:
+        if query.order_by not in SORT_KEYS:
+            raise ValueError(f"unknown sort key {query.order_by!r}")
+        way = " DESC" if query.descending else ""
+        if query.order_by == "name":
+            return f"p.rid{way}"
+        column = _EFFECTIVE_STATUS if query.order_by == "license_status" else f"p.{query.order_by}"
+        return f"{column}{way}, p.rid{way}"
+
+    def _execute(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        try:
+            return list(self._conn.execute(sql, params).fetchall())
+        except sqlcipher.OperationalError as error:
+            if "fts5" in str(error).lower():  # a query the tokenizer splits unlike our word pattern
+                return []
+            raise
+
+    def count(self, query: DirectoryQuery) -> int:
+        """How many providers `query` matches."""
+        match = match_expression(query.text, query.is_active)
+        where, params = self._where(query, match)
+        if match is not None and not where:
+            sql = "SELECT count(*) FROM providers_fts WHERE providers_fts MATCH :match"
+        else:
+            if match is not None:
+                where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
+            sql = "SELECT count(*) FROM providers p" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self._execute(sql, {**params, "match": match})
+        return int(rows[0][0]) if rows else 0
+
+    def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
+        """The rows `offset` to `offset + limit` of `query`'s result, in its order."""
+        match = match_expression(query.text, query.is_active)
+        where, params = self._where(query, match)
+        order = self._order(query)
+        columns = ", ".join(f"p.{c}" for c in ROW_COLUMNS)
+        params.update(match=match, offset=max(0, offset), limit=max(0, limit))
+        if match is not None and not where and query.order_by == "name":
+            way = " DESC" if query.descending else ""
+            sql = (f"SELECT {columns} FROM (SELECT rowid AS r FROM providers_fts WHERE providers_fts MATCH :match "
+                   f"ORDER BY rowid{way} LIMIT :limit OFFSET :offset) m JOIN providers p ON p.rid = m.r "
+                   f"ORDER BY {order}")
+        else:
+            if match is not None:
+                where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
+            condition = " WHERE " + " AND ".join(where) if where else ""
+            sql = f"SELECT {columns} FROM providers p{condition} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        today = params["today"]
+        return [_row(values, today) for values in self._execute(sql, params)]
+
+    def provider(self, provider_id: str) -> Provider | None:
+        """The full record of one provider, as the server last sent it."""
+        row = self._conn.execute("SELECT j.body FROM providers p JOIN provider_json j ON j.body_id = p.body_id "
+                                 "WHERE p.id = ?", (provider_id,)).fetchone()
+        return None if row is None else parse_model(Provider, bytes(row[0]))
+
+    def _distinct(self, column: str) -> list[str]:
+        # a skip scan over the column's index: one seek per distinct value, not one step per row
+        sql = (f"WITH RECURSIVE d(v) AS (SELECT min({column}) FROM providers UNION ALL "
+               f"SELECT (SELECT min({column}) FROM providers WHERE {column} > d.v) FROM d WHERE d.v IS NOT NULL) "
+               "SELECT v FROM d WHERE v IS NOT NULL AND v != ''")
+        return [str(row[0]) for row in self._conn.execute(sql)]
+
+    def facets(self) -> dict[str, list[str]]:
+        """The distinct values of each filterable column, sorted (recomputed only after a write)."""
+        version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._facets is None or self._facets[0] != version:
+            self._facets = (version, {column: self._distinct(column) for column in FACETS})
+        return {column: list(values) for column, values in self._facets[1].items()}
+
+    def hospitals(self) -> list[HospitalRef]:
+        rows = self._conn.execute("SELECT id, name, city FROM hospitals ORDER BY name, city, id").fetchall()
+        return [HospitalRef(id=row[0], name=row[1], city=row[2]) for row in rows]
+
+    def size(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0])

@@ -1,0 +1,355 @@
+"""`python -m bench directory`: search over the encrypted directory cache, sync from a real server.
+
+Builds (or reuses with --keep) a cache of N deterministic synthetic providers in a child process,
+then measures in this process: (a) count and first screen (50 rows) latency of fixed queries,
+sorted by name; (b) Qt's QSortFilterProxyModel over a QAbstractTableModel of Python rows, as a
+baseline; (c) resident memory with the cache open and a screen loaded; (d) a full sync of
+100,000 providers from the real server and an incremental sync of 100 changes made as admin;
+(e) the longest event-loop stall during the full sync. Writes bench/results/directory.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.directory_cache import DirectoryCache, DirectoryQuery
+from bench import report
+from bench.server_process import ROOT
+from bench.timing import percentile
+
+RESULTS = ROOT / "bench" / "results"
+CACHE = ROOT / "bench" / ".cache"
+KEY = bytes(range(32))  # the benchmark's files are throwaway: a fixed key keeps --keep simple
+SCREEN = 50
+
+
+def _words(text: str, sep: str | None = None) -> tuple[str, ...]:
+    return tuple(word for part in text.split("|") for word in (part.split() if sep is None else [part]))
+
+
+FIRST = _words("James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan "
+         "Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Margaret Donald "
+         "Sandra Steven Ashley Paul Kimberly Andrew Emily Joshua Donna Kenneth Michelle Kevin Dorothy Brian Carol "
+         "George Amanda Edward Melissa Ronald Deborah Timothy Stephanie Jason Rebecca Jeffrey Sharon Ryan Laura "
+         "Jacob Cynthia Gary Kathleen Nicholas Amy Eric Shirley Jonathan Angela Stephen Helen Larry Anna Justin "
+         "Brenda Scott Pamela Brandon Nicole Benjamin Emma Samuel Samantha Gregory Katherine Frank Christine "
+         "Alexander Debra Raymond Rachel Patrick Catherine Jack Carolyn Dennis Janet Jerry Ruth Tyler Maria "
+         "José Zoë Björn Siobhan Nguyen Priya Mohammed Aisha Wei Yuki Olusegun Ines Mateo Chloé")
+LAST = _words("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker Cruz "
+        "Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson "
+        "Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
+        "Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins "
+        "Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher Vasquez Simmons Romero "
+        "Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant "
+        "Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens Harrison Fernandez "
+        "McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford "
+        "Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Muñoz Hunt Hicks Holmes Palmer "
+        "Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza Daniels "
+        "O'Brien Müller Østergaard Kowalski Nakamura Okafor Haddad Dubois Rossi Novak")
+SPECIALTIES = _words("Cardiology Dermatology Endocrinology Gastroenterology Neurology Oncology Pediatrics Psychiatry "
+               "Radiology Urology Nephrology Rheumatology Ophthalmology Orthopedics Pulmonology Anesthesiology "
+               "Emergency Medicine|Family Medicine|Internal Medicine|General Surgery|Critical Care|Geriatrics|"
+               "Infectious Disease|Obstetrics and Gynecology|Pathology|Physical Therapy|Nutrition", "|")
+ROLES = ("Physician", "Registered Nurse", "Specialist", "Healthcare Administrator", "Medical Technician", "Other")
+TITLES = ("Dr.", "RN", "NP", "PA", "Mr.", "Ms.", "Prof.", "PT")
+STATES = ("CA", "NY", "TX", "FL", "WA", "IL", "MA", "OH", "GA", "PA")
+STATUSES = ("verified", "verified", "verified", "pending_verification", "rejected", "expired")
+QUERIES = (("one letter", "s"), ("one word prefix", "smi"), ("two word prefixes", "jo smi"),
+           ("specialty", "cardiology"), ("license prefix", "ca-001"), ("email prefix", "mary.joh"),
+           ("no match", "zzqx"))
+
+
+def add_parser(commands: Any) -> None:
+    """Register the `directory` subcommand on `commands` (an argparse subparsers object)."""
+    parser = commands.add_parser("directory", help="directory cache search and sync", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--providers", type=int, default=1_000_000, help="providers in the cache (1000000)")
+    parser.add_argument("--sync-providers", type=int, default=100_000, help="providers on the server (100000)")
+    parser.add_argument("--proxy-providers", type=int, default=100_000, help="rows of the Qt baseline (100000)")
+    parser.add_argument("--repeats", type=int, default=20, help="runs of each query (20)")
+    parser.add_argument("--keep", action="store_true", help="reuse the cache file built by an earlier run")
+    parser.add_argument("--no-sync", action="store_true", help="skip the server sync part")
+    parser.add_argument("--smoke", action="store_true", help="2,000 providers, no sync, few repeats (seconds)")
+    parser.add_argument("--output", type=Path, help="results file (bench/results/directory.json)")
+    parser.set_defaults(run=run)
+
+
+def synthetic(count: int, seed: int = 2026) -> list[dict[str, Any]]:
+    """`count` provider records shaped like the change feed's, the same for the same arguments."""
+    rng = random.Random(seed)
+    hospitals = [{"id": str(uuid.UUID(int=rng.getrandbits(128))), "name": f"{name} General Hospital",
+                  "city": rng.choice(LAST)} for name in LAST[:40]]
+    now = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
+    today = date(2026, 1, 1)
+    items = []
+    for i in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        org = hospitals[i % 40]["name"]
+        state, title = rng.choice(STATES), rng.choice(TITLES)
+        items.append({
+            "id": str(uuid.UUID(int=rng.getrandbits(128))), "professional_title": title, "first_name": first,
+            "last_name": last, "full_name": f"{title} {first} {last}",
+            "email": f"{first}.{last}{i}@{org.split()[0]}-health.org".lower(), "phone_number": "+1 555 010 2030",
+            "organization_facility": org, "professional_role": rng.choice(ROLES),
+            "specialization": rng.choice(SPECIALTIES), "license_number": f"{state}-{i:07d}",
+            "license_status": rng.choice(STATUSES),
+            "license_expiry_date": (today + timedelta(days=rng.randint(-200, 900))).isoformat(),
+            "is_active": rng.random() > 0.05, "updated_at": now, "license_verified": False,
+            "has_license_document": False, "license_document": None, "license_note": "",
+            "additional_information": "", "years_of_experience": rng.randint(0, 40), "consultation_fee": "150.00",
+            "bio": f"{first} {last} has practised {rng.choice(SPECIALTIES)} for years.",
+            "hospitals": [hospitals[i % 40]], "created_at": now,
+        })
+    return items
+
+
+def _build(path: str, count: int) -> None:
+    from app.sync import CacheWriter
+
+    cache = DirectoryCache.open(Path(path), KEY)
+    try:
+        CacheWriter(cache).bulk_load(synthetic(count))
+    finally:
+        cache.close()
+
+
+def build_cache(count: int, keep: bool) -> tuple[Path, float, bool]:
+    """The cache file of `count` providers, built in a child process (so its memory is not ours)."""
+    path = CACHE / f"directory-{count}.db"
+    if keep and path.exists():
+        return path, 0.0, True
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        name.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    child = multiprocessing.get_context("spawn").Process(target=_build, args=(str(path), count))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"building the cache failed (exit {child.exitcode})")
+    return path, time.perf_counter() - start, False
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def measure_search(cache: DirectoryCache, repeats: int) -> list[dict[str, Any]]:
+    """Per query: matches, and count / first screen / both latencies (p50, p95) over `repeats` runs."""
+    rows = []
+    for name, text in QUERIES:
+        query = DirectoryQuery(text=text)
+        cache.count(query), cache.rows(query, 0, SCREEN)  # warm-up
+        counts, screens = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            shown = cache.rows(query, 0, SCREEN)
+            screens.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            matches = cache.count(query)
+            counts.append(time.perf_counter() - start)
+        rows.append({"query": f"{name}: {text!r}", "matches": matches, "shown": len(shown),
+                     "screen_p50_ms": _ms(percentile(screens, 0.5)), "screen_p95_ms": _ms(percentile(screens, 0.95)),
+                     "count_p50_ms": _ms(percentile(counts, 0.5)), "count_p95_ms": _ms(percentile(counts, 0.95)),
+                     "screens": screens, "counts": counts})
+    return rows
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def proxy_baseline(cache: DirectoryCache, count: int, text: str, runs: int = 3) -> tuple[int, float, int]:
+    """Rows, median seconds and matches of QSortFilterProxyModel filtering `count` Python rows for `text`.
+
+    The source is a QAbstractTableModel over Python tuples (6 text columns); the proxy tests every
+    column, case-insensitively, as Qt's usual setup does.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
+
+    display = Qt.ItemDataRole.DisplayRole
+    columns = ("full_name", "professional_role", "specialization", "organization_facility", "license_number", "email")
+    data = [tuple(getattr(row, c) for c in columns) for row in cache.rows(DirectoryQuery(is_active=None), 0, count)]
+
+    class RowsModel(QAbstractTableModel):
+        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+            return 0 if parent.isValid() else len(data)
+
+        def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+            return 0 if parent.isValid() else len(columns)
+
+        def data(self, index: Any, role: int = display) -> Any:
+            return data[index.row()][index.column()] if role == display else None
+
+    _app = QCoreApplication.instance() or QCoreApplication([])
+    model = RowsModel()
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setFilterKeyColumn(-1)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    times, matches = [], 0
+    for _ in range(runs):
+        proxy.setFilterFixedString("")
+        start = time.perf_counter()
+        proxy.setFilterFixedString(text)
+        matches = proxy.rowCount()
+        times.append(time.perf_counter() - start)
+    return len(data), statistics.median(times), matches
+
+
+class StallMeter:
+    """A task ticking every 5 ms on the running loop; `worst` is the latest a tick woke (seconds)."""
+
+    def __init__(self, tick: float = 0.005) -> None:
+        self.tick, self.worst, self.ticks = tick, 0.0, 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.tick)
+            self.worst = max(self.worst, loop.time() - before - self.tick)
+            self.ticks += 1
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def _make_changes(api: str, access: str, count: int) -> int:
+    """Change `count` providers through the API as the administrator (their bio); how many changed."""
+    with httpx.Client(base_url=api, headers={"Authorization": f"Bearer {access}"}, timeout=60) as client:
+        listed = client.get("/providers/", params={"page_size": count, "ordering": "-updated_at"}).json()["results"]
+        stamp = datetime.now(UTC).isoformat()
+        for row in listed:
+            answer = client.patch(f"/providers/{row['id']}/", json={"bio": f"Benchmark edit {stamp}"})
+            answer.raise_for_status()
+    return len(listed)
+
+
+async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
+    """Full sync of `count` providers from a real server process, then 100 changes and an incremental sync."""
+    from app.api_client import ApiClient
+    from app.sync import DirectorySync
+    from bench import server_process
+
+    print(f"seeding {count:,} providers on the server ...", flush=True)
+    seeded = await asyncio.to_thread(server_process.seeded_cache, count, keep)
+    server = await asyncio.to_thread(server_process.start, seeded)
+    client = ApiClient(server.api)
+    cache = DirectoryCache.open(None, os.urandom(32))
+    try:
+        login = await client.login("admin@demo.local", "demo-pass-2026")
+        client.auth.start(login.access, login.refresh)
+        sync, meter = DirectorySync(client, cache), StallMeter()
+        meter.start()
+        full = await sync.run()
+        await meter.stop()
+        synced = cache.size()
+        print(f"full sync: {full.changed:,} rows in {full.seconds:.2f} s, "
+              f"stall {meter.worst * 1000:.1f} ms", flush=True)
+        changed = await asyncio.to_thread(_make_changes, server.api, login.access, 100)
+        incremental = await sync.run()
+    finally:
+        await client.aclose()
+        cache.close()
+        server.stop()
+    return {"full_sync_providers": synced, "full_sync_s": round(full.seconds, 2), "full_sync_pages": full.pages,
+            "incremental_changes": changed, "incremental_rows": incremental.changed,
+            "incremental_sync_s": round(incremental.seconds, 3), "max_stall_ms": round(meter.worst * 1000, 1),
+            "stall_ticks": meter.ticks, "server_seed_s": round(seeded.seconds, 1), "server_seed_cached": seeded.cached}
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.smoke:
+        args.providers, args.proxy_providers, args.repeats, args.no_sync = 2000, 2000, 3, True
+    print(f"building a cache of {args.providers:,} providers ...", flush=True)
+    path, built, cached = build_cache(args.providers, args.keep)
+    print(f"cache: {path} ({path.stat().st_size / 2**20:.0f} MB, "
+          f"{'reused' if cached else f'built in {built:.1f} s'})", flush=True)
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        cache.rows(DirectoryQuery(), 0, SCREEN)
+        rss_open = rss_mb()
+        search = measure_search(cache, args.repeats)
+        rss = max(rss_open, rss_mb())
+        proxy = proxy_baseline(cache, min(args.proxy_providers, args.providers), "smi")
+    finally:
+        cache.close()
+    sync: dict[str, Any] = {}
+    if not args.no_sync:
+        sync = asyncio.run(measure_sync(args.sync_providers, args.keep))
+    summary = _summary(args, search, rss, proxy, sync, built, cached)
+    _print(summary, search)
+    output = Path(args.output) if args.output else RESULTS / "directory.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"results written to {output}")
+    return 0
+
+
+def _summary(args: argparse.Namespace, search: list[dict[str, Any]], rss: float, proxy: tuple[int, float, int],
+             sync: dict[str, Any], built: float, cached: bool) -> dict[str, Any]:
+    screens = [s for row in search for s in row["screens"]]
+    counts = [s for row in search for s in row["counts"]]
+    smi = next(row for row in search if row["query"].startswith("one word"))
+    ours = percentile(smi["screens"], 0.5) + percentile(smi["counts"], 0.5)
+    return {
+        "benchmark": "directory", "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": report.machine_info(), "providers": args.providers,
+        "build_s": round(built, 1), "build_cached": cached,
+        "search_first_screen_ms_p50": _ms(percentile(screens, 0.5)),
+        "search_first_screen_ms_p95": _ms(percentile(screens, 0.95)),
+        "search_count_ms_p50": _ms(percentile(counts, 0.5)),
+        "search_count_ms_p95": _ms(percentile(counts, 0.95)),
+        "proxy_baseline_providers": proxy[0], "proxy_baseline_ms_median": _ms(proxy[1]),
+        "proxy_baseline_matches": proxy[2], "proxy_query": "smi",
+        "speedup_vs_proxy_same_query": round(proxy[1] / ours, 1) if ours else None,
+        "rss_mb": rss,
+        "full_sync_providers": sync.get("full_sync_providers"), "full_sync_s": sync.get("full_sync_s"),
+        "incremental_sync_s": sync.get("incremental_sync_s"), "max_stall_ms": sync.get("max_stall_ms"),
+        "sync": sync,
+        "queries": [{k: v for k, v in row.items() if k not in ("screens", "counts")} for row in search],
+    }
+
+
+def _print(summary: dict[str, Any], search: list[dict[str, Any]]) -> None:
+    columns = ("query", "matches", "screen_p50_ms", "screen_p95_ms", "count_p50_ms", "count_p95_ms")
+    cells = [list(columns)] + [[str(row[c]) for c in columns] for row in search]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    print()
+    for line in cells:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths,
+                                                                                                      strict=True))))
+    print()
+    for key in ("providers", "search_first_screen_ms_p50", "search_first_screen_ms_p95", "search_count_ms_p95",
+                "proxy_baseline_providers", "proxy_baseline_ms_median", "speedup_vs_proxy_same_query", "rss_mb",
+                "full_sync_providers", "full_sync_s", "incremental_sync_s", "max_stall_ms"):
+        print(f"{key:32} {summary[key]}")
+    print(f"{'median of all query samples':32} {statistics.median([s for r in search for s in r['screens']]):.4f} s")

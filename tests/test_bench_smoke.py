@@ -1,0 +1,28 @@
+"""A small run of `python -m bench directory --smoke`: the benchmark still works, in seconds."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYS = ("providers", "search_first_screen_ms_p50", "search_first_screen_ms_p95", "search_count_ms_p95",
+        "proxy_baseline_providers", "proxy_baseline_ms_median", "rss_mb", "full_sync_providers", "full_sync_s",
+        "incremental_sync_s", "max_stall_ms")
+
+
+def test_directory_benchmark_smoke(tmp_path: Path) -> None:
+    output = tmp_path / "directory.json"
+    done = subprocess.run([sys.executable, "-m", "bench", "directory", "--smoke", "--output", str(output)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(output.read_text())
+    assert set(KEYS) <= set(results)
+    assert results["providers"] == 2000
+    assert results["proxy_baseline_providers"] == 2000
+    assert 0 < results["search_first_screen_ms_p95"] < 1000
+    assert {q["query"].split(":")[0] for q in results["queries"]} >= {"one letter", "two word prefixes", "no match"}
+    assert "search_first_screen_ms_p95" in done.stdout

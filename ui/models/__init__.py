@@ -1,0 +1,1 @@
+"""Qt adapters around the core's data: item models and the directory's state."""

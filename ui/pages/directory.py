@@ -1,0 +1,330 @@
+"""The provider directory: search as you type, filters, a table of the local cache, detail, editing.
+
+Everything here reads the local cache through `ProviderTableModel` (never the network), so it
+answers each keystroke at once and keeps working offline; writing actions need the server.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from app.directory_cache import DirectoryQuery
+from app.errors import ApiError, AuthenticationError
+from app.models import AuditEvent, Provider
+from ui.models.provider_table import ROW_ROLE, ProviderTableModel
+from ui.pages.base import Page
+from ui.provider_detail import ProviderDetailDialog
+from ui.theme import restyle
+from ui.widgets.directory_actions import DirectoryActions, offline_reason
+from ui.widgets.directory_filters import DirectoryFilters
+from ui.widgets.state_view import StateView
+
+if TYPE_CHECKING:
+    from app.directory_cache import ProviderRow
+    from ui.desktop import Desktop
+
+DEBOUNCE_MS = 120
+ROW_HEIGHT = 28
+COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
+
+
+def plain(text: str = "", role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+class DirectoryPage(Page):
+    """Search, filter and browse every provider; administrators also create, edit and deactivate."""
+
+    title = "Directory"
+    shortcut = "Ctrl+2"
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.detail: ProviderDetailDialog | None = None
+        self.model = ProviderTableModel(DirectoryQuery(), self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names, emails, license numbers, specializations, organizations (Ctrl+F)")
+        self.search.setAccessibleName("Search the directory")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_query)
+        self.filters = DirectoryFilters()
+        self.filters.changed.connect(self.apply_query)
+        self.count_label = plain("", "muted")
+        self.count_label.setAccessibleName("Number of matches")
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
+        self.sync_button.clicked.connect(self._on_sync_button_clicked)
+        self.actions_ = DirectoryActions(desktop, self, self._notify)
+        self.offline_bar = QFrame()
+        self.offline_text = plain()
+        self.table = self._build_table()
+        self.state = StateView(self.table, retry=self.apply_query)
+        self._lay_out()
+        self._connect_directory()
+
+    # ---- layout ----
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setAccessibleName("Providers")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        rows = table.verticalHeader()
+        rows.setDefaultSectionSize(ROW_HEIGHT)  # fixed heights: never measured per row (STYLE.md, 14)
+        rows.setMinimumSectionSize(ROW_HEIGHT)
+        rows.hide()
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            table.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.activated.connect(self._on_table_activated)
+        table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        return table
+
+    def _lay_out(self) -> None:
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(plain(self.title, "title"))
+        titles.addWidget(self.count_label)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
+        for button in self.actions_.buttons:
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.offline_bar.setProperty("level", "warning")
+        self.offline_bar.setAccessibleName("Offline")
+        bar = QHBoxLayout(self.offline_bar)
+        bar.setContentsMargins(12, 6, 12, 6)
+        bar.addWidget(self.offline_text, 1)
+        restyle(self.offline_bar)
+        self.offline_bar.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 8, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.offline_bar)
+        layout.addWidget(self.search)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.state, 1)
+
+    def _connect_directory(self) -> None:
+        directory = self.desktop.directory
+        if directory is None:
+            self.state.show_empty("The directory opens after sign-in.")
+            return
+        directory.opened.connect(self._on_directory_opened)
+        directory.synced.connect(self._on_directory_synced)
+        directory.sync_running.connect(self._on_directory_sync_running)
+        directory.online_changed.connect(self._on_directory_online_changed)
+        if directory.cache is not None:
+            self._on_directory_opened()
+        else:
+            self.state.show_loading("Opening the directory…")
+        self._on_directory_online_changed(directory.online)
+
+    # ---- the Page protocol ----
+
+    def activate(self) -> None:
+        if self.model.cache is not None:
+            self.model.refresh()
+            self._show_state()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self.model.set_cache(None)
+
+    # ---- the query ----
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def apply_query(self) -> None:
+        """Show the rows for the search text and filters now (the sort order stays)."""
+        self._debounce.stop()
+        values = self.filters.values()
+        query = DirectoryQuery(text=self.search.text().strip(), order_by=self.model.query.order_by,
+                               descending=self.model.query.descending)
+        self.model.set_query(replace(query, **values))  # type: ignore[arg-type]
+        self._show_state()
+
+    def _show_state(self) -> None:
+        directory, count = self.desktop.directory, self.model.count
+        cache = self.model.cache
+        if cache is None:
+            return
+        size = cache.size()
+        if size == 0 and directory is not None and directory.syncing:
+            self.state.show_loading("No providers yet — syncing the directory from the server…")
+        elif size == 0:
+            self.state.show_empty("No providers in the directory yet.")
+        elif count == 0:
+            self.state.show_empty(self._no_match_text())
+        else:
+            self.state.show_content()
+        filtered = bool(self.search.text().strip()) or not self.filters.is_default
+        noun = "provider" if count == 1 else "providers"
+        self.count_label.setText(f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
+                                 else f"{count:,} active {noun}")
+        self._update_actions()
+
+    def _no_match_text(self) -> str:
+        text = self.search.text().strip()
+        what = f"No provider matches “{text}”" if text else "No provider matches"
+        return what + (" with these filters." if not self.filters.is_default else ".") + \
+            "\nTry fewer words, or clear the filters."
+
+    # ---- the directory's state ----
+
+    def _on_directory_opened(self) -> None:
+        directory = self.desktop.directory
+        assert directory is not None
+        self.model.set_cache(directory.cache)
+        self._refresh_choices()
+        self.apply_query()
+
+    def _on_directory_synced(self) -> None:
+        if self.model.cache is None:
+            return
+        self._refresh_choices()
+        self.model.refresh()
+        self._show_state()
+        self._update_offline_text()
+
+    def _refresh_choices(self) -> None:
+        cache = self.model.cache
+        if cache is not None:
+            self.filters.blockSignals(True)
+            self.filters.set_choices(cache.facets(), cache.hospitals())
+            self.filters.blockSignals(False)
+
+    def _on_directory_sync_running(self, running: bool) -> None:
+        directory = self.desktop.directory
+        self.sync_button.setEnabled(not running and directory is not None and directory.online)
+        if self.model.cache is not None:
+            self._show_state()
+
+    def _on_directory_online_changed(self, online: bool) -> None:
+        self.offline_bar.setVisible(not online)
+        self.sync_button.setEnabled(online and not (self.desktop.directory and self.desktop.directory.syncing))
+        self.sync_button.setToolTip("Fetch the latest changes from the server (F5)" if online else
+                                    "Offline: the directory syncs by itself when the server answers again")
+        self._update_offline_text()
+        self._update_actions()
+
+    def _update_offline_text(self) -> None:
+        directory = self.desktop.directory
+        if directory is not None:
+            self.offline_text.setText(directory.offline_text() + ". Searching works; changes need the server.")
+
+    def _update_actions(self) -> None:
+        directory = self.desktop.directory
+        online = directory is None or directory.online
+        reason = offline_reason(f"as of {directory.offline_text().split('as of ', 1)[-1]}" if directory else "")
+        self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
+
+    def _on_sync_button_clicked(self) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+
+    # ---- the table ----
+
+    def selected_row(self) -> ProviderRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_actions()
+
+    def _on_search_return_pressed(self) -> None:
+        self.apply_query()
+        if self.model.count:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(0)
+
+    def _on_table_activated(self, index: object) -> None:
+        row = self.model.row_at(index.row())  # type: ignore[attr-defined]
+        if row is not None:
+            self.open_detail(row.id)
+
+    def open_detail(self, provider_id: str) -> None:
+        """The provider's detail from the cache (and, for staff online, its audit trail)."""
+        cache = self.model.cache
+        provider = cache.provider(provider_id) if cache is not None else None
+        if provider is None:
+            self._notify("This provider is not in the directory anymore.", "info")
+            return
+        dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True)
+        dialog.hospital_chosen.connect(self.show_hospital)
+        self.detail = dialog
+        dialog.open()
+        user = self.desktop.user
+        if user is not None and user.role.is_staff:
+            self._load_audit(dialog, provider)
+
+    def _load_audit(self, dialog: ProviderDetailDialog, provider: Provider) -> None:
+        directory, client = self.desktop.directory, self.desktop.client
+        if client is None or (directory is not None and not directory.online):
+            dialog.show_audit("The audit trail is kept on the server: it shows here when you are online.")
+            return
+        dialog.show_audit("Loading the audit trail…")
+
+        def failed(error: Exception) -> bool:
+            if isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
+                return False
+            if shiboken6.isValid(dialog):
+                dialog.show_audit(f"The audit trail could not be loaded. {error.message}")
+            return True
+
+        def loaded(events: list[AuditEvent]) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_audit(events)
+
+        self.desktop.runner.start(client.audit_trail(provider.id), on_error=failed, on_done=loaded)
+
+    def show_hospital(self, hospital_id: str) -> None:
+        """The hospital view: every provider of one hospital (the hospital filter, search cleared)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        if not self.filters.choose("hospital_id", hospital_id):
+            self._notify("This hospital is not in the directory on this computer yet.", "info")
+
+    def _notify(self, text: str, level: str) -> None:
+        bar = getattr(self.window(), "message_bar", None)
+        if bar is not None:
+            bar.show_message(text, level)
