@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -136,9 +137,12 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.sync_action = self._action("&Sync now", QKeySequence.StandardKey.Refresh, self._on_sync_triggered,
                                         "Reload the current page from the server")
-        self.export_action = self._action("&Export…", "Ctrl+E", lambda: None,
-                                          "Export arrives with the directory (issue #5)")
-        self.export_action.setEnabled(False)
+        self.export_action = self._action("&Export directory to CSV…", "Ctrl+E", self._on_export_triggered,
+                                          "Export the directory's current search and filters as CSV")
+        self.import_action = self._action("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
+                                          "Create providers from a CSV roster, after a preview")
+        self.import_action.setVisible(self.desktop.user is not None
+                                      and self.desktop.user.role is Role.FACILITY_ADMIN)
         settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
         sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -147,7 +151,7 @@ class MainWindow(QMainWindow):
         register.setVisible(self.desktop.user is not None and self.desktop.user.role is Role.FACILITY_ADMIN)
         self.register_action = register
         file_menu.addAction(register)
-        for action in (self.sync_action, self.export_action, settings):
+        for action in (self.sync_action, self.export_action, self.import_action, settings):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(sign_out)
@@ -279,6 +283,30 @@ class MainWindow(QMainWindow):
         if self.desktop.directory is not None:
             wizard.registered.connect(self._on_wizard_registered)
         wizard.open()
+
+    def _directory_query(self) -> object:
+        from app.directory_cache import DirectoryQuery
+
+        page = self.slots[1].page
+        model = getattr(page, "model", None)
+        return model.query if model is not None else DirectoryQuery()
+
+    def _on_export_triggered(self) -> None:
+        from ui.csv_dialogs import ExportDialog
+
+        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
+        if cache is None:
+            self.message_bar.show_message("The directory is not loaded yet; export after the first sync.", "info")
+            return
+        self.csv_dialog: QDialog = ExportDialog(self.desktop, cache, self._directory_query(), self)
+        self.csv_dialog.open()
+
+    def _on_import_triggered(self) -> None:
+        from ui.csv_dialogs import ImportDialog
+
+        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
+        self.csv_dialog = ImportDialog(self.desktop, cache, self)
+        self.csv_dialog.open()
 
     def _on_wizard_registered(self, _email: str) -> None:
         if self.desktop.directory is not None:
