@@ -9,9 +9,11 @@ their own connection (`write_connection`) from a worker thread.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -56,6 +58,9 @@ CREATE VIRTUAL TABLE providers_fts USING fts5({", ".join(TEXT_COLUMNS)}, flags, 
     contentless_delete=1, detail=column, prefix='1 2', tokenize='unicode61 remove_diacritics 2');
 INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
+
+
+log = logging.getLogger(__name__)
 
 
 class CacheError(Exception):
@@ -166,6 +171,9 @@ class DirectoryCache:
         self._key = key
         self._conn = conn
         self._writer: Any = None
+        # held by a writer for a whole transaction; close() waits for it, so a sync still
+        # writing in its worker thread never sees its connection closed under it
+        self.write_lock = threading.Lock()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
     @classmethod
@@ -203,6 +211,8 @@ class DirectoryCache:
         return self._writer
 
     def close(self) -> None:
+        if not self.write_lock.acquire(timeout=30):
+            log.warning("closing the directory cache while a sync is still writing")
         for conn in (self._writer, self._conn):
             if conn is not None:
                 conn.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -88,7 +87,7 @@ class CacheWriter:
 
     def __init__(self, cache: DirectoryCache) -> None:
         self._conn = cache.write_connection()
-        self._lock = threading.Lock()
+        self._lock = cache.write_lock
 
     def apply(self, page: FeedPage, *, complete: bool) -> None:
         """Apply `page` and store its cursor (and, when `complete`, the sync time) in one transaction."""
