@@ -16,18 +16,20 @@ import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.models import HospitalRef, Provider, parse_model
+from app.models import DocumentFile, HospitalRef, Provider, parse_model
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
 SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
              "license_status", "license_expiry_date", "email")
+# the credentialing worklist's orders (the server's queue): registration, or expiry then registration
+WORKLIST_KEYS = {"created_at": ("p.created_at",), "expiry_created": ("p.license_expiry_date", "p.created_at")}
 FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")
 MAX_WORDS = 8
 ROW_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
@@ -44,9 +46,11 @@ CREATE TABLE providers(
     first_name TEXT NOT NULL, last_name TEXT NOT NULL, full_name TEXT NOT NULL,
     professional_title TEXT NOT NULL, professional_role TEXT NOT NULL, specialization TEXT NOT NULL,
     organization_facility TEXT NOT NULL, license_number TEXT NOT NULL, license_status TEXT NOT NULL,
-    license_expiry_date TEXT, email TEXT NOT NULL, is_active INTEGER NOT NULL, body_id INTEGER NOT NULL);
+    license_expiry_date TEXT, email TEXT NOT NULL, is_active INTEGER NOT NULL, body_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL);
 CREATE INDEX providers_name ON providers(name_key);
 CREATE INDEX providers_active ON providers(is_active);
+CREATE INDEX providers_status_created ON providers(license_status, created_at);
 {"".join(f"CREATE INDEX providers_{c} ON providers({c});" for c in (*SORT_KEYS[1:], "professional_title"))}
 -- full records, appended in arrival order (a random-order key made sync writes 5 times slower)
 CREATE TABLE provider_json(body_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
@@ -54,6 +58,9 @@ CREATE TABLE hospitals(id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NU
 CREATE TABLE provider_hospitals(hospital_id TEXT NOT NULL, provider_id TEXT NOT NULL,
     PRIMARY KEY (hospital_id, provider_id)) WITHOUT ROWID;
 CREATE INDEX provider_hospitals_provider ON provider_hospitals(provider_id);
+-- license documents opened for review, kept for offline reading (encrypted with the rest of the file)
+CREATE TABLE documents(provider_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, content_type TEXT NOT NULL,
+    body BLOB NOT NULL, stored_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE providers_fts USING fts5({", ".join(TEXT_COLUMNS)}, flags, content='',
     contentless_delete=1, detail=column, prefix='1 2', tokenize='unicode61 remove_diacritics 2');
 INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
@@ -82,8 +89,9 @@ class DirectoryQuery:
     organization_facility: str | None = None
     hospital_id: str | None = None
     license_status: str | None = None  # effective: "expired" includes verified-with-past-expiry
+    expiring_within: int | None = None  # effective verified licenses expiring within this many days
     is_active: bool | None = True  # None: all
-    order_by: str = "name"  # "name" (last, first, id) or one of SORT_KEYS
+    order_by: str = "name"  # "name" (last, first, id), one of SORT_KEYS or of WORKLIST_KEYS
     descending: bool = False
 
 
@@ -247,6 +255,10 @@ class DirectoryCache:
         if query.license_status is not None:
             where.append(f"{_EFFECTIVE_STATUS} = :status")
             params["status"] = query.license_status
+        if query.expiring_within is not None:
+            where.append("p.license_status = 'verified' AND p.license_expiry_date >= :today "
+                         "AND p.license_expiry_date <= :horizon")
+            params["horizon"] = (date.today() + timedelta(days=query.expiring_within)).isoformat()
         if query.hospital_id is not None:
             where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
             params["hospital"] = query.hospital_id
@@ -257,9 +269,11 @@ class DirectoryCache:
         return where, params
 
     def _order(self, query: DirectoryQuery) -> str:
+        way = " DESC" if query.descending else ""
+        if query.order_by in WORKLIST_KEYS:
+            return ", ".join(f"{column}{way}" for column in (*WORKLIST_KEYS[query.order_by], "p.rid"))
         if query.order_by not in SORT_KEYS:
             raise ValueError(f"unknown sort key {query.order_by!r}")
-        way = " DESC" if query.descending else ""
         if query.order_by == "name":
             return f"p.rid{way}"
         column = _EFFECTIVE_STATUS if query.order_by == "license_status" else f"p.{query.order_by}"
@@ -329,6 +343,26 @@ class DirectoryCache:
     def hospitals(self) -> list[HospitalRef]:
         rows = self._conn.execute("SELECT id, name, city FROM hospitals ORDER BY name, city, id").fetchall()
         return [HospitalRef(id=row[0], name=row[1], city=row[2]) for row in rows]
+
+    # ---- license documents (kept for offline review) ----
+
+    def document(self, provider_id: str, sha256: str | None = None) -> DocumentFile | None:
+        """The stored document of `provider_id` (only if its checksum is `sha256`, when given)."""
+        row = self._conn.execute("SELECT body, content_type, sha256 FROM documents WHERE provider_id = ?",
+                                 (provider_id,)).fetchone()
+        if row is None or (sha256 is not None and row[2] != sha256):
+            return None
+        return DocumentFile(bytes(row[0]), str(row[1]), str(row[2]))
+
+    def store_document(self, provider_id: str, document: DocumentFile) -> None:
+        """Keep `document` for offline reading (replacing an older one); run it off the event loop."""
+        if document.sha256 is None:
+            return
+        conn = self.write_connection()
+        with self.write_lock:
+            conn.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
+                         (provider_id, document.sha256, document.content_type, document.content,
+                          datetime.now(UTC).isoformat()))
 
     def size(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0])

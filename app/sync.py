@@ -30,8 +30,8 @@ _STRINGS = ("id", "first_name", "last_name", "full_name", "professional_title", 
             "specialization", "organization_facility", "license_number", "license_status", "email")
 _COLUMNS = ("rid", "id", "name_key", "first_name", "last_name", "full_name", "professional_title",
             "professional_role", "specialization", "organization_facility", "license_number", "license_status",
-            "license_expiry_date", "email", "is_active", "body_id")
-_INSERT_PROVIDER = f"INSERT OR REPLACE INTO providers({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * 16)})"
+            "license_expiry_date", "email", "is_active", "created_at", "body_id")
+_INSERT_PROVIDER = f"INSERT OR REPLACE INTO providers({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * 17)})"
 _INSERT_FTS = f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _FTS_FROM_PROVIDERS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) "
                        f"SELECT rid, {', '.join(TEXT_COLUMNS)}, 'a' || is_active FROM providers")
@@ -54,10 +54,21 @@ def _record(item: Any) -> tuple[Any, ...]:
     expiry = item.get("license_expiry_date")
     if expiry is not None and not isinstance(expiry, str):
         raise BadResponseError("results.license_expiry_date", "a date or null is required")
+    created = item.get("created_at")
+    if not isinstance(created, str):
+        raise BadResponseError("results.created_at", "a date and time is required")
     first, last, pid = item["first_name"], item["last_name"], item["id"]
     return (pid, name_key(first, last, pid), first, last, item["full_name"], item["professional_title"],
             item["professional_role"], item["specialization"], item["organization_facility"],
-            item["license_number"], item["license_status"], expiry, item["email"], int(bool(item.get("is_active"))))
+            item["license_number"], item["license_status"], expiry, item["email"], int(bool(item.get("is_active"))),
+            sortable_time(created))
+
+
+def sortable_time(text: str) -> str:
+    """An ISO time that sorts as text: "...:00Z" (no fraction) becomes "...:00.000000Z"."""
+    if text.endswith("Z") and "." not in text:
+        return f"{text[:-1]}.000000Z"
+    return text
 
 
 @dataclass(frozen=True)
