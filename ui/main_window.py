@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         return model.query if model is not None else DirectoryQuery()
 
     def _on_export_triggered(self) -> None:
-        from ui.csv_dialogs import ExportDialog
+        from ui.csv_export_dialog import ExportDialog
 
         cache = self.desktop.directory.cache if self.desktop.directory is not None else None
         if cache is None:
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         self.csv_dialog.open()
 
     def _on_import_triggered(self) -> None:
-        from ui.csv_dialogs import ImportDialog
+        from ui.roster_import_dialog import ImportDialog
 
         cache = self.desktop.directory.cache if self.desktop.directory is not None else None
         self.csv_dialog = ImportDialog(self.desktop, cache, self)

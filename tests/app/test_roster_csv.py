@@ -13,19 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from app import roster_csv
 from app.api_client import ApiClient
-from app.roster_csv import (
-    EMAIL_UNIQUE,
-    EXPORT_COLUMNS,
-    Cancelled,
-    RosterError,
-    create_rows,
-    export_csv,
-    preview,
-    read_roster,
-    server_duplicates,
-)
+from app.csv_export import EXPORT_COLUMNS, export_csv
+from app.csv_format import Cancelled, unguard
+from app.roster_creation import ImportReport, create_rows
+from app.roster_file import RosterError, read_roster
+from app.roster_preview import EMAIL_UNIQUE, RowPreview, known_in_cache, preview, server_duplicates
 from app.validation import LICENSE_UNIQUE
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, unique
@@ -108,7 +101,7 @@ def test_export_round_trip_writes_every_row_quoted_and_guarded(tmp_path: Path) -
     assert formulas["specialization"] == "'+cmd|' /C calc'!A0"
     assert formulas["organization_facility"] == "'@SUM(1+1)"
     assert formulas["license_number"] == "'-1234"
-    assert [roster_csv.unguard(v) for v in formulas.values()][1] == "=HYPERLINK(\"http://evil\")"
+    assert [unguard(v) for v in formulas.values()][1] == "=HYPERLINK(\"http://evil\")"
     assert seen == [(5000, 12_345), (10_000, 12_345), (12_345, 12_345)], "progress after each block of 5,000"
     assert cache.reads == 3
     assert not list(tmp_path.glob(".*part")), "no temporary file left"
@@ -309,7 +302,7 @@ def test_server_duplicates_and_creation_with_a_report(live_server: LiveServer, a
     local = preview(roster, known_licenses=set(), known_emails=set(), known_name_orgs=set())
     assert [p.ok for p in local] == [True, True, True, False]
 
-    async def body() -> tuple[list[roster_csv.RowPreview], roster_csv.ImportReport]:
+    async def body() -> tuple[list[RowPreview], ImportReport]:
         client = await admin_client(live_server)
         try:
             checked = await server_duplicates(client, local)
@@ -341,7 +334,7 @@ def test_creation_stops_when_the_server_is_gone(tmp_path: Path, tokens: dict[str
     roster = read_roster(write(tmp_path / "r.csv", roster_text("X-1", tag)))
     rows = preview(roster, known_licenses=set(), known_emails=set(), known_name_orgs=set())
 
-    async def body() -> roster_csv.ImportReport:
+    async def body() -> ImportReport:
         client = ApiClient("http://127.0.0.1:9/api/v1", retries=0)  # nothing listens on port 9
         client.auth.start(tokens["facility_admin"], "unused")
         try:
@@ -365,6 +358,6 @@ def test_known_in_cache_finds_what_the_directory_has(tmp_path: Path) -> None:
 
     text = "\n".join([HEADER, 'Dr.,Ana María,Núñez 7,new@example.org,,"Clinic ""north"", ward 3",Physician,,lic-3,,',
                       "Dr.,Someone,Else,ANA4@example.org,,Elsewhere,Physician,,NEW-1,,"])
-    known = run(lambda: roster_csv.known_in_cache(SearchCache([]), read_roster(write(tmp_path / "r.csv", text))))
+    known = run(lambda: known_in_cache(SearchCache([]), read_roster(write(tmp_path / "r.csv", text))))
     assert known == {"known_licenses": {"lic-3"}, "known_emails": {"ANA4@example.org"},
                      "known_name_orgs": {("Ana María Núñez 7", 'Clinic "north", ward 3')}}

@@ -7,19 +7,29 @@ from pathlib import Path
 
 import httpx
 
-from app.roster_csv import EXPORT_COLUMNS
+from app.connectivity import ConnectionState
+from app.csv_export import EXPORT_COLUMNS
 from app.validation import LICENSE_UNIQUE
 from tests.app.test_roster_csv import FakeCache, fake_rows, roster_text
 from tests.helpers.factories import create_provider, unique
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
-from ui.csv_dialogs import ExportDialog, ImportDialog
+from ui.csv_export_dialog import ExportDialog
+from ui.desktop import Desktop
+from ui.roster_import_dialog import OFFLINE, ImportDialog
 
 
 def choose(dialog: ImportDialog | ExportDialog, path: Path) -> None:
     assert dialog.file_dialog is not None
     dialog.file_dialog.selectFile(str(path))
     dialog.file_dialog.accept()
+
+
+def opened_import(desktop: Desktop, qtbot) -> ImportDialog:
+    dialog = ImportDialog(desktop, None, desktop.main_window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog
 
 
 def statuses(dialog: ImportDialog) -> list[tuple[str, str, str]]:
@@ -36,9 +46,7 @@ def test_import_previews_creates_and_reports(
 
     async def body() -> None:
         desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        dialog = ImportDialog(desktop, None, desktop.main_window)
-        qtbot.addWidget(dialog)
-        dialog.open()
+        dialog = opened_import(desktop, qtbot)
         dialog.choose_button.click()
         choose(dialog, path)
         await wait_until(lambda: dialog.table.isVisible() and desktop.runner.running == 0, what="preview")
@@ -78,9 +86,7 @@ def test_import_of_a_malformed_file_says_why(
 
     async def body() -> None:
         desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        dialog = ImportDialog(desktop, None, desktop.main_window)
-        qtbot.addWidget(dialog)
-        dialog.open()
+        dialog = opened_import(desktop, qtbot)
         dialog.choose_button.click()
         choose(dialog, path)
         await wait_until(lambda: dialog.notice.isVisible() and desktop.runner.running == 0, what="error")
@@ -91,6 +97,44 @@ def test_import_of_a_malformed_file_says_why(
         await closed(desktop)
 
     run_ui(loop, body)
+
+
+def test_import_refuses_to_start_or_create_offline(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, admin: httpx.Client, tmp_path: Path, qtbot
+) -> None:
+    tag = unique()
+    path = tmp_path / "roster.csv"
+    path.write_text(roster_text(f"NEW-{tag}", tag), encoding="utf-8")
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
+        directory, connectivity = desktop.directory, desktop.connectivity
+        assert directory is not None
+        assert connectivity is not None
+        dialog = opened_import(desktop, qtbot)
+        dialog.choose_button.click()
+        choose(dialog, path)
+        await wait_until(lambda: dialog.table.isVisible() and desktop.runner.running == 0
+                         and not directory.syncing, what="preview")
+        assert dialog.create_button.isEnabled()
+        connectivity.set(ConnectionState.OFFLINE)
+        assert not directory.online
+        dialog.create_button.click()
+        assert dialog.notice.isVisible()
+        assert dialog.notice_text.text() == OFFLINE
+        assert desktop.runner.running == 0, "nothing was started"
+        assert dialog.progress_line.isHidden()
+        dialog.show_notice("", "info")
+        dialog.file_dialog = None
+        dialog.choose_button.click()
+        assert dialog.file_dialog is None, "no file is asked for"
+        assert dialog.notice_text.text() == OFFLINE
+        assert dialog.report is None
+        dialog.close()
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+    assert admin.get("/providers/search/", params={"q": f"mira.{tag}"}).json() == []
 
 
 def test_export_writes_the_header_and_every_row(

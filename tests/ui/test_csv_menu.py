@@ -6,7 +6,8 @@ from pathlib import Path
 
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
-from ui.csv_dialogs import ExportDialog, ImportDialog
+from ui.csv_export_dialog import ExportDialog
+from ui.roster_import_dialog import ImportDialog
 
 
 def test_export_and_import_from_the_file_menu(
