@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 import httpx
@@ -24,6 +25,7 @@ from app.models import (
     DROPDOWN_ITEMS,
     PROVIDER_SUMMARIES,
     AuditEvent,
+    AuditRecord,
     ChangesPage,
     Decision,
     DocumentFile,
@@ -336,6 +338,32 @@ class ApiClient:
     async def audit_trail(self, provider_id: str) -> list[AuditEvent]:
         response = await self._call("GET", f"providers/{provider_id}/audit/")
         return parse_list(AUDIT_EVENTS, response.content)
+
+    async def audit_events(
+        self, *, since: date, until: date, action: str | None = None, page: int = 1, page_size: int = 500
+    ) -> Page[AuditRecord]:
+        """One page of the audit export, oldest first: the events from `since` through `until`
+        (both included). `action` None asks for the decisions, "all" for every action."""
+        params: dict[str, Any] = {"since": since.isoformat(), "until": until.isoformat(), "page": page,
+                                  "page_size": page_size}
+        if action is not None:
+            params["action"] = action
+        return await self._model(Page[AuditRecord], "GET", "credentialing/audit/", params=params)
+
+    async def all_audit_events(
+        self, *, since: date, until: date, action: str | None = None, page_size: int = 500
+    ) -> list[AuditRecord]:
+        """Every event of the audit export's range, walking its pages (oldest first, so events
+        recorded meanwhile land on later pages and shift nothing already read)."""
+        records: list[AuditRecord] = []
+        page = 1
+        while True:
+            answer = await self.audit_events(since=since, until=until, action=action, page=page,
+                                             page_size=page_size)
+            records.extend(answer.results)
+            if answer.next is None:
+                return records
+            page += 1
 
     async def staff_dashboard(self) -> StaffDashboard:
         return await self._model(StaffDashboard, "GET", "dashboard/")

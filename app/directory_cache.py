@@ -39,6 +39,12 @@ _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as one t
 _EFFECTIVE_STATUS = ("CASE WHEN p.license_status = 'verified' AND p.license_expiry_date < :today "
                      "THEN 'expired' ELSE p.license_status END")
 
+# the effective status as conditions the indexes on status and expiry serve (not one CASE per row)
+_STATUS_CONDITIONS = {
+    "expired": "(p.license_status = 'expired' OR (p.license_status = 'verified' AND p.license_expiry_date < :today))",
+    "verified": "p.license_status = 'verified' AND (p.license_expiry_date IS NULL OR p.license_expiry_date >= :today)",
+}
+
 SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE providers(
@@ -90,6 +96,7 @@ class DirectoryQuery:
     hospital_id: str | None = None
     license_status: str | None = None  # effective: "expired" includes verified-with-past-expiry
     expiring_within: int | None = None  # effective verified licenses expiring within this many days
+    registered_after: str | None = None  # an ISO UTC time ("...T10:42:00.000000Z")
     is_active: bool | None = True  # None: all
     order_by: str = "name"  # "name" (last, first, id), one of SORT_KEYS or of WORKLIST_KEYS
     descending: bool = False
@@ -253,12 +260,15 @@ class DirectoryCache:
                 where.append(f"p.{name} = :{name}")
                 params[name] = value
         if query.license_status is not None:
-            where.append(f"{_EFFECTIVE_STATUS} = :status")
+            where.append(_STATUS_CONDITIONS.get(query.license_status, "p.license_status = :status"))
             params["status"] = query.license_status
         if query.expiring_within is not None:
             where.append("p.license_status = 'verified' AND p.license_expiry_date >= :today "
                          "AND p.license_expiry_date <= :horizon")
             params["horizon"] = (date.today() + timedelta(days=query.expiring_within)).isoformat()
+        if query.registered_after is not None:
+            where.append("p.created_at > :registered_after")
+            params["registered_after"] = query.registered_after
         if query.hospital_id is not None:
             where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
             params["hospital"] = query.hospital_id

@@ -231,6 +231,14 @@ class AuditEvent(Resource):
     fields: tuple[str, ...] = ()
 
 
+class AuditRecord(AuditEvent):
+    """An event of the audit export (`GET /credentialing/audit/`), with the provider it concerns."""
+
+    provider_id: str
+    provider_name: str
+    license_number: str = ""
+
+
 class LoginResult(Resource):
     access: str
     refresh: str

@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 
 from server.accounts.models import Role, User
 from server.credentialing.models import AuditAction, AuditEvent
+from server.demo_documents import attach_demo_documents
 from server.directory.choices import (
     AppointmentStatus,
     LicenseStatus,
@@ -501,14 +502,16 @@ def seed_demo(*, providers: int = 2000) -> dict[str, int]:
     All or nothing: a failed seed leaves the database as it was.
     """
     rng, now, total = random.Random(SEED), datetime.now(UTC), max(providers, 1)
-    with sqlite_cache(400), transaction.atomic(), timestamps_as_given():
-        users = _accounts(rng)
-        hospitals = _hospitals(rng)
-        maker = ProviderMaker(rng, hospitals, now)
-        first, links = _providers_write(maker, _demo_provider(maker, users[Role.PROVIDER]), total - 1)
-        activity = _activity(random.Random(SEED + 1), first, users, now)
+    with sqlite_cache(400), transaction.atomic():
+        with timestamps_as_given():
+            users = _accounts(rng)
+            hospitals = _hospitals(rng)
+            maker = ProviderMaker(rng, hospitals, now)
+            first, links = _providers_write(maker, _demo_provider(maker, users[Role.PROVIDER]), total - 1)
+            activity = _activity(random.Random(SEED + 1), first, users, now)
+        documents = attach_demo_documents(users[Role.FACILITY_ADMIN])
     return {"accounts": len(users), "hospitals": len(hospitals), "providers": total, "hospital links": links,
-            **activity}
+            **activity, "license documents": documents}
 
 
 def _accounts(rng: random.Random) -> dict[str, User]:

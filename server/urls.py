@@ -32,6 +32,7 @@ api = [
          name="provider-license-decision"),
     path("providers/<uuid:pk>/audit/", credentialing.AuditApi.as_view(), name="provider-audit"),
     path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
+    path("credentialing/audit/", credentialing.AuditExportApi.as_view(), name="credentialing-audit"),
     path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
     path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
     path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from app.connectivity import ConnectionState
 from app.models import Role
+from ui.license_alerts import LicenseAlerts
 from ui.notify import ErrorPresenter, MessageBar
 from ui.pages.base import Page
-from ui.pages.placeholder import PlaceholderPage
 from ui.widgets.sync_status import SyncStatus
 
 if TYPE_CHECKING:
@@ -49,12 +49,8 @@ class PageSlot:
         return self.page
 
 
-def _placeholder(title: str, shortcut: str, issue: str, what: str) -> PageSlot:
-    text = f"{what} arrives with the {issue}. Until then, this page is a placeholder."
-    return PageSlot(title, shortcut, lambda: PlaceholderPage(title, shortcut, text))
-
-
 def _slots_for(desktop: Desktop) -> list[PageSlot]:
+    from ui.pages.credentialing import CredentialingPage
     from ui.pages.directory import DirectoryPage
     from ui.pages.profile import ProfilePage
     from ui.pages.provider_dashboard import ProviderDashboardPage
@@ -67,9 +63,7 @@ def _slots_for(desktop: Desktop) -> list[PageSlot]:
         PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(desktop)),
     ]
     if role.is_staff:
-        slots.append(_placeholder("Credentialing", "Ctrl+3", "credentialing issue (#6)",
-                                  "The license review worklist (pending, expiring within 30/60/90 days, expired, "
-                                  "rejected)"))
+        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(desktop)))
     else:
         slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(desktop)))
     return slots
@@ -92,6 +86,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._closing_for_sign_out = False
+        self.alerts: LicenseAlerts | None = None
+        if desktop.user is not None and desktop.user.role.is_staff:
+            self.alerts = LicenseAlerts(desktop, self.message_bar, self)
+            self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
 
     # ---- layout ----
@@ -341,6 +339,14 @@ class MainWindow(QMainWindow):
         self.info_dialog = box
         box.open()
 
+    def _on_alerts_open_requested(self) -> None:
+        titles = [slot.title for slot in self.slots]
+        if "Credentialing" in titles:
+            self.show_page(titles.index("Credentialing"))
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     # ---- state ----
 
     def _restore_state(self) -> None:
@@ -371,6 +377,8 @@ class MainWindow(QMainWindow):
             self._ask_discard(page, self.close)
             return
         self._save_state()
+        if self.alerts is not None:
+            self.alerts.stop()
         for each in self.built_pages():
             each.shutdown()
         event.accept()

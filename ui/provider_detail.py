@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.credentialing import effective_status
 from app.models import TITLE_LABELS, AuditEvent, Provider
 from ui.widgets.provider_fields import SPECS
 
@@ -111,19 +112,36 @@ def _field_rows(provider: Provider, names: Iterable[str]) -> Rows:
 def _license_rows(provider: Provider) -> Rows:
     expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
     document = "Uploaded" if provider.has_license_document else "None uploaded"
-    rows = [("License status", provider.license_status.label), ("License expiry date", expiry),
+    rows = [("License status", effective_status(provider).label), ("License expiry date", expiry),
             ("License document", document)]
     if provider.license_note:
         rows.append(("Credentialing note", provider.license_note))
     return rows
 
 
+def provider_groups(provider: Provider) -> list[tuple[str, Rows]]:
+    """Every field of `provider` in headed groups: the wizard's, credentialing, hospitals."""
+    groups = [(title, _field_rows(provider, names)) for title, names in GROUPS]
+    groups.insert(4, ("Credentialing", _license_rows(provider)))
+    hospitals = "\n".join(f"{h.name}, {h.city}" for h in provider.hospitals) or "None linked yet"
+    groups.append(("Hospitals", [("Works at", hospitals)]))
+    return groups
+
+
+ACTION_WORDS = {"registered": "registered", "created": "added the provider", "updated": "updated",
+                "document_uploaded": "uploaded a license document", "verified": "verified the license",
+                "rejected": "rejected the license", "deactivated": "deactivated the provider",
+                "reactivated": "reactivated the provider"}
+
+
 def audit_text(events: Sequence[AuditEvent]) -> str:
     """One line per event, newest first, as the server sent them."""
     def line(event: AuditEvent) -> str:
         when = event.at.astimezone().strftime("%d %b %Y %H:%M")
+        fields = f" ({', '.join(f.replace('_', ' ') for f in event.fields)})" if event.fields and \
+            event.action == "updated" else ""
         detail = f" — {event.detail}" if event.detail else ""
-        return f"{when}  {event.actor}: {event.action}{detail}"
+        return f"{when}  {event.actor}: {ACTION_WORDS.get(event.action, event.action)}{fields}{detail}"
     return "\n".join(line(e) for e in events) or "No changes recorded."
 
 
@@ -142,13 +160,9 @@ class ProviderDetailDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"{provider.full_name} — ProviderDesk")
         self.resize(600, 640)
-        groups = [(title, _field_rows(provider, names)) for title, names in GROUPS]
-        groups.insert(4, ("Credentialing", _license_rows(provider)))
-        hospitals = "\n".join(f"{h.name}, {h.city}" for h in provider.hospitals) or "None linked yet"
-        groups.append(("Hospitals", [("Works at", hospitals)]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.area = details_area(groups)
+        self.area = details_area(provider_groups(provider))
         self.audit: QLabel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
@@ -192,12 +206,13 @@ class ProviderDetailDialog(QDialog):
         header = QWidget()
         column = QVBoxLayout(header)
         column.setContentsMargins(0, 0, 0, 8)
-        name = QLabel(f"{provider.professional_title} {provider.full_name}")
+        name = QLabel(provider.full_name)
         name.setProperty("role", "title")
         name.setTextFormat(Qt.TextFormat.PlainText)
         name.setAccessibleName("Provider name")
-        badge = QLabel(provider.license_status.label)
-        badge.setProperty("badge", provider.license_status.value)
+        status = effective_status(provider)
+        badge = QLabel(status.label)
+        badge.setProperty("badge", status.value)
         badge.setAccessibleName("License status")
         role = " · ".join(p for p in (provider.professional_role.value, provider.specialization,
                                       provider.organization_facility) if p)

@@ -20,7 +20,7 @@ from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
 from server.accounts.serializers import DetailSerializer
 from server.common.pagination import PageNumberPagination
 from server.credentialing import selectors, services
-from server.credentialing.models import AuditEvent, LicenseDocument
+from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.directory.apis import ERRORS, _int_param, provider_response
 from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
@@ -39,6 +39,38 @@ class AuditEventSerializer(serializers.Serializer):
     action = serializers.CharField()
     detail = serializers.CharField(allow_blank=True)
     fields = serializers.ListField(child=serializers.CharField(), help_text="Extension: the fields changed.")
+
+class AuditRecordSerializer(AuditEventSerializer):
+    provider_id = serializers.UUIDField()
+    provider_name = serializers.CharField()
+    license_number = serializers.CharField()
+
+
+AUDIT_DECISIONS = (AuditAction.VERIFIED, AuditAction.REJECTED)
+AUDIT_RANGE_BACKWARDS = "The end date (until) must not be before the start date (since)."
+
+
+class AuditExportQuerySerializer(serializers.Serializer):
+    since = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="First day (server's local date)")
+    until = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="Last day, included")
+    action = serializers.ChoiceField(
+        choices=["all", *AuditAction.values], required=False, allow_blank=True,
+        help_text="One action, or all; default the decisions (verified and rejected)",
+        error_messages={"invalid_choice": "Select a valid choice. {input} is not one of the available choices."},
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["since"] > attrs["until"]:
+            raise ValidationError({"until": [AUDIT_RANGE_BACKWARDS]})
+        return attrs
+
+    @property
+    def actions(self) -> tuple[str, ...] | None:
+        """The actions asked for; None for every action."""
+        action = self.validated_data.get("action") or ""
+        if action == "all":
+            return None
+        return (action,) if action else AUDIT_DECISIONS
 
 class LicenseDocumentApi(APIView):
     """The provider's current license document, with its type, size, checksum and upload time."""
@@ -83,6 +115,7 @@ class LicenseDecisionApi(APIView):
 
 class QueueApi(APIView):
     permission_classes = [IsStaff]
+    pagination_class = PageNumberPagination  # for the schema: the answer is a page
 
     @extend_schema(
         parameters=[
@@ -116,6 +149,25 @@ class AuditApi(APIView):
         provider = get_object_or_404(Provider, pk=pk)
         events = AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")
         return Response(selectors.audit_rows(events))
+
+class AuditExportApi(APIView):
+    """Every audit event of a date range, oldest first: by default the license decisions."""
+
+    permission_classes = [IsStaff]
+    pagination_class = PageNumberPagination  # for the schema: the answer is a page
+
+    @extend_schema(
+        parameters=[AuditExportQuerySerializer, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: AuditRecordSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        form = AuditExportQuerySerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        rows = selectors.audit_export_queryset(
+            since=form.validated_data["since"], until=form.validated_data["until"], actions=form.actions)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([selectors.audit_export_item(row) for row in page or []])
 
 class StaffDashboardApi(APIView):
     permission_classes = [IsStaff]

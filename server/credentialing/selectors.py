@@ -1,7 +1,8 @@
 """Reads for credentialing: the verification queue, the audit trail and the staff dashboard."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -9,7 +10,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from server.credentialing.models import AuditEvent
-from server.directory.choices import LicenseStatus
+from server.directory.choices import LicenseStatus, full_name
 from server.directory.models import Provider
 from server.directory.selectors import iso_datetime, status_q
 
@@ -42,6 +43,45 @@ def audit_rows(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
          "detail": r["detail"], "fields": r["fields"]}
         for r in rows
     ]
+
+
+def _day_start(day: date) -> datetime:
+    """The first instant of `day` in the server's local time, clamped to datetime's range."""
+    try:
+        return timezone.make_aware(datetime.combine(day, time.min)).astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if day.year < 5000 else datetime.max).replace(tzinfo=UTC)
+
+
+AUDIT_EXPORT_VALUES = (
+    "at", "actor_email", "action", "detail", "fields", "provider_id", "provider__professional_title",
+    "provider__first_name", "provider__last_name", "provider__license_number",
+)
+
+
+def audit_export_queryset(
+    *, since: date, until: date, actions: Collection[str] | None
+) -> QuerySet[AuditEvent, dict[str, Any]]:
+    """Rows of the events from `since` through `until` (local dates, both included), oldest first.
+
+    `actions` None means every action. Each row becomes an item with `audit_export_item`.
+    """
+    end = _day_start(until + timedelta(days=1)) if until < date.max else datetime.max.replace(tzinfo=UTC)
+    events = AuditEvent.objects.filter(at__gte=_day_start(since), at__lt=end)
+    if actions is not None:
+        events = events.filter(action__in=list(actions))
+    return events.order_by("at", "id").values(*AUDIT_EXPORT_VALUES)
+
+
+def audit_export_item(row: dict[str, Any]) -> dict[str, Any]:
+    """An audit export item: the event, with the provider it concerns (as the provider is now)."""
+    return {
+        "at": iso_datetime(row["at"]), "actor": row["actor_email"], "action": row["action"],
+        "detail": row["detail"], "fields": row["fields"], "provider_id": str(row["provider_id"]),
+        "provider_name": full_name(row["provider__professional_title"], row["provider__first_name"],
+                                   row["provider__last_name"]),
+        "license_number": row["provider__license_number"],
+    }
 
 
 def _recent_activities() -> list[dict[str, str]]:

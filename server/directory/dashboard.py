@@ -1,15 +1,21 @@
 """The provider's own dashboard, from its appointments, audit trail and notifications."""
 from __future__ import annotations
 
+import uuid
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from server.credentialing.models import AuditEvent
-from server.directory.choices import AppointmentStatus
+from server.credentialing.models import AuditAction, AuditEvent
+from server.directory.choices import AppointmentStatus, LicenseStatus, NotificationLevel
 from server.directory.models import Appointment, Notification, Provider
-from server.directory.selectors import iso_datetime, provider_detail
+from server.directory.selectors import iso_datetime, provider_detail, today
+
+EXPIRY_NOTICE_DAYS = 30
+# uuid5 namespace of the computed (never stored) license expiry notices
+EXPIRY_NOTICE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:providerdesk:notification:license-expiry")
 
 ACTIVITY_WORDS = {
     "registered": "You registered with ProviderDesk.",
@@ -65,12 +71,62 @@ def _notifications(provider: Provider) -> list[dict[str, Any]]:
     ]
 
 
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _expiry_message(status: str, expiry: date | None, on: date) -> tuple[str, str] | None:
+    """The notice's level and words, when the license has expired or expires within 30 days."""
+    if status == LicenseStatus.EXPIRED:
+        when = f" on {_long_date(expiry)}" if expiry is not None else ""
+        return NotificationLevel.ERROR, f"Your license expired{when}. Upload your renewed license."
+    if status != LicenseStatus.VERIFIED or expiry is None or (expiry - on).days > EXPIRY_NOTICE_DAYS:
+        return None
+    days = (expiry - on).days
+    if days == 0:
+        return NotificationLevel.WARNING, (f"Your license expires today, {_long_date(expiry)}. "
+                                           "Upload your renewed license today.")
+    span = "1 day" if days == 1 else f"{days} days"
+    return NotificationLevel.WARNING, (f"Your license expires on {_long_date(expiry)}, in {span}. "
+                                       "Upload your renewed license before then.")
+
+
+def _expiry_notice_since(provider: Provider, level: str, on: date) -> datetime:
+    """When the notice began to apply: the day the warning window opened or the license expired,
+    never before the license was verified."""
+    expiry = provider.license_expiry_date
+    if expiry is None or (level == NotificationLevel.ERROR and expiry >= on):
+        return provider.updated_at  # stored as expired, with no date or a date still to come
+    window = timedelta(days=1) if level == NotificationLevel.ERROR else -timedelta(days=EXPIRY_NOTICE_DAYS)
+    start = timezone.make_aware(datetime.combine(expiry + window, time.min))
+    verified = AuditEvent.objects.filter(provider=provider, action=AuditAction.VERIFIED).order_by("-at", "-id")
+    verified_at = verified.values_list("at", flat=True).first()
+    return max(start, verified_at) if verified_at is not None else start
+
+
+def _expiry_notice(provider: Provider, status: str) -> dict[str, Any] | None:
+    """A notice computed on each read (not stored): the license expires soon or has expired.
+
+    Its id is a uuid5 of the provider, the expiry date and the level, so it stays the same across
+    reads and a new one appears when the license expires or a new expiry date is set.
+    """
+    on = today()
+    found = _expiry_message(status, provider.license_expiry_date, on)
+    if found is None:
+        return None
+    level, message = found
+    notice_id = uuid.uuid5(EXPIRY_NOTICE_NAMESPACE, f"{provider.pk}:{provider.license_expiry_date}:{level}")
+    return {"id": str(notice_id), "level": level, "message": message,
+            "created_at": iso_datetime(_expiry_notice_since(provider, level, on)), "read": False}
+
+
 def provider_dashboard(provider: Provider) -> dict[str, Any]:
     profile = provider_detail(provider.pk)
+    notice = _expiry_notice(provider, profile["license_status"])
     return {
         "provider_profile": profile,
         "stats": _stats(provider),
         "recent_activities": _activities(provider),
-        "notifications": _notifications(provider),
+        "notifications": ([notice] if notice else []) + _notifications(provider),
         "license_status": profile["license_status"],
     }

@@ -1,13 +1,14 @@
 """Every method of ApiClient against the real server, and the errors it turns answers into."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
 
 from app import errors
 from app.api_client import ApiClient, Upload
-from app.models import Decision, LicenseStatus, Provider, Role
+from app.models import AuditRecord, Decision, LicenseStatus, Provider, Role
 from tests.helpers.aio import CountingTransport, run
 from tests.helpers.factories import provider_fields, registration_fields
 from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
@@ -191,6 +192,64 @@ def test_credentialing_methods(live_server: LiveServer) -> None:
         finally:
             await officer.aclose()
             await admin.aclose()
+
+    run(body)
+
+
+def _move_decisions(live_server: LiveServer, times: dict[str, str]) -> None:
+    """Set the time of each provider's decision to a local time (ISO, no zone), in the database."""
+    live_server.manage("shell", "-c", (
+        "from datetime import datetime\n"
+        "from django.utils import timezone\n"
+        "from server.credentialing.models import AuditEvent\n"
+        f"for pid, at in {times!r}.items():\n"
+        "    AuditEvent.objects.filter(provider_id=pid, action__in=['verified', 'rejected']).update(\n"
+        "        at=timezone.make_aware(datetime.fromisoformat(at)))\n"))
+
+
+def test_audit_events_pages_and_all(live_server: LiveServer) -> None:
+    async def body() -> None:
+        officer = await signed_in(live_server, "credentialing@demo.local")
+        admin = await signed_in(live_server, "admin@demo.local")
+        provider = await signed_in(live_server, "provider@demo.local")
+        try:
+            targets = [(await admin.create_provider(provider_fields())).value for _ in range(3)]
+            expiry = date.today() + timedelta(days=200)
+            await officer.decide_license(targets[0].id, Decision.VERIFIED, expiry=expiry)
+            await officer.decide_license(targets[1].id, Decision.REJECTED, note="Blurred.")
+            await officer.decide_license(targets[2].id, Decision.VERIFIED, expiry=expiry)
+            await asyncio.to_thread(_move_decisions, live_server, {  # 2002: no other test's events
+                targets[0].id: "2002-05-01T00:00:00", targets[1].id: "2002-05-02T13:30:00",
+                targets[2].id: "2002-05-03T23:59:59"})
+            since, until = date(2002, 5, 1), date(2002, 5, 3)
+            first = await officer.audit_events(since=since, until=until, page_size=2)
+            assert (first.count, first.previous) == (3, None)
+            assert first.next is not None
+            assert first.results[0] == AuditRecord(
+                at="2002-05-01T00:00:00Z", actor="credentialing@demo.local", action="verified",
+                detail=f"expires {expiry}", fields=("license_status",), provider_id=targets[0].id,
+                provider_name=targets[0].full_name, license_number=targets[0].license_number)
+            everything = await officer.all_audit_events(since=since, until=until, page_size=1)
+            assert [(r.provider_id, r.action) for r in everything] == [
+                (targets[0].id, "verified"), (targets[1].id, "rejected"), (targets[2].id, "verified")]
+            assert [r.at.isoformat() for r in everything] == [
+                "2002-05-01T00:00:00+00:00", "2002-05-02T13:30:00+00:00", "2002-05-03T23:59:59+00:00"]
+            rejected = await admin.all_audit_events(since=since, until=until, action="rejected")
+            assert [(r.provider_id, r.detail) for r in rejected] == [(targets[1].id, "Blurred.")]
+            assert await officer.all_audit_events(since=since, until=until, action="created") == []
+            with pytest.raises(errors.ValidationError) as backwards:
+                await officer.audit_events(since=until, until=since)
+            assert backwards.value.field_errors == {
+                "until": ["The end date (until) must not be before the start date (since)."]}
+            with pytest.raises(errors.ValidationError) as unknown:
+                await officer.audit_events(since=since, until=until, action="approved")
+            assert unknown.value.field_errors == {
+                "action": ["Select a valid choice. approved is not one of the available choices."]}
+            with pytest.raises(errors.PermissionDeniedError):
+                await provider.audit_events(since=since, until=until)
+        finally:
+            for client in (officer, admin, provider):
+                await client.aclose()
 
     run(body)
 

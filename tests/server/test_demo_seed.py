@@ -115,6 +115,19 @@ def test_providers_look_like_a_real_directory(seeded: Path) -> None:
     assert cities >= 8
 
 
+def test_the_head_of_the_pending_queue_has_license_certificates(seeded: Path) -> None:
+    pending = [pid for (pid,) in query(seeded, "SELECT id FROM directory_provider WHERE license_status = "
+                                                "'pending_verification' AND is_active ORDER BY created_at, id")]
+    documents = dict(query(seeded, "SELECT provider_id, file FROM credentialing_licensedocument "
+                                   "WHERE content_type = 'application/pdf'"))
+    assert pending
+    assert set(documents) == set(pending[:120])
+    for name in documents.values():
+        content = (seeded / "media" / name).read_bytes()
+        assert content.startswith(b"%PDF-1.4")
+        assert content.rstrip().endswith(b"%%EOF")
+
+
 def test_registrations_are_spread_over_months(seeded: Path) -> None:
     """created_at is auto_now_add: the seed must keep its own values instead of "now" for every row."""
     created = [seeded_at(text) for (text,) in query(seeded, "SELECT created_at FROM directory_provider")]

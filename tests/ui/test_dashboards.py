@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from ui.desktop import Desktop
 from ui.widgets.charts import bar_values, pie_values
-from ui.widgets.license_card import UPDATE, UPLOAD
+from ui.widgets.license_card import UPDATE, UPLOAD, long_date
 
 
 async def loaded_page(desktop: Desktop):  # type: ignore[no-untyped-def]
@@ -154,6 +155,30 @@ def test_rejected_provider_reads_the_note_and_goes_to_my_profile(
         card.action_button.click()
         assert desktop.main_window.stack.currentIndex() == 2
         assert desktop.main_window.current_page().title == "My Profile"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_license_expiring_soon_is_counted_down_and_notified(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client,
+    officer: httpx.Client,
+) -> None:
+    account = register_provider(anon)
+    expiry = date.today() + timedelta(days=12)
+    decided = officer.post(f"/providers/{account['profile']['id']}/license/decision/",
+                           json={"decision": "verified", "license_expiry_date": expiry.isoformat()})
+    assert decided.status_code == 200, decided.text
+
+    async def body() -> None:
+        desktop = await provider_desktop(live_server, tmp_path, account)
+        page = await loaded_page(desktop)
+        assert page.license.badge.text() == "Verified"
+        assert page.license.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
+        messages = [row.message.text() for row in page.notifications.rows]
+        assert f"Your license expires on {long_date(expiry)}, in 12 days. Upload your renewed license before then." \
+            in messages
+        assert f"Your license was verified. It expires on {expiry.isoformat()}." in messages
         await closed(desktop)
 
     run_ui(loop, body)

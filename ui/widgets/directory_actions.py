@@ -104,7 +104,7 @@ class DirectoryActions(QObject):
     def _confirm(self, version: Versioned[Provider]) -> None:
         provider = version.value
         box = QMessageBox(QMessageBox.Icon.Warning, "Deactivate provider",
-                          f"Deactivate {provider.professional_title} {provider.full_name} "
+                          f"Deactivate {provider.full_name} "
                           f"({provider.organization_facility})?\n\nThey leave the active directory and can no "
                           "longer sign in. Their record and history are kept.",
                           QMessageBox.StandardButton.Cancel, self._parent.window())

@@ -11,6 +11,7 @@ from ui.theme import restyle
 from ui.widgets.activity_list import plain_label
 
 UPLOAD = "Upload your license document"
+SOON_DAYS = 30  # an expiry this close is counted down in days
 UPDATE = "Update your license"
 
 
@@ -42,6 +43,9 @@ def expiry_words(status: LicenseStatus, expiry: date | None) -> str:
         return "Expiry date: set when the license is verified"
     if status is LicenseStatus.EXPIRED or expiry < date.today():
         return f"Expired on {long_date(expiry)}"
+    left = (expiry - date.today()).days
+    if left <= SOON_DAYS:
+        return f"Expires on {long_date(expiry)} — " + ("today" if left == 0 else f"in {left} day{'s' * (left != 1)}")
     return f"Expires on {long_date(expiry)}"
 
 
