@@ -28,12 +28,17 @@ class Connectivity:
     def on_change(self, listener: Callable[[ConnectionState], None]) -> None:
         self._listeners.append(listener)
 
+    def off_change(self, listener: Callable[[ConnectionState], None]) -> None:
+        """Stop telling `listener` (a window or a cache that is closing); unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def set(self, state: ConnectionState) -> None:
         if state is self.state:
             return
         log.info("connection: %s -> %s", self.state.value, state.value)
         self.state = state
-        for listener in self._listeners:
+        for listener in list(self._listeners):
             listener(state)
 
     def report(self, error: BaseException | None) -> None:

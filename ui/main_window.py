@@ -327,6 +327,9 @@ class MainWindow(QMainWindow):
         lines = [f"Ctrl+{i + 1}\t{slot.title}" for i, slot in enumerate(self.slots)]
         lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
                   "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
+        if self.alerts is not None:  # staff: the credentialing worklist's keys
+            lines += ["J / K\tNext / previous license (Credentialing)", "V\tVerify the license",
+                      "R\tReject the license", "O\tOpen the document full size", "Ctrl+Enter\tConfirm a rejection"]
         self._inform("Keyboard shortcuts", "\n".join(lines))
 
     def _on_about_triggered(self) -> None:
@@ -377,6 +380,8 @@ class MainWindow(QMainWindow):
             self._ask_discard(page, self.close)
             return
         self._save_state()
+        if self.desktop.connectivity is not None:
+            self.desktop.connectivity.off_change(self._on_connectivity_changed)
         if self.alerts is not None:
             self.alerts.stop()
         for each in self.built_pages():

@@ -35,6 +35,8 @@ def test_wrong_password_then_success_then_sign_out(
         assert window.isVisible()
         assert desktop.session is not None
         assert desktop.session.user is None
+        assert desktop.connectivity is not None
+        assert desktop.connectivity._listeners == [], "the closed window and cache stop listening"
         await closed(desktop)
 
     run_ui(loop, body)

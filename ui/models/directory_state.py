@@ -140,6 +140,8 @@ class DirectoryState(QObject):
     async def aclose(self) -> None:
         """Stop syncing and probing and close the cache."""
         self._closed = True
+        if self.desktop.connectivity is not None:
+            self.desktop.connectivity.off_change(self._on_connectivity_changed)
         self._timer.stop()
         self._probe_timer.stop()
         task = self._sync_task
