@@ -45,6 +45,15 @@ _STATUS_CONDITIONS = {
     "verified": "p.license_status = 'verified' AND (p.license_expiry_date IS NULL OR p.license_expiry_date >= :today)",
 }
 
+# the secondary indexes (a first fill builds them once, after its last row: first_fill.py)
+INDEXES = {
+    "providers_name": "providers(name_key)",
+    "providers_active": "providers(is_active)",
+    "providers_status_created": "providers(license_status, created_at)",
+    **{f"providers_{c}": f"providers({c})" for c in (*SORT_KEYS[1:], "professional_title")},
+    "provider_hospitals_provider": "provider_hospitals(provider_id)",
+}
+
 SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE providers(
@@ -54,21 +63,17 @@ CREATE TABLE providers(
     organization_facility TEXT NOT NULL, license_number TEXT NOT NULL, license_status TEXT NOT NULL,
     license_expiry_date TEXT, email TEXT NOT NULL, is_active INTEGER NOT NULL, body_id INTEGER NOT NULL,
     created_at TEXT NOT NULL);
-CREATE INDEX providers_name ON providers(name_key);
-CREATE INDEX providers_active ON providers(is_active);
-CREATE INDEX providers_status_created ON providers(license_status, created_at);
-{"".join(f"CREATE INDEX providers_{c} ON providers({c});" for c in (*SORT_KEYS[1:], "professional_title"))}
 -- full records, appended in arrival order (a random-order key made sync writes 5 times slower)
 CREATE TABLE provider_json(body_id INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE hospitals(id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE provider_hospitals(hospital_id TEXT NOT NULL, provider_id TEXT NOT NULL,
     PRIMARY KEY (hospital_id, provider_id)) WITHOUT ROWID;
-CREATE INDEX provider_hospitals_provider ON provider_hospitals(provider_id);
 -- license documents opened for review, kept for offline reading (encrypted with the rest of the file)
 CREATE TABLE documents(provider_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, content_type TEXT NOT NULL,
     body BLOB NOT NULL, stored_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE providers_fts USING fts5({", ".join(TEXT_COLUMNS)}, flags, content='',
     contentless_delete=1, detail=column, prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+{"".join(f"CREATE INDEX {name} ON {target};" for name, target in INDEXES.items())}
 INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
 

@@ -21,10 +21,12 @@ import orjson
 from app.api_client import ApiClient
 from app.directory_cache import TEXT_COLUMNS, DirectoryCache
 from app.errors import BadResponseError
+from app.first_fill import FirstFill
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
 END_GAP = 1 << 32  # room left after the last (or before the first) name for later ones
 PAGE_LIMIT = 2000  # a 5,000-row page held the GIL ~70 ms in orjson.loads (the loop stalled)
+FILL_LIMIT = 5000  # the feed's largest page: a first fill's pages are parsed by SQLite, off the GIL
 CHUNK = 900  # ids per `IN (...)`
 _STRINGS = ("id", "first_name", "last_name", "full_name", "professional_title", "professional_role",
             "specialization", "organization_facility", "license_number", "license_status", "email")
@@ -65,10 +67,20 @@ def _record(item: Any) -> tuple[Any, ...]:
 
 
 def sortable_time(text: str) -> str:
-    """An ISO time that sorts as text: "...:00Z" (no fraction) becomes "...:00.000000Z"."""
-    if text.endswith("Z") and "." not in text:
+    """An ISO time as text that sorts like the time: UTC, microseconds, "Z" ("...T10:42:00.000000Z").
+
+    The server's usual spellings take a fast path; any other offset or precision is parsed. Text
+    that is not a time is kept as it is (it then sorts by its text).
+    """
+    if len(text) == 27 and text[19] == "." and text[26] == "Z":
+        return text
+    if len(text) == 20 and text[19] == "Z":
         return f"{text[:-1]}.000000Z"
-    return text
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)
@@ -182,6 +194,9 @@ class CacheWriter:
     def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
         """Write providers (rows with their rowids), their search terms, full records and hospitals."""
         conn = self._conn
+        # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
+        order = sorted(range(len(rows)), key=lambda n: rows[n][0])
+        rows, items = [rows[n] for n in order], [items[n] for n in order]
         conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
                          [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
@@ -251,13 +266,20 @@ class SyncResult:
 
 
 class DirectorySync:
-    """Brings `cache` up to date with the server behind `client`; one run at a time."""
+    """Brings `cache` up to date with the server behind `client`; one run at a time.
 
-    def __init__(self, client: ApiClient, cache: DirectoryCache, *, limit: int = PAGE_LIMIT) -> None:
+    An empty cache is filled first (first_fill.py: staged, then made visible at once); later runs
+    apply the changes page by page.
+    """
+
+    def __init__(self, client: ApiClient, cache: DirectoryCache, *, limit: int = PAGE_LIMIT,
+                 fill_limit: int = FILL_LIMIT) -> None:
         self._client = client
         self._cache = cache
         self._limit = limit
+        self._fill_limit = fill_limit
         self._writer = CacheWriter(cache)
+        self._fill = FirstFill(cache, name_key, RID_SPACE)
         self._running = asyncio.Lock()
 
     async def run(self, progress: Progress | None = None, cancel: asyncio.Event | None = None) -> SyncResult:
@@ -266,22 +288,43 @@ class DirectorySync:
         Raises app.errors as the client does; every page applied before the error stays applied.
         """
         async with self._running:
-            return await self._walk(progress, cancel)
+            if await asyncio.to_thread(self._fill.wanted):
+                return await self._walk(self._fill_page, self._fill_limit, progress, cancel)
+            return await self._walk(self._apply_page, self._limit, progress, cancel)
 
-    async def _walk(self, progress: Progress | None, cancel: asyncio.Event | None) -> SyncResult:
+    async def _apply_page(self, body: bytes, fetch_next: Callable[[str], None]) -> tuple[int, int, bool]:
+        page = await asyncio.to_thread(parse_page, body)
+        if page.has_more:
+            fetch_next(page.cursor)
+        await asyncio.to_thread(self._writer.apply, page, complete=not page.has_more)
+        return len(page.results), len(page.deleted), page.has_more
+
+    async def _fill_page(self, body: bytes, fetch_next: Callable[[str], None]) -> tuple[int, int, bool]:
+        cursor, more, results, deleted = await asyncio.to_thread(self._fill.stage, body)
+        if more:
+            fetch_next(cursor)
+        await asyncio.to_thread(self._fill.write, cursor, complete=not more)
+        return results, deleted, more
+
+    async def _walk(self, apply: Callable[[bytes, Callable[[str], None]], Any], limit: int,
+                    progress: Progress | None, cancel: asyncio.Event | None) -> SyncResult:
         start = time.perf_counter()
         changed = deleted = pages = 0
-        first = self._client.changes_raw(self._cache.cursor, self._limit)
-        fetch: asyncio.Task[bytes] | None = asyncio.create_task(first)
+        fetch: asyncio.Task[bytes] | None = asyncio.create_task(self._client.changes_raw(self._cache.cursor, limit))
+
+        def fetch_next(cursor: str) -> None:  # the next page comes while this one is written
+            nonlocal fetch
+            if not (cancel and cancel.is_set()):
+                fetch = asyncio.create_task(self._client.changes_raw(cursor, limit))
+
+        more = True
         try:
             while fetch is not None:
-                page = await asyncio.to_thread(parse_page, await fetch)
+                body = await fetch
                 fetch = None
-                more = page.has_more
-                if more and not (cancel and cancel.is_set()):
-                    fetch = asyncio.create_task(self._client.changes_raw(page.cursor, self._limit))
-                await asyncio.to_thread(self._writer.apply, page, complete=not more)
-                pages, changed, deleted = pages + 1, changed + len(page.results), deleted + len(page.deleted)
+                results, erased, more = await apply(body, fetch_next)
+                del body
+                pages, changed, deleted = pages + 1, changed + results, deleted + erased
                 if progress is not None:
                     progress(changed + deleted, None if more else changed + deleted)
                 if cancel is not None and cancel.is_set():

@@ -4,7 +4,8 @@ Builds (or reuses with --keep) a cache of N deterministic synthetic providers in
 then measures in this process: (a) count and first screen (50 rows) latency of fixed queries,
 sorted by name; (b) Qt's QSortFilterProxyModel over a QAbstractTableModel of Python rows, as a
 baseline; (c) resident memory with the cache open and a screen loaded; (d) a full sync of
-100,000 providers from the real server and an incremental sync of 100 changes made as admin;
+100,000 providers from the real server into an empty cache (a first fill, app/first_fill.py) and an
+incremental sync of 100 changes made as admin;
 (e) the longest event-loop stall during the full sync. Writes bench/results/directory.json.
 """
 from __future__ import annotations

@@ -44,10 +44,9 @@ def changes_page(*, since: int, limit: int) -> ChangesPage:
         .order_by("revision")
         .values_list("revision", "provider_id")[: limit + 1]
     )
-    merged: list[tuple[int, Any]] = sorted(
-        [(row["_revision"], row) for row in changed] + [(rev, str(pk)) for rev, pk in erased],
-        key=lambda pair: pair[0],
-    )
+    merged: list[tuple[int, Any]] = [(row["_revision"], row) for row in changed]
+    if erased:  # rare: erasures are few, and both lists are already in revision order
+        merged = sorted(merged + [(rev, str(pk)) for rev, pk in erased], key=lambda pair: pair[0])
     page, has_more = merged[:limit], len(merged) > limit
     if not page:
         return ChangesPage([], [], f"{CURSOR_PREFIX}{since}", False)

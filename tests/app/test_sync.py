@@ -1,4 +1,4 @@
-"""DirectorySync against the real server: full, incremental, cut and resumed; the writer's name order."""
+"""DirectorySync against the real server: first fill, incremental, cut and resumed; the writers' name order."""
 from __future__ import annotations
 
 import asyncio
@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
-from app import errors, sync
+from app import errors, first_fill, sync
 from app.api_client import ApiClient
-from app.directory_cache import DirectoryCache, DirectoryQuery
+from app.directory_cache import INDEXES, DirectoryCache, DirectoryQuery
+from app.first_fill import FirstFill
 from app.sync import CacheWriter, DirectorySync, FeedPage, name_key
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider
@@ -61,7 +63,7 @@ def synced(server: LiveServer, path: Path, *, limit: int = 25, **kwargs: Any) ->
         client = await admin_client(server)
         cache = DirectoryCache.open(path, KEY)
         try:
-            return await DirectorySync(client, cache, limit=limit).run(**kwargs)
+            return await DirectorySync(client, cache, limit=limit, fill_limit=limit).run(**kwargs)
         finally:
             cache.close()
             await client.aclose()
@@ -115,7 +117,22 @@ def test_incremental_sync_after_edits_and_deactivations(
         cache.close()
 
 
-def test_sync_cancelled_after_the_first_page_resumes(
+def staged(cache: DirectoryCache) -> int:
+    """Providers staged by an unpublished first fill (0 when none is pending)."""
+    conn = cache.write_connection()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (first_fill.STAGING,)).fetchone() is None:
+        return 0
+    return int(conn.execute(f"SELECT count(*) FROM {first_fill.STAGING}").fetchone()[0])
+
+
+def assert_published(cache: DirectoryCache) -> None:
+    """No staging table left, and every index of the schema there."""
+    names = {row[0] for row in cache.write_connection().execute("SELECT name FROM sqlite_master")}
+    assert not names & {first_fill.STAGING, first_fill.LINKS}
+    assert set(INDEXES) <= names
+
+
+def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
     live_server: LiveServer, admin: httpx.Client, tmp_path: Path
 ) -> None:
     path = tmp_path / "c.db"
@@ -124,12 +141,55 @@ def test_sync_cancelled_after_the_first_page_resumes(
     assert not first.complete
     assert first.pages == 1
     cache = DirectoryCache.open(path, KEY)
-    assert cache.size() == 20
-    assert cache.cursor
-    assert cache.last_full_sync is None
-    cache.close()
+    try:
+        assert cache.size() == 0, "a first fill shows no provider before its last page"
+        assert staged(cache) == 20
+        assert cache.cursor
+        assert cache.last_full_sync is None
+        early = cache.write_connection().execute(f"SELECT id FROM {first_fill.STAGING} LIMIT 2").fetchall()
+    finally:
+        cache.close()
+    # while the fill is cut, a staged provider changes (it comes again, renamed) and another goes
+    renamed, gone = early[0][0], early[1][0]
+    assert admin.patch(f"/providers/{renamed}/", json={"last_name": "Zzzrefilled"}).status_code == 200
+    assert admin.delete(f"/providers/{gone}/").status_code == 204
     second = synced(live_server, path, limit=20)
     assert second.complete
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert_published(cache)
+        assert cache.last_full_sync is not None
+        assert [row.id for row in cache.rows(DirectoryQuery(text="zzzref"), 0, 5)] == [renamed]
+        assert cache.count(DirectoryQuery(text="zzzrefilled", is_active=None)) == 1
+        assert cache.rows(DirectoryQuery(is_active=None), cache.size() - 1, 1)[0].id == renamed
+        assert gone not in {row.id for row in cache.rows(DirectoryQuery(), 0, 10_000)}
+        provider = cache.provider(renamed)
+        assert provider is not None
+        assert provider.last_name == "Zzzrefilled"
+        bodies = cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0]
+        assert bodies == cache.size(), "no full record left over from a replaced version"
+    finally:
+        cache.close()
+
+
+def test_incremental_sync_cancelled_after_the_first_page_resumes(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    synced(live_server, path)
+    cache = DirectoryCache.open(path, KEY)
+    before = cache.size()
+    cache.close()
+    for _ in range(25):
+        create_provider(admin)
+    cancel = asyncio.Event()
+    first = synced(live_server, path, limit=10, progress=lambda done, total: cancel.set(), cancel=cancel)
+    assert not first.complete
+    cache = DirectoryCache.open(path, KEY)
+    assert cache.size() == before + 10, "an incremental sync shows each page once it is written"
+    cache.close()
+    assert synced(live_server, path, limit=10).complete
     cache = DirectoryCache.open(path, KEY)
     try:
         assert_same_as_server(cache, admin)
@@ -158,8 +218,9 @@ def test_sync_cut_by_a_dropped_connection_resumes(
         cache = DirectoryCache.open(path, KEY)
         try:
             with pytest.raises(errors.OfflineError):
-                await DirectorySync(client, cache, limit=15).run()
-            assert cache.size() == 30, "the two pages before the cut stay applied"
+                await DirectorySync(client, cache, limit=15, fill_limit=15).run()
+            assert staged(cache) == 30, "the two pages before the cut stay staged"
+            assert cache.size() == 0
         finally:
             cache.close()
             await client.aclose()
@@ -169,6 +230,66 @@ def test_sync_cut_by_a_dropped_connection_resumes(
     cache = DirectoryCache.open(path, KEY)
     try:
         assert_same_as_server(cache, admin)
+        assert_published(cache)
+    finally:
+        cache.close()
+
+
+def feed_page(results: list[dict[str, Any]], deleted: list[str], cursor: str, more: bool) -> bytes:
+    return orjson.dumps({"results": results, "deleted": deleted, "cursor": cursor, "has_more": more})
+
+
+def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_path: Path) -> None:
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    north, south = {"id": "h1", "name": "North", "city": "Oslo"}, {"id": "h2", "name": "South", "city": "Rome"}
+    try:
+        assert fill.wanted()
+        pages = [
+            ([record("Ann", "Lee", id="a", hospitals=[north]), record("Bob", "Ray", id="b"),
+              record("Cy", "Ox", id="c", hospitals=[south])], [], True),
+            ([record("Ann", "Lee", id="a"), record("Bo", "Ray", id="b", hospitals=[south]),
+              record("Bob", "Aho", id="b", hospitals=[north]), record("Di", "Ek", id="d", hospitals=None)],
+             ["c"], False),
+        ]
+        for n, (results, deleted, more) in enumerate(pages):
+            assert fill.stage(feed_page(results, deleted, f"r{n}", more)) == (f"r{n}", more, len(results),
+                                                                              len(deleted))
+            fill.write(f"r{n}", complete=not more)
+        assert not fill.wanted()
+        assert [(r.id, r.full_name) for r in cache.rows(ALL, 0, 10)] == [("b", "Bob Aho"), ("d", "Di Ek"),
+                                                                        ("a", "Ann Lee")]
+        assert [r.id for r in cache.rows(DirectoryQuery(hospital_id="h1"), 0, 10)] == ["b"]
+        assert cache.rows(DirectoryQuery(hospital_id="h2"), 0, 10) == []
+        assert cache.count(DirectoryQuery(text="ox", is_active=None)) == 0
+        assert cache.count(DirectoryQuery(text="aho")) == 1
+        assert cache.cursor == "r1"
+        assert cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0] == 3
+        assert_published(cache)
+        assert not fill.wanted(), "a published cache is synced page by page from then on"
+    finally:
+        cache.close()
+
+
+def test_a_malformed_page_in_a_first_fill_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    try:
+        fill.stage(feed_page([record("Ann", "Lee", id="a")], [], "r1", True))
+        fill.write("r1", complete=False)
+        bad = {"results.email": record("Cy", "Ox", email=None), "results.last_name": record("Cy", "Ox", last_name=3),
+               "results.id": {"first_name": "x"}, "results": "not an item",
+               "results.hospitals": record("Cy", "Ox", hospitals=[{"id": "h"}])}
+        for where, item in bad.items():
+            fill.stage(feed_page([record("Bob", "Ray"), item], ["a"], "r2", False))
+            with pytest.raises(errors.BadResponseError) as refused:
+                fill.write("r2", complete=False)
+            assert refused.value.where == where
+        assert staged(cache) == 1
+        assert cache.cursor == "r1"
+        for body in (b'{"results": 3}', b"not json", b"[]"):
+            with pytest.raises(errors.BadResponseError):
+                fill.stage(body)
     finally:
         cache.close()
 
