@@ -7,7 +7,7 @@ expiring windows. Everything here reads the cache, so the worklist and its alert
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from app.directory_cache import DirectoryQuery
@@ -61,6 +61,7 @@ class LicenseAlert:
     soonest: tuple[ProviderRow, ...]
     pending: int
     newly_pending: int
+    latest_pending: str | None = None  # the newest pending registration counted: "new" next time is after it
 
     @property
     def empty(self) -> bool:
@@ -81,18 +82,16 @@ class LicenseAlert:
 
 
 def license_alert(cache: DirectoryCache, *, since: str | None, shown: int = 3) -> LicenseAlert:
-    """The alert from the cache; `since` (an ISO time) is when staff were last told: pending ones
-    registered after it are new. With no `since`, every pending license counts as new."""
+    """The alert from the cache. `since` is the `latest_pending` of the last alert: pending ones
+    registered after it are new (times from the server, so the computer's clock does not matter).
+    With no `since`, every pending license counts as new."""
     expiring = DirectoryQuery(expiring_within=ALERT_WINDOW_DAYS, order_by="expiry_created")
     pending = _status("pending_verification")
     pending_count = cache.count(pending)
     newly = pending_count if since is None else cache.count(replace(pending, registered_after=since))
-    return LicenseAlert(cache.count(expiring), tuple(cache.rows(expiring, 0, shown)), pending_count, newly)
-
-
-def stamp(when: datetime) -> str:
-    """`when` as the cache stores registration times (UTC, microseconds, "Z")."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    newest = cache.rows(replace(pending, descending=True), 0, 1)
+    latest = max((t for t in (since, newest[0].created_at if newest else None) if t), default=None)
+    return LicenseAlert(cache.count(expiring), tuple(cache.rows(expiring, 0, shown)), pending_count, newly, latest)
 
 
 def effective_status(provider: Provider, today: date | None = None) -> LicenseStatus:

@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,14 @@ TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specializ
 SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
              "license_status", "license_expiry_date", "email")
 # the credentialing worklist's orders (the server's queue): registration, or expiry then registration
-WORKLIST_KEYS = {"created_at": ("p.created_at",), "expiry_created": ("p.license_expiry_date", "p.created_at")}
+# ties broken by id, as the server's queue does (never by name: that would differ from the server)
+WORKLIST_KEYS = {"created_at": ("created_at", "id"), "expiry_created": ("license_expiry_date", "created_at", "id")}
+DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
 FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")
 MAX_WORDS = 8
 ROW_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
                "organization_facility", "license_number", "license_status", "license_expiry_date", "email",
-               "is_active")
+               "is_active", "created_at")
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as one token
 _EFFECTIVE_STATUS = ("CASE WHEN p.license_status = 'verified' AND p.license_expiry_date < :today "
                      "THEN 'expired' ELSE p.license_status END")
@@ -49,7 +51,9 @@ _STATUS_CONDITIONS = {
 INDEXES = {
     "providers_name": "providers(name_key)",
     "providers_active": "providers(is_active)",
-    "providers_status_created": "providers(license_status, created_at)",
+    # the worklist's queues (credentialing.py): ordered reads and index-only counts at a million rows
+    "providers_queue_created": "providers(license_status, is_active, created_at, id)",
+    "providers_queue_expiry": "providers(license_status, is_active, license_expiry_date, created_at, id)",
     **{f"providers_{c}": f"providers({c})" for c in (*SORT_KEYS[1:], "professional_title")},
     "provider_hospitals_provider": "provider_hospitals(provider_id)",
 }
@@ -122,6 +126,7 @@ class ProviderRow:
     license_expiry_date: str | None
     email: str
     is_active: bool
+    created_at: str = ""  # as stored: sortable ISO UTC text
 
 
 def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
@@ -178,7 +183,7 @@ def _row(values: tuple[Any, ...], today: str) -> ProviderRow:
     if status == "verified" and expiry is not None and expiry < today:
         status = "expired"
     return ProviderRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], status,
-                       expiry, values[9], bool(values[10]))
+                       expiry, values[9], bool(values[10]), values[11])
 
 
 class DirectoryCache:
@@ -194,6 +199,7 @@ class DirectoryCache:
         # held by a writer for a whole transaction; close() waits for it, so a sync still
         # writing in its worker thread never sees its connection closed under it
         self.write_lock = threading.Lock()
+        self.closed = False
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
     @classmethod
@@ -231,14 +237,18 @@ class DirectoryCache:
         return self._writer
 
     def close(self) -> None:
-        if not self.write_lock.acquire(timeout=30):
+        locked = self.write_lock.acquire(timeout=30)
+        if not locked:
             log.warning("closing the directory cache while a sync is still writing")
+        self.closed = True
         for conn in (self._writer, self._conn):
             if conn is not None:
                 conn.close()
         self._writer = None
         if not self.persistent:
             _remove(self.path)
+        if locked:
+            self.write_lock.release()  # a writer that waited finds the cache closed and stops
 
     # ---- meta ----
 
@@ -278,15 +288,17 @@ class DirectoryCache:
             where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
             params["hospital"] = query.hospital_id
         if query.is_active is not None and match is None:
-            # two values: the index helps the name order and counts, never another sort key's order
-            where.append(("p" if query.order_by == "name" else "+p") + ".is_active = :active")
+            # two values: the index helps the name order and counts, never another sort key's order (the
+            # worklist's indexes hold it, after the status)
+            plain = query.order_by == "name" or query.order_by in WORKLIST_KEYS
+            where.append(("p" if plain else "+p") + ".is_active = :active")
             params["active"] = int(query.is_active)
         return where, params
 
     def _order(self, query: DirectoryQuery) -> str:
         way = " DESC" if query.descending else ""
         if query.order_by in WORKLIST_KEYS:
-            return ", ".join(f"{column}{way}" for column in (*WORKLIST_KEYS[query.order_by], "p.rid"))
+            return ", ".join(f"p.{column}{way}" for column in WORKLIST_KEYS[query.order_by])
         if query.order_by not in SORT_KEYS:
             raise ValueError(f"unknown sort key {query.order_by!r}")
         if query.order_by == "name":
@@ -306,7 +318,10 @@ class DirectoryCache:
         """How many providers `query` matches."""
         match = match_expression(query.text, query.is_active)
         where, params = self._where(query, match)
-        if match is not None and not where:
+        if match is None and query.license_status == "expired":
+            stored, past = self._expired_arms(query, "count(*)", ordered=False)
+            sql = f"SELECT ({stored}) + ({past})"
+        elif match is not None and not where:
             sql = "SELECT count(*) FROM providers_fts WHERE providers_fts MATCH :match"
         else:
             if match is not None:
@@ -322,7 +337,9 @@ class DirectoryCache:
         order = self._order(query)
         columns = ", ".join(f"p.{c}" for c in ROW_COLUMNS)
         params.update(match=match, offset=max(0, offset), limit=max(0, limit))
-        if match is not None and not where and query.order_by == "name":
+        if match is None and query.license_status == "expired" and query.order_by in WORKLIST_KEYS:
+            sql = self._expired_rows(query, columns)
+        elif match is not None and not where and query.order_by == "name":
             way = " DESC" if query.descending else ""
             sql = (f"SELECT {columns} FROM (SELECT rowid AS r FROM providers_fts WHERE providers_fts MATCH :match "
                    f"ORDER BY rowid{way} LIMIT :limit OFFSET :offset) m JOIN providers p ON p.rid = m.r "
@@ -334,6 +351,30 @@ class DirectoryCache:
             sql = f"SELECT {columns} FROM providers p{condition} ORDER BY {order} LIMIT :limit OFFSET :offset"
         today = params["today"]
         return [_row(values, today) for values in self._execute(sql, params)]
+
+    def _expired_arms(self, query: DirectoryQuery, columns: str, *, ordered: bool) -> tuple[str, str]:
+        """The two kinds of expired license as two queries: stored expired, and verified past the date.
+
+        Read apart, each uses the worklist's indexes; as one OR, SQLite walks every active row. When
+        `ordered`, the date test is kept off the index (`+`), so the second arm too reads in queue order.
+        """
+        where, _ = self._where(replace(query, license_status=None), None)
+        rest = "".join(f" AND {condition}" for condition in where)
+        past = "+p.license_expiry_date < :today" if ordered else "p.license_expiry_date < :today"
+        return (f"SELECT {columns} FROM providers p WHERE p.license_status = 'expired'{rest}",
+                f"SELECT {columns} FROM providers p WHERE p.license_status = 'verified' AND {past}{rest}")
+
+    def _expired_rows(self, query: DirectoryQuery, columns: str) -> str:
+        """Expired in a worklist order: both arms read in index order and merged (SQLite merges the
+        ordered arms of a UNION ALL with ORDER BY; one OR would read and sort them all)."""
+        keys = ", ".join(f"{ROW_COLUMNS.index(c) + 1}{' DESC' if query.descending else ''}"
+                         for c in WORKLIST_KEYS[query.order_by])
+        stored, past = self._expired_arms(query, columns, ordered=True)
+        return f"{stored} UNION ALL {past} ORDER BY {keys} LIMIT :limit OFFSET :offset"
+
+    def version(self) -> int:
+        """A number that changes whenever any connection wrote to the file (SQLite's data_version)."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def provider(self, provider_id: str) -> Provider | None:
         """The full record of one provider, as the server last sent it."""
@@ -350,7 +391,7 @@ class DirectoryCache:
 
     def facets(self) -> dict[str, list[str]]:
         """The distinct values of each filterable column, sorted (recomputed only after a write)."""
-        version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        version = self.version()
         if self._facets is None or self._facets[0] != version:
             self._facets = (version, {column: self._distinct(column) for column in FACETS})
         return {column: list(values) for column, values in self._facets[1].items()}
@@ -369,15 +410,27 @@ class DirectoryCache:
             return None
         return DocumentFile(bytes(row[0]), str(row[1]), str(row[2]))
 
-    def store_document(self, provider_id: str, document: DocumentFile) -> None:
-        """Keep `document` for offline reading (replacing an older one); run it off the event loop."""
+    def store_document(self, provider_id: str, document: DocumentFile, *, budget: int = DOCUMENT_BUDGET) -> None:
+        """Keep `document` for offline reading (replacing an older one), then forget the least recently
+        stored ones beyond `budget` bytes. Run it off the event loop; after close() it does nothing."""
         if document.sha256 is None:
             return
-        conn = self.write_connection()
         with self.write_lock:
-            conn.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
-                         (provider_id, document.sha256, document.content_type, document.content,
-                          datetime.now(UTC).isoformat()))
+            if self.closed:
+                return
+            conn = self.write_connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
+                             (provider_id, document.sha256, document.content_type, document.content,
+                              datetime.now(UTC).isoformat()))
+                conn.execute("DELETE FROM documents WHERE provider_id IN (SELECT provider_id FROM (SELECT "
+                             "provider_id, sum(length(body)) OVER (ORDER BY stored_at DESC, provider_id) AS used "
+                             "FROM documents) WHERE used > ?)", (budget,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     def size(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0])

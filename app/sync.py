@@ -126,6 +126,18 @@ class CacheWriter:
                 self._conn.execute("ROLLBACK")
                 raise
 
+    def put(self, items: list[dict[str, Any]]) -> None:
+        """Write records the server has just answered (a decision, an edit) now, the cursor unchanged: the
+        next sync brings them again and changes nothing. Only for a cache that is filled already."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._apply(items, [])
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
     def bulk_load(self, items: Iterable[dict[str, Any]], cursor: str | None = None) -> int:
         """Load providers into an empty cache at once (benchmarks, first fills); how many."""
         records = sorted(((_record(item), item) for item in items), key=lambda pair: pair[0][1])
@@ -163,6 +175,7 @@ class CacheWriter:
         self._conn.executemany("DELETE FROM providers WHERE rid = ?", [(rid,) for rid in rids])
         self._conn.executemany("DELETE FROM providers_fts WHERE rowid = ?", [(rid,) for rid in rids])
         self._conn.executemany("DELETE FROM provider_hospitals WHERE provider_id = ?", [(pid,) for pid in ids])
+        self._conn.executemany("DELETE FROM documents WHERE provider_id = ?", [(pid,) for pid in ids])
 
     def _apply(self, results: list[dict[str, Any]], deleted: list[str]) -> None:
         # a provider twice in a page: its last version

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app import audit_csv
 from app.errors import ApiError, AuthenticationError, ConflictError, OfflineError, ValidationError
@@ -22,7 +22,6 @@ from app.models import Decision, Provider, Versioned
 from ui.audit_export_dialog import AuditExportDialog
 from ui.decision_dialog import DecisionDialog
 from ui.provider_edit_dialog import conflict_lines
-from ui.widgets.document_viewer import open_full_size
 
 if TYPE_CHECKING:
     from ui.pages.credentialing import CredentialingPage
@@ -53,8 +52,17 @@ class CredentialingActions(QObject):
         self.message: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self.export_dialog: AuditExportDialog | None = None
-        self.document_window: QWidget | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
 
+    def _start(self, work: Any, **callbacks: Any) -> None:
+        task = self.page.desktop.runner.start(work, **callbacks)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def stop(self) -> None:
+        """Cancel exports still running (the page is closing); a decision already sent is not undone."""
+        for task in self._tasks:
+            task.cancel()
     # ---- decisions ----
 
     def verify(self) -> None:
@@ -99,12 +107,12 @@ class CredentialingActions(QObject):
     async def _decision(self, dialog: DecisionDialog) -> Versioned[Provider]:
         client, reviewed = self.page.desktop.client, dialog.provider
         assert client is not None
-        version = self.page.version
-        if version is None or version.value.id != reviewed.id:
-            # the server's copy had not arrived: decide only if it is still what the officer saw
+        version = self.page.review.version
+        if version is None or version.value.id != reviewed.id:  # the server's copy had not arrived
             version = await client.provider(reviewed.id)
-            if version.value.updated_at != reviewed.updated_at:
-                raise ConflictError(current=version.value, etag=version.etag)
+        if version.value.updated_at != reviewed.updated_at:
+            # the officer confirmed what the pane showed before the server's newer copy: not that one
+            raise ConflictError(current=version.value, etag=version.etag)
         return await client.decide_license(reviewed.id, dialog.decision, note=dialog.note(), expiry=dialog.expiry(),
                                            etag=version.etag)
 
@@ -112,14 +120,16 @@ class CredentialingActions(QObject):
         if shiboken6.isValid(dialog):
             dialog.accept()
         page = self.page
+        if not shiboken6.isValid(page):  # signed out meanwhile: the decision stands, nothing to show
+            return
         provider = version.value
         words = "verified" if dialog.decision is Decision.VERIFIED else "rejected"
         page.notify(f"License of {provider.full_name} {words}.", "success")
         if page.pane.provider is not None and page.pane.provider.id == provider.id:
             page.next_item()  # the queue moves on; the sync below takes the decided one out
         directory = page.desktop.directory
-        if directory is not None:
-            directory.sync_now()
+        if directory is not None:  # into the cache now: the queue and its counts change at once
+            directory.show_own_change(provider)
 
     def _on_decision_failed(self, dialog: DecisionDialog, error: Exception) -> bool:
         if isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
@@ -140,7 +150,7 @@ class CredentialingActions(QObject):
     def _show_conflict(self, reviewed: Provider, current: Versioned[Provider]) -> None:
         page = self.page
         if page.pane.provider is not None and page.pane.provider.id == reviewed.id:
-            page.version = current
+            page.review.version = current
             page.pane.show_provider(current.value)
         text = (f"The record of {reviewed.full_name} changed on the server since you reviewed it, so your decision "
                 "was not taken.\n\n" + "\n".join(license_changes(reviewed, current.value)) +
@@ -155,17 +165,16 @@ class CredentialingActions(QObject):
     # ---- the document ----
 
     def open_document(self) -> None:
+        """The document under review full size (one window: the viewer closes it on the next provider)."""
         page = self.page
-        document, provider = page.document, page.pane.provider
+        provider = page.pane.provider
         if provider is None:
             return
-        if document is None:
+        if page.review.document is None:
             page.notify("The license document is not loaded yet." if provider.has_license_document else
                         "This provider has not uploaded a license document.", "info")
             return
-        info = provider.license_document
-        self.document_window = open_full_size(page.window(), document, uploaded_at=info.uploaded_at if info else None,
-                                              size=info.size if info else None)
+        page.pane.viewer.open_full_size_window()
 
     # ---- exports ----
 
@@ -187,7 +196,7 @@ class CredentialingActions(QObject):
             events = await client.audit_trail(provider.id)
             return await asyncio.to_thread(audit_csv.write_trail, path, provider, events)
 
-        page.desktop.runner.start(work(), on_done=lambda n: self._exported(n, path), on_error=self._export_failed)
+        self._start(work(), on_done=lambda n: self._exported(n, path), on_error=self._export_failed)
 
     def export_decisions(self) -> None:
         dialog = AuditExportDialog(self.page.window())
@@ -211,8 +220,7 @@ class CredentialingActions(QObject):
             records = await client.all_audit_events(since=since, until=until, action=action)
             return await asyncio.to_thread(audit_csv.write_records, path, records)
 
-        self.page.desktop.runner.start(work(), on_done=lambda n: self._exported(n, path),
-                                       on_error=self._export_failed)
+        self._start(work(), on_done=lambda n: self._exported(n, path), on_error=self._export_failed)
 
     def _choose(self, name: str, then: Any) -> None:
         dialog = QFileDialog(self.page.window(), "Export as CSV", str(Path.home() / name), CSV_FILTER)

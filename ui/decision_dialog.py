@@ -56,7 +56,8 @@ class DecisionDialog(QDialog):
     def __init__(self, decision: Decision, provider: Provider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.decision = decision
-        self.provider = provider
+        self.provider = provider  # the record the officer reviewed: the decision applies to it only
+        self.sending = False
         verify = decision is Decision.VERIFIED
         self.setWindowTitle(("Verify license" if verify else "Reject license") + " — ProviderDesk")
         self.setMinimumWidth(460)
@@ -137,6 +138,7 @@ class DecisionDialog(QDialog):
 
     def show_server_error(self, text: str) -> None:
         """The decision was not taken, for this reason; the officer may correct it and confirm again."""
+        self.sending = False
         self.error.setText(text)
         self.error.show()
         self.ok_button.setEnabled(True)
@@ -151,11 +153,14 @@ class DecisionDialog(QDialog):
         self._check()
 
     def _on_buttons_accepted(self) -> None:
+        if self.sending:  # Ctrl+Enter again while the decision is on its way: one decision only
+            return
         problem = self.problem()
         if problem:
             self.error.setText(problem)
             self.error.show()
             return
         self.error.hide()
+        self.sending = True
         self.ok_button.setEnabled(False)
         self.confirmed.emit()

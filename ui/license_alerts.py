@@ -7,13 +7,13 @@ bar. When staff were last told is kept with the window's state, so "newly pendin
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.credentialing import license_alert, stamp
+from app.credentialing import license_alert
 
 if TYPE_CHECKING:
     from app.credentialing import LicenseAlert
@@ -47,7 +47,7 @@ class LicenseAlerts(QObject):
         directory = desktop.directory
         if directory is not None:
             directory.synced.connect(self._on_directory_synced)
-            directory.opened.connect(self._on_directory_synced)
+            directory.opened.connect(self._on_directory_opened)
         self._timer.start()
 
     def _key(self, name: str) -> str:
@@ -56,8 +56,13 @@ class LicenseAlerts(QObject):
         who = f"{getattr(session, 'server', '')}|{user.email if user else ''}"
         return f"license_alerts/{hashlib.sha256(who.encode()).hexdigest()[:16]}/{name}"
 
+    def _on_directory_opened(self) -> None:
+        directory = self.desktop.directory
+        if directory is not None and not directory.online:  # offline start: the cache is all there is
+            self.check()
+
     def _on_directory_synced(self) -> None:
-        if not self._shown_this_run:
+        if not self._shown_this_run:  # online: after the first sync, with what happened meanwhile
             self.check()
 
     def check(self, *, force: bool = False) -> LicenseAlert | None:
@@ -74,7 +79,8 @@ class LicenseAlerts(QObject):
         alert = license_alert(cache, since=str(since) if since else None)
         self._shown_this_run = True
         settings.setValue(self._key("day"), today)
-        settings.setValue(self._key("since"), stamp(datetime.now(UTC)))
+        if alert.latest_pending:
+            settings.setValue(self._key("since"), alert.latest_pending)
         self.last = alert
         if alert.empty:
             return alert

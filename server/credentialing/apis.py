@@ -33,12 +33,14 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     license_expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
 
+
 class AuditEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = serializers.CharField()
     action = serializers.CharField()
     detail = serializers.CharField(allow_blank=True)
     fields = serializers.ListField(child=serializers.CharField(), help_text="Extension: the fields changed.")
+
 
 class AuditRecordSerializer(AuditEventSerializer):
     provider_id = serializers.UUIDField()
@@ -72,6 +74,7 @@ class AuditExportQuerySerializer(serializers.Serializer):
             return None
         return (action,) if action else AUDIT_DECISIONS
 
+
 class LicenseDocumentApi(APIView):
     """The provider's current license document, with its type, size, checksum and upload time."""
 
@@ -98,6 +101,7 @@ class LicenseDocumentApi(APIView):
         response["Cache-Control"] = "private, no-store"
         return response
 
+
 class LicenseDecisionApi(APIView):
     permission_classes = [IsCredentialingOfficer]
 
@@ -112,6 +116,7 @@ class LicenseDecisionApi(APIView):
             expiry=data["license_expiry_date"], today=timezone.localdate(), if_match=request.headers.get("If-Match"),
         )
         return provider_response(provider)
+
 
 class QueueApi(APIView):
     permission_classes = [IsStaff]
@@ -141,6 +146,7 @@ class QueueApi(APIView):
         rows = {row["id"]: row for row in provider_rows(Provider.objects.filter(pk__in=ids), detail=False)}
         return paginator.get_paginated_response([rows[str(pk)] for pk in ids])
 
+
 class AuditApi(APIView):
     permission_classes = [IsStaff]
 
@@ -149,6 +155,7 @@ class AuditApi(APIView):
         provider = get_object_or_404(Provider, pk=pk)
         events = AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")
         return Response(selectors.audit_rows(events))
+
 
 class AuditExportApi(APIView):
     """Every audit event of a date range, oldest first: by default the license decisions."""
@@ -168,6 +175,7 @@ class AuditExportApi(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response([selectors.audit_export_item(row) for row in page or []])
+
 
 class StaffDashboardApi(APIView):
     permission_classes = [IsStaff]

@@ -1,12 +1,12 @@
 """The worklist's pieces without a server: registration times that sort as text, effective status, alert words."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.credentialing import LicenseAlert, days_left, stamp
+from app.credentialing import LicenseAlert, days_left
 from app.directory_cache import ProviderRow
 from app.sync import sortable_time
 
@@ -14,20 +14,32 @@ times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1,
     lambda d: d.replace(tzinfo=UTC))
 
 
-def server_text(when: datetime) -> str:
-    """How the server writes a time: isoformat, microseconds dropped when zero, "Z" for UTC."""
-    return when.isoformat().replace("+00:00", "Z")
+offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+precisions = st.sampled_from(["auto", "seconds", "milliseconds", "microseconds"])
 
 
-@given(times, times)
-def test_registration_times_sort_as_text_like_the_times_themselves(a: datetime, b: datetime) -> None:
-    assert (sortable_time(server_text(a)) < sortable_time(server_text(b))) == (a < b)
-    assert (stamp(a) < sortable_time(server_text(b))) == (a < b), "the alerts' own stamp compares the same way"
+def server_text(when: datetime, offset: timezone = UTC, precision: str = "auto") -> str:
+    """A time as a server may write it: any offset, any precision, "Z" for UTC."""
+    return when.astimezone(offset).isoformat(timespec=precision).replace("+00:00", "Z")
 
 
-def test_a_time_without_a_fraction_gets_one() -> None:
+@given(times, times, offsets, offsets, precisions)
+def test_registration_times_sort_as_text_like_the_times_themselves(
+    a: datetime, b: datetime, a_offset: timezone, b_offset: timezone, precision: str
+) -> None:
+    a, b = (t.replace(microsecond=0) if precision == "seconds" else t for t in (a, b))
+    if precision == "milliseconds":
+        a, b = (t.replace(microsecond=t.microsecond // 1000 * 1000) for t in (a, b))
+    left, right = sortable_time(server_text(a, a_offset, precision)), sortable_time(server_text(b, b_offset, precision))
+    assert (left < right) == (a < b)
+    assert (left == right) == (a == b)
+
+
+def test_times_are_written_one_way() -> None:
     assert sortable_time("2026-11-25T10:00:00Z") == "2026-11-25T10:00:00.000000Z"
-    assert sortable_time("2026-11-25T10:00:00.5Z") == "2026-11-25T10:00:00.5Z"
+    assert sortable_time("2026-11-25T10:00:00.5Z") == "2026-11-25T10:00:00.500000Z"
+    assert sortable_time("2026-11-25T12:00:00+02:00") == "2026-11-25T10:00:00.000000Z"
+    assert sortable_time("not a time") == "not a time"
 
 
 def test_days_left_counts_down_and_goes_negative() -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.credentialing import QUEUES
 from server.common.pdf import license_pdf
@@ -138,7 +138,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
         async def decide(key: Qt.Key, note: str = "") -> None:
             reviewed = page.pane.provider
             assert reviewed is not None
-            await wait_until(lambda: page.version is not None, what="the server's record")
+            await wait_until(lambda: page.review.version is not None, what="the server's record")
             QTest.keyClick(page.table, key)
             dialog = page.actions_.dialog
             assert isinstance(dialog, DecisionDialog)
@@ -200,21 +200,25 @@ def test_documents_show_in_place_and_stay_readable_offline(
             pdf_id, png_id = pdf_owner["profile"]["id"], png_owner["profile"]["id"]
             viewer = page.pane.viewer
             page.select_row(ids.index(pdf_id))
-            await wait_until(lambda: page.document is not None and page.document.content == pdf, what="pdf")
+            review = page.review
+            await wait_until(lambda: review.document is not None and review.document.content == pdf, what="pdf")
             assert viewer.state == "pdf"
             assert viewer.pdf.status() == QPdfDocument.Status.Ready
             assert viewer.pdf.pageCount() == 1
             assert viewer.facts.text().startswith("PDF · ")
             page.select_row(ids.index(png_id))
-            await wait_until(lambda: page.document is not None and page.document.content_type == "image/png",
+            await wait_until(lambda: review.document is not None and review.document.content_type == "image/png",
                              what="png")
             assert viewer.state == "image"
             assert viewer.facts.text().startswith("PNG image · ")
             page.actions_.open_document()
-            window = page.actions_.document_window
+            window = viewer.full_size_window
             assert window is not None
             assert window.isVisible()
-            window.close()
+            page.actions_.open_document()
+            assert viewer.full_size_window is window, "O again raises the same window"
+            page.select_row(ids.index(pdf_id))
+            await wait_until(lambda: viewer.full_size_window is None, what="the window of the one before closes")
             own.stop()
             desktop.directory.sync_now()
             await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
@@ -222,13 +226,13 @@ def test_documents_show_in_place_and_stay_readable_offline(
             assert not page.pane.verify_button.isEnabled()
             assert "offline" in page.pane.verify_button.toolTip().lower()
             page.select_row(ids.index(pdf_id))
-            assert page.document is not None
-            assert page.document.content == pdf, "the document opened before is kept"
+            await wait_until(lambda: review.document is not None and review.document.content == pdf,
+                             what="the document opened before, kept in the cache")
             assert viewer.state == "pdf"
             unseen = next(i for i in ids if i not in (pdf_id, png_id) and page.model.cache.provider(i)
                           and page.model.cache.provider(i).has_license_document)
             page.select_row(ids.index(unseen))
-            assert "not been opened on this computer" in viewer.message.text()
+            await wait_until(lambda: "not been opened on this computer" in viewer.message.text(), what="unseen")
             await closed(desktop)
 
         run_ui(loop, body, timeout=120)
@@ -245,7 +249,8 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
         desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
         page = await worklist(desktop)
         page.select_row(shown_ids(page).index(provider_id))
-        await wait_until(lambda: page.version is not None and page.version.value.id == provider_id, what="loaded")
+        review = page.review
+        await wait_until(lambda: review.version is not None and review.version.value.id == provider_id, what="loaded")
         with client_for(server, "facility_admin") as admin:
             changed = await asyncio.to_thread(admin.patch, f"/providers/{provider_id}/",
                                               json={"specialization": "Neurology"})
@@ -270,6 +275,43 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
     run_ui(loop, body, timeout=90)
 
 
+def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_another(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    """The dialog opened on the cache's copy; the server's newer copy arrives while it is open."""
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Racer", last_name="Zzyzx", organization_facility="Old Clinic")
+    provider_id = registered["profile"]["id"]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        with client_for(server, "facility_admin") as admin:  # changed on the server after the last sync
+            changed = await asyncio.to_thread(admin.patch, f"/providers/{provider_id}/",
+                                              json={"organization_facility": "New Clinic"})
+            assert changed.status_code == 200
+        page.select_row(shown_ids(page).index(provider_id))
+        assert page.pane.provider is not None
+        assert page.pane.provider.organization_facility == "Old Clinic", "the cache's copy, at once"
+        page.actions_.verify()
+        dialog = page.actions_.dialog
+        assert dialog is not None
+        review = page.review
+        await wait_until(lambda: review.version is not None, what="the server's copy, while the dialog is open")
+        assert page.pane.provider.organization_facility == "New Clinic"
+        dialog.ok_button.click()
+        await wait_until(lambda: page.actions_.message is not None and page.actions_.message.isVisible(),
+                         what="refused")
+        assert "Organization/Facility: now “New Clinic” (was “Old Clinic”)" in page.actions_.message.text()
+        with client_for(server, "credentialing_officer") as officer:
+            detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
+        assert detail["license_status"] == "pending_verification"
+        page.actions_.message.done(QMessageBox.StandardButton.Ok)
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
 def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
     loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
 ) -> None:
@@ -281,7 +323,7 @@ def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
         desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
         page = await worklist(desktop)
         page.select_row(shown_ids(page).index(provider_id))
-        await wait_until(lambda: page.version is not None, what="loaded")
+        await wait_until(lambda: page.review.version is not None, what="loaded")
         page.actions_.reject()
         dialog = page.actions_.dialog
         assert dialog is not None
@@ -417,7 +459,7 @@ def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
 ) -> None:
     async def body() -> None:
         desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        await worklist(desktop)
         window = desktop.main_window
         assert window is not None
         alerts = window.alerts
@@ -438,8 +480,16 @@ def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
         assert again is not None
         assert again.newly_pending == 1, "only the one registered since the last alert"
         assert "1 new license is waiting for verification" in again.text()
-        del page
+        await closed(desktop)
+        # registered while the application was closed: new at the next start, once the sync brought it
+        with server.client() as anon:
+            register_provider(anon, first_name="Overnight", last_name="Zzyzx")
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        await worklist(desktop)
+        alerts = desktop.main_window.alerts
+        await wait_until(lambda: alerts.last is not None, what="the alert at start")
+        assert alerts.last.newly_pending == 1
+        assert "1 new license is waiting for verification" in desktop.main_window.message_bar.text
         await closed(desktop)
 
-    QApplication.processEvents()
     run_ui(loop, body, timeout=90)

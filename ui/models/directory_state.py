@@ -20,6 +20,7 @@ from app.errors import ApiError, OfflineError
 
 if TYPE_CHECKING:
     from app.directory_cache import DirectoryCache
+    from app.models import Provider
     from ui.desktop import Desktop
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,25 @@ class DirectoryState(QObject):
         self._sync_task = self.desktop.runner.start(work, on_done=self._on_sync_done, on_error=self._on_sync_failed)
         self._sync_task.add_done_callback(self._on_sync_ended)
 
+    def show_own_change(self, provider: Provider) -> None:
+        """Write a record the server has just returned (the user's own decision or edit) into the cache
+        now, so every view shows it at once; the sync that follows confirms it."""
+        cache = self.cache
+        if cache is None or self._closed or cache.size() == 0:  # nothing shown yet: the sync fills it
+            self.sync_now()
+            return
+        from app.sync import CacheWriter
+
+        record = provider.model_dump(mode="json")
+
+        def written(_result: object) -> None:
+            if not self._closed:
+                self.synced.emit()
+                self.sync_now()
+
+        work = asyncio.to_thread(CacheWriter(cache).put, [record])
+        self.desktop.runner.start(work, on_done=written)
+
     def cancel_sync(self) -> None:
         """Stop the running sync; what it applied stays, the next sync resumes from there."""
         if self._cancel is not None:
@@ -199,7 +219,10 @@ class DirectoryState(QObject):
             self.last_sync = datetime.now().astimezone()
         self.synced.emit()
         if cancelled and not self._closed:
-            self.notice.emit("Sync cancelled. The directory shows what was synced so far.", "info")
+            empty = self.cache is None or self.cache.size() == 0  # a first fill shows nothing until it ends
+            self.notice.emit("Sync cancelled. " + ("The directory fills when it syncs again; it goes on from where "
+                                                   "it stopped." if empty else
+                                                   "The directory shows what was synced so far."), "info")
 
     def _on_sync_failed(self, error: Exception) -> bool:
         if isinstance(error, OfflineError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QImageReader
 from PySide6.QtPdf import QPdfDocument
@@ -85,7 +86,7 @@ class DocumentViewer(QWidget):
         self.page_label = _label("muted", "Page")
         self.full_size_button = QPushButton("Open full size")
         self._full_size_offered = full_size_button
-        self.full_size_button.clicked.connect(self._on_full_size_button_clicked)
+        self.full_size_button.clicked.connect(self.open_full_size_window)
         self.message = _label("muted", "Message")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -262,7 +263,12 @@ class DocumentViewer(QWidget):
         if page is not None:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _on_full_size_button_clicked(self) -> None:
+    def open_full_size_window(self) -> None:
+        """Show the document full size in its own window (raised again when it is open already)."""
+        if self.full_size_window is not None and shiboken6.isValid(self.full_size_window):
+            self.full_size_window.raise_()
+            self.full_size_window.activateWindow()
+            return
         if self.document is None:
             return
         uploaded_at, size = self._facts
