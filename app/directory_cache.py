@@ -24,7 +24,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app.models import DocumentFile, HospitalRef, Provider, parse_model
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the worklist's queue indexes
 TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
 SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
              "license_status", "license_expiry_date", "email")
