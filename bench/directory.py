@@ -131,10 +131,31 @@ def _build(path: str, count: int) -> None:
         cache.close()
 
 
+def _kept_is_current(path: Path, count: int) -> bool:
+    """A kept cache of this schema version holding `count` providers (an older one is built again:
+    opening it would empty it)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from app.directory_cache import SCHEMA_VERSION, CacheError, connect
+
+    try:
+        conn = connect(path, KEY)
+    except CacheError:
+        return False
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        size = conn.execute("SELECT count(*) FROM providers").fetchone()[0] if version else 0
+        return version is not None and version[0] == str(SCHEMA_VERSION) and size == count
+    except sqlcipher.DatabaseError:  # a half-built file
+        return False
+    finally:
+        conn.close()
+
+
 def build_cache(count: int, keep: bool) -> tuple[Path, float, bool]:
     """The cache file of `count` providers, built in a child process (so its memory is not ours)."""
     path = CACHE / f"directory-{count}.db"
-    if keep and path.exists():
+    if keep and path.exists() and _kept_is_current(path, count):
         return path, 0.0, True
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         name.unlink(missing_ok=True)
