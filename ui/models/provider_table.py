@@ -41,7 +41,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("License status", "license_status"),
     ("License expiry", "license_expiry_date"),
     ("Email", "email"),
+    ("Registered", "created_at"),  # the worklist's order; hidden in the directory (no index sorts by it alone)
 )
+REGISTERED = len(COLUMNS) - 1
 
 
 def cell_text(row: ProviderRow, column: int) -> str:
@@ -50,6 +52,8 @@ def cell_text(row: ProviderRow, column: int) -> str:
         return STATUS_LABELS.get(row.license_status, row.license_status)
     if column == 6:
         return row.license_expiry_date or ""
+    if column == REGISTERED:
+        return row.created_at[:10]
     return getattr(row, COLUMNS[column][1])
 
 

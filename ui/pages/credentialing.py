@@ -37,8 +37,8 @@ from ui.widgets.state_view import StateView
 if TYPE_CHECKING:
     from ui.desktop import Desktop
 
-HIDDEN_COLUMNS = (1, 2, 7)  # role, specialization, email: the pane shows them
-COLUMN_WIDTHS = {0: 180, 3: 150, 4: 115, 5: 110, 6: 100}
+HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
+COLUMN_WIDTHS = {0: 180, 3: 160, 4: 115, 6: 100}
 ROW_HEIGHT = 28
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.directory_cache import DirectoryQuery
 from app.errors import ApiError, AuthenticationError
 from app.models import AuditEvent, Provider
-from ui.models.provider_table import ROW_ROLE, ProviderTableModel
+from ui.models.provider_table import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.pages.base import Page
 from ui.provider_detail import ProviderDetailDialog
 from ui.theme import restyle
@@ -106,6 +106,7 @@ class DirectoryPage(Page):
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
+        table.setColumnHidden(REGISTERED, True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(self._on_table_activated)
