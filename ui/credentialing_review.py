@@ -161,6 +161,7 @@ class ReviewLoader(QObject):
 
     def _show_document(self, document: DocumentFile, provider: Provider) -> None:
         self.document = document
+        self.pane.set_document_shown(True)
         info = provider.license_document
         self.pane.viewer.show_document(document, uploaded_at=info.uploaded_at if info else None,
                                        size=info.size if info else len(document.content))

@@ -25,6 +25,7 @@ from app.models import Role
 from ui.license_alerts import LicenseAlerts
 from ui.notify import ErrorPresenter, MessageBar
 from ui.pages.base import Page
+from ui.widgets.offline_bar import OfflineBar
 from ui.widgets.sync_status import SyncStatus
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(12, 8, 12, 0)
         column.addWidget(self.message_bar)
+        self.offline_bar = OfflineBar(self.desktop.directory)
+        column.addWidget(self.offline_bar)
         column.addWidget(self.stack, 1)
         body = QWidget()
         row = QHBoxLayout(body)

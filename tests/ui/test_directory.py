@@ -226,9 +226,12 @@ def test_offline_start_with_a_cache_then_back_online(
         assert page.model.count >= 1, "search works from the cache"
         desktop.directory.sync_now()
         await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
-        assert page.offline_bar.isVisible()
-        assert "Offline — directory as of" in page.offline_text.text()
-        assert "Offline — directory as of" in desktop.main_window.message_bar.text
+        bar = desktop.main_window.offline_bar
+        assert bar.isVisible()
+        assert bar.text.text().startswith("Offline — directory as of ")
+        assert "Offline" not in desktop.main_window.message_bar.text, "said once, in the bar"
+        desktop.main_window.show_page(0)
+        assert bar.isVisible(), "over every page"
         for button in page.actions_.buttons:
             assert not button.isEnabled()
             assert "offline" in button.toolTip().lower()
@@ -239,7 +242,7 @@ def test_offline_start_with_a_cache_then_back_online(
         await wait_until(lambda: desktop.directory.online, 30, "back online by itself")
         await wait_until(lambda: desktop.connectivity.state is ConnectionState.ONLINE
                          and not desktop.directory.syncing, 30, "synced again")
-        assert not page.offline_bar.isVisible()
+        assert not bar.isVisible()
         assert page.actions_.new_button.isEnabled()
         await closed(desktop)
 

@@ -79,7 +79,6 @@ class DirectoryState(QObject):
         self._cancel: asyncio.Event | None = None
         self._again = False
         self._closed = False
-        self._told_offline = False
         self._loop = asyncio.get_event_loop()
         self._timer = QTimer(self)
         self._timer.setInterval(SYNC_EVERY_MS)
@@ -253,18 +252,15 @@ class DirectoryState(QObject):
             return
         else:
             self._probe_timer.stop()
-            self._told_offline = False
             self.online_changed.emit(True)
             self.notice.emit("Back online. Syncing the directory…", "success")
             QTimer.singleShot(0, self.sync_now)
 
     def _went_offline(self) -> None:
+        """Probe until the server answers; the window's offline bar says it (once, for every page)."""
         if not self._probe_timer.isActive():
             self._probe_timer.start()
             self.online_changed.emit(False)
-        if not self._told_offline:
-            self._told_offline = True
-            self.notice.emit(self.offline_text(), "warning")
 
     def _on_probe_timer_timeout(self) -> None:
         connectivity = self.desktop.connectivity

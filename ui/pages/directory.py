@@ -12,7 +12,6 @@ import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,6 @@ from app.models import AuditEvent, Provider
 from ui.models.provider_table import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.pages.base import Page
 from ui.provider_detail import ProviderDetailDialog
-from ui.theme import restyle
 from ui.widgets.directory_actions import DirectoryActions, offline_reason
 from ui.widgets.directory_filters import DirectoryFilters
 from ui.widgets.state_view import StateView
@@ -78,8 +76,6 @@ class DirectoryPage(Page):
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
         self.actions_ = DirectoryActions(desktop, self, self._notify)
-        self.offline_bar = QFrame()
-        self.offline_text = plain()
         self.table = self._build_table()
         self.state = StateView(self.table, retry=self.apply_query)
         self._lay_out()
@@ -123,18 +119,10 @@ class DirectoryPage(Page):
         header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
         for button in self.actions_.buttons:
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
-        self.offline_bar.setProperty("level", "warning")
-        self.offline_bar.setAccessibleName("Offline")
-        bar = QHBoxLayout(self.offline_bar)
-        bar.setContentsMargins(12, 6, 12, 6)
-        bar.addWidget(self.offline_text, 1)
-        restyle(self.offline_bar)
-        self.offline_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
         layout.addLayout(header)
-        layout.addWidget(self.offline_bar)
         layout.addWidget(self.search)
         layout.addWidget(self.filters)
         layout.addWidget(self.state, 1)
@@ -224,7 +212,6 @@ class DirectoryPage(Page):
         self._refresh_choices()
         self.model.refresh()
         self._show_state()
-        self._update_offline_text()
 
     def _refresh_choices(self) -> None:
         cache = self.model.cache
@@ -240,17 +227,10 @@ class DirectoryPage(Page):
             self._show_state()
 
     def _on_directory_online_changed(self, online: bool) -> None:
-        self.offline_bar.setVisible(not online)
         self.sync_button.setEnabled(online and not (self.desktop.directory and self.desktop.directory.syncing))
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)" if online else
                                     "Offline: the directory syncs by itself when the server answers again")
-        self._update_offline_text()
         self._update_actions()
-
-    def _update_offline_text(self) -> None:
-        directory = self.desktop.directory
-        if directory is not None:
-            self.offline_text.setText(directory.offline_text() + ". Searching works; changes need the server.")
 
     def _update_actions(self) -> None:
         directory = self.desktop.directory

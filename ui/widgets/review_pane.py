@@ -168,7 +168,7 @@ class ReviewPane(QWidget):
         self.expiry.setText(expiry_line(provider))
         self.note.setText(f"Note to the provider: {provider.license_note}" if provider.license_note else "")
         self.note.setVisible(bool(provider.license_note))
-        self.document_button.setEnabled(provider.has_license_document)
+        self.document_button.setEnabled(False)  # until the document shows (set_document_shown)
         index = self.tabs.indexOf(self.record)
         current = self.tabs.currentIndex()
         self.tabs.removeTab(index)
@@ -176,6 +176,10 @@ class ReviewPane(QWidget):
         self.record = details_area(provider_groups(provider))
         self.tabs.insertTab(index, self.record, "Record")
         self.tabs.setCurrentIndex(current)
+
+    def set_document_shown(self, shown: bool) -> None:
+        """Offer "Open document" only while a document shows in the pane."""
+        self.document_button.setEnabled(shown)
 
     def show_audit(self, events: Sequence[AuditEvent] | str) -> None:
         """The audit trail (newest first), or a sentence saying why it is not shown."""
