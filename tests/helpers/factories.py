@@ -56,3 +56,16 @@ def register_provider(anon: httpx.Client, **overrides: Any) -> dict[str, Any]:
     answer = anon.post("/auth/provider/register/", json=fields)
     assert answer.status_code == 201, answer.text
     return {**answer.json(), "password": fields["password"]}
+
+
+def all_ids(client: httpx.Client, path: str, **params: Any) -> list[str]:
+    """The ids of every item of a paginated list (`/providers/`, `/credentialing/queue/`), in order."""
+    ids, page = [], 1
+    while True:
+        answer = client.get(path, params={**params, "page": page, "page_size": 500})
+        answer.raise_for_status()
+        body = answer.json()
+        ids += [item["id"] for item in body["results"]]
+        if not body["next"]:
+            return ids
+        page += 1

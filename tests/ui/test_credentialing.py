@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.credentialing import QUEUES
 from server.common.pdf import license_pdf
-from tests.helpers.factories import register_provider
+from tests.helpers.factories import all_ids, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
 from ui.decision_dialog import DecisionDialog
@@ -39,15 +39,7 @@ def client_for(server: LiveServer, role: str) -> httpx.Client:
 
 
 def server_queue(client: httpx.Client, **params: str | int) -> list[str]:
-    ids, page = [], 1
-    while True:
-        answer = client.get("/credentialing/queue/", params={**params, "page": page, "page_size": 100})
-        answer.raise_for_status()
-        body = answer.json()
-        ids += [p["id"] for p in body["results"]]
-        if not body["next"]:
-            return ids
-        page += 1
+    return all_ids(client, "/credentialing/queue/", **params)
 
 
 def queue_params(index: int) -> dict[str, str | int]:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.connectivity import ConnectionState
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import all_ids, create_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, start_server
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
@@ -54,15 +54,7 @@ def shown_ids(page: DirectoryPage) -> list[str]:
 
 
 def server_ids(admin: httpx.Client, **params: str) -> list[str]:
-    ids, page = [], 1
-    while True:
-        answer = admin.get("/providers/", params={**params, "page": page, "page_size": 500})
-        answer.raise_for_status()
-        body = answer.json()
-        ids += [p["id"] for p in body["results"]]
-        if not body["next"]:
-            return ids
-        page += 1
+    return all_ids(admin, "/providers/", **params)
 
 
 async def settle(page: DirectoryPage) -> None:

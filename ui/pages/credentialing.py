@@ -30,7 +30,7 @@ from app.models import Role
 from ui.credentialing_actions import CredentialingActions
 from ui.credentialing_review import ReviewLoader
 from ui.models.provider_table import ProviderTableModel
-from ui.pages.base import Page
+from ui.pages.base import Page, follow_directory
 from ui.widgets.review_pane import ReviewPane
 from ui.widgets.state_view import StateView
 
@@ -141,18 +141,8 @@ class CredentialingPage(Page):
         self.pane.export_requested.connect(self.actions_.export_trail)
 
     def _connect_directory(self) -> None:
-        directory = self.desktop.directory
-        if directory is None:
-            self.state.show_empty("The worklist opens after sign-in.")
-            return
-        directory.opened.connect(self._on_directory_opened)
-        directory.synced.connect(self._on_directory_synced)
-        directory.online_changed.connect(self._on_directory_online_changed)
-        if directory.cache is not None:
-            self._on_directory_opened()
-        else:
-            self.state.show_loading("Opening the worklist…")
-        self._on_directory_online_changed(directory.online)
+        follow_directory(self.desktop, self.state, "the worklist", opened=self._on_directory_opened,
+                         synced=self._on_directory_synced, online_changed=self._on_directory_online_changed)
 
     # ---- the Page protocol ----
 

@@ -24,7 +24,7 @@ from app.directory_cache import DirectoryQuery
 from app.errors import ApiError, AuthenticationError
 from app.models import AuditEvent, Provider
 from ui.models.provider_table import REGISTERED, ROW_ROLE, ProviderTableModel
-from ui.pages.base import Page
+from ui.pages.base import Page, follow_directory
 from ui.provider_detail import ProviderDetailDialog
 from ui.widgets.directory_actions import DirectoryActions, offline_reason
 from ui.widgets.directory_filters import DirectoryFilters
@@ -128,19 +128,9 @@ class DirectoryPage(Page):
         layout.addWidget(self.state, 1)
 
     def _connect_directory(self) -> None:
-        directory = self.desktop.directory
-        if directory is None:
-            self.state.show_empty("The directory opens after sign-in.")
-            return
-        directory.opened.connect(self._on_directory_opened)
-        directory.synced.connect(self._on_directory_synced)
-        directory.sync_running.connect(self._on_directory_sync_running)
-        directory.online_changed.connect(self._on_directory_online_changed)
-        if directory.cache is not None:
-            self._on_directory_opened()
-        else:
-            self.state.show_loading("Opening the directory…")
-        self._on_directory_online_changed(directory.online)
+        follow_directory(self.desktop, self.state, "the directory", opened=self._on_directory_opened,
+                         synced=self._on_directory_synced, online_changed=self._on_directory_online_changed,
+                         sync_running=self._on_directory_sync_running)
 
     # ---- the Page protocol ----
 
