@@ -128,7 +128,7 @@ def staged(cache: DirectoryCache) -> int:
 def assert_published(cache: DirectoryCache) -> None:
     """No staging table left, and every index of the schema there."""
     names = {row[0] for row in cache.write_connection().execute("SELECT name FROM sqlite_master")}
-    assert not names & {first_fill.STAGING, first_fill.LINKS}
+    assert first_fill.STAGING not in names
     assert set(INDEXES) <= names
 
 
@@ -266,6 +266,8 @@ def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_pa
         assert cache.cursor == "r1"
         assert cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0] == 3
         assert_published(cache)
+        hashsize = cache.write_connection().execute("SELECT v FROM providers_fts_config WHERE k = 'hashsize'")
+        assert hashsize.fetchone()[0] == first_fill.FTS_HASHSIZE, "the search index's build setting is undone"
         assert not fill.wanted(), "a published cache is synced page by page from then on"
     finally:
         cache.close()
