@@ -214,6 +214,8 @@ class DirectoryCache:
         # writing in its worker thread never sees its connection closed under it
         self.write_lock = threading.Lock()
         self.closed = False
+        self._side: Any = None  # the worker threads' reading connection (counts_in_worker)
+        self._side_lock = threading.Lock()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
     @classmethod
@@ -255,6 +257,10 @@ class DirectoryCache:
         if not locked:
             log.warning("closing the directory cache while a sync is still writing")
         self.closed = True
+        with self._side_lock:  # a count in a worker thread ends first (it takes a fraction of a second)
+            if self._side is not None:
+                self._side.close()
+                self._side = None
         for conn in (self._writer, self._conn):
             if conn is not None:
                 conn.close()
@@ -320,15 +326,15 @@ class DirectoryCache:
         column = _EFFECTIVE_STATUS if query.order_by == "license_status" else f"p.{query.order_by}"
         return f"{column}{way}, p.rid{way}"
 
-    def _execute(self, sql: str, params: dict[str, Any]) -> list[Any]:
+    def _execute(self, sql: str, params: dict[str, Any], conn: Any = None) -> list[Any]:
         try:
-            return list(self._conn.execute(sql, params).fetchall())
+            return list((conn or self._conn).execute(sql, params).fetchall())
         except sqlcipher.OperationalError as error:
             if "fts5" in str(error).lower():  # a query the tokenizer splits unlike our word pattern
                 return []
             raise
 
-    def count(self, query: DirectoryQuery) -> int:
+    def count(self, query: DirectoryQuery, conn: Any = None) -> int:
         """How many providers `query` matches."""
         match = match_expression(query.text, query.is_active)
         where, params = self._where(query, match)
@@ -341,8 +347,18 @@ class DirectoryCache:
             if match is not None:
                 where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
             sql = "SELECT count(*) FROM providers p" + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self._execute(sql, {**params, "match": match})
+        rows = self._execute(sql, {**params, "match": match}, conn)
         return int(rows[0][0]) if rows else 0
+
+    def counts_in_worker(self, queries: list[DirectoryQuery]) -> list[int] | None:
+        """How many each query matches, on a connection of its own: for a worker thread, so that counts
+        of a hundred thousand rows never hold the event loop. None once the cache is closed."""
+        with self._side_lock:
+            if self.closed:
+                return None
+            if self._side is None:
+                self._side = connect(self.path, self._key)
+            return [self.count(query, self._side) for query in queries]
 
     def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
         """The rows `offset` to `offset + limit` of `query`'s result, in its order."""

@@ -7,6 +7,7 @@ J/K or the arrows move, V verifies, R rejects, O opens the document full size.
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,7 @@ class CredentialingPage(Page):
         self.desktop = desktop
         self.queue = QUEUES[0]
         self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
+        self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
         self.model = ProviderTableModel(self.queue.query, self)
         self.tabs = QTabBar()
         self.tabs.setAccessibleName("Queues")
@@ -204,12 +206,6 @@ class CredentialingPage(Page):
         cache = self.model.cache
         if cache is None:
             return
-        key = (cache.version(), date.today().isoformat())
-        if self._counts is None or self._counts[:2] != key:  # counted again only after a write or at midnight
-            self._counts = (*key, queue_counts(cache))
-        counts = self._counts[2]
-        for index, queue in enumerate(QUEUES):
-            self.tabs.setTabText(index, f"{queue.tab} ({counts[queue.key]:,})")
         count = self.model.count
         self.count_label.setText(f"{count:,} in “{self.queue.label}”" + ("" if self.can_decide else
                                                                           " · read-only: decisions are taken by "
@@ -218,6 +214,24 @@ class CredentialingPage(Page):
             self.state.show_content()
         else:
             self.state.show_empty(self.queue.empty_text)
+        key = (cache.version(), date.today().isoformat())
+        if self._counts is not None and self._counts[:2] == key:  # counted again only after a write, or at midnight
+            self._show_tab_counts(self._counts[2])
+        elif self._counting != key:
+            self._counting = key
+            self.desktop.runner.start(asyncio.to_thread(queue_counts, cache),
+                                      on_done=lambda counts: self._on_counted(key, counts))
+
+    def _on_counted(self, key: tuple[int, str], counts: dict[str, int] | None) -> None:
+        if counts is None or not shiboken6.isValid(self):
+            return
+        self._counting = None
+        self._counts = (*key, counts)
+        self._show_tab_counts(counts)
+
+    def _show_tab_counts(self, counts: dict[str, int]) -> None:
+        for index, queue in enumerate(QUEUES):
+            self.tabs.setTabText(index, f"{queue.tab} ({counts[queue.key]:,})")
 
     # ---- moving through the queue ----
 
