@@ -30,6 +30,7 @@ from app.directory_cache import DirectoryCache, DirectoryQuery
 from bench import report
 from bench.server_process import ROOT
 from bench.timing import percentile
+from bench.worklist import measure_worklist, print_worklist
 
 RESULTS = ROOT / "bench" / "results"
 CACHE = ROOT / "bench" / ".cache"
@@ -321,6 +322,7 @@ def run(args: argparse.Namespace) -> int:
         cache.rows(DirectoryQuery(), 0, SCREEN)
         rss_open = rss_mb()
         search = measure_search(cache, args.repeats)
+        worklist = measure_worklist(cache, args.repeats)
         rss = max(rss_open, rss_mb())
         proxy = proxy_baseline(cache, min(args.proxy_providers, args.providers), "smi")
     finally:
@@ -328,8 +330,9 @@ def run(args: argparse.Namespace) -> int:
     sync: dict[str, Any] = {}
     if not args.no_sync:
         sync = asyncio.run(measure_sync(args.sync_providers, args.keep))
-    summary = _summary(args, search, rss, proxy, sync, built, cached)
+    summary = {**_summary(args, search, rss, proxy, sync, built, cached), "worklist": worklist}
     _print(summary, search)
+    print_worklist(worklist)
     output = Path(args.output) if args.output else RESULTS / "directory.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(summary, indent=1) + "\n")
