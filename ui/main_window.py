@@ -331,7 +331,8 @@ class MainWindow(QMainWindow):
         lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
                   "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
         if self.alerts is not None:  # staff: the credentialing worklist's keys
-            lines += ["J / K\tNext / previous license (Credentialing)", "V\tVerify the license",
+            lines += ["J / K\tNext / previous license (Credentialing)",
+                      "Ctrl+PgDown / Ctrl+PgUp\tNext / previous queue", "V\tVerify the license",
                       "R\tReject the license", "O\tOpen the document full size", "Ctrl+Enter\tConfirm a rejection"]
         self._inform("Keyboard shortcuts", "\n".join(lines))
 

@@ -160,6 +160,10 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
         await decide(Qt.Key.Key_V)                                    # item 4: verified
         await decide(Qt.Key.Key_R, "License number does not match the document.")  # item 5: rejected
         assert set(decided) == {start[0], start[1], start[3], start[4]}
+        QTest.keyClick(page.table, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        assert page.queue.key == "expiring_30", "the next queue, from the keyboard"
+        QTest.keyClick(page.table, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+        assert page.queue.key == "pending"
         assert shown_ids(page)[0] == start[2], "the skipped one stays at the head of the queue"
         await wait_until(lambda: page.tabs.tabText(0) == f"Pending ({len(start) - 4:,})", what="the count follows")
         with client_for(server, "credentialing_officer") as officer:

@@ -134,7 +134,8 @@ class CredentialingPage(Page):
     def _keys(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (("J", self.next_item), ("K", self.previous_item), ("V", self.actions_.verify),
-                           ("R", self.actions_.reject), ("O", self.actions_.open_document)):
+                           ("R", self.actions_.reject), ("O", self.actions_.open_document),
+                           ("Ctrl+PgDown", lambda: self._move_queue(1)), ("Ctrl+PgUp", lambda: self._move_queue(-1))):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(context)
         self.pane.verify_requested.connect(self.actions_.verify)
@@ -187,6 +188,11 @@ class CredentialingPage(Page):
         self.model.set_query(self.queue.query)
         self._show_counts()
         self.select_row(0)
+
+    def _move_queue(self, step: int) -> None:
+        """The next or previous queue (Ctrl+PgDown / Ctrl+PgUp), round the end."""
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload(self) -> None:
         """Read the queues again (after a sync or a decision), keeping the provider under review."""
