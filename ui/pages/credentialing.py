@@ -15,7 +15,6 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from ui.credentialing_actions import CredentialingActions
 from ui.credentialing_review import ReviewLoader
 from ui.models.provider_table import ProviderTableModel
 from ui.pages.base import Page, follow_directory
+from ui.widgets.provider_view import provider_view
 from ui.widgets.review_pane import ReviewPane
 from ui.widgets.state_view import StateView
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
 COLUMN_WIDTHS = {0: 180, 3: 160, 4: 115, 6: 100}
-ROW_HEIGHT = 28
 
 
 class CredentialingPage(Page):
@@ -82,23 +81,7 @@ class CredentialingPage(Page):
     # ---- layout ----
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setAccessibleName("Licenses to review")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setHighlightSections(False)
-        for column in HIDDEN_COLUMNS:
-            table.setColumnHidden(column, True)
-        for column, width in COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
+        table = provider_view(self.model, "Licenses to review", COLUMN_WIDTHS, hidden=HIDDEN_COLUMNS)
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         table.activated.connect(lambda _index: self.pane.document_requested.emit())
         return table

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from ui.pages.base import Page, follow_directory
 from ui.provider_detail import ProviderDetailDialog
 from ui.widgets.directory_actions import DirectoryActions, offline_reason
 from ui.widgets.directory_filters import DirectoryFilters
+from ui.widgets.provider_view import provider_view
 from ui.widgets.state_view import StateView
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from ui.desktop import Desktop
 
 DEBOUNCE_MS = 120
-ROW_HEIGHT = 28
 COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
 
 
@@ -84,26 +83,8 @@ class DirectoryPage(Page):
     # ---- layout ----
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setAccessibleName("Providers")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        rows = table.verticalHeader()
-        rows.setDefaultSectionSize(ROW_HEIGHT)  # fixed heights: never measured per row (STYLE.md, 14)
-        rows.setMinimumSectionSize(ROW_HEIGHT)
-        rows.hide()
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
-        table.setColumnHidden(REGISTERED, True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table = provider_view(self.model, "Providers", dict(enumerate(COLUMN_WIDTHS)), hidden=(REGISTERED,))
+        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(self._on_table_activated)
         table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
