@@ -179,6 +179,10 @@ def test_a_license_expiring_soon_is_counted_down_and_notified(
         assert f"Your license expires on {long_date(expiry)}, in 12 days. Upload your renewed license before then." \
             in messages
         assert f"Your license was verified. It expires on {expiry.isoformat()}." in messages
+        desktop.main_window.show_page(2)  # My Profile says it too
+        profile = desktop.main_window.current_page()
+        await wait_until(lambda: profile.state.state == "content", what="profile")
+        assert profile.license_panel.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
         await closed(desktop)
 
     run_ui(loop, body)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QProgres
 from app.api_client import Upload
 from app.models import LicenseDocumentInfo, LicenseStatus, Provider
 from ui.theme import restyle
+from ui.widgets.license_card import expiry_words, long_date
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # (first bytes, content type, words) of the formats the server accepts; it checks the same way.
@@ -67,22 +67,10 @@ async def prepared_upload(path: str) -> Upload:
     return Upload("license_document", name, content, kind)
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def describe_document(info: LicenseDocumentInfo) -> str:
     kind = next((words for _, ct, words in SIGNATURES if ct == info.content_type), info.content_type)
     when = info.uploaded_at.astimezone()
-    return f"{kind}, {human_size(info.size)}, uploaded {_day(when)} at {when:%H:%M}"
-
-
-def _expiry_text(provider: Provider) -> str:
-    expiry = provider.license_expiry_date
-    if expiry is None:
-        return "Expiry date: set when the license is verified"
-    past = expiry < datetime.now().astimezone().date()
-    return f"{'Expired on' if past else 'Valid until'} {_day(expiry)}"
+    return f"{kind}, {human_size(info.size)}, uploaded {long_date(when)} at {when:%H:%M}"
 
 
 def _label(role: str = "", *, wrap: bool = True) -> QLabel:
@@ -161,7 +149,7 @@ class LicensePanel(QFrame):
         self.badge.setAccessibleName(f"License status: {status.label}")  # a label's name is what is read
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
-        self.expiry.setText(_expiry_text(provider))
+        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date))
         self.explanation.setText(STATUS_WORDS[status])
         rejected = status is LicenseStatus.REJECTED and bool(provider.license_note.strip())
         self.note.setText(provider.license_note.strip() if rejected else "")
