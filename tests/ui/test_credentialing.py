@@ -490,3 +490,31 @@ def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
         await closed(desktop)
 
     run_ui(loop, body, timeout=90)
+
+
+def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    """Loads answered after the officer moved on, or after sign-out, are dropped (pytest-qt fails on
+    any exception raised in a slot, and Qt warnings fail tests)."""
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        for index in (0, 4, 5, 0):
+            page.tabs.setCurrentIndex(index)
+            for _ in range(min(page.model.count, 6)):
+                QTest.keyClick(page.table, Qt.Key.Key_J)
+                await asyncio.sleep(0.04)  # shorter than the 150 ms settle: most loads never start
+            await asyncio.sleep(0.2)  # this one's loads start
+        last = page.pane.provider
+        assert last is not None
+        await wait_until(lambda: page.review.version is not None, what="the last one loads")
+        assert page.review.version.value.id == last.id, "only the provider under review is shown"
+        page.next_item()
+        await asyncio.sleep(0.2)  # its loads are in flight...
+        desktop.sign_out()  # ...when the page goes
+        await wait_until(lambda: desktop.runner.running == 0, what="everything settled")
+        assert desktop.main_window is None
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
