@@ -3,51 +3,38 @@
 Rows are stored so that their rowid (`rid`) follows the name order (last name, first name, id):
 the FTS index then yields matches already sorted by name, so a first screen of a million-row
 search is a short walk of the index, and a count never touches the providers table. `sync.py`
-keeps that order when it writes. Reads here are indexed and run on the event loop; writes use
-their own connection (`write_connection`) from a worker thread.
+keeps that order when it writes. The SQL of searches and queues is written by `directory_query`;
+reads run it here, indexed, on the event loop (long counts: `counts_in_worker`); writes use their
+own connection (`write_connection`) from a worker thread.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
-import re
 import tempfile
 import threading
-import unicodedata
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from app.directory_query import (
+    SORT_KEYS,
+    TEXT_COLUMNS,
+    DirectoryQuery,
+    ProviderRow,
+    count_sql,
+    row_of,
+    rows_sql,
+)
 from app.models import DocumentFile, HospitalRef, Provider, parse_model
 
 SCHEMA_VERSION = 5  # 4: the worklist's queue indexes; 5: 16 KiB pages
 PAGE_SIZE = 16384
-TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
-SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
-             "license_status", "license_expiry_date", "email")
-# the credentialing worklist's orders (the server's queue): registration, or expiry then registration
-# ties broken by id, as the server's queue does (never by name: that would differ from the server)
-WORKLIST_KEYS = {"created_at": ("created_at", "id"), "expiry_created": ("license_expiry_date", "created_at", "id")}
 DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
 FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")
-MAX_WORDS = 8
-ROW_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
-               "organization_facility", "license_number", "license_status", "license_expiry_date", "email",
-               "is_active", "created_at")
-_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as one token
-_EFFECTIVE_STATUS = ("CASE WHEN p.license_status = 'verified' AND p.license_expiry_date < :today "
-                     "THEN 'expired' ELSE p.license_status END")
-
-# the effective status as conditions the indexes on status and expiry serve (not one CASE per row)
-_STATUS_CONDITIONS = {
-    "expired": "(p.license_status = 'expired' OR (p.license_status = 'verified' AND p.license_expiry_date < :today))",
-    "verified": "p.license_status = 'verified' AND (p.license_expiry_date IS NULL OR p.license_expiry_date >= :today)",
-}
-
 # the secondary indexes (a first fill builds them once, after its last row: first_fill.py)
 INDEXES = {
     "providers_name": "providers(name_key)",
@@ -92,42 +79,6 @@ class CacheError(Exception):
 
 class CacheUnreadableError(CacheError):
     """The file is not a cache this key opens (a wrong key, or not a database at all)."""
-
-
-@dataclass(frozen=True)
-class DirectoryQuery:
-    """What the directory shows: search text, filters and order."""
-
-    text: str = ""
-    professional_role: str | None = None
-    professional_title: str | None = None
-    specialization: str | None = None
-    organization_facility: str | None = None
-    hospital_id: str | None = None
-    license_status: str | None = None  # effective: "expired" includes verified-with-past-expiry
-    expiring_within: int | None = None  # effective verified licenses expiring within this many days
-    registered_after: str | None = None  # an ISO UTC time ("...T10:42:00.000000Z")
-    is_active: bool | None = True  # None: all
-    order_by: str = "name"  # "name" (last, first, id), one of SORT_KEYS or of WORKLIST_KEYS
-    descending: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderRow:
-    """One table row, with the effective license status."""
-
-    id: str
-    full_name: str
-    professional_title: str
-    professional_role: str
-    specialization: str
-    organization_facility: str
-    license_number: str
-    license_status: str
-    license_expiry_date: str | None
-    email: str
-    is_active: bool
-    created_at: str = ""  # as stored: sortable ISO UTC text
 
 
 def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
@@ -175,29 +126,6 @@ def _schema_version(conn: Any) -> int | None:
         return -1
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row and str(row[0]).isdigit() else -1
-
-
-def match_expression(text: str, is_active: bool | None) -> str | None:
-    """The FTS5 query for `text` (every word a prefix) and the active flag; None when neither applies.
-
-    Words are taken as the tokenizer would split them and quoted, so no user text is FTS syntax.
-    """
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())[:MAX_WORDS]
-    parts = []
-    if words:
-        terms = " AND ".join(f'"{word}"*' for word in words)
-        parts.append(f"{{{' '.join(TEXT_COLUMNS)}}} : ({terms})")
-    if is_active is not None and parts:
-        parts.append(f'flags : "a{int(is_active)}"')
-    return " AND ".join(parts) or None
-
-
-def _row(values: tuple[Any, ...], today: str) -> ProviderRow:
-    status, expiry = values[7], values[8]
-    if status == "verified" and expiry is not None and expiry < today:
-        status = "expired"
-    return ProviderRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], status,
-                       expiry, values[9], bool(values[10]), values[11])
 
 
 class DirectoryCache:
@@ -287,44 +215,16 @@ class DirectoryCache:
 
     # ---- queries ----
 
-    def _where(self, query: DirectoryQuery, match: str | None) -> tuple[list[str], dict[str, Any]]:
-        where: list[str] = []
-        params: dict[str, Any] = {"today": date.today().isoformat()}
-        for name in ("professional_role", "professional_title", "specialization", "organization_facility"):
-            if (value := getattr(query, name)) is not None:
-                where.append(f"p.{name} = :{name}")
-                params[name] = value
-        if query.license_status is not None:
-            where.append(_STATUS_CONDITIONS.get(query.license_status, "p.license_status = :status"))
-            params["status"] = query.license_status
-        if query.expiring_within is not None:
-            where.append("p.license_status = 'verified' AND p.license_expiry_date >= :today "
-                         "AND p.license_expiry_date <= :horizon")
-            params["horizon"] = (date.today() + timedelta(days=query.expiring_within)).isoformat()
-        if query.registered_after is not None:
-            where.append("p.created_at > :registered_after")
-            params["registered_after"] = query.registered_after
-        if query.hospital_id is not None:
-            where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
-            params["hospital"] = query.hospital_id
-        if query.is_active is not None and match is None:
-            # two values: the index helps the name order and counts, never another sort key's order (the
-            # worklist's indexes hold it, after the status)
-            plain = query.order_by == "name" or query.order_by in WORKLIST_KEYS
-            where.append(("p" if plain else "+p") + ".is_active = :active")
-            params["active"] = int(query.is_active)
-        return where, params
+    def count(self, query: DirectoryQuery, conn: Any = None) -> int:
+        """How many providers `query` matches (on `conn`, by default the event loop's connection)."""
+        rows = self._execute(*count_sql(query), conn)
+        return int(rows[0][0]) if rows else 0
 
-    def _order(self, query: DirectoryQuery) -> str:
-        way = " DESC" if query.descending else ""
-        if query.order_by in WORKLIST_KEYS:
-            return ", ".join(f"p.{column}{way}" for column in WORKLIST_KEYS[query.order_by])
-        if query.order_by not in SORT_KEYS:
-            raise ValueError(f"unknown sort key {query.order_by!r}")
-        if query.order_by == "name":
-            return f"p.rid{way}"
-        column = _EFFECTIVE_STATUS if query.order_by == "license_status" else f"p.{query.order_by}"
-        return f"{column}{way}, p.rid{way}"
+    def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
+        """The rows `offset` to `offset + limit` of `query`'s result, in its order."""
+        sql, params = rows_sql(query, offset, limit)
+        today = params["today"]
+        return [row_of(values, today) for values in self._execute(sql, params)]
 
     def _execute(self, sql: str, params: dict[str, Any], conn: Any = None) -> list[Any]:
         try:
@@ -333,22 +233,6 @@ class DirectoryCache:
             if "fts5" in str(error).lower():  # a query the tokenizer splits unlike our word pattern
                 return []
             raise
-
-    def count(self, query: DirectoryQuery, conn: Any = None) -> int:
-        """How many providers `query` matches."""
-        match = match_expression(query.text, query.is_active)
-        where, params = self._where(query, match)
-        if match is None and query.license_status == "expired":
-            stored, past = self._expired_arms(query, "count(*)", ordered=False)
-            sql = f"SELECT ({stored}) + ({past})"
-        elif match is not None and not where:
-            sql = "SELECT count(*) FROM providers_fts WHERE providers_fts MATCH :match"
-        else:
-            if match is not None:
-                where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
-            sql = "SELECT count(*) FROM providers p" + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self._execute(sql, {**params, "match": match}, conn)
-        return int(rows[0][0]) if rows else 0
 
     def counts_in_worker(self, queries: list[DirectoryQuery]) -> list[int] | None:
         """How many each query matches, on a connection of its own: for a worker thread, so that counts
@@ -359,48 +243,6 @@ class DirectoryCache:
             if self._side is None:
                 self._side = connect(self.path, self._key)
             return [self.count(query, self._side) for query in queries]
-
-    def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
-        """The rows `offset` to `offset + limit` of `query`'s result, in its order."""
-        match = match_expression(query.text, query.is_active)
-        where, params = self._where(query, match)
-        order = self._order(query)
-        columns = ", ".join(f"p.{c}" for c in ROW_COLUMNS)
-        params.update(match=match, offset=max(0, offset), limit=max(0, limit))
-        if match is None and query.license_status == "expired" and query.order_by in WORKLIST_KEYS:
-            sql = self._expired_rows(query, columns)
-        elif match is not None and not where and query.order_by == "name":
-            way = " DESC" if query.descending else ""
-            sql = (f"SELECT {columns} FROM (SELECT rowid AS r FROM providers_fts WHERE providers_fts MATCH :match "
-                   f"ORDER BY rowid{way} LIMIT :limit OFFSET :offset) m JOIN providers p ON p.rid = m.r "
-                   f"ORDER BY {order}")
-        else:
-            if match is not None:
-                where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
-            condition = " WHERE " + " AND ".join(where) if where else ""
-            sql = f"SELECT {columns} FROM providers p{condition} ORDER BY {order} LIMIT :limit OFFSET :offset"
-        today = params["today"]
-        return [_row(values, today) for values in self._execute(sql, params)]
-
-    def _expired_arms(self, query: DirectoryQuery, columns: str, *, ordered: bool) -> tuple[str, str]:
-        """The two kinds of expired license as two queries: stored expired, and verified past the date.
-
-        Read apart, each uses the worklist's indexes; as one OR, SQLite walks every active row. When
-        `ordered`, the date test is kept off the index (`+`), so the second arm too reads in queue order.
-        """
-        where, _ = self._where(replace(query, license_status=None), None)
-        rest = "".join(f" AND {condition}" for condition in where)
-        past = "+p.license_expiry_date < :today" if ordered else "p.license_expiry_date < :today"
-        return (f"SELECT {columns} FROM providers p WHERE p.license_status = 'expired'{rest}",
-                f"SELECT {columns} FROM providers p WHERE p.license_status = 'verified' AND {past}{rest}")
-
-    def _expired_rows(self, query: DirectoryQuery, columns: str) -> str:
-        """Expired in a worklist order: both arms read in index order and merged (SQLite merges the
-        ordered arms of a UNION ALL with ORDER BY; one OR would read and sort them all)."""
-        keys = ", ".join(f"{ROW_COLUMNS.index(c) + 1}{' DESC' if query.descending else ''}"
-                         for c in WORKLIST_KEYS[query.order_by])
-        stored, past = self._expired_arms(query, columns, ordered=True)
-        return f"{stored} UNION ALL {past} ORDER BY {keys} LIMIT :limit OFFSET :offset"
 
     def version(self) -> int:
         """A number that changes whenever any connection wrote to the file (SQLite's data_version)."""
