@@ -98,7 +98,7 @@ class LicenseAlerts(QObject):
         else:
             show = getattr(self._fallback, "show_message", None)
             if show is not None:
-                show(text, "info")
+                show(text, "warning")  # stays 8 s, not 4: staff should read it
         self.alerted.emit(text)
 
     def stop(self) -> None:
