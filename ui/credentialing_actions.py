@@ -1,9 +1,10 @@
 """What the credentialing page does: decisions (with If-Match and conflicts), the document full size, CSV exports.
 
-A decision is confirmed in a `DecisionDialog`, sent with the ETag of the record the officer
-reviewed, and followed by a sync, so the queue shows it at once; the review moves on to the next
-license. A record changed on the server meanwhile refuses the decision: the difference is shown
-and the pane takes the current record.
+A decision is confirmed in a `DecisionDialog` and sent with the ETag of the record the officer
+reviewed; the record the server returns is written into the cache at once (the queue and its
+counts change), a sync follows, and the review moves on to the next license. A record changed on
+the server meanwhile refuses the decision: the difference is shown and the pane takes the
+current record.
 """
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ class CredentialingActions(QObject):
 
     def stop(self) -> None:
         """Cancel exports still running (the page is closing); a decision already sent is not undone."""
-        for task in self._tasks:
+        for task in list(self._tasks):
             task.cancel()
+
     # ---- decisions ----
 
     def verify(self) -> None:

@@ -77,7 +77,7 @@ class ReviewLoader(QObject):
     def stop(self) -> None:
         """Cancel the loads of the provider under review (moving on, or the page closing)."""
         self._timer.stop()
-        for task in self._tasks:
+        for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
 
