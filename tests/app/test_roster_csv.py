@@ -6,7 +6,6 @@ import csv
 import itertools
 import time
 import tracemalloc
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from app.api_client import ApiClient
 from app.csv_export import EXPORT_COLUMNS, export_csv
 from app.csv_format import Cancelled, unguard
+from app.directory_cache import ProviderRow
 from app.roster_creation import ImportReport, create_rows
 from app.roster_file import RosterError, read_roster
 from app.roster_preview import EMAIL_UNIQUE, RowPreview, known_in_cache, preview, server_duplicates
@@ -28,40 +28,23 @@ HEADER = ("professional_title,first_name,last_name,email,phone_number,organizati
           "specialization,license_number,years_of_experience,consultation_fee")
 
 
-@dataclass(frozen=True)
-class FakeRow:
-    """The fields of the directory cache's ProviderRow."""
-
-    id: str
-    full_name: str
-    professional_title: str
-    professional_role: str
-    specialization: str
-    organization_facility: str
-    license_number: str
-    license_status: str
-    license_expiry_date: str | None
-    email: str
-    is_active: bool
-
-
 class FakeCache:
     """count/rows like DirectoryCache, counting the reads."""
 
-    def __init__(self, rows: list[FakeRow]) -> None:
+    def __init__(self, rows: list[ProviderRow]) -> None:
         self._rows = rows
         self.reads = 0
 
     def count(self, query: Any) -> int:
         return len(self._rows)
 
-    def rows(self, query: Any, offset: int, limit: int) -> list[FakeRow]:
+    def rows(self, query: Any, offset: int, limit: int) -> list[ProviderRow]:
         self.reads += 1
         return self._rows[offset:offset + limit]
 
 
-def fake_rows(n: int) -> list[FakeRow]:
-    return [FakeRow(f"id-{i}", f"Ana María Núñez {i}", "Dr.", "Physician", "Cardiology", 'Clinic "North", Ward 3',
+def fake_rows(n: int) -> list[ProviderRow]:
+    return [ProviderRow(f"id-{i}", f"Ana María Núñez {i}", "Dr.", "Physician", "Cardiology", 'Clinic "North", Ward 3',
                     f"LIC-{i}", "verified", "2030-01-31" if i % 2 else None, f"ana{i}@example.org", i % 3 != 0)
             for i in range(n)]
 
@@ -80,7 +63,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def test_export_round_trip_writes_every_row_quoted_and_guarded(tmp_path: Path) -> None:
     rows = fake_rows(12_345)
-    rows[0] = FakeRow("x", "=HYPERLINK(\"http://evil\")", "Dr.", "Physician", "+cmd|' /C calc'!A0",
+    rows[0] = ProviderRow("x", "=HYPERLINK(\"http://evil\")", "Dr.", "Physician", "+cmd|' /C calc'!A0",
                       "@SUM(1+1)", "-1234", "pending_verification", None, "a,b@example.org", True)
     cache, seen = FakeCache(rows), []
     count = run(lambda: export_csv(tmp_path / "out.csv", cache, None, progress=lambda d, t: seen.append((d, t))))
@@ -121,7 +104,7 @@ def test_cancelled_export_leaves_no_file(tmp_path: Path) -> None:
 
 def test_export_accepts_an_async_cache_and_never_stalls_the_loop(tmp_path: Path) -> None:
     class AsyncCache(FakeCache):
-        async def rows(self, query: Any, offset: int, limit: int) -> list[FakeRow]:  # type: ignore[override]
+        async def rows(self, query: Any, offset: int, limit: int) -> list[ProviderRow]:  # type: ignore[override]
             return super().rows(query, offset, limit)
 
     async def body() -> tuple[int, float]:
@@ -349,7 +332,7 @@ def test_creation_stops_when_the_server_is_gone(tmp_path: Path, tokens: dict[str
 
 def test_known_in_cache_finds_what_the_directory_has(tmp_path: Path) -> None:
     class SearchCache(FakeCache):
-        def rows(self, query: Any, offset: int, limit: int) -> list[FakeRow]:
+        def rows(self, query: Any, offset: int, limit: int) -> list[ProviderRow]:
             assert query.is_active is None, "deactivated providers count too"
             words = query.text.lower().split()
             hits = [r for r in fake_rows(50) if all(w in f"{r.full_name} {r.license_number} {r.email}".lower()
