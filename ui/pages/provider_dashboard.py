@@ -5,16 +5,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from app.models import ProviderDashboard, ProviderStats
-from ui.pages.base import Page
+from ui.pages.loaded import LoadedPage, card_row
 from ui.theme import current_colors
 from ui.widgets.activity_list import ActivityList, plain_label
 from ui.widgets.charts import ChartCard, Slice, show_donut
 from ui.widgets.license_card import LicenseCard
 from ui.widgets.notification_list import NotificationList
-from ui.widgets.page_loader import PageLoader, PageState, scrolled
 from ui.widgets.stat_card import StatCard
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ def appointment_slices(stats: ProviderStats) -> list[Slice]:
             Slice("Other", other, c.muted)]
 
 
-class ProviderDashboardPage(Page):
+class ProviderDashboardPage(LoadedPage):
     """What a provider sees first: how the practice is going and what needs doing."""
 
     title = "Dashboard"
@@ -62,26 +61,10 @@ class ProviderDashboardPage(Page):
         self.license.action_requested.connect(self._on_license_action_requested)
         self.activity = ActivityList()
         self.notifications = NotificationList()
-        self.state = PageState(scrolled(content := QWidget()), retry=self._on_state_retry)
-        self.loader = PageLoader(desktop.runner, self.state, self._fetch, self._show,
-                                 loading_text="Loading your dashboard…",
-                                 failure="Your dashboard could not be loaded.")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.state)
-        self._build_content(content)
-
-    def _build_content(self, content: QWidget) -> None:
-        """Fill `content` once it has its parents: each widget is then styled once, not once per level."""
-        column = QVBoxLayout(content)
-        column.setContentsMargins(20, 16, 20, 20)
-        column.setSpacing(14)
+        column = self._set_up(desktop, loading_text="Loading your dashboard…",
+                              failure="Your dashboard could not be loaded.")
         column.addLayout(self._header())
-        numbers = QHBoxLayout()
-        numbers.setSpacing(12)
-        for card in self.cards.values():
-            numbers.addWidget(card, 1)
-        column.addLayout(numbers)
+        column.addLayout(card_row(self.cards.values()))
         grid = QGridLayout()
         grid.setSpacing(12)
         grid.addWidget(self.chart, 0, 0)
@@ -114,12 +97,6 @@ class ProviderDashboardPage(Page):
 
     # ---- loading ----
 
-    def activate(self) -> None:
-        self.loader.load()
-
-    def shutdown(self) -> None:
-        self.loader.cancel()
-
     async def _fetch(self) -> ProviderDashboard:
         assert self.desktop.client is not None
         return await self.desktop.client.provider_dashboard()
@@ -145,9 +122,6 @@ class ProviderDashboardPage(Page):
             show_donut(self.chart, CHART_TITLE, appointment_slices(stats))
 
     # ---- actions ----
-
-    def _on_state_retry(self) -> None:
-        self.loader.load()
 
     def _on_license_action_requested(self) -> None:
         self._show_page(PROFILE_PAGE)

@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from app.models import LicenseStatus, StaffDashboard
-from ui.pages.base import Page
+from ui.pages.loaded import LoadedPage, card_row
 from ui.theme import current_colors
 from ui.widgets.activity_list import ActivityList, plain_label
 from ui.widgets.charts import ChartCard, Slice, show_bars, show_donut, status_color
-from ui.widgets.page_loader import PageLoader, PageState, scrolled
 from ui.widgets.stat_card import StatCard
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def week_label(week: date) -> str:
     return f"{week.day} {week:%b}"
 
 
-class StaffDashboardPage(Page):
+class StaffDashboardPage(LoadedPage):
     """What a facility administrator or credentialing officer sees first."""
 
     title = "Dashboard"
@@ -53,31 +52,15 @@ class StaffDashboardPage(Page):
         self.expiring_chart = ChartCard("Expiring licenses chart")
         self.weeks_chart = ChartCard("Registrations per week chart", min_height=280)
         self.activity = ActivityList()
-        self.state = PageState(scrolled(content := QWidget()), retry=self._on_state_retry,
-                               empty_text="No providers in the directory yet.")
-        self.loader = PageLoader(desktop.runner, self.state, self._fetch, self._show,
-                                 loading_text="Loading the dashboard…",
-                                 failure="The dashboard could not be loaded.")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.state)
-        self._build_content(content)
-
-    def _build_content(self, content: QWidget) -> None:
-        """Fill `content` once it has its parents: each widget is then styled once, not once per level."""
-        column = QVBoxLayout(content)
-        column.setContentsMargins(20, 16, 20, 20)
-        column.setSpacing(14)
+        column = self._set_up(desktop, loading_text="Loading the dashboard…",
+                              failure="The dashboard could not be loaded.",
+                              empty_text="No providers in the directory yet.")
         header = QVBoxLayout()
         header.setSpacing(2)
         header.addWidget(plain_label("Dashboard", "title"))
         header.addWidget(plain_label("Providers and their licenses at a glance.", "muted"))
         column.addLayout(header)
-        numbers = QHBoxLayout()
-        numbers.setSpacing(12)
-        for card in self.cards.values():
-            numbers.addWidget(card, 1)
-        column.addLayout(numbers)
+        column.addLayout(card_row(self.cards.values()))
         grid = QGridLayout()
         grid.setSpacing(12)
         grid.addWidget(self.status_chart, 0, 0)
@@ -90,12 +73,6 @@ class StaffDashboardPage(Page):
         column.addStretch(1)
 
     # ---- loading ----
-
-    def activate(self) -> None:
-        self.loader.load()
-
-    def shutdown(self) -> None:
-        self.loader.cancel()
 
     async def _fetch(self) -> StaffDashboard:
         assert self.desktop.client is not None
@@ -132,6 +109,3 @@ class StaffDashboardPage(Page):
         show_bars(self.weeks_chart, WEEKS_TITLE, [week_label(week.week) for week in weeks],
                   [week.count for week in weeks], color=current_colors().accent,
                   x_title="Week starting", y_title="New providers")
-
-    def _on_state_retry(self) -> None:
-        self.loader.load()
