@@ -168,7 +168,10 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# The document itself (credentialing/services.py, 413); the request may be larger by its form fields.
 LICENSE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+LICENSE_DOCUMENTS_KEPT = 5  # earlier documents kept besides the current one; older ones are erased
+LICENSE_DOCUMENT_UPLOADS_PER_HOUR = 10  # per provider (429 beyond)
 # Multipart bodies above this are refused before Django reads them (the document plus form fields).
 MAX_REQUEST_BYTES = LICENSE_DOCUMENT_MAX_BYTES + 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

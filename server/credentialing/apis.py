@@ -94,7 +94,11 @@ class LicenseDocumentApi(APIView):
         response = FileResponse(handle, content_type=document.content_type)
         response["Content-Length"] = str(document.size)
         extension = document.file.name.rsplit(".", 1)[-1]
-        response["Content-Disposition"] = f'inline; filename="license-{provider.pk}.{extension}"'
+        # a download, never a page of our origin: a name of our own (not the uploaded one), no
+        # content sniffing, and a sandbox without scripts should a browser render it anyway
+        response["Content-Disposition"] = f'attachment; filename="license-{provider.pk}.{extension}"'
+        response["Content-Security-Policy"] = "sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
         response["ETag"] = f'"{document.sha256}"'
         response["X-Content-SHA256"] = document.sha256
         response["Last-Modified"] = http_date(document.uploaded_at.timestamp())

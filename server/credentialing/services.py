@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from server.accounts.models import User
 from server.common.conditional import if_match_check
+from server.common.exceptions import PayloadTooLarge, Throttled429
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.directory.choices import LicenseStatus, NotificationLevel
 from server.directory.models import Notification, Provider
@@ -23,9 +28,14 @@ DOCUMENT_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 DOCUMENT_TYPE_INVALID = "The license document must be a PDF, PNG or JPEG file."
+DOCUMENT_TOO_LARGE = "The license document is larger than 10 MB (10,485,760 bytes), the most it may be."
+UPLOADS_THROTTLED = "Too many license documents uploaded in the past hour. Try again later."
+UPLOAD_WINDOW = timedelta(hours=1)
 NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
 EXPIRY_REQUIRED = "An expiry date is required to verify a license."
 EXPIRY_PAST = "The expiry date must be in the future."
+
+logger = logging.getLogger("server.credentialing")
 
 
 def audit_record(
@@ -61,8 +71,18 @@ def license_document_check(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def license_document_attach(*, provider: Provider, actor: User, upload: UploadedFile) -> LicenseDocument:
-    """Store a new document; the license goes back to pending verification."""
+    """Store a new document; the license goes back to pending verification.
+
+    The file is at most LICENSE_DOCUMENT_MAX_BYTES (413 beyond), a provider gets at most
+    LICENSE_DOCUMENT_UPLOADS_PER_HOUR uploads an hour (429), and keeps its current document plus
+    LICENSE_DOCUMENTS_KEPT earlier ones: older ones are erased, rows and files, and the upload's
+    audit event names their checksums.
+    """
+    size = upload.size or 0
+    if size > settings.LICENSE_DOCUMENT_MAX_BYTES:
+        raise PayloadTooLarge(DOCUMENT_TOO_LARGE)
     content_type = license_document_check(upload)
+    _upload_rate_check(provider, timezone.now())
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -71,15 +91,56 @@ def license_document_attach(*, provider: Provider, actor: User, upload: Uploaded
         provider=provider,
         original_name=(upload.name or "")[:255],
         content_type=content_type,
-        size=upload.size or 0,
+        size=size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
     document.file.save("document", upload, save=False)
     document.save()
-    audit_record(provider=provider, actor=actor, action=AuditAction.DOCUMENT_UPLOADED,
-                 detail=f"{content_type}, {document.size} bytes, sha256 {document.sha256[:12]}…")
+    erased = _earlier_documents_erase(provider)
+    detail = f"{content_type}, {document.size} bytes, sha256 {document.sha256}"
+    if erased:
+        detail += "; erased " + ", ".join(
+            f"the document of {d.uploaded_at:%Y-%m-%d %H:%M} UTC (sha256 {d.sha256})" for d in erased)
+    audit_record(provider=provider, actor=actor, action=AuditAction.DOCUMENT_UPLOADED, detail=detail)
     return document
+
+
+def _upload_rate_check(provider: Provider, now: datetime) -> None:
+    """429 when the provider had LICENSE_DOCUMENT_UPLOADS_PER_HOUR uploads in the past hour.
+
+    Counted from the audit trail, which outlives erased documents and is shared by every process.
+    """
+    since = now - UPLOAD_WINDOW
+    recent = list(AuditEvent.objects.filter(provider=provider, action=AuditAction.DOCUMENT_UPLOADED, at__gt=since)
+                  .order_by("-at").values_list("at", flat=True)[:settings.LICENSE_DOCUMENT_UPLOADS_PER_HOUR])
+    if len(recent) >= settings.LICENSE_DOCUMENT_UPLOADS_PER_HOUR:
+        wait = (recent[-1] + UPLOAD_WINDOW - now).total_seconds()
+        raise Throttled429(wait=max(1.0, wait), detail=UPLOADS_THROTTLED)
+
+
+def _earlier_documents_erase(provider: Provider) -> list[LicenseDocument]:
+    """Erase the provider's documents beyond the current one and LICENSE_DOCUMENTS_KEPT earlier ones.
+
+    The rows go now; the files once the transaction commits (a rollback keeps both).
+    """
+    kept = settings.LICENSE_DOCUMENTS_KEPT + 1
+    erased = list(LicenseDocument.objects.filter(provider=provider).order_by("-uploaded_at", "-id")[kept:])
+    if not erased:
+        return []
+    LicenseDocument.objects.filter(pk__in=[d.pk for d in erased]).delete()
+    names = [d.file.name for d in erased if d.file.name]
+    storage = erased[0].file.storage
+    transaction.on_commit(lambda: _files_delete(storage, names))
+    return erased
+
+
+def _files_delete(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the erased license document %s", name)
 
 
 def _decision_errors(decision: str, note: str, expiry: date | None, today: date) -> dict[str, list[str]]:
