@@ -3,6 +3,9 @@
     python -m server serve [--host 127.0.0.1] [--port 8001] [--data-dir DIR] [--demo] [--debug]
     python -m server seed-demo [--providers N] [--data-dir DIR] [--reset]
     python -m server manage ARGS...
+
+Every command makes the files it creates private (umask 077: the data folder 0700, the database
+with its -wal/-shm files and the documents 0600).
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ from types import FrameType
 
 
 def _setup(data_dir: str | None, debug: bool = False) -> None:
+    from server.common.files import umask_private
+
+    umask_private()  # before settings create the data folder and SQLite its files
     if data_dir:
         os.environ["PROVIDERDESK_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
     if debug:

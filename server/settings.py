@@ -24,6 +24,7 @@ from typing import Any
 import dj_database_url
 
 from server import __version__
+from server.common.files import data_dir_private
 
 
 def _env_int(name: str, default: int) -> int:
@@ -39,7 +40,7 @@ def _data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("ProviderDesk", appauthor=False)) / "server"
-    path.mkdir(parents=True, exist_ok=True)
+    data_dir_private(path)  # 0700, and what an earlier version left readable tightened
     return path
 
 
@@ -174,6 +175,9 @@ LICENSE_DOCUMENTS_KEPT = 5  # earlier documents kept besides the current one; ol
 LICENSE_DOCUMENT_UPLOADS_PER_HOUR = 10  # per provider (429 beyond)
 # Multipart bodies above this are refused before Django reads them (the document plus form fields).
 MAX_REQUEST_BYTES = LICENSE_DOCUMENT_MAX_BYTES + 256 * 1024
+# Documents are the providers' private papers: readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
