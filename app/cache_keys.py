@@ -16,7 +16,7 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from app.directory_cache import CacheUnreadableError, DirectoryCache
+from app.directory_cache import STAFF, CacheUnreadableError, DirectoryCache, Viewer
 from app.token_store import SERVICE, insecure_reason
 
 log = logging.getLogger(__name__)
@@ -47,34 +47,36 @@ def _stored_key(backend: KeyringBackend, entry: str) -> bytes:
     return key
 
 
-def _open_persistent(path: Path, key: bytes) -> DirectoryCache:
+def _open_persistent(path: Path, key: bytes, viewer: Viewer) -> DirectoryCache:
     try:
-        return DirectoryCache.open(path, key)
+        return DirectoryCache.open(path, key, viewer)
     except CacheUnreadableError:
         # encrypted with a key we no longer have: nothing in it can be read, so start again
         log.warning("directory cache %s unreadable with the stored key; rebuilding it", path.name)
         for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             name.unlink(missing_ok=True)
-        return DirectoryCache.open(path, key)
+        return DirectoryCache.open(path, key, viewer)
 
 
-def _temporary(reason: str) -> DirectoryCache:
-    cache = DirectoryCache.open(None, os.urandom(32))
+def _temporary(reason: str, viewer: Viewer) -> DirectoryCache:
+    cache = DirectoryCache.open(None, os.urandom(32), viewer)
     cache.reason = reason
     return cache
 
 
 async def cache_for(
-    data_dir: Path, server_key: str, account: str, *, backend: KeyringBackend | None = None
+    data_dir: Path, server_key: str, account: str, *, backend: KeyringBackend | None = None,
+    viewer: Viewer = STAFF,
 ) -> DirectoryCache:
-    """The cache of `account` on `server_key`: persistent with a secure keyring, else temporary."""
+    """The cache of `account` on `server_key` as `viewer` reads it (what the account may see):
+    persistent with a secure keyring, else temporary."""
     chosen = backend if backend is not None else await asyncio.to_thread(keyring.get_keyring)
     if reason := insecure_reason(chosen):
         log.info("directory cache: temporary (%s)", type(chosen).__name__)
-        return await asyncio.to_thread(_temporary, f"{TEMPORARY_REASON} ({reason})")
+        return await asyncio.to_thread(_temporary, f"{TEMPORARY_REASON} ({reason})", viewer)
     try:
         key = await asyncio.to_thread(_stored_key, chosen, key_entry(server_key, account))
     except keyring.errors.KeyringError as error:
         log.warning("keyring failed for the directory key: %s", type(error).__name__)
-        return await asyncio.to_thread(_temporary, TEMPORARY_REASON)
-    return await asyncio.to_thread(_open_persistent, cache_path(data_dir, server_key, account), key)
+        return await asyncio.to_thread(_temporary, TEMPORARY_REASON, viewer)
+    return await asyncio.to_thread(_open_persistent, cache_path(data_dir, server_key, account), key, viewer)

@@ -6,6 +6,10 @@ search is a short walk of the index, and a count never touches the providers tab
 keeps that order when it writes. The SQL of searches and queues is written by `directory_query`;
 reads run it here, indexed, on the event loop (long counts: `counts_in_worker`); writes use their
 own connection (`write_connection`) from a worker thread.
+
+A cache knows its `Viewer`. A provider's cache holds nothing its user may not see: every read
+leaves out other providers outside the credentialed set, and `forget_hidden` (at open and after
+each sync) erases them, since no server write announces a license passing its expiry date.
 """
 from __future__ import annotations
 
@@ -22,18 +26,25 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app.directory_query import (
     SORT_KEYS,
+    STAFF,
     TEXT_COLUMNS,
     DirectoryQuery,
     ProviderRow,
+    Viewer,
     count_sql,
+    hidden_sql,
     row_of,
     rows_sql,
+    visible_sql,
 )
 from app.models import DocumentFile, HospitalRef, Provider, parse_model
 
 SCHEMA_VERSION = 5  # 4: the worklist's queue indexes; 5: 16 KiB pages
 PAGE_SIZE = 16384
 DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
+# what a provider never sees of another provider (CONTRACT.md), blanked should an older server have sent it
+PRIVATE_FIELDS = {"license_note": "", "additional_information": "", "has_license_document": False,
+                  "license_document": None}
 FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")
 # the secondary indexes (a first fill builds them once, after its last row: first_fill.py)
 INDEXES = {
@@ -118,6 +129,17 @@ def _remove(path: Path) -> None:
             name.unlink()
 
 
+def forget_rows(conn: Any, rids: list[int], ids: list[str]) -> None:
+    """Delete providers (by rowid, and their ids) with their records, search terms, links and documents,
+    inside the caller's transaction on `conn`."""
+    conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE rid = ?)",
+                     [(rid,) for rid in rids])
+    conn.executemany("DELETE FROM providers WHERE rid = ?", [(rid,) for rid in rids])
+    conn.executemany("DELETE FROM providers_fts WHERE rowid = ?", [(rid,) for rid in rids])
+    conn.executemany("DELETE FROM provider_hospitals WHERE provider_id = ?", [(pid,) for pid in ids])
+    conn.executemany("DELETE FROM documents WHERE provider_id = ?", [(pid,) for pid in ids])
+
+
 def _schema_version(conn: Any) -> int | None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
@@ -131,9 +153,10 @@ def _schema_version(conn: Any) -> int | None:
 class DirectoryCache:
     """The cache file, opened for reading on the event loop; see the module's docstring."""
 
-    def __init__(self, path: Path, key: bytes, conn: Any, persistent: bool) -> None:
+    def __init__(self, path: Path, key: bytes, conn: Any, persistent: bool, viewer: Viewer = STAFF) -> None:
         self.path = path
         self.persistent = persistent
+        self.viewer = viewer
         self.reason: str | None = None
         self._key = key
         self._conn = conn
@@ -147,8 +170,9 @@ class DirectoryCache:
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
     @classmethod
-    def open(cls, path: Path | None, key: bytes) -> DirectoryCache:
-        """Open (or create) the cache at `path`; None: a temporary file for this run, deleted on close.
+    def open(cls, path: Path | None, key: bytes, viewer: Viewer = STAFF) -> DirectoryCache:
+        """Open (or create) the cache at `path` for `viewer`; None: a temporary file for this run,
+        deleted on close. A provider's cache forgets at once the rows it may no longer see.
 
         A file of another schema version is deleted and rebuilt; a wrong key raises CacheUnreadableError.
         """
@@ -172,7 +196,9 @@ class DirectoryCache:
             version = None
         if version is None:
             conn.executescript(SCHEMA)
-        return cls(path, key, conn, persistent)
+        cache = cls(path, key, conn, persistent, viewer)
+        cache.forget_hidden()
+        return cache
 
     def write_connection(self) -> Any:
         """The writers' own connection (opened once; use it from one thread at a time)."""
@@ -217,12 +243,12 @@ class DirectoryCache:
 
     def count(self, query: DirectoryQuery, conn: Any = None) -> int:
         """How many providers `query` matches (on `conn`, by default the event loop's connection)."""
-        rows = self._execute(*count_sql(query), conn)
+        rows = self._execute(*count_sql(query, self.viewer), conn)
         return int(rows[0][0]) if rows else 0
 
     def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
         """The rows `offset` to `offset + limit` of `query`'s result, in its order."""
-        sql, params = rows_sql(query, offset, limit)
+        sql, params = rows_sql(query, offset, limit, self.viewer)
         today = params["today"]
         return [row_of(values, today) for values in self._execute(sql, params)]
 
@@ -249,10 +275,44 @@ class DirectoryCache:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def provider(self, provider_id: str) -> Provider | None:
-        """The full record of one provider, as the server last sent it."""
+        """The record of one provider as the server last sent it (None when the viewer may not see it;
+        of another provider, a provider sees no private field)."""
         row = self._conn.execute("SELECT j.body FROM providers p JOIN provider_json j ON j.body_id = p.body_id "
                                  "WHERE p.id = ?", (provider_id,)).fetchone()
-        return None if row is None else parse_model(Provider, bytes(row[0]))
+        if row is None or not (self.viewer.staff or self.may_see(provider_id)):
+            return None
+        provider = parse_model(Provider, bytes(row[0]))
+        if self.viewer.staff or provider_id == self.viewer.own_id:
+            return provider
+        return provider.model_copy(update=PRIVATE_FIELDS)
+
+    def may_see(self, provider_id: str) -> bool:
+        """Whether the viewer may see the provider `provider_id` now (False when it is not cached)."""
+        sql, params = visible_sql(self.viewer)
+        return self._conn.execute(sql, {**params, "id": provider_id}).fetchone() is not None
+
+    def forget_hidden(self) -> int:
+        """Erase the rows the viewer may not see (none for staff) and hospitals no row links any more;
+        how many providers. Run it off the event loop; after close() it does nothing."""
+        if self.viewer.staff:
+            return 0
+        with self.write_lock:
+            if self.closed:
+                return 0
+            conn = self.write_connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                hidden = conn.execute(*hidden_sql(self.viewer)).fetchall()
+                if hidden:
+                    forget_rows(conn, [row[0] for row in hidden], [row[1] for row in hidden])
+                    conn.execute("DELETE FROM hospitals WHERE id NOT IN (SELECT hospital_id FROM provider_hospitals)")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        if hidden:
+            log.info("directory cache: %d providers left the directory this account sees", len(hidden))
+        return len(hidden)
 
     def _distinct(self, column: str) -> list[str]:
         # a skip scan over the column's index: one seek per distinct value, not one step per row

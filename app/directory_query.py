@@ -2,7 +2,8 @@
 
 Pure text building (no I/O): `directory_cache` runs what these functions write. The effective
 license status ("expired" once a verified license's date has passed) is computed here, in SQL
-conditions the indexes can serve, and in `row_of` for each row read.
+conditions the indexes can serve, and in `row_of` for each row read. Every query is limited to
+what its `Viewer` may see (least privilege: a provider sees the credentialed providers and itself).
 """
 from __future__ import annotations
 
@@ -31,6 +32,40 @@ _STATUS_CONDITIONS = {
     "expired": "(p.license_status = 'expired' OR (p.license_status = 'verified' AND p.license_expiry_date < :today))",
     "verified": "p.license_status = 'verified' AND (p.license_expiry_date IS NULL OR p.license_expiry_date >= :today)",
 }
+
+
+# the directory of credentialed providers (CONTRACT.md, "What each role sees of the directory"): a
+# provider's cache may still hold a row that left it, as a license passes its expiry date with no
+# change on the server; `:own` is the viewer's own provider id ('' for none, never NULL: NOT NULL is NULL)
+_VISIBLE = ("(p.id = :own OR (p.is_active = 1 AND p.license_status = 'verified' "
+            "AND (p.license_expiry_date IS NULL OR p.license_expiry_date >= :today)))")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads a cache: staff see every provider; anyone else (a provider) sees the credentialed
+    providers (active, license verified and not past its expiry date) and its own record."""
+
+    staff: bool = True
+    own_id: str | None = None  # the viewer's own provider record, when it has one
+
+
+STAFF = Viewer()
+
+
+def hidden_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """The SQL of the rows (rid, id) `viewer` may not see; it selects nothing for staff."""
+    params = {"today": date.today().isoformat(), "own": viewer.own_id or ""}
+    if viewer.staff:
+        return "SELECT rid, id FROM providers WHERE 0", params
+    return f"SELECT p.rid, p.id FROM providers p WHERE NOT {_VISIBLE}", params
+
+
+def visible_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """The SQL that answers a row (1) when `viewer` may see provider `:id`, nothing when not."""
+    params = {"today": date.today().isoformat(), "own": viewer.own_id or ""}
+    condition = "" if viewer.staff else f" AND {_VISIBLE}"
+    return f"SELECT 1 FROM providers p WHERE p.id = :id{condition}", params
 
 
 @dataclass(frozen=True)
@@ -92,11 +127,14 @@ def row_of(values: tuple[Any, ...], today: str) -> ProviderRow:
                        expiry, values[9], bool(values[10]), values[11])
 
 
-def conditions(query: DirectoryQuery, match: str | None) -> tuple[list[str], dict[str, Any]]:
-    """The WHERE terms of `query`'s filters (joined with AND) and their parameters; `match` is its FTS
-    expression, which carries the active flag itself when there is one."""
+def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE terms of `query`'s filters and of what `viewer` may see (joined with AND) and their
+    parameters; `match` is its FTS expression, which carries the active flag itself when there is one."""
     where: list[str] = []
     params: dict[str, Any] = {"today": date.today().isoformat()}
+    if not viewer.staff:
+        where.append(_VISIBLE)
+        params["own"] = viewer.own_id or ""
     for name in ("professional_role", "professional_title", "specialization", "organization_facility"):
         if (value := getattr(query, name)) is not None:
             where.append(f"p.{name} = :{name}")
@@ -135,12 +173,12 @@ def order_clause(query: DirectoryQuery) -> str:
     return f"{column}{way}, p.rid{way}"
 
 
-def count_sql(query: DirectoryQuery) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters that count the providers `query` matches."""
+def count_sql(query: DirectoryQuery, viewer: Viewer = STAFF) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters that count the providers `query` matches (of those `viewer` may see)."""
     match = match_expression(query.text, query.is_active)
-    where, params = conditions(query, match)
+    where, params = conditions(query, match, viewer)
     if match is None and query.license_status == "expired":
-        stored, past = _expired_arms(query, "count(*)", ordered=False)
+        stored, past = _expired_arms(query, "count(*)", viewer, ordered=False)
         sql = f"SELECT ({stored}) + ({past})"
     elif match is not None and not where:
         sql = "SELECT count(*) FROM providers_fts WHERE providers_fts MATCH :match"
@@ -151,15 +189,16 @@ def count_sql(query: DirectoryQuery) -> tuple[str, dict[str, Any]]:
     return sql, {**params, "match": match}
 
 
-def rows_sql(query: DirectoryQuery, offset: int, limit: int) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of the rows `offset` to `offset + limit` of `query`'s result, in its order."""
+def rows_sql(query: DirectoryQuery, offset: int, limit: int, viewer: Viewer = STAFF) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of the rows `offset` to `offset + limit` of `query`'s result, in its order
+    (of the rows `viewer` may see)."""
     match = match_expression(query.text, query.is_active)
-    where, params = conditions(query, match)
+    where, params = conditions(query, match, viewer)
     order = order_clause(query)
     columns = ", ".join(f"p.{c}" for c in ROW_COLUMNS)
     params.update(match=match, offset=max(0, offset), limit=max(0, limit))
     if match is None and query.license_status == "expired" and query.order_by in WORKLIST_KEYS:
-        sql = _expired_rows(query, columns)
+        sql = _expired_rows(query, columns, viewer)
     elif match is not None and not where and query.order_by == "name":
         way = " DESC" if query.descending else ""
         sql = (f"SELECT {columns} FROM (SELECT rowid AS r FROM providers_fts WHERE providers_fts MATCH :match "
@@ -172,22 +211,22 @@ def rows_sql(query: DirectoryQuery, offset: int, limit: int) -> tuple[str, dict[
         sql = f"SELECT {columns} FROM providers p{condition} ORDER BY {order} LIMIT :limit OFFSET :offset"
     return sql, params
 
-def _expired_arms(query: DirectoryQuery, columns: str, *, ordered: bool) -> tuple[str, str]:
+def _expired_arms(query: DirectoryQuery, columns: str, viewer: Viewer, *, ordered: bool) -> tuple[str, str]:
     """The two kinds of expired license as two queries: stored expired, and verified past the date.
 
     Read apart, each uses the worklist's indexes; as one OR, SQLite walks every active row. When
     `ordered`, the date test is kept off the index (`+`), so the second arm too reads in queue order.
     """
-    where, _ = conditions(replace(query, license_status=None), None)
+    where, _ = conditions(replace(query, license_status=None), None, viewer)
     rest = "".join(f" AND {condition}" for condition in where)
     past = "+p.license_expiry_date < :today" if ordered else "p.license_expiry_date < :today"
     return (f"SELECT {columns} FROM providers p WHERE p.license_status = 'expired'{rest}",
             f"SELECT {columns} FROM providers p WHERE p.license_status = 'verified' AND {past}{rest}")
 
-def _expired_rows(query: DirectoryQuery, columns: str) -> str:
+def _expired_rows(query: DirectoryQuery, columns: str, viewer: Viewer) -> str:
     """Expired in a worklist order: both arms read in index order and merged (SQLite merges the
     ordered arms of a UNION ALL with ORDER BY; one OR would read and sort them all)."""
     keys = ", ".join(f"{ROW_COLUMNS.index(c) + 1}{' DESC' if query.descending else ''}"
                      for c in WORKLIST_KEYS[query.order_by])
-    stored, past = _expired_arms(query, columns, ordered=True)
+    stored, past = _expired_arms(query, columns, viewer, ordered=True)
     return f"{stored} UNION ALL {past} ORDER BY {keys} LIMIT :limit OFFSET :offset"

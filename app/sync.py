@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from app.api_client import ApiClient
-from app.directory_cache import TEXT_COLUMNS, DirectoryCache
+from app.directory_cache import TEXT_COLUMNS, DirectoryCache, forget_rows
 from app.errors import BadResponseError
 from app.first_fill import FirstFill
 
@@ -168,15 +168,6 @@ class CacheWriter:
             found.update((pid, (rid, key)) for pid, rid, key in self._conn.execute(sql, chunk))
         return found
 
-    def _forget(self, rids: list[int], ids: list[str]) -> None:
-        self._conn.executemany(
-            "DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE rid = ?)",
-                               [(rid,) for rid in rids])
-        self._conn.executemany("DELETE FROM providers WHERE rid = ?", [(rid,) for rid in rids])
-        self._conn.executemany("DELETE FROM providers_fts WHERE rowid = ?", [(rid,) for rid in rids])
-        self._conn.executemany("DELETE FROM provider_hospitals WHERE provider_id = ?", [(pid,) for pid in ids])
-        self._conn.executemany("DELETE FROM documents WHERE provider_id = ?", [(pid,) for pid in ids])
-
     def _apply(self, results: list[dict[str, Any]], deleted: list[str]) -> None:
         # a provider twice in a page: its last version
         latest = {item.get("id") if isinstance(item, dict) else n: item for n, item in enumerate(results)}
@@ -192,7 +183,7 @@ class CacheWriter:
                 kept[record[0]] = old[0]
             elif old is not None:
                 gone.append(old[0])
-        self._forget(gone, deleted)
+        forget_rows(self._conn, gone, deleted)
         self._conn.executemany("DELETE FROM providers_fts WHERE rowid = ?", [(rid,) for rid in kept.values()])
         placed = self._place(sorted(r[1] for r in records if r[0] not in kept))
         renumber = placed is None
@@ -282,7 +273,8 @@ class DirectorySync:
     """Brings `cache` up to date with the server behind `client`; one run at a time.
 
     An empty cache is filled first (first_fill.py: staged, then made visible at once); later runs
-    apply the changes page by page.
+    apply the changes page by page. Each run ends by erasing the rows the cache's viewer may no
+    longer see (`DirectoryCache.forget_hidden`).
     """
 
     def __init__(self, client: ApiClient, cache: DirectoryCache, *, limit: int = PAGE_LIMIT,
@@ -302,8 +294,12 @@ class DirectorySync:
         """
         async with self._running:
             if await asyncio.to_thread(self._fill.wanted):
-                return await self._walk(self._fill_page, self._fill_limit, progress, cancel)
-            return await self._walk(self._apply_page, self._limit, progress, cancel)
+                result = await self._walk(self._fill_page, self._fill_limit, progress, cancel)
+            else:
+                result = await self._walk(self._apply_page, self._limit, progress, cancel)
+            # a provider's cache: the server never announces a license passing its expiry date
+            await asyncio.to_thread(self._cache.forget_hidden)
+            return result
 
     async def _apply_page(self, body: bytes, fetch_next: Callable[[str], None]) -> tuple[int, int, bool]:
         page = await asyncio.to_thread(parse_page, body)

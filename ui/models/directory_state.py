@@ -117,11 +117,14 @@ class DirectoryState(QObject):
 
     async def _open(self) -> DirectoryCache:
         from app.cache_keys import cache_for
+        from app.directory_cache import Viewer
 
         desktop = self.desktop
-        assert desktop.user is not None
+        user = desktop.user
+        assert user is not None
         assert desktop.session is not None
-        return await cache_for(desktop.data_dir, desktop.session.server, desktop.user.email)
+        viewer = Viewer(staff=user.role.is_staff, own_id=user.provider_id)
+        return await cache_for(desktop.data_dir, desktop.session.server, user.email, viewer=viewer)
 
     def _on_open_done(self, cache: DirectoryCache) -> None:
         if self._closed:
