@@ -10,6 +10,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from server.common.parsers import TOO_DEEP
+
 logger = logging.getLogger("server.errors")
 
 
@@ -33,7 +35,16 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with parse errors in the 400 field shape and 412 carrying the current record."""
+    """DRF's handler, with parse errors in the 400 field shape and 412 carrying the current record.
+
+    A RecursionError is input nested too deeply for Python's JSON parser (or for code walking what
+    it parsed), also where a view lists DRF's own JSONParser: a 400, logged without a traceback.
+    """
+    if isinstance(exc, RecursionError):
+        request = context.get("request")
+        logger.warning("Input nested too deeply on %s %s: answered 400", getattr(request, "method", "?"),
+                       getattr(request, "path", "?"))
+        exc = exceptions.ParseError(TOO_DEEP)
     if isinstance(exc, exceptions.ParseError):
         return Response({"non_field_errors": [str(exc.detail)]}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)

@@ -1,12 +1,14 @@
 """Every rule of the seed's registration form, and input a careless or hostile client sends."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.helpers.factories import create_provider, register_provider, registration_fields
+from tests.helpers.live_server import LiveServer
 
 REQUIRED = {
     "professional_title": "Professional title is required",
@@ -207,3 +209,35 @@ def test_admin_update_of_duplicate_license(admin: httpx.Client) -> None:
     assert answer.json()["license_number"] == ["A provider with this license number already exists"]
     same = admin.patch(f"/providers/{second['id']}/", json={"license_number": second["license_number"].lower()})
     assert same.status_code == 200, "changing only the case of its own number is no duplicate"
+
+
+def _nested(kind: str, depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth if kind == "objects" else b"[" * depth + b"]" * depth
+
+
+def _new_output(live_server: LiveServer, before: int) -> str:
+    time.sleep(0.3)  # the server's output reaches us through a pipe and a thread
+    return "".join(live_server.output[before:])
+
+
+@pytest.mark.parametrize("kind", ["objects", "lists"])
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deeply_nested_json_is_400_at_login(live_server: LiveServer, anon: httpx.Client, kind: str,
+                                            depth: int) -> None:
+    before = len(live_server.output)
+    answer = anon.post("/auth/login/", content=_nested(kind, depth), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()
+    assert "Traceback" not in _new_output(live_server, before)
+
+
+@pytest.mark.parametrize("kind", ["objects", "lists"])
+def test_deeply_nested_json_is_400_at_a_directory_endpoint(live_server: LiveServer, anon: httpx.Client,
+                                                           kind: str) -> None:
+    account = register_provider(anon)
+    before = len(live_server.output)
+    answer = anon.patch("/auth/provider/profile/", content=_nested(kind, 5000),
+                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {account['access']}"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()
+    assert "Traceback" not in _new_output(live_server, before)
