@@ -5,11 +5,14 @@
     python -m server manage ARGS...
 
 Every command makes the files it creates private (umask 077: the data folder 0700, the database
-with its -wal/-shm files and the documents 0600).
+with its -wal/-shm files and the documents 0600). `serve` without ALLOWED_HOSTS answers to the
+loopback names only; bound to any other address it refuses to start (exit status 2) unless
+ALLOWED_HOSTS is set or it runs in demo mode (which then answers to any host name).
 """
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import signal
 import sys
@@ -53,7 +56,31 @@ def _stop_when_stdin_closes() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a public address
+
+
+def _allowed_hosts_check(host: str, demo: bool) -> str | None:
+    """Why the server must not start on `host` as configured, or None (demo mode may answer any host)."""
+    if os.environ.get("ALLOWED_HOSTS", "").strip() or _is_loopback(host):
+        return None
+    if demo:
+        os.environ["ALLOWED_HOSTS"] = "*"
+        return None
+    return (f"Refusing to serve on {host} without ALLOWED_HOSTS: set it to the host names clients use to "
+            "reach this server, comma-separated (e.g. ALLOWED_HOSTS=providers.example.org).")
+
+
 def serve(args: argparse.Namespace) -> int:
+    refusal = _allowed_hosts_check(args.host, args.demo)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     _setup(args.data_dir, args.debug)
     _migrate()
     if args.demo:
@@ -69,7 +96,9 @@ def serve(args: argparse.Namespace) -> int:
     server = create_server(
         application, host=args.host, port=args.port, threads=args.threads,
         max_request_body_size=64 * 1024 * 1024, ident="providerdesk",
-        # behind NUM_PROXIES reverse proxies, X-Forwarded-For must reach Django (common/net.py reads it)
+        # waitress itself trusts no proxy (no trusted_proxy): with NUM_PROXIES=0 it drops X-Forwarded-*
+        # headers; behind NUM_PROXIES reverse proxies they must reach Django (common/net.py and DRF's
+        # throttles read them, trusting exactly NUM_PROXIES hops)
         clear_untrusted_proxy_headers=not settings.NUM_PROXIES,
     )
     port = getattr(server, "effective_port", args.port)

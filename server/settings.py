@@ -5,8 +5,12 @@ Environment:
     DATABASE_URL               e.g. postgres://user@host:5432/db; SQLite in the data folder without it
     REDIS_URL                  shared cache for throttles and login failure counters across processes
     DJANGO_DEBUG=1             debug pages (never in production; the CLI sets it with --debug)
-    ALLOWED_HOSTS              comma-separated; default "*" (the server binds to loopback by default)
-    NUM_PROXIES                number of trusted reverse proxies in front (for the client IP)
+    ALLOWED_HOSTS              comma-separated host names clients reach the server by; default the
+                               loopback names (127.0.0.1, localhost, [::1]), never "*". `python -m server
+                               serve` bound to another address refuses to start without it (exit status 2),
+                               except in demo mode, where it defaults to "*"
+    NUM_PROXIES                number of trusted reverse proxies in front (for the client IP); 0 (the
+                               default): X-Forwarded-For is never trusted, by any WSGI server
     JWT_ACCESS_LIFETIME_SECONDS, JWT_REFRESH_LIFETIME_SECONDS   token lifetimes (15 min / 7 days)
     JWT_ROTATE_REFRESH_TOKENS=1 rotate (and blacklist) refresh tokens on refresh
     THROTTLE_LOGIN_FAILURES    failed logins allowed per email+IP per minute (5)
@@ -68,7 +72,8 @@ DATA_DIR = _data_dir()
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+LOOPBACK_HOSTS = "127.0.0.1,localhost,[::1]"
+ALLOWED_HOSTS = [h.strip() for h in (os.environ.get("ALLOWED_HOSTS") or LOOPBACK_HOSTS).split(",") if h.strip()]
 VERSION = __version__
 
 INSTALLED_APPS = [
@@ -202,7 +207,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "server.common.exceptions.exception_handler",
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # an integer always: DRF trusts every X-Forwarded-For when this is None
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.factories import registration_fields
 from tests.helpers.live_server import ROOT, LiveServer, running_server, start_server
 
 
@@ -96,3 +97,108 @@ def test_postgres_search_uses_the_trigram_index(live_server: LiveServer) -> None
         "cur.execute('EXPLAIN ' + sql, params)\n"
         "print('\\n'.join(r[0] for r in cur.fetchall()))\n"))
     assert "provider_search_trgm" in plan, plan
+
+
+def _serve(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """`python -m server serve --port 0 ARGS` on SQLite; the process and its URL on 127.0.0.1."""
+    child_env = {k: v for k, v in os.environ.items() if k not in ("ALLOWED_HOSTS", "DATABASE_URL")}
+    process = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", "0", "--data-dir", str(data_dir),
+                                *args], cwd=ROOT, env={**child_env, **(env or {})}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("Serving on "):
+        process.kill()
+        raise AssertionError("server did not start: " + line + process.stdout.read())
+    port = line.split()[2].rsplit(":", 1)[1].split("/")[0]
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_loopback_server_answers_only_loopback_host_names(tmp_path: Path) -> None:
+    with running_server(tmp_path / "data", demo_providers=None) as server:
+        port = server.url.rsplit(":", 1)[1]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+            assert httpx.get(f"{server.api}/health/", headers={"Host": host}).status_code == 200, host
+        refused = httpx.get(f"{server.api}/health/", headers={"Host": "attacker.example"})
+        assert refused.status_code == 400
+        assert "Traceback" not in refused.text
+
+
+def test_public_address_without_allowed_hosts_refuses_to_start(tmp_path: Path) -> None:
+    child_env = {k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"}
+    done = subprocess.run([sys.executable, "-m", "server", "serve", "--host", "0.0.0.0", "--port", "0",
+                           "--data-dir", str(tmp_path / "data")], cwd=ROOT, env=child_env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert "ALLOWED_HOSTS" in done.stderr
+    assert not done.stdout
+
+
+def test_public_address_answers_the_allowed_hosts(tmp_path: Path) -> None:
+    process, url = _serve(tmp_path / "data", "--host", "0.0.0.0", env={"ALLOWED_HOSTS": "providers.example.org"})
+    try:
+        assert httpx.get(f"{url}/api/v1/health/", headers={"Host": "providers.example.org"}).status_code == 200
+        assert httpx.get(f"{url}/api/v1/health/", headers={"Host": "attacker.example"}).status_code == 400
+    finally:
+        _stop(process)
+
+
+def test_demo_mode_on_a_public_address_answers_any_host(tmp_path: Path) -> None:
+    process, url = _serve(tmp_path / "data", "--host", "0.0.0.0", "--demo", "--demo-providers", "3")
+    try:
+        assert httpx.get(f"{url}/api/v1/health/", headers={"Host": "laptop.lan"}).status_code == 200
+    finally:
+        _stop(process)
+
+
+WSGIREF = """
+import sys
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+from server.wsgi import application
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+httpd = make_server("127.0.0.1", 0, application, handler_class=Quiet)
+print(f"Serving on http://127.0.0.1:{httpd.server_port}/api/v1/", flush=True)
+httpd.serve_forever()
+"""
+
+
+def _register_from(api: str, addresses: list[str]) -> list[int]:
+    with httpx.Client(base_url=api, timeout=30) as anon:
+        return [anon.post("/auth/provider/register/", json=registration_fields(),
+                          headers={"X-Forwarded-For": address}).status_code for address in addresses]
+
+
+ROTATING = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+
+
+@pytest.mark.parametrize(("num_proxies", "statuses"), [("0", [201, 201, 201, 429]), ("1", [201, 201, 201, 201])])
+def test_forwarded_for_is_trusted_only_behind_proxies(tmp_path: Path, num_proxies: str, statuses: list[int]) -> None:
+    env = {"THROTTLE_REGISTER": "3/hour", "NUM_PROXIES": num_proxies}
+    with running_server(tmp_path / "data", demo_providers=None, env=env) as server:
+        assert _register_from(server.api, ROTATING) == statuses
+
+
+def test_forwarded_for_is_ignored_under_another_wsgi_server(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NUM_PROXIES")}
+    env.update(PROVIDERDESK_DATA_DIR=str(tmp_path / "data"), THROTTLE_REGISTER="3/hour",
+               THROTTLE_ANON="100000/minute")
+    subprocess.run([sys.executable, "-m", "server", "manage", "migrate", "--verbosity", "0"], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=120)
+    process = subprocess.Popen([sys.executable, "-c", WSGIREF], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Serving on "), line + process.stdout.read()
+        assert _register_from(line.split()[2].removesuffix("/"), ROTATING) == [201, 201, 201, 429]
+    finally:
+        _stop(process)
