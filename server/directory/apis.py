@@ -33,6 +33,7 @@ from server.directory.models import Hospital, Provider, RevisionCounter
 from server.directory.serializers import (
     AdminProviderWriteSerializer,
     ChangesSerializer,
+    DirectoryProviderSerializer,
     DropdownItemSerializer,
     HospitalSerializer,
     ProfileWriteSerializer,
@@ -42,6 +43,7 @@ from server.directory.serializers import (
     RegistrationOutputSerializer,
     RegistrationSerializer,
 )
+from server.directory.visibility import STAFF, Audience, audience_of, shown_to, visible_providers, visible_q
 
 DROPDOWN_CACHE_SECONDS = 600
 ERRORS = {
@@ -53,15 +55,18 @@ ERRORS = {
 
 
 def filtered(request: Request, view: APIView, filterset_class: type[ProviderFilter]) -> QuerySet[Provider]:
-    """Provider rows that pass the request's filters; invalid filter values are a 400."""
-    filterset = filterset_class(request.query_params, queryset=Provider.objects.all(), request=request)
+    """Provider rows the caller may see that pass the request's filters; invalid filter values are a 400."""
+    visible = visible_providers(audience_of(request))
+    filterset = filterset_class(request.query_params, queryset=visible, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs
 
 
-def provider_response(provider: Provider, status_code: int = status.HTTP_200_OK) -> Response:
-    data = selectors.provider_detail(provider.pk)
+def provider_response(
+    provider: Provider, status_code: int = status.HTTP_200_OK, audience: Audience = STAFF
+) -> Response:
+    data = shown_to(audience, selectors.provider_detail(provider.pk))
     return Response(data, status=status_code, headers={"ETag": etag_for(provider.revision)})
 
 
@@ -137,6 +142,7 @@ class ProviderDashboardApi(APIView):
 class ProviderListApi(APIView):
     permission_classes = [ReadOrFacilityAdmin]
     filterset_class = ProviderFilter
+    pagination_class = PageNumberPagination  # for the schema: the answer is a page
 
     @extend_schema(responses={200: ProviderSummarySerializer(many=True), **ERRORS}, filters=True)
     def get(self, request: Request) -> Response:
@@ -163,9 +169,10 @@ class ProviderDetailApi(APIView):
     permission_classes = [ReadOrFacilityAdmin]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: ProviderSerializer, **ERRORS})
+    @extend_schema(responses={200: DirectoryProviderSerializer, **ERRORS})
     def get(self, request: Request, pk: Any) -> Response:
-        return provider_response(get_object_or_404(Provider, pk=pk))
+        audience = audience_of(request)
+        return provider_response(get_object_or_404(visible_providers(audience), pk=pk), audience=audience)
 
     @extend_schema(request=AdminProviderWriteSerializer, responses={200: ProviderSerializer,
                                                                     412: DetailSerializer, **ERRORS})
@@ -240,7 +247,7 @@ class ProviderDropdownApi(APIView):
     def get(self, request: Request) -> Response:
         queryset = filtered(request, self, ProviderFilter).filter(is_active=True)
         revision = RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items()))
+        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items())) + audience_of(request).key
         etag = f'"d{revision}-{hashlib.sha256(query.encode()).hexdigest()[:12]}"'
         wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
         if etag in wanted:
@@ -277,25 +284,32 @@ class ProviderChangesApi(APIView):
         responses={200: ChangesSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        since = feed.cursor_parse(request.query_params.get("since"))
+        cursor = feed.cursor_parse(request.query_params.get("since"))
         limit = _int_param(request, "limit", default=1000, low=1, high=5000)
-        page = feed.changes_page(since=since, limit=limit)
+        page = feed.changes_page(cursor=cursor, limit=limit, audience=audience_of(request))
         return Response({"results": page.results, "deleted": page.deleted, "cursor": page.cursor,
                          "has_more": page.has_more})
 
 
+def _hospitals(request: Request) -> QuerySet[Hospital]:
+    """Hospitals with their count of the active providers the caller may see."""
+    return selectors.hospitals_with_counts(visible_q(audience_of(request), "providers__"))
+
+
 class HospitalListApi(APIView):
+    pagination_class = PageNumberPagination  # for the schema: the answer is a page
+
     @extend_schema(responses={200: HospitalSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.hospitals_with_counts(), request, view=self)
+        page = paginator.paginate_queryset(_hospitals(request), request, view=self)
         return paginator.get_paginated_response(selectors.hospital_rows(page or []))
 
 
 class HospitalDetailApi(APIView):
     @extend_schema(responses={200: HospitalSerializer, **ERRORS})
     def get(self, request: Request, pk: Any) -> Response:
-        hospital = get_object_or_404(selectors.hospitals_with_counts(), pk=pk)
+        hospital = get_object_or_404(_hospitals(request), pk=pk)
         return Response(selectors.hospital_rows([hospital])[0])
 
 

@@ -212,10 +212,10 @@ def search_filter(queryset: QuerySet[Provider], text: str) -> QuerySet[Provider]
     return queryset
 
 
-def hospitals_with_counts() -> QuerySet[Hospital]:
-    return Hospital.objects.annotate(
-        provider_count=Count("providers", filter=Q(providers__is_active=True))
-    ).order_by("name", "city")
+def hospitals_with_counts(visible: Q | None = None) -> QuerySet[Hospital]:
+    """Hospitals with their count of active providers, of those `visible` (a filter through `providers__`)."""
+    counted = Q(providers__is_active=True) & (visible or Q())
+    return Hospital.objects.annotate(provider_count=Count("providers", filter=counted)).order_by("name", "city")
 
 
 def hospital_rows(hospitals: Iterable[Hospital]) -> list[dict[str, Any]]:

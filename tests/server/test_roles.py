@@ -27,6 +27,14 @@ class World:
     def provider_id(self) -> str:
         return str(create_provider(self.admin)["id"])
 
+    def credentialed_provider_id(self) -> str:
+        """A provider in the credentialed directory (active, verified, not expired)."""
+        provider_id = self.provider_id()
+        with self.server.client(self.tokens["credentialing_officer"]) as officer:
+            officer.post(f"/providers/{provider_id}/license/decision/",
+                         json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
+        return provider_id
+
     def own_provider_id(self) -> str:
         with self.client("provider") as client:
             return str(client.get("/auth/provider/profile/").json()["id"])
@@ -95,7 +103,10 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "logout": (_logout, (200,) * 4),
     "list": (lambda w, c, r: c.get("/providers/"), (401, 200, 200, 200)),
     "create": (lambda w, c, r: c.post("/providers/", json=provider_fields()), (401, 403, 201, 403)),
-    "detail": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/"), (401, 200, 200, 200)),
+    # a provider reads only the credentialed directory and its own record (CONTRACT.md, "What each role sees")
+    "detail": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/"), (401, 404, 200, 200)),
+    "detail_credentialed": (lambda w, c, r: c.get(f"/providers/{w.credentialed_provider_id()}/"),
+                            (401, 200, 200, 200)),
     "put": (_put_provider, (401, 403, 200, 403)),
     "patch": (_patch_provider, (401, 403, 200, 403)),
     "delete": (lambda w, c, r: c.delete(f"/providers/{w.provider_id()}/"), (401, 403, 204, 403)),
