@@ -35,6 +35,24 @@ def _optional_text(name: str, max_length: int) -> serializers.CharField:
     )
 
 
+def _is_blank(data: Any) -> bool:
+    return isinstance(data, str) and not data.strip()
+
+
+class OptionalIntegerField(serializers.IntegerField):
+    """An optional whole number where "" means not given, like null (CONTRACT.md, Conventions)."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        return super().validate_empty_values(None if _is_blank(data) else data)
+
+
+class OptionalDecimalField(serializers.DecimalField):
+    """An optional decimal where "" means not given, like null (CONTRACT.md, Conventions)."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        return super().validate_empty_values(None if _is_blank(data) else data)
+
+
 class RequiredChoiceField(serializers.ChoiceField):
     """A choice where an empty value reads as missing (the seed's "... is required")."""
 
@@ -63,10 +81,10 @@ class ProviderWriteSerializer(serializers.Serializer):
     specialization = _optional_text("specialization", 100)
     license_number = _required_text("license_number", 50)
     additional_information = _optional_text("additional_information", 1000)
-    years_of_experience = serializers.IntegerField(
+    years_of_experience = OptionalIntegerField(
         required=False, allow_null=True, min_value=0, max_value=80, error_messages={"min_value": rules.YEARS_MIN}
     )
-    consultation_fee = serializers.DecimalField(
+    consultation_fee = OptionalDecimalField(
         max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0"),
         error_messages={"min_value": rules.FEE_MIN},
     )
@@ -161,17 +179,39 @@ class ProviderSummarySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ProviderSerializer(ProviderSummarySerializer):
+class PublicProviderSerializer(ProviderSummarySerializer):
+    """A provider's public fields: what a provider reads of the other providers of the directory."""
+
     license_verified = serializers.BooleanField()
-    has_license_document = serializers.BooleanField()
-    license_document = LicenseDocumentInfoSerializer(allow_null=True, help_text="Extension: the current document.")
-    license_note = serializers.CharField(allow_blank=True, help_text="Extension: the note of a rejection.")
-    additional_information = serializers.CharField(allow_blank=True)
     years_of_experience = serializers.IntegerField()
     consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
     bio = serializers.CharField(allow_blank=True)
     hospitals = HospitalRefSerializer(many=True)
     created_at = serializers.DateTimeField()
+
+
+_PRIVATE = "Staff and the provider itself only (CONTRACT.md, 'What each role sees')."
+
+
+class ProviderSerializer(PublicProviderSerializer):
+    """A whole provider: what staff read of every provider, and a provider of itself."""
+
+    has_license_document = serializers.BooleanField()
+    license_document = LicenseDocumentInfoSerializer(allow_null=True, help_text="Extension: the current document.")
+    license_note = serializers.CharField(allow_blank=True, help_text="Extension: the note of a rejection.")
+    additional_information = serializers.CharField(allow_blank=True)
+
+
+class DirectoryProviderSerializer(PublicProviderSerializer):
+    """A provider as the directory shows it to its reader: the whole record to staff and to the
+    provider itself (the Provider shape), the public fields only to other providers."""
+
+    has_license_document = serializers.BooleanField(required=False, help_text=_PRIVATE)
+    license_document = LicenseDocumentInfoSerializer(allow_null=True, required=False,
+                                                     help_text="Extension: the current document. " + _PRIVATE)
+    license_note = serializers.CharField(allow_blank=True, required=False,
+                                         help_text="Extension: the note of a rejection. " + _PRIVATE)
+    additional_information = serializers.CharField(allow_blank=True, required=False, help_text=_PRIVATE)
 
 
 class DropdownItemSerializer(serializers.Serializer):
@@ -182,7 +222,7 @@ class DropdownItemSerializer(serializers.Serializer):
 
 
 class ChangesSerializer(serializers.Serializer):
-    results = ProviderSerializer(many=True)
+    results = DirectoryProviderSerializer(many=True)
     deleted = serializers.ListField(child=serializers.UUIDField())
     cursor = serializers.CharField()
     has_more = serializers.BooleanField()
