@@ -21,6 +21,7 @@ from server.accounts.serializers import DetailSerializer
 from server.common.pagination import PageNumberPagination
 from server.credentialing import selectors, services
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
+from server.credentialing.services import DOCUMENT_SIGNATURES
 from server.directory.apis import ERRORS, _int_param, provider_response
 from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
@@ -78,7 +79,7 @@ class AuditExportQuerySerializer(serializers.Serializer):
 class LicenseDocumentApi(APIView):
     """The provider's current license document, with its type, size, checksum and upload time."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS})
+    @extend_schema(responses={**{(200, kind): OpenApiTypes.BINARY for _, kind in DOCUMENT_SIGNATURES}, **ERRORS})
     def get(self, request: Request, pk: Any) -> FileResponse:
         provider = get_object_or_404(Provider, pk=pk)
         role = role_of(request)

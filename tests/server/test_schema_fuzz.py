@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -58,3 +59,17 @@ def test_api_as_facility_admin(case: schemathesis.Case, fuzz_tokens: dict[str, s
 @FUZZ
 def test_api_as_provider(case: schemathesis.Case, fuzz_tokens: dict[str, str]) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_tokens['provider']}"}, checks=CHECKS)
+
+
+def test_schema_declares_bearer_auth_pages_and_throttles(fuzz_server: LiveServer) -> None:
+    document = httpx.get(f"{fuzz_server.url}/api/schema/?format=json").json()
+    assert document["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    queue = document["paths"]["/api/v1/credentialing/queue/"]["get"]
+    assert {"jwtAuth": []} in queue["security"]
+    page = queue["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(document["components"]["schemas"][page]["properties"]) == {"count", "next", "previous", "results"}
+    assert "security" not in document["paths"]["/api/v1/auth/login/"]["post"], "signing in needs no token"
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
