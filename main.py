@@ -37,6 +37,7 @@ async def _run(desktop: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(sys.argv[1:] if argv is None else argv)
     from app.logging_setup import setup_logging
+    from app.private_files import remove_leftovers, temporary_folder
     from app.settings import SettingsError, load_settings
 
     try:
@@ -44,9 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"ProviderDesk: {error}", file=sys.stderr)
         return 2
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.prepare_data_dir()
     log_path = setup_logging(settings.data_dir, level=logging.DEBUG if args.debug else logging.INFO)
     logging.getLogger(__name__).info("starting; log file %s", log_path)
+    # files kept for one run only (a cache without a secure keyring) that a killed run left behind
+    remove_leftovers(temporary_folder(settings.data_dir))
 
     import qasync
     from PySide6.QtCore import QTimer

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.private_files import private_dir, private_opener
+
 log = logging.getLogger(__name__)
 SECRET_FIELDS = frozenset({"password", "password_confirm"})
 VERSION = 1
@@ -97,11 +99,10 @@ class DraftStore:
         draft = Draft(kept, self._clock())
         body = json.dumps({"version": VERSION, "saved_at": draft.saved_at.isoformat(), "values": kept},
                           ensure_ascii=False, indent=1)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Only the user may read it (folder 0700, file 0600): a draft holds personal details.
+        private_dir(self.path.parent)
         temporary = self.path.with_name(self.path.name + ".tmp")
-        # Only the user may read it: a draft holds personal details.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        with open(temporary, "w", encoding="utf-8", opener=private_opener) as file:
             file.write(body)
         os.replace(temporary, self.path)
         return draft

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import logging
 import re
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from app.private_files import private_dir, private_file
 
 LOG_NAME = "providerdesk.log"
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
@@ -37,12 +40,24 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose every file, the first and each one after a rollover, only the user may read."""
+
+    def _open(self) -> TextIOWrapper:
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path:
-    """Send log records to `data_dir/logs/providerdesk.log` (1 MB, 5 files kept); the path."""
-    folder = data_dir / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Send log records to `data_dir/logs/providerdesk.log` (1 MB, 5 files kept); the path.
+
+    The folder is made 0700 and the files 0600, also those an older version left readable.
+    """
+    folder = private_dir(data_dir / "logs")
     path = folder / LOG_NAME
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    for old in folder.glob(LOG_NAME + "*"):
+        private_file(old, create=False)
+    handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(ScrubFilter())
     root = logging.getLogger()

@@ -17,6 +17,8 @@ from platformdirs import user_config_dir, user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from app.private_files import private_dir, private_opener
+
 APP_NAME = "ProviderDesk"
 ENV_PREFIX = "PROVIDERDESK_"
 FIELDS = ("server_url", "data_dir", "connect_timeout", "read_timeout")
@@ -52,6 +54,11 @@ class Settings(BaseModel):
     @property
     def uses_embedded_server(self) -> bool:
         return self.server_url is None
+
+    def prepare_data_dir(self) -> Path:
+        """Create the data folder (cache, logs, drafts, the local server's data) only the user may open
+        (0700; an existing one is made so); its path."""
+        return private_dir(self.data_dir)
 
 
 def config_file() -> Path:
@@ -94,6 +101,7 @@ def load_settings(
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings that differ from the defaults to the settings file."""
     target = path or config_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     data = settings.model_dump(mode="json", exclude_defaults=True)
-    target.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with open(target, "w", encoding="utf-8", opener=private_opener) as file:
+        file.write(json.dumps(data, indent=2))

@@ -118,3 +118,15 @@ def test_an_unwritable_place_raises_oserror(tmp_path: Path) -> None:
     (tmp_path / "drafts").write_text("a file where the folder should be")
     with pytest.raises(OSError):  # noqa: PT011 - any OSError: the caller logs it
         store_at(tmp_path).save({"first_name": "Ama"})
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_drafts_folder_is_private_and_a_loose_draft_is_tightened(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    store.path.parent.mkdir(mode=0o755)
+    os.chmod(store.path.parent, 0o755)
+    store.path.write_text("{}")
+    os.chmod(store.path, 0o644)
+    store.save({"first_name": "Ama"})
+    assert os.stat(store.path.parent).st_mode & 0o777 == 0o700
+    assert os.stat(store.path).st_mode & 0o777 == 0o600

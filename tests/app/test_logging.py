@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,27 @@ def test_debug_log_has_no_secrets(short_server: LiveServer, debug_log: Path) -> 
     for secret in (seen["access"], seen["refresh"], seen["renewed"], form["password"], "SECRET-LICENSE-CONTENT"):
         assert secret not in text
     assert "eyJ" not in text, "no JWT of any kind"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_log_folder_and_files_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir(mode=0o755)
+    (folder / "providerdesk.log.1").write_text("from an older version\n")
+    os.chmod(folder / "providerdesk.log.1", 0o644)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    path = setup_logging(tmp_path)
+    handler = root.handlers[-1]
+    try:
+        logging.getLogger("test").warning("a line")
+        assert isinstance(handler, RotatingFileHandler)
+        handler.doRollover()
+        logging.getLogger("test").warning("a line after the rollover")
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        for file in (path, folder / "providerdesk.log.1", folder / "providerdesk.log.2"):
+            assert stat.S_IMODE(os.stat(file).st_mode) == 0o600, file
+    finally:
+        for extra in root.handlers[len(before):]:
+            extra.close()
+            root.removeHandler(extra)

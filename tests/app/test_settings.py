@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,17 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     saved = Settings(server_url="https://a.example.org", data_dir=tmp_path, read_timeout=12)
     save_settings(saved, file)
     assert load_settings({}, environ={}, path=file) == saved
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_the_data_folder_and_the_settings_file_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert Settings(data_dir=data).prepare_data_dir() == data
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    os.chmod(data, 0o755)  # as an older version left it
+    Settings(data_dir=data).prepare_data_dir()
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    file = tmp_path / "config" / "settings.json"
+    save_settings(Settings(server_url="https://a.example.org", data_dir=data), file)
+    assert stat.S_IMODE(os.stat(file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(file.parent).st_mode) == 0o700
