@@ -15,17 +15,40 @@ from app.private_files import private_dir, private_file
 
 LOG_NAME = "providerdesk.log"
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+# A secret's name (any *password* field, tokens, the Authorization header), its quote, then `:` or `=`.
+_SECRET_NAME = r"""(?:\w*password\w*|\w*token|refresh|access|authorization|secret)"""
 _SECRET_FIELDS = re.compile(
-    r"""(?i)(["']?(?:password|password_confirm|refresh|refresh_token|access|token|authorization)["']?"""
-    r"""\s*[:=]\s*)(["']?)(?:Bearer\s+)?[^"',\s}]+"""
+    rf"""(?ix)(?P<key> \\?["']? (?<![\w-]) {_SECRET_NAME} \\?["']? \s*[:=]\s* )
+    (?P<value>
+        \\"(?:(?!\\").)*\\"                         # \"...\" : JSON inside a JSON or repr'd string
+      | "(?:[^"\\\n]|\\.)*"                        # "...", spaces and escapes included
+      | '(?:[^'\\\n]|\\.)*'                        # '...'
+      | (?:(?:Bearer|Basic|Token|JWT)\s+)?[^\s&,;}})\]"']+  # bare: key=value forms, headers
+    )"""
 )
+# What a user searched for or an email in an address (httpx logs every URL): personal data.
+_QUERY_VALUES = re.compile(r"(?i)(?<=[?&])(q|search|email)=[^&\s\"']*")
 _BINARY = re.compile(r"(%PDF-|\\x89PNG|\\xff\\xd8\\xff).*", re.DOTALL)
+
+
+def _hide_value(match: re.Match[str]) -> str:
+    """The key as it was, the whole value (a quoted one keeps its quotes; a header its scheme) hidden."""
+    value = match["value"]
+    if value.startswith('\\"'):
+        hidden = '\\"[hidden]\\"'
+    elif value[0] in "\"'":
+        hidden = f"{value[0]}[hidden]{value[0]}"
+    else:
+        scheme = value.split()[0] + " " if len(value.split()) > 1 else ""
+        hidden = f"{scheme}[hidden]"
+    return match["key"] + hidden
 
 
 def scrub(text: str) -> str:
     """`text` with tokens, password values and document contents replaced."""
+    text = _SECRET_FIELDS.sub(_hide_value, text)
     text = _JWT.sub("[token]", text)
-    text = _SECRET_FIELDS.sub(r"\1\2[hidden]", text)
+    text = _QUERY_VALUES.sub(r"\1=[hidden]", text)
     return _BINARY.sub(r"\1[document content hidden]", text)
 
 

@@ -1,7 +1,8 @@
 """The signed-in session: login (with "remember me"), restore at start, logout, who and what role.
 
 The access token lives in memory only (in the client's TokenAuth); the refresh token is kept in
-the token store when the user asked to be remembered and the store is a secure one.
+the token store when the user asked to be remembered and the store is a secure one. The log names
+the account by its id, never by its email or name.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class Session:
         self.user, self._remember = result.user, remember and self.store.persistent
         if self._remember:
             await self.store.save(self.server, result.user.email, result.refresh)
-        log.info("signed in as %s (%s)", result.user.email, result.user.role.value)
+        log.info("signed in as user %s (%s)", result.user.id, result.user.role.value)
         return result.user
 
     async def restore(self) -> User | None:
@@ -77,7 +78,7 @@ class Session:
             self.client.auth.clear()
             return None
         self.user, self._remember = validation.user, True
-        log.info("session restored for %s", validation.user.email)
+        log.info("session restored for user %s", validation.user.id)
         return self.user
 
     async def logout(self) -> None:
@@ -101,7 +102,7 @@ class Session:
 
     def _on_ended(self) -> None:
         user, self.user = self.user, None
-        log.info("session ended by the server for %s", user.email if user else "?")
+        log.info("session ended by the server for user %s", user.id if user else "?")
         for listener in self._ended_listeners:
             listener()
 

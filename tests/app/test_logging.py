@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from app.api_client import ApiClient, Upload
-from app.logging_setup import setup_logging
+from app.logging_setup import scrub, setup_logging
 from app.session import Session
-from app.token_store import MemoryTokenStore
+from app.token_store import KeyringTokenStore, MemoryTokenStore
 from tests.helpers.aio import run
-from tests.helpers.factories import registration_fields
+from tests.helpers.factories import register_provider, registration_fields
 from tests.helpers.live_server import LiveServer
+from tests.helpers.memory_keyring import MemoryKeyring
 
 DOCUMENT = b"%PDF-1.4\nSECRET-LICENSE-CONTENT-4711\n%%EOF\n"
 
@@ -66,6 +67,67 @@ def test_debug_log_has_no_secrets(short_server: LiveServer, debug_log: Path) -> 
     for secret in (seen["access"], seen["refresh"], seen["renewed"], form["password"], "SECRET-LICENSE-CONTENT"):
         assert secret not in text
     assert "eyJ" not in text, "no JWT of any kind"
+
+
+@pytest.mark.parametrize(("line", "secret"), [
+    ('{"password": "correct horse battery staple", "email_verified": true}', "horse battery staple"),
+    ("{'password': 'correct horse battery staple'}", "horse"),
+    ('password=correct+horse+battery+staple&next=1', "horse"),
+    ("password=correct%20horse%20battery%20staple", "horse"),
+    ('{"old_password": "old horse here", "new_password": "new horse here", "new_password_confirm": "new horse here"}',
+     "horse"),
+    ('"password_confirm" : "correct horse battery staple"', "horse"),
+    ('{"refresh": "r1 r2", "access": "a1 a2", "refresh_token": "t1 t2", "token": "k1 k2"}', "1 "),
+    ("refresh_token=abc.def.ghi&x=1", "abc"),
+    ("Authorization: Bearer abc.def.ghi", "abc"),
+    ("{'authorization': 'Bearer abc.def.ghi'}", "abc"),
+    (r'{"body": "{\"password\": \"correct horse battery staple\"}"}', "horse"),
+    ('password="with \\" a quote inside" tail', "quote"),
+])
+def test_scrub_hides_the_whole_secret(line: str, secret: str) -> None:
+    cleaned = scrub(line)
+    assert secret not in cleaned
+    assert "correct" not in cleaned
+    assert "[hidden]" in cleaned
+
+
+def test_scrub_keeps_the_rest_of_the_line() -> None:
+    assert scrub('{"password": "correct horse battery staple", "role": "provider"}') == \
+        '{"password": "[hidden]", "role": "provider"}'
+    assert scrub("password=correct+horse&next=1") == "password=[hidden]&next=1"
+    assert scrub("Authorization: Bearer abc.def.ghi done") == "Authorization: Bearer [hidden] done"
+    for harmless in ("access token refreshed", "connection: online -> offline", "signed in as user 1 (provider)"):
+        assert scrub(harmless) == harmless
+
+
+def test_scrub_hides_what_a_url_searched_for() -> None:
+    line = 'HTTP Request: GET http://127.0.0.1/api/v1/providers/search/?q=ama%40example.org&limit=100 "200 OK"'
+    assert scrub(line) == 'HTTP Request: GET http://127.0.0.1/api/v1/providers/search/?q=[hidden]&limit=100 "200 OK"'
+
+
+def test_the_log_names_the_account_by_id_not_email(live_server: LiveServer, debug_log: Path) -> None:
+    with live_server.client() as anon:
+        account = register_provider(anon)
+    email, user_id = account["user"]["email"], account["user"]["id"]
+
+    async def body() -> None:
+        session = Session(ApiClient(live_server.api), KeyringTokenStore(MemoryKeyring()))
+        await session.login(email, account["password"], remember=True)
+        await session.client.profile()
+        await session.client.aclose()
+        restored = Session(ApiClient(live_server.api), session.store)
+        assert await restored.restore() is not None
+        await restored.logout()
+        await restored.client.aclose()
+
+    run(body)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = debug_log.read_text()
+    assert f"signed in as user {user_id}" in text
+    assert f"session restored for user {user_id}" in text
+    for personal in (email, email.split("@")[0], account["user"]["last_name"]):
+        assert personal not in text
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")

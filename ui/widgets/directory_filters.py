@@ -1,4 +1,9 @@
-"""The directory's filters: role, title, specialization, organization, hospital, license status, active."""
+"""The directory's filters: role, title, specialization, organization, hospital, license status, active.
+
+A provider's directory holds only credentialed providers (active, license verified and current):
+for it the license status and active filters would offer nothing but empty choices, so they are
+left out.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -62,8 +67,9 @@ class DirectoryFilters(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, credentialed_only: bool = False) -> None:
         super().__init__(parent)
+        self.credentialed_only = credentialed_only
         self.combos: dict[str, QComboBox] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,11 +80,15 @@ class DirectoryFilters(QWidget):
         self.active = _combo("Active or deactivated providers", 110)
         _fill(self.active, ACTIVE_CHOICES)
         self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Show every active provider again")
+        self.clear_button.setToolTip("Show every credentialed provider again" if credentialed_only
+                                     else "Show every active provider again")
         self.clear_button.clicked.connect(self.clear)
         for combo in (*self.combos.values(), self.active):
             combo.currentIndexChanged.connect(self.changed)
             layout.addWidget(combo)
+        if credentialed_only:  # kept at "any status" and "active": the own record still shows
+            self.combos["license_status"].hide()
+            self.active.hide()
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
         self.set_choices({}, [])
