@@ -13,7 +13,9 @@ Environment:
                                default): X-Forwarded-For is never trusted, by any WSGI server
     JWT_ACCESS_LIFETIME_SECONDS, JWT_REFRESH_LIFETIME_SECONDS   token lifetimes (15 min / 7 days)
     JWT_ROTATE_REFRESH_TOKENS=1 rotate (and blacklist) refresh tokens on refresh
-    THROTTLE_LOGIN_FAILURES    failed logins allowed per email+IP per minute (5)
+    THROTTLE_LOGIN_FAILURES    failed sign-ins allowed per account+address per minute (5)
+    LOGIN_ADDRESS_FAILURES, LOGIN_ADDRESS_WINDOW_SECONDS  failed sign-ins allowed per address,
+                               whatever the accounts, per window (30 per 600 s)
     THROTTLE_REGISTER          registration rate per IP (DRF rate syntax, "20/hour")
     THROTTLE_ANON, THROTTLE_USER  general rates ("300/minute", "6000/minute")
 """
@@ -187,11 +189,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 NUM_PROXIES = _env_int("NUM_PROXIES", 0)
+# Failed sign-ins (API, password change and Django admin alike; server/accounts/throttle.py):
+# per account and address, and per address across accounts (password spraying). Nothing counts
+# per account alone, so guesses from other addresses never lock the real user out.
 LOGIN_FAILURES_PER_MINUTE = _env_int("THROTTLE_LOGIN_FAILURES", 5)
-# After this many failures on one account (from any address) each further attempt waits
-# 2, 4, 8 ... seconds, at most LOGIN_DELAY_MAX_SECONDS: slows guessing, never a long lock-out.
-LOGIN_ACCOUNT_FREE_FAILURES = _env_int("LOGIN_ACCOUNT_FREE_FAILURES", 10)
-LOGIN_DELAY_MAX_SECONDS = _env_int("LOGIN_DELAY_MAX_SECONDS", 60)
+LOGIN_ADDRESS_FAILURES = _env_int("LOGIN_ADDRESS_FAILURES", 30)
+LOGIN_ADDRESS_WINDOW_SECONDS = _env_int("LOGIN_ADDRESS_WINDOW_SECONDS", 10 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["server.accounts.authentication.SessionJWTAuthentication"],

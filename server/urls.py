@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from server.accounts.admin import admin_login
 from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
@@ -44,6 +45,8 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("health/", HealthAliasApi.as_view(), name="health-root"),
+    # before the admin's own: its sign-in, counted with the API's (accounts/throttle.py)
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
 ]
 

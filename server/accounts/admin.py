@@ -1,8 +1,17 @@
-"""Django admin for users and their sign-in sessions (superusers only)."""
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""Django admin for users and their sign-in sessions (superusers only), and its throttled sign-in."""
+from __future__ import annotations
 
-from server.accounts.models import LoginSession, User
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from server.accounts import throttle
+from server.accounts.models import LoginSession, User, normalize_email
+from server.common.net import client_ip
 
 
 @admin.register(User)
@@ -22,3 +31,41 @@ class LoginSessionAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "created_at", "revoked_at"]
     list_select_related = ["user"]
     readonly_fields = ["id", "user", "created_at"]
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in, counted with the API's sign-ins (throttle.py) and refused while throttled.
+
+    A right password for an account that may not use the admin still counts as a failure, so
+    the count never tells a guesser that a password was right.
+    """
+
+    throttled_wait: int | None = None
+
+    def clean(self) -> dict[str, Any]:
+        email = normalize_email(self.cleaned_data.get("username") or "")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        self.cleaned_data["username"] = email
+        try:
+            attempt = throttle.attempt_begin(email=email, ip=client_ip(self.request))
+        except throttle.LoginThrottled as throttled:
+            self.throttled_wait = throttled.wait
+            raise ValidationError(throttle.throttled_message(throttled.wait), code="throttled") from None
+        cleaned = super().clean()  # raises for a wrong pair or a non-staff account: a failure
+        attempt.succeeded()
+        return cleaned
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin site's sign-in page, answering 429 with a Retry-After while throttled."""
+    response = admin.site.login(request, extra_context)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    wait = getattr(form, "throttled_wait", None)
+    if wait:
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+    return response

@@ -25,6 +25,7 @@ from server.accounts.serializers import (
     TokenValidateOutputSerializer,
     user_representation,
 )
+from server.accounts.throttle import LoginThrottled, throttled_message
 from server.common.exceptions import Throttled429
 from server.common.net import client_ip
 
@@ -59,11 +60,8 @@ class LoginApi(APIView):
                 password=data.validated_data["password"],
                 ip=client_ip(request),
             )
-        except services.LoginThrottled as throttled:
-            raise Throttled429(
-                wait=throttled.wait,
-                detail=f"Too many failed sign-in attempts. Try again in {throttled.wait} seconds.",
-            ) from None
+        except LoginThrottled as throttled:
+            raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
         except services.LoginRefused:
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_401_UNAUTHORIZED)
         return Response(tokens_representation(tokens))
