@@ -1,7 +1,8 @@
-"""Authentication endpoints: login, logout, token refresh and validation."""
+"""Authentication endpoints: login, logout, token refresh and validation, password change."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -15,10 +16,13 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from server.accounts import services
 from server.accounts.authentication import session_user
+from server.accounts.models import User
 from server.accounts.serializers import (
     DetailSerializer,
     LoginInputSerializer,
     LogoutInputSerializer,
+    PasswordChangeInputSerializer,
+    SessionTokensOutputSerializer,
     TokenPairOutputSerializer,
     TokenRefreshOutputSerializer,
     TokenValidateInputSerializer,
@@ -30,6 +34,7 @@ from server.common.exceptions import Throttled429
 from server.common.net import client_ip
 
 INVALID_LOGIN = "Invalid email or password."
+WRONG_OLD_PASSWORD = "Your old password was entered incorrectly. Please enter it again."
 
 
 def tokens_representation(tokens: services.IssuedTokens) -> dict[str, object]:
@@ -65,6 +70,36 @@ class LoginApi(APIView):
         except services.LoginRefused:
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_401_UNAUTHORIZED)
         return Response(tokens_representation(tokens))
+
+
+class PasswordChangeApi(APIView):
+    """Replaces the caller's password: every token issued before stops working, a new pair is answered."""
+
+    @extend_schema(
+        request=PasswordChangeInputSerializer,
+        responses={
+            200: SessionTokensOutputSerializer,
+            400: OpenApiResponse(description="Field errors: old_password, new_password, new_password_confirm"),
+            401: DetailSerializer,
+            429: DetailSerializer,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = cast(User, request.user)  # IsAuthenticated (the default permission) lets only users in
+        data = PasswordChangeInputSerializer(data=request.data, context={"user": user})
+        data.is_valid(raise_exception=True)
+        try:
+            tokens = services.password_change(
+                user=user,
+                old_password=data.validated_data["old_password"],
+                new_password=data.validated_data["new_password"],
+                ip=client_ip(request),
+            )
+        except LoginThrottled as throttled:
+            raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
+        except services.PasswordRefused:
+            return Response({"old_password": [WRONG_OLD_PASSWORD]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"access": tokens.access, "refresh": tokens.refresh})
 
 
 class LogoutApi(APIView):

@@ -52,9 +52,25 @@ class User(AbstractUser):
         """Superusers count as facility administrators."""
         return Role.FACILITY_ADMIN if self.is_superuser else self.role
 
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._unusable_password_set = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a password set by anyone (the API, the Django admin, `manage changepassword`) ends
+        every session of this user, so every token issued before stops working."""
         self.email = normalize_email(self.email)
+        # Django keeps the raw password from set_password() in `_password` until the save (for the
+        # validators' password_changed); its own hash upgrade in check_password() clears it before
+        # saving, so a rehash of the same password ends nothing.
+        unusable = self.__dict__.pop("_unusable_password_set", False)
+        replaced = self._password is not None or unusable
+        existing = not self._state.adding
         super().save(*args, **kwargs)
+        if replaced and existing:
+            from server.accounts.services import user_sessions_revoke  # services imports this module
+
+            user_sessions_revoke(user=self)
 
 
 class LoginSession(models.Model):

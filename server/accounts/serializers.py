@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from server.accounts.authentication import session_user
 from server.accounts.models import Role, User
+
+PASSWORD_MISMATCH = "Passwords do not match"
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -38,6 +42,33 @@ class TokenPairOutputSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
     user = UserSerializer()
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    """The account's current password and the new one, twice."""
+
+    # everything but the old password is checked here: the service checks that, behind the throttle
+
+    old_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    new_password_confirm = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        if attrs["new_password"] != attrs["new_password_confirm"]:
+            errors["new_password_confirm"] = [PASSWORD_MISMATCH]
+        try:
+            validate_password(attrs["new_password"], user=self.context["user"])
+        except DjangoValidationError as error:
+            errors["new_password"] = list(error.messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class SessionTokensOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
 
 
 class LogoutInputSerializer(serializers.Serializer):

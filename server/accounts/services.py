@@ -1,4 +1,4 @@
-"""Sign-in, token issue and logout (the failure counters are in throttle.py)."""
+"""Sign-in, password change, token issue and logout (the failure counters are in throttle.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from server.accounts import throttle
@@ -15,6 +16,10 @@ from server.accounts.models import LoginSession, User, normalize_email
 
 class LoginRefused(Exception):
     """Wrong email or password, or an inactive account: the caller never learns which."""
+
+
+class PasswordRefused(Exception):
+    """The old password given for a password change is not the account's."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,23 @@ def login_attempt(*, email: str, password: str, ip: str) -> IssuedTokens:
     return session_start(user=user)
 
 
+def password_change(*, user: User, old_password: str, new_password: str, ip: str) -> IssuedTokens:
+    """Replace `user`'s password, ending every session of theirs; the tokens of a new session.
+
+    `new_password` must have passed the password validators. Raises throttle.LoginThrottled
+    (before the old password is hashed) or PasswordRefused: a wrong old password counts as a
+    failed sign-in of the account from that address.
+    """
+    attempt = throttle.attempt_begin(email=normalize_email(user.email), ip=ip)
+    if not user.check_password(old_password):
+        raise PasswordRefused()
+    attempt.succeeded()
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])  # User.save ends every session (models.py)
+        return session_start(user=user)
+
+
 def _session_of(token: RefreshToken) -> str | None:
     sid = token.get("sid")
     return str(sid) if sid else None
@@ -73,5 +95,13 @@ def session_end(*, refresh: str | None, access_sid: str | None) -> bool:
 
 
 def user_sessions_revoke(*, user: User) -> None:
-    """End every session of `user` (on deactivation)."""
-    LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """End every session of `user` (deactivation, a new password): all their tokens stop working.
+
+    Revoking the sessions already refuses every access and refresh token (authentication.py);
+    the refresh tokens still outstanding are blacklisted as well, so they read as ended anywhere.
+    """
+    now = timezone.now()
+    LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    outstanding = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in outstanding],
+                                         ignore_conflicts=True)

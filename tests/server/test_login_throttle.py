@@ -109,6 +109,23 @@ def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit_checked(
     assert 1 <= statuses.count(401) <= PAIR_LIMIT, "each guess holds its place in the count before the hash"
 
 
+def test_wrong_old_passwords_count_with_the_sign_ins(client: httpx.Client, account: dict) -> None:
+    ip = "10.4.0.1"
+    access = login(client, account["email"], account["password"], ip).json()["access"]
+    assert login(client, account["email"], "wrong-password", ip).status_code == 401
+    headers = {"Authorization": f"Bearer {access}", "X-Forwarded-For": ip}
+    change = {"old_password": "wrong-password", "new_password": "Amber-Harbor-7731",
+              "new_password_confirm": "Amber-Harbor-7731"}
+    for _ in range(PAIR_LIMIT - 1):
+        answer = client.post("/auth/password/change/", headers=headers, json=change)
+        assert answer.status_code == 400
+        assert list(answer.json()) == ["old_password"]
+    right = client.post("/auth/password/change/", headers=headers, json={**change, "old_password": account["password"]})
+    assert_throttled(right, 60)
+    assert_throttled(login(client, account["email"], account["password"], ip), 60)
+    assert login(client, account["email"], account["password"], "10.4.0.2").status_code == 200
+
+
 class AdminBrowser:
     """The Django admin's sign-in page, as a browser at `ip` sees it (cookies, CSRF token)."""
 
