@@ -2,6 +2,8 @@
 
 `details_area` and `display_value` are shared with the wizard's summary page, so a provider reads
 the same before and after it is registered. Provider-entered text is always shown as plain text.
+A provider looking at another provider sees its public fields only: the rows of the private ones
+(additional information, license document, credentialing note) are left out, not shown empty.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from ui.widgets.provider_fields import SPECS
 
 NOT_GIVEN = "Not given"
 Rows = list[tuple[str, str]]
+PRIVATE = frozenset({"additional_information"})  # of the GROUPS' fields; the license rows are below
 # The wizard's steps without the account, with the optional extras beside the additional information.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Personal Information", ("professional_title", "first_name", "last_name")),
@@ -95,9 +98,11 @@ def details_area(groups: Iterable[tuple[str, Rows]]) -> QScrollArea:
     return area
 
 
-def _field_rows(provider: Provider, names: Iterable[str]) -> Rows:
+def _field_rows(provider: Provider, names: Iterable[str], private_fields: bool = True) -> Rows:
     rows = []
     for name in names:
+        if name in PRIVATE and not private_fields:
+            continue
         value = getattr(provider, name)
         if name == "consultation_fee":
             text = f"{value:.2f}" if value else ""
@@ -109,20 +114,21 @@ def _field_rows(provider: Provider, names: Iterable[str]) -> Rows:
     return rows
 
 
-def _license_rows(provider: Provider) -> Rows:
+def _license_rows(provider: Provider, private_fields: bool = True) -> Rows:
     expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
-    document = "Uploaded" if provider.has_license_document else "None uploaded"
-    rows = [("License status", effective_status(provider).label), ("License expiry date", expiry),
-            ("License document", document)]
-    if provider.license_note:
+    rows = [("License status", effective_status(provider).label), ("License expiry date", expiry)]
+    if private_fields:
+        rows.append(("License document", "Uploaded" if provider.has_license_document else "None uploaded"))
+    if provider.license_note and private_fields:
         rows.append(("Credentialing note", provider.license_note))
     return rows
 
 
-def provider_groups(provider: Provider) -> list[tuple[str, Rows]]:
-    """Every field of `provider` in headed groups: the wizard's, credentialing, hospitals."""
-    groups = [(title, _field_rows(provider, names)) for title, names in GROUPS]
-    groups.insert(4, ("Credentialing", _license_rows(provider)))
+def provider_groups(provider: Provider, *, private_fields: bool = True) -> list[tuple[str, Rows]]:
+    """The fields of `provider` in headed groups: the wizard's, credentialing, hospitals; without
+    `private_fields` (a provider looking at another), only the public ones."""
+    groups = [(title, _field_rows(provider, names, private_fields)) for title, names in GROUPS]
+    groups.insert(4, ("Credentialing", _license_rows(provider, private_fields)))
     hospitals = "\n".join(f"{h.name}, {h.city}" for h in provider.hospitals) or "None linked yet"
     groups.append(("Hospitals", [("Works at", hospitals)]))
     return groups
@@ -146,7 +152,10 @@ def audit_text(events: Sequence[AuditEvent]) -> str:
 
 
 class ProviderDetailDialog(QDialog):
-    """Everything about one provider, read-only; opens with `open()`.
+    """Everything about one provider the viewer may see, read-only; opens with `open()`.
+
+    `private_fields`: whether the viewer may see the provider's private fields (staff, and a
+    provider looking at its own record).
 
     Signals:
         hospital_chosen(str): the user asked for the providers of the hospital with this id.
@@ -154,7 +163,8 @@ class ProviderDetailDialog(QDialog):
 
     hospital_chosen = Signal(str)
 
-    def __init__(self, provider: Provider, parent: QWidget | None = None, *, browse_hospitals: bool = False) -> None:
+    def __init__(self, provider: Provider, parent: QWidget | None = None, *, browse_hospitals: bool = False,
+                 private_fields: bool = True) -> None:
         super().__init__(parent)
         self.provider = provider
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -162,7 +172,7 @@ class ProviderDetailDialog(QDialog):
         self.resize(600, 640)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.area = details_area(provider_groups(provider))
+        self.area = details_area(provider_groups(provider, private_fields=private_fields))
         self.audit: QLabel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
@@ -224,4 +234,3 @@ class ProviderDetailDialog(QDialog):
         column.addWidget(subtitle)
         column.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
         return header
-

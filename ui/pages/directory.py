@@ -1,7 +1,9 @@
 """The provider directory: search as you type, filters, a table of the local cache, detail, editing.
 
 Everything here reads the local cache through `ProviderTableModel` (never the network), so it
-answers each keystroke at once and keeps working offline; writing actions need the server.
+answers each keystroke at once and keeps working offline; writing actions need the server. Staff
+see every provider; a provider sees the directory of credentialed providers (the cache holds
+nothing else) and, of the others, their public fields only.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 120
 COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
+CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
+                "Your own record shows too.")
 
 
 def plain(text: str = "", role: str | None = None) -> QLabel:
@@ -47,7 +51,8 @@ def plain(text: str = "", role: str | None = None) -> QLabel:
 
 
 class DirectoryPage(Page):
-    """Search, filter and browse every provider; administrators also create, edit and deactivate."""
+    """Search, filter and browse the providers the user may see; administrators also create, edit
+    and deactivate."""
 
     title = "Directory"
     shortcut = "Ctrl+2"
@@ -55,6 +60,7 @@ class DirectoryPage(Page):
     def __init__(self, desktop: Desktop) -> None:
         super().__init__()
         self.desktop = desktop
+        self.staff = desktop.user is None or desktop.user.role.is_staff
         self.detail: ProviderDetailDialog | None = None
         self.model = ProviderTableModel(DirectoryQuery(), self)
         self.search = QLineEdit()
@@ -67,7 +73,7 @@ class DirectoryPage(Page):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_query)
-        self.filters = DirectoryFilters()
+        self.filters = DirectoryFilters(credentialed_only=not self.staff)
         self.filters.changed.connect(self.apply_query)
         self.count_label = plain("", "muted")
         self.count_label.setAccessibleName("Number of matches")
@@ -95,6 +101,10 @@ class DirectoryPage(Page):
         titles.setSpacing(2)
         titles.addWidget(plain(self.title, "title"))
         titles.addWidget(self.count_label)
+        if not self.staff:
+            self.scope_label = plain(CREDENTIALED, "muted")
+            self.scope_label.setWordWrap(True)
+            titles.addWidget(self.scope_label)
         header = QHBoxLayout()
         header.addLayout(titles, 1)
         header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -158,8 +168,9 @@ class DirectoryPage(Page):
             self.state.show_content()
         filtered = bool(self.search.text().strip()) or not self.filters.is_default
         noun = "provider" if count == 1 else "providers"
+        kind = "active" if self.staff else "credentialed"
         self.count_label.setText(f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
-                                 else f"{count:,} active {noun}")
+                                 else f"{count:,} {kind} {noun}")
         self._update_actions()
 
     def _no_match_text(self) -> str:
@@ -240,12 +251,14 @@ class DirectoryPage(Page):
         if provider is None:
             self._notify("This provider is not in the directory anymore.", "info")
             return
-        dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True)
+        user = self.desktop.user
+        own = user is not None and provider.id == user.provider_id
+        dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True,
+                                      private_fields=self.staff or own)
         dialog.hospital_chosen.connect(self.show_hospital)
         self.detail = dialog
         dialog.open()
-        user = self.desktop.user
-        if user is not None and user.role.is_staff:
+        if self.staff:
             self._load_audit(dialog, provider)
 
     def _load_audit(self, dialog: ProviderDetailDialog, provider: Provider) -> None:
