@@ -155,13 +155,15 @@ class ProviderDetailDialog(QDialog):
     """Everything about one provider the viewer may see, read-only; opens with `open()`.
 
     `private_fields`: whether the viewer may see the provider's private fields (staff, and a
-    provider looking at its own record).
+    provider looking at its own record). `reactivate_button` is set by `offer_reactivate`.
 
     Signals:
         hospital_chosen(str): the user asked for the providers of the hospital with this id.
+        reactivate_requested(str): the user asked to reactivate this (deactivated) provider.
     """
 
     hospital_chosen = Signal(str)
+    reactivate_requested = Signal(str)
 
     def __init__(self, provider: Provider, parent: QWidget | None = None, *, browse_hospitals: bool = False,
                  private_fields: bool = True) -> None:
@@ -170,17 +172,40 @@ class ProviderDetailDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"{provider.full_name} — ProviderDesk")
         self.resize(600, 640)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
         self.area = details_area(provider_groups(provider, private_fields=private_fields))
         self.audit: QLabel | None = None
+        self.reactivate_button: QPushButton | None = None
+        self.subtitle = QLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.addWidget(self._header())
         layout.addWidget(self.area, 1)
         if browse_hospitals and provider.hospitals:
             layout.addLayout(self._hospital_buttons())
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+
+    def offer_reactivate(self) -> QPushButton:
+        """Add a "Reactivate…" button (an administrator looking at a deactivated provider); it asks
+        through `reactivate_requested`. The caller enables it and says why not in its tooltip."""
+        if self.reactivate_button is None:
+            button = self.buttons.addButton("Reactivate…", QDialogButtonBox.ButtonRole.ActionRole)
+            assert button is not None
+            button.setAutoDefault(False)  # Enter closes the detail; it never starts a reactivation
+            button.clicked.connect(self._on_reactivate_button_clicked)
+            self.reactivate_button = button
+        return self.reactivate_button
+
+    def _on_reactivate_button_clicked(self) -> None:
+        self.reactivate_requested.emit(self.provider.id)
+
+    def show_reactivated(self, provider: Provider) -> None:
+        """The provider is active again (as the server answered): say so, and offer no more reactivation."""
+        self.provider = provider
+        self.subtitle.setText(self._subtitle_text())
+        if self.reactivate_button is not None:
+            self.reactivate_button.hide()
 
     def _hospital_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -224,9 +249,9 @@ class ProviderDetailDialog(QDialog):
         badge = QLabel(status.label)
         badge.setProperty("badge", status.value)
         badge.setAccessibleName("License status")
-        role = " · ".join(p for p in (provider.professional_role.value, provider.specialization,
-                                      provider.organization_facility) if p)
-        subtitle = QLabel(role + ("" if provider.is_active else " · Deactivated"))
+        subtitle = self.subtitle
+        subtitle.setText(self._subtitle_text())
+        subtitle.setAccessibleName("Role and organization")
         subtitle.setProperty("role", "muted")
         subtitle.setTextFormat(Qt.TextFormat.PlainText)
         subtitle.setWordWrap(True)
@@ -234,3 +259,9 @@ class ProviderDetailDialog(QDialog):
         column.addWidget(subtitle)
         column.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
         return header
+
+    def _subtitle_text(self) -> str:
+        provider = self.provider
+        role = " · ".join(p for p in (provider.professional_role.value, provider.specialization,
+                                      provider.organization_facility) if p)
+        return role + ("" if provider.is_active else " · Deactivated")

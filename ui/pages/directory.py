@@ -27,7 +27,7 @@ from app.models import AuditEvent, Provider
 from ui.models.provider_table import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.pages.base import Page, follow_directory
 from ui.provider_detail import ProviderDetailDialog
-from ui.widgets.directory_actions import DirectoryActions, offline_reason
+from ui.widgets.directory_actions import REACTIVATE_TIP, DirectoryActions, offline_reason
 from ui.widgets.directory_filters import DirectoryFilters
 from ui.widgets.provider_view import provider_view
 from ui.widgets.state_view import StateView
@@ -51,8 +51,8 @@ def plain(text: str = "", role: str | None = None) -> QLabel:
 
 
 class DirectoryPage(Page):
-    """Search, filter and browse the providers the user may see; administrators also create, edit
-    and deactivate."""
+    """Search, filter and browse the providers the user may see; administrators also create, edit,
+    deactivate and reactivate."""
 
     title = "Directory"
     shortcut = "Ctrl+2"
@@ -219,6 +219,10 @@ class DirectoryPage(Page):
         online = directory is None or directory.online
         reason = offline_reason(f"as of {directory.offline_text().split('as of ', 1)[-1]}" if directory else "")
         self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
+        detail = self.detail
+        if detail is not None and shiboken6.isValid(detail) and detail.reactivate_button is not None:
+            detail.reactivate_button.setEnabled(online)
+            detail.reactivate_button.setToolTip(REACTIVATE_TIP if online else reason)
 
     def _on_sync_button_clicked(self) -> None:
         if self.desktop.directory is not None:
@@ -257,9 +261,24 @@ class DirectoryPage(Page):
                                       private_fields=self.staff or own)
         dialog.hospital_chosen.connect(self.show_hospital)
         self.detail = dialog
+        if self.actions_.allowed and not provider.is_active:
+            dialog.offer_reactivate()
+            dialog.reactivate_requested.connect(self._on_detail_reactivate_requested)
+            self._update_actions()
         dialog.open()
         if self.staff:
             self._load_audit(dialog, provider)
+
+    def _on_detail_reactivate_requested(self, provider_id: str) -> None:
+        dialog = self.detail
+        if dialog is None or not shiboken6.isValid(dialog) or dialog.reactivate_button is None:
+            return
+
+        def done(provider: Provider) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_reactivated(provider)
+
+        self.actions_.reactivate(provider_id, dialog, busy=[dialog.reactivate_button], done=done)
 
     def _load_audit(self, dialog: ProviderDetailDialog, provider: Provider) -> None:
         directory, client = self.desktop.directory, self.desktop.client
