@@ -210,6 +210,26 @@ class ApiClient:
     async def logout(self, refresh: str) -> None:
         await self._call("POST", "auth/logout/", authed=False, json={"refresh": refresh})
 
+    async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
+        """Change the signed-in account's password; this client goes on with the new session at once.
+
+        Every earlier token of the account stops working on the server, so the answer's pair replaces
+        them in `auth` (which saves the refresh token through `on_rotated`) before any other request
+        may refresh. Raises ValidationError with `old_password`, `new_password` and
+        `new_password_confirm` messages when the server refuses.
+        """
+        body = {"old_password": old_password, "new_password": new_password,
+                "new_password_confirm": new_password_confirm}
+
+        async def send(access: str) -> tuple[str, str]:
+            answer = await self._model(TokenRefresh, "POST", "auth/password/change/", authed=False, json=body,
+                                       headers={"Authorization": f"Bearer {access}"})
+            if not answer.refresh:
+                raise errors.BadResponseError("password change", "no refresh token in the answer")
+            return answer.access, answer.refresh
+
+        await self.auth.exchange(send)
+
     # ---- the provider's own records ----
 
     async def profile(self) -> Versioned[Provider]:

@@ -5,6 +5,11 @@ reuse its result. When the server rotates refresh tokens, the new one is handed 
 `on_rotated` (which saves it) before the lock is released, so nobody uses the old one again.
 When the refresh itself is refused the session ends: `on_ended` is called once, and every
 waiting or later request fails with AuthenticationError instead of hanging.
+
+A request that ends every earlier token and answers a new pair (a password change) runs through
+`exchange`, holding the same lock: no refresh with the old token can start while it is on its way
+(the server would refuse it and end the session), and requests refused meanwhile wait for it and
+are retried with the new access token.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from app.models import TokenRefresh
 log = logging.getLogger(__name__)
 
 Refresher = Callable[[str], Awaitable[TokenRefresh]]
+Exchange = Callable[[str], Awaitable[tuple[str, str]]]
 
 
 def token_claims(token: str) -> dict[str, object]:
@@ -104,6 +110,22 @@ class TokenAuth(httpx.Auth):
             self.access = answer.access
             log.debug("access token refreshed")
             return answer.access
+
+    async def exchange(self, call: Exchange) -> None:
+        """Run `call(access)`, a request answering a new (access, refresh) pair that replaces every
+        earlier token, and adopt the pair at once (`on_rotated` saves the refresh token).
+
+        Refreshes wait until it is done; when `call` raises, the tokens stay as they were.
+        """
+        await self.access_token()  # a fresh access token first: the lock below forbids refreshing
+        async with self._lock:
+            if self.ended or self.access is None:
+                raise AuthenticationError()
+            access, refresh = await call(self.access)
+            self.access, self.refresh = access, refresh
+            if self.on_rotated is not None:
+                await self.on_rotated(refresh)
+            log.debug("new session adopted; the earlier tokens are void")
 
     def _end(self) -> None:
         was_ended = self.ended

@@ -81,6 +81,19 @@ class Session:
         log.info("session restored for user %s", validation.user.id)
         return self.user
 
+    async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
+        """Change the password and go on at once with the new session the server answers.
+
+        Every earlier token of the account is void afterwards (other computers signed in as it must
+        sign in again); this session adopts the new pair before any other request can refresh, and a
+        remembered session keeps the new refresh token in the store. Raises ValidationError with
+        the fields' messages when the server refuses (then nothing changed).
+        """
+        if self.user is None:
+            raise AuthenticationError()
+        await self.client.change_password(old_password, new_password, new_password_confirm)
+        log.info("password changed for user %s; signed in again with the new session", self.user.id)
+
     async def logout(self) -> None:
         """End the session on the server (best effort) and forget it here in any case."""
         refresh = self.client.auth.refresh

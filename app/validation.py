@@ -128,6 +128,24 @@ def registration_errors(form: Mapping[str, Any]) -> dict[str, str]:
     return form_errors(form, tuple(name for _, _, names in REGISTRATION_STEPS for name in names))
 
 
+CURRENT_PASSWORD_REQUIRED = "Enter your current password"
+NEW_PASSWORD_REQUIRED = "Enter a new password"
+NEW_PASSWORD_CONFIRM_REQUIRED = "Enter the new password again"
+PASSWORD_CHANGE_FIELDS = ("old_password", "new_password", "new_password_confirm")
+
+
+def password_change_errors(form: Mapping[str, Any]) -> dict[str, str]:
+    """The first problem of each field of the change-password form (the server's field names), as the
+    server's rules would find it before its own validators (length; the two new ones the same)."""
+    old, new, again = (_text(form.get(name)) for name in PASSWORD_CHANGE_FIELDS)
+    found = {
+        "old_password": "" if old else CURRENT_PASSWORD_REQUIRED,
+        "new_password": NEW_PASSWORD_REQUIRED if not new else PASSWORD_LENGTH if len(new) < 8 else "",
+        "new_password_confirm": NEW_PASSWORD_CONFIRM_REQUIRED if not again else PASSWORD_MATCH if again != new else "",
+    }
+    return {name: message for name, message in found.items() if message}
+
+
 @dataclass(frozen=True)
 class PasswordStrength:
     """A score from 0 (very weak) to 4 (strong) and a short reason for it."""

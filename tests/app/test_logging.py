@@ -117,6 +117,7 @@ def test_the_log_names_the_account_by_id_not_email(live_server: LiveServer, debu
         await session.client.aclose()
         restored = Session(ApiClient(live_server.api), session.store)
         assert await restored.restore() is not None
+        await restored.change_password(account["password"], "Bright-Lantern-4821", "Bright-Lantern-4821")
         await restored.logout()
         await restored.client.aclose()
 
@@ -126,8 +127,10 @@ def test_the_log_names_the_account_by_id_not_email(live_server: LiveServer, debu
     text = debug_log.read_text()
     assert f"signed in as user {user_id}" in text
     assert f"session restored for user {user_id}" in text
+    assert "password changed" in text
     for personal in (email, email.split("@")[0], account["user"]["last_name"]):
         assert personal not in text
+    assert "Bright-Lantern" not in text
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
