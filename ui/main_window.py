@@ -31,6 +31,9 @@ from ui.widgets.sync_status import SyncStatus
 if TYPE_CHECKING:
     from ui.desktop import Desktop
 
+PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
+PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
+                    "signed in as you must sign in again.")
 STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
                ConnectionState.SYNCING: "● Syncing…"}
 
@@ -145,7 +148,6 @@ class MainWindow(QMainWindow):
         self.import_action.setVisible(self.desktop.user is not None
                                       and self.desktop.user.role is Role.FACILITY_ADMIN)
         settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
-        sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
                                 "Register a new provider on their behalf")
@@ -155,8 +157,8 @@ class MainWindow(QMainWindow):
         for action in (self.sync_action, self.export_action, self.import_action, settings):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        file_menu.addAction(sign_out)
         file_menu.addAction(quit_action)
+        self._build_account_menu()
         go_menu = self.menuBar().addMenu("&Go")
         for index, slot in enumerate(self.slots):
             action = self._action(slot.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
@@ -167,6 +169,20 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered))
         help_menu.addAction(self._action("&About ProviderDesk", None, self._on_about_triggered))
+
+    def _build_account_menu(self) -> None:
+        """Who is signed in, their password, signing out."""
+        self.account_menu = self.menuBar().addMenu("&Account")
+        user = self.desktop.user
+        who = QAction(f"{user.email} — {user.role.label}" if user else "Not signed in", self)
+        who.setEnabled(False)
+        self.account_menu.addAction(who)
+        self.account_menu.addSeparator()
+        self.change_password_action = self._action("Change &password…", None, self._on_change_password_triggered,
+                                                   PASSWORD_TIP)
+        self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered))
 
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()
@@ -199,6 +215,10 @@ class MainWindow(QMainWindow):
         self.register_action.setEnabled(not offline)
         self.register_action.setToolTip("Not available offline: registering needs the server" if offline
                                         else "Register a new provider on their behalf")
+        self.change_password_action.setEnabled(not offline)
+        tip = "Not available offline: changing the password needs the server" if offline else PASSWORD_TIP
+        self.change_password_action.setToolTip(tip)
+        self.change_password_action.setStatusTip(tip)
 
     def _on_sync_status_cancel_clicked(self) -> None:
         if self.desktop.directory is not None:
@@ -318,6 +338,23 @@ class MainWindow(QMainWindow):
 
         self.settings_dialog = SettingsDialog(self.desktop, self)
         self.settings_dialog.open()
+
+    def _on_change_password_triggered(self) -> None:
+        from ui.password_dialog import OFFLINE, PasswordDialog
+
+        connectivity = self.desktop.connectivity
+        if self.desktop.session is None or (connectivity is not None
+                                            and connectivity.state is ConnectionState.OFFLINE):
+            self.message_bar.show_message(OFFLINE, "warning")  # the action is disabled; a shortcut may still come
+            return
+        dialog = PasswordDialog(self.desktop.session, self.desktop.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._on_password_dialog_changed)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _on_password_dialog_changed(self) -> None:
+        self.message_bar.show_message(PASSWORD_CHANGED, "success")
 
     def _on_sign_out_triggered(self) -> None:
         page = self.current_page()
