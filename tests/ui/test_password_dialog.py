@@ -98,14 +98,16 @@ def test_change_password_from_the_account_menu(
         assert "incorrectly" in shown(dialog, "old_password")
 
         type_into(inputs["old_password"], password)
-        main = desktop.main_window
+        main, directory = desktop.main_window, desktop.directory
         assert main is not None
+        assert directory is not None
         dialog.ok_button.click()
         await wait_until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), what="the dialog to close")
         assert main.message_bar.isVisible()
         assert main.message_bar.text == PASSWORD_CHANGED
         assert "signed in again with the new session" in main.message_bar.text
         assert desktop.main_window is main, "the same window and pages go on"
+        assert desktop.directory is directory, "and the same directory cache"
         assert desktop.session is not None
         assert desktop.session.client is not None
         profile = await desktop.session.client.profile()
