@@ -17,6 +17,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from app.directory_cache import STAFF, CacheUnreadableError, DirectoryCache, Viewer
+from app.private_files import temporary_file, temporary_folder
 from app.token_store import SERVICE, insecure_reason
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,10 @@ def _open_persistent(path: Path, key: bytes, viewer: Viewer) -> DirectoryCache:
         return DirectoryCache.open(path, key, viewer)
 
 
-def _temporary(reason: str, viewer: Viewer) -> DirectoryCache:
-    cache = DirectoryCache.open(None, os.urandom(32), viewer)
+def _temporary(data_dir: Path, reason: str, viewer: Viewer) -> DirectoryCache:
+    """A cache for this run only, in the data folder (a killed run's is deleted at the next start)."""
+    path = temporary_file(temporary_folder(data_dir), ".db", label="directory-")
+    cache = DirectoryCache.open(path, os.urandom(32), viewer, persistent=False)
     cache.reason = reason
     return cache
 
@@ -73,10 +76,10 @@ async def cache_for(
     chosen = backend if backend is not None else await asyncio.to_thread(keyring.get_keyring)
     if reason := insecure_reason(chosen):
         log.info("directory cache: temporary (%s)", type(chosen).__name__)
-        return await asyncio.to_thread(_temporary, f"{TEMPORARY_REASON} ({reason})", viewer)
+        return await asyncio.to_thread(_temporary, data_dir, f"{TEMPORARY_REASON} ({reason})", viewer)
     try:
         key = await asyncio.to_thread(_stored_key, chosen, key_entry(server_key, account))
     except keyring.errors.KeyringError as error:
         log.warning("keyring failed for the directory key: %s", type(error).__name__)
-        return await asyncio.to_thread(_temporary, TEMPORARY_REASON, viewer)
+        return await asyncio.to_thread(_temporary, data_dir, TEMPORARY_REASON, viewer)
     return await asyncio.to_thread(_open_persistent, cache_path(data_dir, server_key, account), key, viewer)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +36,7 @@ from app.directory_query import (
     visible_sql,
 )
 from app.models import DocumentFile, HospitalRef, Provider, parse_model
+from app.private_files import private_dir, private_file
 
 SCHEMA_VERSION = 5  # 4: the worklist's queue indexes; 5: 16 KiB pages
 PAGE_SIZE = 16384
@@ -109,6 +108,7 @@ def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
 
 def _keyed(path: Path, key: bytes, page_size: int) -> Any:
     """A connection in WAL mode if `key` and `page_size` read the file at `path` (a new file: always)."""
+    private_file(path)  # before SQLite creates it: its -wal and -shm files take the same mode
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     # each page is encrypted and authenticated (HMAC-SHA512) on its own: larger pages mean fewer of
@@ -170,19 +170,13 @@ class DirectoryCache:
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
     @classmethod
-    def open(cls, path: Path | None, key: bytes, viewer: Viewer = STAFF) -> DirectoryCache:
-        """Open (or create) the cache at `path` for `viewer`; None: a temporary file for this run,
-        deleted on close. A provider's cache forgets at once the rows it may no longer see.
+    def open(cls, path: Path, key: bytes, viewer: Viewer = STAFF, *, persistent: bool = True) -> DirectoryCache:
+        """Open (or create) the cache at `path` for `viewer`; not `persistent`: a file for this run
+        only, deleted on close. A provider's cache forgets at once the rows it may no longer see.
 
         A file of another schema version is deleted and rebuilt; a wrong key raises CacheUnreadableError.
         """
-        persistent = path is not None
-        if path is None:
-            handle, name = tempfile.mkstemp(prefix="providerdesk-directory-", suffix=".db")
-            os.close(handle)
-            path = Path(name)
-            path.unlink()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         conn = connect(path, key)
         try:
             version = _schema_version(conn)

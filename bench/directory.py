@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import random
 import statistics
+import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -287,7 +288,8 @@ async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
     seeded = await asyncio.to_thread(server_process.seeded_cache, count, keep)
     server = await asyncio.to_thread(server_process.start, seeded)
     client = ApiClient(server.api)
-    cache = DirectoryCache.open(None, os.urandom(32))
+    folder = Path(tempfile.mkdtemp(prefix="providerdesk-bench-"))
+    cache = DirectoryCache.open(folder / "directory.db", os.urandom(32), persistent=False)
     try:
         login = await client.login("admin@demo.local", "demo-pass-2026")
         client.auth.start(login.access, login.refresh)
@@ -303,6 +305,7 @@ async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
     finally:
         await client.aclose()
         cache.close()
+        await asyncio.to_thread(folder.rmdir)
         server.stop()
     return {"full_sync_providers": synced, "full_sync_s": round(full.seconds, 2), "full_sync_pages": full.pages,
             "incremental_changes": changed, "incremental_rows": incremental.changed,
