@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start
 from server.common.conditional import etag_for
 from server.common.pagination import PageNumberPagination
+from server.common.parsers import JSONParser
 from server.common.renderers import FastJSONRenderer
 from server.directory import feed, selectors, services
 from server.directory.dashboard import provider_dashboard
