@@ -154,7 +154,10 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # room for the sign-in counters of many addresses: at the default 300 an attacker rotating
+    # addresses would push the counters of the ones it guesses from out of the cache
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 # Rendered dropdown bodies (up to ~16 MB each): a few only, in this process's memory.
 CACHES["dropdown"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dropdown",
                       "OPTIONS": {"MAX_ENTRIES": 8}}

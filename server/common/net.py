@@ -1,9 +1,10 @@
 """The client's address, trusting exactly NUM_PROXIES reverse proxies."""
 from django.conf import settings
+from django.http import HttpRequest
 from rest_framework.request import Request
 
 
-def client_ip(request: Request) -> str:
+def client_ip(request: HttpRequest | Request) -> str:
     remote = str(request.META.get("REMOTE_ADDR", ""))
     if not settings.NUM_PROXIES:
         return remote
