@@ -174,6 +174,16 @@ class PasswordDialog(QDialog):
                 line.setProperty("invalid", bool(message))
                 restyle(line)
         self._update_meter()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to fit a message that appeared (the form layout would squeeze the meter's words instead)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def _update_meter(self) -> None:
         user = self.session.user

@@ -21,6 +21,11 @@ class StrengthMeter(QWidget):
         self.reason.setProperty("role", "muted")
         self.reason.setWordWrap(True)
         self.reason.setAccessibleName("Password strength reason")
+        # room for two lines from the start: a longer reason neither gets clipped in a form row
+        # nor moves the fields below while the user types
+        self.reason.ensurePolished()  # the style sheet's font, not the default one
+        margins = self.reason.contentsMargins()
+        self.reason.setMinimumHeight(2 * self.reason.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 2, 0, 0)
         column.setSpacing(4)
