@@ -13,7 +13,9 @@ import logging
 import signal
 import sys
 
-WINDOW_MODULES = ("ui.main_window", "ui.pages.profile", "ui.pages.provider_dashboard", "ui.pages.staff_dashboard")
+WINDOW_MODULES = (
+    "ui.shell.main_window", "ui.profile.page", "ui.dashboards.provider_dashboard", "ui.dashboards.staff_dashboard",
+)
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -55,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.token_store import system_token_store
-    from ui.desktop import Desktop
-    from ui.theme import apply_theme, follow_system_theme
+    from app.session.token_store import system_token_store
+    from ui.common.theme import apply_theme, follow_system_theme
+    from ui.shell.desktop import Desktop
 
     # The main window's modules are imported now: at the first sign-in, that would block the loop.
     for module in WINDOW_MODULES:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.models import ProfessionalRole, ProfessionalTitle
+from app.api.models import ProfessionalRole, ProfessionalTitle
 
 REQUIRED = {
     "professional_title": "Professional title is required",

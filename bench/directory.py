@@ -27,7 +27,8 @@ from typing import Any
 
 import httpx
 
-from app.directory_cache import DirectoryCache, DirectoryQuery
+from app.directory.cache import DirectoryCache
+from app.directory.query import DirectoryQuery
 from bench import report
 from bench.server_process import ROOT
 from bench.timing import percentile
@@ -124,7 +125,7 @@ def synthetic(count: int, seed: int = 2026) -> list[dict[str, Any]]:
 
 
 def _build(path: str, count: int) -> None:
-    from app.sync import CacheWriter
+    from app.directory.sync import CacheWriter
 
     cache = DirectoryCache.open(Path(path), KEY)
     try:
@@ -138,7 +139,7 @@ def _kept_is_current(path: Path, count: int) -> bool:
     opening it would empty it)."""
     import sqlcipher3.dbapi2 as sqlcipher
 
-    from app.directory_cache import SCHEMA_VERSION, CacheError, connect
+    from app.directory.cache import SCHEMA_VERSION, CacheError, connect
 
     try:
         conn = connect(path, KEY)
@@ -280,8 +281,8 @@ def _make_changes(api: str, access: str, count: int) -> int:
 
 async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
     """Full sync of `count` providers from a real server process, then 100 changes and an incremental sync."""
-    from app.api_client import ApiClient
-    from app.sync import DirectorySync
+    from app.api.client import ApiClient
+    from app.directory.sync import DirectorySync
     from bench import server_process
 
     print(f"seeding {count:,} providers on the server ...", flush=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.credentialing import QUEUES, queue_counts
-from app.directory_cache import DirectoryCache
+from app.credentialing.worklist import QUEUES, queue_counts
+from app.directory.cache import DirectoryCache
 from bench.timing import percentile
 
 SCREEN = 200  # the table model's block

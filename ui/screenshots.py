@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from ui.desktop import Desktop
+    from ui.shell.desktop import Desktop
 
 WIDTH, HEIGHT = 1180, 760
 
@@ -60,7 +60,7 @@ async def _login_screens(desktop: Desktop, shoot: Shooter) -> None:
 
 async def _wizard_screens(desktop: Desktop, shoot: Shooter) -> None:
     """Each step empty, then with its errors shown, then filled in; and the summary."""
-    from ui.registration_wizard import RegistrationWizard
+    from ui.profile.wizard import RegistrationWizard
 
     wizard = RegistrationWizard(desktop, parent=desktop.login_window)
     wizard.fields.set_values({name: "" for name in wizard.fields.names})
@@ -115,10 +115,10 @@ async def _role_screens(desktop: Desktop, shoot: Shooter, role: str, email: str)
 async def _shoot_all(out: Path, data_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
+    from app.session.token_store import MemoryTokenStore
     from app.settings import Settings
-    from app.token_store import MemoryTokenStore
-    from ui.desktop import DEMO_ACCOUNTS, Desktop
-    from ui.theme import apply_theme
+    from ui.common.theme import apply_theme
+    from ui.shell.desktop import DEMO_ACCOUNTS, Desktop
 
     app = QApplication.instance()
     shoot = Shooter(out)

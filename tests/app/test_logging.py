@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.api_client import ApiClient, Upload
+from app.api.client import ApiClient, Upload
 from app.logging_setup import scrub, setup_logging
-from app.session import Session
-from app.token_store import KeyringTokenStore, MemoryTokenStore
+from app.session.session import Session
+from app.session.token_store import KeyringTokenStore, MemoryTokenStore
 from tests.helpers.aio import run
 from tests.helpers.factories import register_provider, registration_fields
 from tests.helpers.live_server import LiveServer

@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+from app.session.token_store import MemoryTokenStore, TokenStore
 from app.settings import Settings
-from app.token_store import MemoryTokenStore, TokenStore
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
-from ui.desktop import Desktop
+from ui.shell.desktop import Desktop
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from ui.theme import apply_theme
+from ui.common.theme import apply_theme
 
 LOOP_ERRORS: list[dict[str, Any]] = []
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.errors import ConflictError
-from app.models import Provider, Versioned
-from ui.theme import restyle
+from app.api.errors import ConflictError
+from app.api.models import Provider, Versioned
+from ui.common.theme import restyle
 
 
 class ConflictBanner(QFrame):

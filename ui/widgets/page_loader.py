@@ -8,9 +8,9 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
-from app import errors
-from ui.notify import words_for
-from ui.tasks import TaskRunner
+from app.api import errors
+from ui.common.notify import words_for
+from ui.common.tasks import TaskRunner
 from ui.widgets.state_view import StateView
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.validation import PasswordStrength
-from ui.theme import current_colors
+from ui.common.theme import current_colors
 
 
 class StrengthMeter(QWidget):

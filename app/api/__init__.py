@@ -1,0 +1,1 @@
+"""The API client and what it speaks: the token flow, errors, pydantic models, uploads, connectivity."""

@@ -1,0 +1,313 @@
+"""pydantic models of every resource of CONTRACT.md, and the parsing that raises only our errors.
+
+Values are frozen; unknown fields from a server are ignored; a wrong type raises
+`BadResponseError` naming the field. Lists are parsed from bytes with module-level adapters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from app.api.errors import BadResponseError
+
+
+class ProfessionalTitle(StrEnum):
+    DR = "Dr."
+    PROF = "Prof."
+    RN = "RN"
+    LPN = "LPN"
+    NP = "NP"
+    PA = "PA"
+    RPH = "RPh"
+    PT = "PT"
+    OT = "OT"
+    RT = "RT"
+    MT = "MT"
+    RD = "RD"
+    MSW = "MSW"
+    MR = "Mr."
+    MS = "Ms."
+    MRS = "Mrs."
+
+
+TITLE_LABELS: dict[str, str] = {
+    "Dr.": "Dr. (Doctor)", "Prof.": "Prof. (Professor)", "RN": "RN (Registered Nurse)",
+    "LPN": "LPN (Licensed Practical Nurse)", "NP": "NP (Nurse Practitioner)", "PA": "PA (Physician Assistant)",
+    "RPh": "RPh (Pharmacist)", "PT": "PT (Physical Therapist)", "OT": "OT (Occupational Therapist)",
+    "RT": "RT (Respiratory Therapist)", "MT": "MT (Medical Technologist)", "RD": "RD (Registered Dietitian)",
+    "MSW": "MSW (Medical Social Worker)", "Mr.": "Mr.", "Ms.": "Ms.", "Mrs.": "Mrs.",
+}
+
+
+class ProfessionalRole(StrEnum):
+    PHYSICIAN = "Physician"
+    REGISTERED_NURSE = "Registered Nurse"
+    SPECIALIST = "Specialist"
+    HEALTHCARE_ADMINISTRATOR = "Healthcare Administrator"
+    MEDICAL_TECHNICIAN = "Medical Technician"
+    OTHER = "Other"
+
+
+class LicenseStatus(StrEnum):
+    PENDING = "pending_verification"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return {"pending_verification": "Pending verification"}.get(self.value, self.value.capitalize())
+
+
+class Role(StrEnum):
+    PROVIDER = "provider"
+    FACILITY_ADMIN = "facility_admin"
+    CREDENTIALING_OFFICER = "credentialing_officer"
+
+    @property
+    def label(self) -> str:
+        return {"provider": "Provider", "facility_admin": "Facility administrator",
+                "credentialing_officer": "Credentialing officer"}[self.value]
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.PROVIDER
+
+
+class Decision(StrEnum):
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class Resource(BaseModel):
+    """Base of every model: frozen, unknown fields ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class User(Resource):
+    id: str
+    email: str
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    role: Role
+    provider_id: str | None = None
+
+
+class HospitalRef(Resource):
+    id: str
+    name: str
+    city: str
+
+
+class Hospital(HospitalRef):
+    provider_count: int = 0
+
+
+class LicenseDocumentInfo(Resource):
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ProviderSummary(Resource):
+    id: str
+    professional_title: ProfessionalTitle
+    first_name: str
+    last_name: str
+    full_name: str
+    email: str
+    phone_number: str = ""
+    organization_facility: str
+    professional_role: ProfessionalRole
+    specialization: str = ""
+    license_number: str
+    license_status: LicenseStatus
+    license_expiry_date: date | None = None
+    is_active: bool = True
+    updated_at: datetime
+
+
+class Provider(ProviderSummary):
+    license_verified: bool = False
+    has_license_document: bool = False
+    license_document: LicenseDocumentInfo | None = None
+    license_note: str = ""
+    additional_information: str = ""
+    years_of_experience: int = 0
+    consultation_fee: Decimal = Decimal("0.00")
+    bio: str = ""
+    hospitals: tuple[HospitalRef, ...] = ()
+    created_at: datetime
+
+
+class DropdownItem(Resource):
+    id: str
+    full_name: str
+    specialization: str = ""
+    organization_facility: str = ""
+
+
+class ChangesPage(Resource):
+    results: tuple[Provider, ...]
+    deleted: tuple[str, ...]
+    cursor: str
+    has_more: bool
+
+
+T = TypeVar("T")
+
+
+class Page(Resource, Generic[T]):
+    count: int
+    next: str | None = None
+    previous: str | None = None
+    results: tuple[T, ...]
+
+
+class Activity(Resource):
+    at: datetime
+    kind: str
+    message: str
+
+
+class Notification(Resource):
+    id: str
+    level: str
+    message: str
+    created_at: datetime
+    read: bool = False
+
+
+class ProviderStats(Resource):
+    total_appointments: int = 0
+    upcoming_appointments: int = 0
+    completed_appointments: int = 0
+    patients_count: int = 0
+
+
+class ProviderDashboard(Resource):
+    provider_profile: Provider
+    stats: ProviderStats
+    recent_activities: tuple[Activity, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    license_status: LicenseStatus
+
+
+class Expiring(Resource):
+    within_30: int = 0
+    within_60: int = 0
+    within_90: int = 0
+
+
+class WeekCount(Resource):
+    week: date
+    count: int
+
+
+class StaffDashboard(Resource):
+    providers_total: int
+    by_license_status: dict[str, int]
+    by_professional_role: dict[str, int]
+    pending_queue: int
+    expiring: Expiring
+    registrations_by_week: tuple[WeekCount, ...] = ()
+    recent_activities: tuple[Activity, ...] = ()
+
+
+class AuditEvent(Resource):
+    at: datetime
+    actor: str
+    action: str
+    detail: str = ""
+    fields: tuple[str, ...] = ()
+
+
+class AuditRecord(AuditEvent):
+    """An event of the audit export (`GET /credentialing/audit/`), with the provider it concerns."""
+
+    provider_id: str
+    provider_name: str
+    license_number: str = ""
+
+
+class LoginResult(Resource):
+    access: str
+    refresh: str
+    user: User
+
+
+class RegistrationResult(Resource):
+    user: User
+    profile: Provider
+    access: str
+    refresh: str
+
+
+class TokenRefresh(Resource):
+    access: str
+    refresh: str | None = None
+
+
+class TokenValidation(Resource):
+    valid: bool
+    user: User | None = None
+    expires_at: datetime | None = None
+
+
+class Health(Resource):
+    status: str
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[T]):
+    """A value with the version tag (ETag) to send back in `If-Match` when changing it."""
+
+    value: T
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A license document as the server sent it."""
+
+    content: bytes
+    content_type: str
+    sha256: str | None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+PROVIDER_SUMMARIES: TypeAdapter[list[ProviderSummary]] = TypeAdapter(list[ProviderSummary])
+DROPDOWN_ITEMS: TypeAdapter[list[DropdownItem]] = TypeAdapter(list[DropdownItem])
+AUDIT_EVENTS: TypeAdapter[list[AuditEvent]] = TypeAdapter(list[AuditEvent])
+
+
+def _where(error: PydanticValidationError) -> tuple[str, str]:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(the whole answer)"
+    return where, first["msg"]
+
+
+def parse_model(model: type[M], content: bytes) -> M:
+    """Parse a JSON body into `model`; anything else raises BadResponseError."""
+    try:
+        return model.model_validate_json(content)
+    except PydanticValidationError as error:
+        raise BadResponseError(*_where(error)) from None
+
+
+def parse_list(adapter: TypeAdapter[list[Any]], content: bytes) -> list[Any]:
+    try:
+        return adapter.validate_json(content)
+    except PydanticValidationError as error:
+        raise BadResponseError(*_where(error)) from None

@@ -1,0 +1,1 @@
+"""The credentialing worklist read from the directory cache, and audit trails as CSV."""

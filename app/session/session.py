@@ -1,0 +1,121 @@
+"""The signed-in session: login (with "remember me"), restore at start, logout, who and what role.
+
+The access token lives in memory only (in the client's TokenAuth); the refresh token is kept in
+the token store when the user asked to be remembered and the store is a secure one. The log names
+the account by its id, never by its email or name.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from app.api.client import ApiClient
+from app.api.errors import ApiError, AuthenticationError
+from app.api.models import Role, User
+from app.session.token_store import TokenStore
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """One user's session with one server."""
+
+    def __init__(self, client: ApiClient, store: TokenStore, *, server_key: str | None = None) -> None:
+        """`server_key` names the server in the token store; by default its URL (the embedded
+        server, whose port changes from run to run, passes a stable name instead)."""
+        self.client = client
+        self.store = store
+        self._server_key = server_key or client.base_url
+        self.user: User | None = None
+        self._remember = False
+        self._ended_listeners: list[Callable[[], None]] = []
+        client.auth.on_rotated = self._on_rotated
+        client.auth.on_ended = self._on_ended
+
+    @property
+    def server(self) -> str:
+        return self._server_key
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role if self.user else None
+
+    @property
+    def can_remember(self) -> bool:
+        return self.store.persistent
+
+    def on_ended(self, listener: Callable[[], None]) -> None:
+        """Call `listener` when the server ends the session (refresh refused)."""
+        self._ended_listeners.append(listener)
+
+    async def login(self, email: str, password: str, *, remember: bool = False) -> User:
+        result = await self.client.login(email.strip(), password)
+        self.client.auth.start(result.access, result.refresh)
+        self.user, self._remember = result.user, remember and self.store.persistent
+        if self._remember:
+            await self.store.save(self.server, result.user.email, result.refresh)
+        log.info("signed in as user %s (%s)", result.user.id, result.user.role.value)
+        return result.user
+
+    async def restore(self) -> User | None:
+        """Resume the last remembered session of this server, or None when there is none.
+
+        Raises OfflineError when the server cannot be reached (the token is kept for later).
+        """
+        account = await self.store.last_account(self.server)
+        refresh = await self.store.load(self.server, account) if account else None
+        if not account or not refresh:
+            return None
+        self.client.auth.resume(refresh)
+        try:
+            access = await self.client.auth.access_token()
+            validation = await self.client.validate_token(access)
+        except AuthenticationError:
+            await self.store.delete(self.server, account)
+            self.client.auth.clear()
+            return None
+        if not validation.valid or validation.user is None:
+            self.client.auth.clear()
+            return None
+        self.user, self._remember = validation.user, True
+        log.info("session restored for user %s", validation.user.id)
+        return self.user
+
+    async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
+        """Change the password and go on at once with the new session the server answers.
+
+        Every earlier token of the account is void afterwards (other computers signed in as it must
+        sign in again); this session adopts the new pair before any other request can refresh, and a
+        remembered session keeps the new refresh token in the store. Raises ValidationError with
+        the fields' messages when the server refuses (then nothing changed).
+        """
+        if self.user is None:
+            raise AuthenticationError()
+        await self.client.change_password(old_password, new_password, new_password_confirm)
+        log.info("password changed for user %s; signed in again with the new session", self.user.id)
+
+    async def logout(self) -> None:
+        """End the session on the server (best effort) and forget it here in any case."""
+        refresh = self.client.auth.refresh
+        account = self.user.email if self.user else await self.store.last_account(self.server)
+        self.client.auth.clear()
+        self.user = None
+        try:
+            if refresh:
+                await self.client.logout(refresh)
+        except ApiError as error:
+            log.info("logout on the server failed (%s); signed out here", type(error).__name__)
+        finally:
+            if account:
+                await self.store.delete(self.server, account)
+
+    async def _on_rotated(self, refresh: str) -> None:
+        if self._remember and self.user is not None:
+            await self.store.save(self.server, self.user.email, refresh)
+
+    def _on_ended(self) -> None:
+        user, self.user = self.user, None
+        log.info("session ended by the server for user %s", user.id if user else "?")
+        for listener in self._ended_listeners:
+            listener()
+

@@ -1,0 +1,1 @@
+"""CSV export of the directory and roster import."""

@@ -1,0 +1,352 @@
+"""DirectorySync against the real server: first fill, incremental, cut and resumed; the writers' name order."""
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from app.api import errors
+from app.api.client import ApiClient
+from app.directory import first_fill, sync
+from app.directory.cache import INDEXES, DirectoryCache
+from app.directory.first_fill import FirstFill
+from app.directory.query import DirectoryQuery
+from app.directory.sync import CacheWriter, DirectorySync, FeedPage, name_key
+from tests.helpers.aio import run
+from tests.helpers.factories import create_provider
+from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
+
+KEY = bytes(range(32))
+ALL = DirectoryQuery(is_active=None)
+
+
+async def admin_client(server: LiveServer, **kwargs: Any) -> ApiClient:
+    client = ApiClient(server.api, **kwargs)
+    login = await client.login(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD)
+    client.auth.start(login.access, login.refresh)
+    return client
+
+
+def server_providers(admin: httpx.Client) -> dict[str, dict[str, Any]]:
+    """Every provider on the server, active or not, by id (from the paginated list)."""
+    found: dict[str, dict[str, Any]] = {}
+    for active in ("true", "false"):
+        page = 1
+        while True:
+            body = admin.get("/providers/", params={"is_active": active, "page": page, "page_size": 500}).json()
+            found.update((row["id"], row) for row in body["results"])
+            if not body["next"]:
+                break
+            page += 1
+    return found
+
+
+def assert_same_as_server(cache: DirectoryCache, admin: httpx.Client) -> None:
+    expected = server_providers(admin)
+    rows = cache.rows(ALL, 0, 1_000_000)
+    assert len(rows) == len({row.id for row in rows}) == cache.size(), "no row doubled"
+    assert {row.id for row in rows} == set(expected), "no row missing or extra"
+    for row in rows:
+        server = expected[row.id]
+        got = (row.full_name, row.email, row.license_number, row.license_status, row.is_active, row.specialization)
+        assert got == (server["full_name"], server["email"], server["license_number"], server["license_status"],
+                       server["is_active"], server["specialization"])
+    keys = [name_key(expected[r.id]["first_name"], expected[r.id]["last_name"], r.id) for r in rows]
+    assert keys == sorted(keys), "rows come in name order"
+
+
+def synced(server: LiveServer, path: Path, *, limit: int = 25, **kwargs: Any) -> Any:
+    async def body() -> Any:
+        client = await admin_client(server)
+        cache = DirectoryCache.open(path, KEY)
+        try:
+            return await DirectorySync(client, cache, limit=limit, fill_limit=limit).run(**kwargs)
+        finally:
+            cache.close()
+            await client.aclose()
+
+    return run(body)
+
+
+def test_full_sync_from_empty_equals_the_server(live_server: LiveServer, admin: httpx.Client, tmp_path: Path) -> None:
+    gone = create_provider(admin, first_name="Inactive")
+    assert admin.delete(f"/providers/{gone['id']}/").status_code == 204
+    seen: list[tuple[int, int | None]] = []
+    result = synced(live_server, tmp_path / "c.db", progress=lambda done, total: seen.append((done, total)))
+    assert result.complete
+    assert result.pages > 1
+    assert seen[-1][0] == seen[-1][1] == result.changed
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert cache.last_full_sync is not None
+        assert cache.cursor
+        inactive = cache.rows(DirectoryQuery(text="inactive", is_active=False), 0, 10)
+        assert gone["id"] in [row.id for row in inactive]
+        detail = cache.provider(gone["id"])
+        assert detail is not None
+        assert detail.is_active is False
+        assert detail.email == gone["email"]
+    finally:
+        cache.close()
+
+
+def test_incremental_sync_after_edits_and_deactivations(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    synced(live_server, path)
+    made = create_provider(admin, last_name="Aaronson")
+    renamed = create_provider(admin)
+    assert admin.patch(f"/providers/{renamed['id']}/", json={"last_name": "Zzyzx"}).status_code == 200
+    assert admin.delete(f"/providers/{made['id']}/").status_code == 204
+    result = synced(live_server, path)
+    assert result.complete
+    assert result.changed == 2, "each changed provider once, in its latest version"
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert cache.rows(DirectoryQuery(text="zzyzx"), 0, 5)[0].id == renamed["id"]
+        assert cache.rows(DirectoryQuery(is_active=None), cache.size() - 1, 1)[0].id == renamed["id"]
+        assert cache.count(DirectoryQuery(text="aaronson")) == 0, "deactivated: not among the active"
+        assert cache.count(DirectoryQuery(text="aaronson", is_active=False)) == 1
+    finally:
+        cache.close()
+
+
+def staged(cache: DirectoryCache) -> int:
+    """Providers staged by an unpublished first fill (0 when none is pending)."""
+    conn = cache.write_connection()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (first_fill.STAGING,)).fetchone() is None:
+        return 0
+    return int(conn.execute(f"SELECT count(*) FROM {first_fill.STAGING}").fetchone()[0])
+
+
+def assert_published(cache: DirectoryCache) -> None:
+    """No staging table left, and every index of the schema there."""
+    names = {row[0] for row in cache.write_connection().execute("SELECT name FROM sqlite_master")}
+    assert first_fill.STAGING not in names
+    assert set(INDEXES) <= names
+
+
+def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    cancel = asyncio.Event()
+    first = synced(live_server, path, limit=20, progress=lambda done, total: cancel.set(), cancel=cancel)
+    assert not first.complete
+    assert first.pages == 1
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert cache.size() == 0, "a first fill shows no provider before its last page"
+        assert staged(cache) == 20
+        assert cache.cursor
+        assert cache.last_full_sync is None
+        early = cache.write_connection().execute(f"SELECT id FROM {first_fill.STAGING} LIMIT 2").fetchall()
+    finally:
+        cache.close()
+    # while the fill is cut, a staged provider changes (it comes again, renamed) and another goes
+    renamed, gone = early[0][0], early[1][0]
+    assert admin.patch(f"/providers/{renamed}/", json={"last_name": "Zzzrefilled"}).status_code == 200
+    assert admin.delete(f"/providers/{gone}/").status_code == 204
+    second = synced(live_server, path, limit=20)
+    assert second.complete
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert_published(cache)
+        assert cache.last_full_sync is not None
+        assert [row.id for row in cache.rows(DirectoryQuery(text="zzzref"), 0, 5)] == [renamed]
+        assert cache.count(DirectoryQuery(text="zzzrefilled", is_active=None)) == 1
+        assert cache.rows(DirectoryQuery(is_active=None), cache.size() - 1, 1)[0].id == renamed
+        assert gone not in {row.id for row in cache.rows(DirectoryQuery(), 0, 10_000)}
+        provider = cache.provider(renamed)
+        assert provider is not None
+        assert provider.last_name == "Zzzrefilled"
+        bodies = cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0]
+        assert bodies == cache.size(), "no full record left over from a replaced version"
+    finally:
+        cache.close()
+
+
+def test_incremental_sync_cancelled_after_the_first_page_resumes(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    synced(live_server, path)
+    cache = DirectoryCache.open(path, KEY)
+    before = cache.size()
+    cache.close()
+    for _ in range(25):
+        create_provider(admin)
+    cancel = asyncio.Event()
+    first = synced(live_server, path, limit=10, progress=lambda done, total: cancel.set(), cancel=cancel)
+    assert not first.complete
+    cache = DirectoryCache.open(path, KEY)
+    assert cache.size() == before + 10, "an incremental sync shows each page once it is written"
+    cache.close()
+    assert synced(live_server, path, limit=10).complete
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+    finally:
+        cache.close()
+
+
+def test_sync_cut_by_a_dropped_connection_resumes(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    real = httpx.AsyncHTTPTransport()
+    calls = {"changes": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/providers/changes/"):
+            calls["changes"] += 1
+            if calls["changes"] == 3:
+                raise httpx.ReadError("connection lost mid-body", request=request)
+        response = await real.handle_async_request(request)
+        await response.aread()
+        return httpx.Response(response.status_code, headers=response.headers, content=response.content)
+
+    async def cut() -> None:
+        client = await admin_client(live_server, transport=httpx.MockTransport(handler), retries=0)
+        cache = DirectoryCache.open(path, KEY)
+        try:
+            with pytest.raises(errors.OfflineError):
+                await DirectorySync(client, cache, limit=15, fill_limit=15).run()
+            assert staged(cache) == 30, "the two pages before the cut stay staged"
+            assert cache.size() == 0
+        finally:
+            cache.close()
+            await client.aclose()
+
+    run(cut)
+    assert synced(live_server, path, limit=15).complete
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert_published(cache)
+    finally:
+        cache.close()
+
+
+def feed_page(results: list[dict[str, Any]], deleted: list[str], cursor: str, more: bool) -> bytes:
+    return orjson.dumps({"results": results, "deleted": deleted, "cursor": cursor, "has_more": more})
+
+
+def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_path: Path) -> None:
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    north, south = {"id": "h1", "name": "North", "city": "Oslo"}, {"id": "h2", "name": "South", "city": "Rome"}
+    try:
+        assert fill.wanted()
+        pages = [
+            ([record("Ann", "Lee", id="a", hospitals=[north]), record("Bob", "Ray", id="b"),
+              record("Cy", "Ox", id="c", hospitals=[south])], [], True),
+            ([record("Ann", "Lee", id="a"), record("Bo", "Ray", id="b", hospitals=[south]),
+              record("Bob", "Aho", id="b", hospitals=[north]), record("Di", "Ek", id="d", hospitals=None)],
+             ["c"], False),
+        ]
+        for n, (results, deleted, more) in enumerate(pages):
+            assert fill.stage(feed_page(results, deleted, f"r{n}", more)) == (f"r{n}", more, len(results),
+                                                                              len(deleted))
+            fill.write(f"r{n}", complete=not more)
+        assert not fill.wanted()
+        assert [(r.id, r.full_name) for r in cache.rows(ALL, 0, 10)] == [("b", "Bob Aho"), ("d", "Di Ek"),
+                                                                        ("a", "Ann Lee")]
+        assert [r.id for r in cache.rows(DirectoryQuery(hospital_id="h1"), 0, 10)] == ["b"]
+        assert cache.rows(DirectoryQuery(hospital_id="h2"), 0, 10) == []
+        assert cache.count(DirectoryQuery(text="ox", is_active=None)) == 0
+        assert cache.count(DirectoryQuery(text="aho")) == 1
+        assert cache.cursor == "r1"
+        assert cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0] == 3
+        assert_published(cache)
+        hashsize = cache.write_connection().execute("SELECT v FROM providers_fts_config WHERE k = 'hashsize'")
+        assert hashsize.fetchone()[0] == first_fill.FTS_HASHSIZE, "the search index's build setting is undone"
+        assert not fill.wanted(), "a published cache is synced page by page from then on"
+    finally:
+        cache.close()
+
+
+def test_a_malformed_page_in_a_first_fill_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    try:
+        fill.stage(feed_page([record("Ann", "Lee", id="a")], [], "r1", True))
+        fill.write("r1", complete=False)
+        bad = {"results.email": record("Cy", "Ox", email=None), "results.last_name": record("Cy", "Ox", last_name=3),
+               "results.id": {"first_name": "x"}, "results": "not an item",
+               "results.hospitals": record("Cy", "Ox", hospitals=[{"id": "h"}])}
+        for where, item in bad.items():
+            fill.stage(feed_page([record("Bob", "Ray"), item], ["a"], "r2", False))
+            with pytest.raises(errors.BadResponseError) as refused:
+                fill.write("r2", complete=False)
+            assert refused.value.where == where
+        assert staged(cache) == 1
+        assert cache.cursor == "r1"
+        for body in (b'{"results": 3}', b"not json", b"[]"):
+            with pytest.raises(errors.BadResponseError):
+                fill.stage(body)
+    finally:
+        cache.close()
+
+
+def record(first: str, last: str, **fields: Any) -> dict[str, Any]:
+    pid = fields.pop("id", None) or f"{first}-{last}-{random.random()}"
+    base = {"id": pid, "first_name": first, "last_name": last, "full_name": f"{first} {last}",
+            "professional_title": "Dr.", "professional_role": "Physician", "specialization": "Cardiology",
+            "organization_facility": "City Clinic", "license_number": f"L-{abs(hash(pid)) % 10**8}",
+            "license_status": "verified", "license_expiry_date": "2099-01-01", "email": f"{pid}@example.org",
+            "is_active": True, "hospitals": [], "updated_at": "2026-01-01T00:00:00Z",
+            "created_at": "2026-01-01T00:00:00Z"}
+    return {**base, **fields}
+
+
+def test_writer_keeps_name_order_when_gaps_run_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sync, "RID_SPACE", 1 << 12)
+    monkeypatch.setattr(sync, "END_GAP", 1)
+    rng = random.Random(5)
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    writer = CacheWriter(cache)
+    try:
+        made: dict[str, dict[str, Any]] = {}
+        for n in range(30):
+            page = [record(rng.choice("ABCDE") + str(rng.randint(0, 99)), rng.choice("VWXYZ")) for _ in range(20)]
+            moved = [dict(made[pid], last_name="Moved" + str(n)) for pid in rng.sample(sorted(made), min(5, len(made)))]
+            gone = rng.sample(sorted(made), min(3, len(made)))
+            for item in page + moved:
+                made[item["id"]] = item
+            for pid in gone:
+                made.pop(pid)
+            writer.apply(FeedPage(page + moved, gone, f"r{n}", True), complete=n == 29)
+            rows = cache.rows(ALL, 0, 10_000)
+            keys = [name_key(made[r.id]["first_name"], made[r.id]["last_name"], r.id) for r in rows]
+            assert keys == sorted(name_key(i["first_name"], i["last_name"], i["id"]) for i in made.values())
+            assert cache.count(DirectoryQuery(text="moved", is_active=None)) == sum(
+                i["last_name"].startswith("Moved") for i in made.values())
+    finally:
+        cache.close()
+
+
+def test_a_malformed_page_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+    writer = CacheWriter(cache)
+    try:
+        writer.apply(FeedPage([record("Ann", "Lee", id="a")], [], "r1", True), complete=True)
+        with pytest.raises(errors.BadResponseError) as refused:
+            writer.apply(FeedPage([record("Bob", "Ray"), record("Cy", "Ox", email=None)], ["a"], "r2", False),
+                         complete=False)
+        assert refused.value.where == "results.email"
+        assert cache.size() == 1
+        assert cache.cursor == "r1"
+        with pytest.raises(errors.BadResponseError):
+            sync.parse_page(b'{"results": 3}')
+    finally:
+        cache.close()

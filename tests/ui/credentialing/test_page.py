@@ -1,0 +1,520 @@
+"""The credentialing worklist against the real server: queues like the server's, decisions from the
+keyboard, refusals and conflicts, documents in place (a real PDF and PNG), expiry, offline, audit CSV."""
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from app.credentialing.worklist import QUEUES
+from server.common.pdf import license_pdf
+from tests.helpers.factories import all_ids, register_provider
+from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
+from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
+from ui.credentialing.decision_dialog import DecisionDialog
+from ui.credentialing.page import CredentialingPage
+from ui.providers.table_model import ID_ROLE
+from ui.shell.desktop import Desktop
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of our own: these tests change the queues."""
+    with running_server(tmp_path_factory.mktemp("credentialing"), demo_providers=60) as live:
+        yield live
+
+
+def client_for(server: LiveServer, role: str) -> httpx.Client:
+    return server.client(server.login(DEMO_ACCOUNTS[role])["access"])
+
+
+def server_queue(client: httpx.Client, **params: str | int) -> list[str]:
+    return all_ids(client, "/credentialing/queue/", **params)
+
+
+def queue_params(index: int) -> dict[str, str | int]:
+    query = QUEUES[index].query
+    if query.expiring_within is not None:
+        return {"expiring_within": query.expiring_within}
+    assert query.license_status is not None
+    return {"license_status": query.license_status}
+
+
+def shown_ids(page: CredentialingPage) -> list[str]:
+    return [page.model.index(row, 0).data(ID_ROLE) for row in range(page.model.rowCount())]
+
+
+async def worklist(desktop: Desktop) -> CredentialingPage:
+    """The credentialing page, shown, after the first sync."""
+    window = desktop.main_window
+    assert window is not None
+    window.show()
+    window.show_page(2)
+    page = window.current_page()
+    assert isinstance(page, CredentialingPage)
+    await synced(desktop)
+    return page
+
+
+async def synced(desktop: Desktop) -> None:
+    directory = desktop.directory
+    await wait_until(lambda: directory is not None and directory.last_sync is not None and not directory.syncing,
+                     30, "sync")
+    await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+
+
+def upload(server: LiveServer, registered: dict, name: str, content: bytes, content_type: str) -> dict:
+    with server.client(registered["access"]) as mine:
+        answer = mine.patch("/auth/provider/profile/", files={"license_document": (name, content, content_type)})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def png_bytes() -> bytes:
+    image = QImage(640, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2a6fdb"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path,
+                                            qtbot: object, qtmodeltester: object) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        with client_for(server, "credentialing_officer") as officer:
+            for index, queue in enumerate(QUEUES):
+                page.tabs.setCurrentIndex(index)
+                expected = await asyncio.to_thread(server_queue, officer, **queue_params(index))
+                assert shown_ids(page) == expected, queue.label
+                assert page.tabs.tabText(index) == f"{queue.tab} ({len(expected):,})"
+            dashboard = (await asyncio.to_thread(officer.get, "/dashboard/")).json()
+        counts = {q.key: int(page.tabs.tabText(i).rsplit("(", 1)[1].rstrip(")")) for i, q in enumerate(QUEUES)}
+        assert counts["pending"] == dashboard["pending_queue"]
+        assert [counts[f"expiring_{d}"] for d in (30, 60, 90)] == [dashboard["expiring"][f"within_{d}"]
+                                                                    for d in (30, 60, 90)]
+        assert counts["pending"] > 0
+        qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=120)
+
+
+def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path,
+                                          qtbot: object) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        page.tabs.setCurrentIndex(0)
+        page.table.setFocus()
+        start = shown_ids(page)
+        assert len(start) >= 5
+        assert page.pane.provider is not None
+        assert page.pane.provider.id == start[0]
+        decided: dict[str, str] = {}
+
+        async def decide(key: Qt.Key, note: str = "") -> None:
+            reviewed = page.pane.provider
+            assert reviewed is not None
+            await wait_until(lambda: page.review.version is not None, what="the server's record")
+            QTest.keyClick(page.table, key)
+            dialog = page.actions_.dialog
+            assert isinstance(dialog, DecisionDialog)
+            await wait_until(dialog.isVisible, what="dialog")
+            if note:
+                assert dialog.note_edit is not None
+                QTest.keyClicks(dialog.note_edit, note)
+                QTest.keyClick(dialog.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            else:
+                assert dialog.expiry_edit is not None
+                QTest.keyClick(dialog.expiry_edit, Qt.Key.Key_Return)
+            await wait_until(lambda: not dialog.isVisible(), what="decision sent")
+            decided[reviewed.id] = "rejected" if note else "verified"
+            await wait_until(lambda: reviewed.id not in shown_ids(page), what="the queue without it")
+            await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+
+        await decide(Qt.Key.Key_V)                                    # item 1: verified
+        assert page.pane.provider is not None
+        assert page.pane.provider.id == start[1], "the next license comes up"
+        await decide(Qt.Key.Key_R, "The scan is illegible; upload a clear copy.")  # item 2: rejected
+        QTest.keyClick(page.table, Qt.Key.Key_J)                      # item 3: skipped
+        assert page.pane.provider is not None
+        assert page.pane.provider.id == start[3]
+        QTest.keyClick(page.table, Qt.Key.Key_K)                      # back to item 3
+        assert page.pane.provider.id == start[2]
+        QTest.keyClick(page.table, Qt.Key.Key_J)
+        await decide(Qt.Key.Key_V)                                    # item 4: verified
+        await decide(Qt.Key.Key_R, "License number does not match the document.")  # item 5: rejected
+        assert set(decided) == {start[0], start[1], start[3], start[4]}
+        QTest.keyClick(page.table, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        assert page.queue.key == "expiring_30", "the next queue, from the keyboard"
+        QTest.keyClick(page.table, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+        assert page.queue.key == "pending"
+        assert shown_ids(page)[0] == start[2], "the skipped one stays at the head of the queue"
+        await wait_until(lambda: page.tabs.tabText(0) == f"Pending ({len(start) - 4:,})", what="the count follows")
+        with client_for(server, "credentialing_officer") as officer:
+            for provider_id, decision in decided.items():
+                detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
+                assert detail["license_status"] == decision
+                trail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/audit/")).json()
+                assert trail[0]["action"] == decision
+                assert trail[0]["actor"] == DEMO_ACCOUNTS["credentialing_officer"]
+            assert (await asyncio.to_thread(server_queue, officer)) == shown_ids(page)
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=150)
+
+
+def test_documents_show_in_place_and_stay_readable_offline(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, qtbot: object,
+) -> None:
+    with running_server(tmp_path / "server", demo_providers=20) as own:
+        with own.client() as anon:
+            pdf_owner = register_provider(anon, first_name="Pdfina", last_name="Aardvark")
+            png_owner = register_provider(anon, first_name="Pngela", last_name="Aardvark")
+        pdf = license_pdf([(20, 700, "Board of Medicine - License PDF-1")])
+        upload(own, pdf_owner, "license.pdf", pdf, "application/pdf")
+        upload(own, png_owner, "license.png", png_bytes(), "image/png")
+
+        async def body() -> None:
+            desktop = await signed_in_desktop(own, tmp_path / "desk", "credentialing_officer")
+            page = await worklist(desktop)
+            ids = shown_ids(page)
+            pdf_id, png_id = pdf_owner["profile"]["id"], png_owner["profile"]["id"]
+            viewer = page.pane.viewer
+            page.select_row(ids.index(pdf_id))
+            review = page.review
+            await wait_until(lambda: review.document is not None and review.document.content == pdf, what="pdf")
+            assert viewer.state == "pdf"
+            assert viewer.pdf.status() == QPdfDocument.Status.Ready
+            assert viewer.pdf.pageCount() == 1
+            assert viewer.facts.text().startswith("PDF · ")
+            page.select_row(ids.index(png_id))
+            await wait_until(lambda: review.document is not None and review.document.content_type == "image/png",
+                             what="png")
+            assert viewer.state == "image"
+            assert viewer.facts.text().startswith("PNG image · ")
+            page.actions_.open_document()
+            window = viewer.full_size_window
+            assert window is not None
+            assert window.isVisible()
+            page.actions_.open_document()
+            assert viewer.full_size_window is window, "O again raises the same window"
+            page.select_row(ids.index(pdf_id))
+            await wait_until(lambda: viewer.full_size_window is None, what="the window of the one before closes")
+            own.stop()
+            desktop.directory.sync_now()
+            await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
+            assert shown_ids(page) == ids, "the worklist reads the cache"
+            assert not page.pane.verify_button.isEnabled()
+            assert "offline" in page.pane.verify_button.toolTip().lower()
+            page.select_row(ids.index(pdf_id))
+            await wait_until(lambda: review.document is not None and review.document.content == pdf,
+                             what="the document opened before, kept in the cache")
+            assert viewer.state == "pdf"
+            unseen = next(i for i in ids if i not in (pdf_id, png_id) and page.model.cache.provider(i)
+                          and page.model.cache.provider(i).has_license_document)
+            page.select_row(ids.index(unseen))
+            await wait_until(lambda: "not been opened on this computer" in viewer.message.text(), what="unseen")
+            await closed(desktop)
+
+        run_ui(loop, body, timeout=120)
+
+
+def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Conflicta", last_name="Zzyzx", specialization="Cardiology")
+    provider_id = registered["profile"]["id"]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        page.select_row(shown_ids(page).index(provider_id))
+        review = page.review
+        await wait_until(lambda: review.version is not None and review.version.value.id == provider_id, what="loaded")
+        with client_for(server, "facility_admin") as admin:
+            changed = await asyncio.to_thread(admin.patch, f"/providers/{provider_id}/",
+                                              json={"specialization": "Neurology"})
+            assert changed.status_code == 200
+        page.actions_.verify()
+        dialog = page.actions_.dialog
+        assert dialog is not None
+        dialog.ok_button.click()
+        await wait_until(lambda: page.actions_.message is not None and page.actions_.message.isVisible(),
+                         what="conflict shown")
+        text = page.actions_.message.text()
+        assert "your decision was not taken" in text
+        assert "Specialization: now “Neurology” (was “Cardiology”)" in text
+        assert page.pane.provider is not None
+        assert page.pane.provider.specialization == "Neurology", "the pane shows the current record"
+        page.actions_.message.done(QMessageBox.StandardButton.Ok)
+        with client_for(server, "credentialing_officer") as officer:
+            detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
+        assert detail["license_status"] == "pending_verification"
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_another(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    """The dialog opened on the cache's copy; the server's newer copy arrives while it is open."""
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Racer", last_name="Zzyzx", organization_facility="Old Clinic")
+    provider_id = registered["profile"]["id"]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        with client_for(server, "facility_admin") as admin:  # changed on the server after the last sync
+            changed = await asyncio.to_thread(admin.patch, f"/providers/{provider_id}/",
+                                              json={"organization_facility": "New Clinic"})
+            assert changed.status_code == 200
+        page.select_row(shown_ids(page).index(provider_id))
+        assert page.pane.provider is not None
+        assert page.pane.provider.organization_facility == "Old Clinic", "the cache's copy, at once"
+        page.actions_.verify()
+        dialog = page.actions_.dialog
+        assert dialog is not None
+        review = page.review
+        await wait_until(lambda: review.version is not None, what="the server's copy, while the dialog is open")
+        assert page.pane.provider.organization_facility == "New Clinic"
+        dialog.ok_button.click()
+        await wait_until(lambda: page.actions_.message is not None and page.actions_.message.isVisible(),
+                         what="refused")
+        assert "Organization/Facility: now “New Clinic” (was “Old Clinic”)" in page.actions_.message.text()
+        with client_for(server, "credentialing_officer") as officer:
+            detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
+        assert detail["license_status"] == "pending_verification"
+        page.actions_.message.done(QMessageBox.StandardButton.Ok)
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Refusa", last_name="Zzyzx")
+    provider_id = registered["profile"]["id"]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        page.select_row(shown_ids(page).index(provider_id))
+        await wait_until(lambda: page.review.version is not None, what="loaded")
+        page.actions_.reject()
+        dialog = page.actions_.dialog
+        assert dialog is not None
+        assert dialog.note_edit is not None
+        assert not dialog.ok_button.isEnabled()
+        assert dialog.ok_button.toolTip() == "A note is required when rejecting a license; the provider will see it."
+        dialog.note_edit.setPlainText("   ")
+        assert not dialog.ok_button.isEnabled(), "blank is no note"
+        dialog.note_edit.setPlainText("x" * 2001)
+        assert "too long" in dialog.problem()
+        dialog.note_edit.setPlainText("Expired scan; upload the renewed license.")
+        assert dialog.ok_button.isEnabled()
+        dialog.reject()
+        page.actions_.verify()
+        dialog = page.actions_.dialog
+        assert dialog.expiry_edit is not None
+        earliest = dialog.expiry_edit.minimumDate()
+        assert (earliest.year(), earliest.month(), earliest.day()) == (lambda d: (d.year, d.month, d.day))(
+            date.today() + timedelta(days=1)), "no past or present date can be chosen"
+        dialog.reject()
+        # the server's own refusals, as the dialog shows them: a role that may not decide
+        with client_for(server, "facility_admin") as admin:
+            refused = await asyncio.to_thread(admin.post, f"/providers/{provider_id}/license/decision/",
+                                              json={"decision": "verified", "license_expiry_date": "2030-01-01"})
+        assert refused.status_code == 403
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_facility_administrators_see_the_worklist_read_only(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "facility_admin")
+        page = await worklist(desktop)
+        assert page.pane.provider is not None
+        for button in (page.pane.verify_button, page.pane.reject_button):
+            assert not button.isEnabled()
+            assert button.toolTip() == "Read-only: only credentialing officers verify or reject licenses."
+        QTest.keyClick(page.table, Qt.Key.Key_V)
+        assert page.actions_.dialog is None, "V opens nothing for an administrator"
+        assert "read-only" in page.count_label.text()
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Expira", last_name="Zzyzx")
+    provider_id = registered["profile"]["id"]
+    with client_for(server, "credentialing_officer") as officer:
+        done = officer.post(f"/providers/{provider_id}/license/decision/",
+                            json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(10))})
+        assert done.status_code == 200
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        page.tabs.setCurrentIndex(1)  # expiring within 30 days
+        assert provider_id in shown_ids(page)
+        # the days pass: the expiry date is now behind (saved through the model, so it syncs)
+        await asyncio.to_thread(server.manage, "shell", "-c", (
+            "from datetime import date, timedelta\n"
+            "from server.directory.models import Provider\n"
+            f"p = Provider.objects.get(pk='{provider_id}')\n"
+            "p.license_expiry_date = date.today() - timedelta(days=1)\n"
+            "p.save()\n"))
+        with client_for(server, "credentialing_officer") as officer:
+            detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
+            expired = await asyncio.to_thread(server_queue, officer, license_status="expired")
+        assert detail["license_status"] == "expired"
+        assert detail["license_verified"] is False
+        assert provider_id in expired
+        desktop.directory.sync_now()
+        await wait_until(lambda: provider_id not in shown_ids(page), 20, "gone from the expiring queue")
+        page.tabs.setCurrentIndex(4)  # expired
+        assert shown_ids(page) == expired
+        page.select_row(shown_ids(page).index(provider_id))
+        assert page.pane.badge.text() == "Expired"
+        assert page.pane.expiry.text().startswith("Expired ")
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_audit_trail_and_decisions_export_as_csv(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    with server.client() as anon:
+        registered = register_provider(anon, first_name="Auditia", last_name="Zzyzx")
+    provider_id = registered["profile"]["id"]
+    with client_for(server, "credentialing_officer") as officer:
+        done = officer.post(f"/providers/{provider_id}/license/decision/",
+                            json={"decision": "rejected", "note": "=HYPERLINK(\"x\") is not a license"})
+        assert done.status_code == 200
+        trail = officer.get(f"/providers/{provider_id}/audit/").json()
+        today = date.today().isoformat()
+        decisions = officer.get("/credentialing/audit/", params={"since": today, "until": today,
+                                                                 "page_size": 1000}).json()
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path / "desk", "credentialing_officer")
+        page = await worklist(desktop)
+        page.tabs.setCurrentIndex(5)  # rejected
+        page.select_row(shown_ids(page).index(provider_id))
+        one = tmp_path / "trail.csv"
+        page.actions_.export_trail_to(one)
+        await wait_until(lambda: one.exists() and desktop.runner.running == 0, what="trail written")
+        rows = list(csv.DictReader(one.open(encoding="utf-8-sig")))
+        assert [r["action"] for r in rows] == [e["action"] for e in reversed(trail)], "oldest first"
+        assert {r["provider_id"] for r in rows} == {provider_id}
+        rejected = rows[-1]
+        assert rejected["actor"] == DEMO_ACCOUNTS["credentialing_officer"]
+        assert rejected["detail"] == "'=HYPERLINK(\"x\") is not a license", "a formula is never run"
+        many = tmp_path / "decisions.csv"
+        page.actions_.export_decisions_to(many, date.today(), date.today())
+        await wait_until(lambda: many.exists() and desktop.runner.running == 0, what="decisions written")
+        rows = list(csv.DictReader(many.open(encoding="utf-8-sig")))
+        assert len(rows) == decisions["count"]
+        assert {r["action"] for r in rows} <= {"verified", "rejected"}
+        assert any(r["provider_id"] == provider_id and r["action"] == "rejected" for r in rows)
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        await worklist(desktop)
+        window = desktop.main_window
+        assert window is not None
+        alerts = window.alerts
+        assert alerts is not None
+        await wait_until(lambda: alerts.last is not None, what="the first alert")
+        with client_for(server, "credentialing_officer") as officer:
+            dashboard = (await asyncio.to_thread(officer.get, "/dashboard/")).json()
+        assert alerts.last.expiring == dashboard["expiring"]["within_30"]
+        assert alerts.last.pending == dashboard["pending_queue"]
+        assert alerts.last.newly_pending == alerts.last.pending, "first run: every pending one is new"
+        assert f"{alerts.last.expiring} license" in window.message_bar.text or not alerts.last.expiring
+        assert alerts.check() is None, "once a day"
+        with server.client() as anon:
+            register_provider(anon, first_name="Newcomer", last_name="Zzyzx")
+        desktop.directory.sync_now()
+        await synced(desktop)
+        again = alerts.check(force=True)
+        assert again is not None
+        assert again.newly_pending == 1, "only the one registered since the last alert"
+        assert "1 new license is waiting for verification" in again.text()
+        await closed(desktop)
+        # registered while the application was closed: new at the next start, once the sync brought it
+        with server.client() as anon:
+            register_provider(anon, first_name="Overnight", last_name="Zzyzx")
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        await worklist(desktop)
+        alerts = desktop.main_window.alerts
+        await wait_until(lambda: alerts.last is not None, what="the alert at start")
+        assert alerts.last.newly_pending == 1
+        assert "1 new license is waiting for verification" in desktop.main_window.message_bar.text
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    """Loads answered after the officer moved on, or after sign-out, are dropped (pytest-qt fails on
+    any exception raised in a slot, and Qt warnings fail tests)."""
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
+        page = await worklist(desktop)
+        for index in (0, 4, 5, 0):
+            page.tabs.setCurrentIndex(index)
+            for _ in range(min(page.model.count, 6)):
+                QTest.keyClick(page.table, Qt.Key.Key_J)
+                await asyncio.sleep(0.04)  # shorter than the 150 ms settle: most loads never start
+            await asyncio.sleep(0.2)  # this one's loads start
+        last = page.pane.provider
+        assert last is not None
+        await wait_until(lambda: page.review.version is not None, what="the last one loads")
+        assert page.review.version.value.id == last.id, "only the provider under review is shown"
+        page.next_item()
+        await asyncio.sleep(0.2)  # its loads are in flight...
+        desktop.sign_out()  # ...when the page goes
+        await wait_until(lambda: desktop.runner.running == 0, what="everything settled")
+        assert desktop.main_window is None
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)

@@ -1,0 +1,238 @@
+"""The dashboards against the real server: the server's numbers, charts, the license's next step, errors."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import Qt
+
+from app.api.models import LicenseStatus
+from tests.helpers.factories import register_provider
+from tests.helpers.live_server import LiveServer, start_server
+from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from ui.dashboards.charts import bar_values, pie_values
+from ui.providers.license_card import UPDATE, UPLOAD, long_date
+from ui.shell.desktop import Desktop
+
+
+async def loaded_page(desktop: Desktop):  # type: ignore[no-untyped-def]
+    """The main window's dashboard once its content shows."""
+    page = desktop.main_window.pages[0]
+    await wait_until(lambda: page.state.state == "content", what="dashboard content")
+    return page
+
+
+async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking call (starting or stopping a server) in a plain thread, polling for its end.
+
+    Not `asyncio.to_thread`: qasync runs that on QThreads that outlive the session's loop and
+    end the test run with "QThread: Destroyed while thread is still running".
+    """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except Exception as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    await wait_until(lambda: not thread.is_alive(), limit=150, what=f"{function.__name__} to finish")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+async def provider_desktop(server: LiveServer, data_dir: Path, account: dict) -> Desktop:
+    desktop = await started_desktop(server, data_dir)
+    await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
+    await wait_until(lambda: desktop.main_window is not None, what="main window")
+    return desktop
+
+
+def test_provider_dashboard_shows_the_servers_numbers(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, provider: httpx.Client
+) -> None:
+    expected = provider.get("/auth/provider/dashboard/").json()
+    stats = expected["stats"]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "provider")
+        page = await loaded_page(desktop)
+        assert page.title == "Dashboard"
+        assert expected["provider_profile"]["full_name"] in page.greeting.text()
+        assert {key: card.value for key, card in page.cards.items()} == stats
+        assert page.cards["patients_count"].accessibleName() == f"Patients: {stats['patients_count']}"
+        values = pie_values(page.chart)
+        assert sum(values.values()) == stats["total_appointments"]
+        assert values["Completed"] == stats["completed_appointments"]
+        assert values["Upcoming"] == stats["upcoming_appointments"]
+        newest_first = sorted(expected["recent_activities"], key=lambda a: a["at"], reverse=True)
+        assert page.activity.messages == [a["message"] for a in newest_first]
+        rows = page.notifications.rows
+        assert [row.message.text() for row in rows] == [n["message"] for n in expected["notifications"]]
+        assert [row.message.font().bold() for row in rows] == [not n["read"] for n in expected["notifications"]]
+        assert all(row.message.textFormat() == Qt.TextFormat.PlainText for row in rows)
+        assert page.license.badge.text() == LicenseStatus(expected["license_status"]).label
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_reloading_keeps_the_content_and_never_stacks_loads(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        page = await loaded_page(desktop)
+        before = page.loader.loads
+        desktop.main_window.sync_action.trigger()
+        page.activate()
+        page.activate()
+        assert page.loader.loads == before + 1, "one load at a time"
+        assert page.state.state == "content", "a reload keeps the numbers on screen"
+        await wait_until(lambda: not page.loader.loading, what="reload")
+        assert page.state.state == "content"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_staff_dashboard_shows_the_servers_numbers_and_charts(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, officer: httpx.Client
+) -> None:
+    expected = officer.get("/dashboard/").json()
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        page = await loaded_page(desktop)
+        numbers = {key: card.value for key, card in page.cards.items()}
+        assert numbers == {"providers_total": expected["providers_total"], "pending_queue": expected["pending_queue"],
+                           **expected["expiring"]}
+        by_status = expected["by_license_status"]
+        assert list(pie_values(page.status_chart).values()) == [by_status[s.value] for s in LicenseStatus]
+        assert sum(pie_values(page.status_chart).values()) == expected["providers_total"]
+        expiring = expected["expiring"]
+        assert bar_values(page.expiring_chart) == [expiring["within_30"], expiring["within_60"], expiring["within_90"]]
+        weeks = bar_values(page.weeks_chart)
+        assert len(weeks) == 12
+        assert weeks == [week["count"] for week in expected["registrations_by_week"]]
+        assert page.activity.messages == [a["message"] for a in expected["recent_activities"]]
+        assert page.status_chart.view.accessibleName() == "License status chart"
+        assert "Verified" in page.status_chart.view.accessibleDescription()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_rejected_provider_reads_the_note_and_goes_to_my_profile(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client,
+    officer: httpx.Client,
+) -> None:
+    account = register_provider(anon)
+    note = "The number does not match the <b>state</b> register."
+    decided = officer.post(f"/providers/{account['profile']['id']}/license/decision/",
+                           json={"decision": "rejected", "note": note})
+    assert decided.status_code == 200, decided.text
+
+    async def body() -> None:
+        desktop = await provider_desktop(live_server, tmp_path, account)
+        page = await loaded_page(desktop)
+        card = page.license
+        assert card.badge.text() == "Rejected"
+        assert card.badge.property("badge") == "rejected"
+        assert card.note.isVisibleTo(card)
+        assert note in card.note.text()
+        assert card.note.textFormat() == Qt.TextFormat.PlainText
+        assert card.action_button.isVisibleTo(card)
+        assert card.action_button.text() == UPDATE
+        card.action_button.click()
+        assert desktop.main_window.stack.currentIndex() == 2
+        assert desktop.main_window.current_page().title == "My Profile"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_license_expiring_soon_is_counted_down_and_notified(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client,
+    officer: httpx.Client,
+) -> None:
+    account = register_provider(anon)
+    expiry = date.today() + timedelta(days=12)
+    decided = officer.post(f"/providers/{account['profile']['id']}/license/decision/",
+                           json={"decision": "verified", "license_expiry_date": expiry.isoformat()})
+    assert decided.status_code == 200, decided.text
+
+    async def body() -> None:
+        desktop = await provider_desktop(live_server, tmp_path, account)
+        page = await loaded_page(desktop)
+        assert page.license.badge.text() == "Verified"
+        assert page.license.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
+        messages = [row.message.text() for row in page.notifications.rows]
+        assert f"Your license expires on {long_date(expiry)}, in 12 days. Upload your renewed license before then." \
+            in messages
+        assert f"Your license was verified. It expires on {expiry.isoformat()}." in messages
+        desktop.main_window.show_page(2)  # My Profile says it too
+        profile = desktop.main_window.current_page()
+        await wait_until(lambda: profile.state.state == "content", what="profile")
+        assert profile.license_panel.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client
+) -> None:
+    account = register_provider(anon)
+
+    async def body() -> None:
+        desktop = await provider_desktop(live_server, tmp_path, account)
+        page = await loaded_page(desktop)
+        assert page.chart.is_empty
+        assert "No appointments yet" in page.chart.empty_text
+        assert [card.value for card in page.cards.values()] == [0, 0, 0, 0]
+        assert page.license.badge.text() == "Pending verification"
+        assert page.license.action_button.text() == UPLOAD
+        assert not page.license.note.isVisibleTo(page.license)
+        assert page.activity.messages == ["You registered with ProviderDesk."]
+        page.edit_profile_button.click()
+        assert desktop.main_window.current_page().title == "My Profile"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+    """The server goes away after sign-in (the error state), then comes back on its port (Try again)."""
+    server = start_server(tmp_path / "server", demo_providers=5)
+    port = int(server.url.rsplit(":", 1)[1])
+    servers = [server]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path / "desktop", "provider")
+        page = await loaded_page(desktop)
+        await in_thread(server.stop)
+        page.activate()
+        await wait_until(lambda: page.state.state == "error", what="error state")
+        assert page.state.error_text.startswith("Your dashboard could not be loaded.")
+        assert "cannot be reached" in page.state.error_text
+        assert page.state.retry_button.isVisibleTo(page)
+        servers.append(await in_thread(start_server, server.data_dir, demo_providers=5, port=port))
+        page.state.retry_button.click()
+        await wait_until(lambda: page.state.state == "content", what="content after Try again")
+        assert page.cards["total_appointments"].value is not None
+        await closed(desktop)
+
+    try:
+        run_ui(loop, body, timeout=180)
+    finally:
+        for each in servers:
+            each.stop()

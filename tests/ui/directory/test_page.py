@@ -1,0 +1,273 @@
+"""The directory page against the real server: sync, search and filters like the server's, detail,
+editing with conflicts, deactivation, and working offline from the cache."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import keyring
+import pytest
+import shiboken6
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.api.connectivity import ConnectionState
+from tests.helpers.factories import all_ids, create_provider
+from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, start_server
+from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from ui.directory.page import DirectoryPage
+from ui.providers.detail import ProviderDetailDialog
+from ui.providers.edit_dialog import ProviderEditDialog
+from ui.providers.table_model import ID_ROLE, ProviderTableModel
+from ui.shell.desktop import Desktop
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous: KeyringBackend = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+async def directory_page(desktop: Desktop) -> DirectoryPage:
+    """The directory page, shown, once the first sync has filled the cache."""
+    window = desktop.main_window
+    assert window is not None
+    window.show_page(1)
+    page = window.current_page()
+    assert isinstance(page, DirectoryPage)
+    await wait_until(lambda: desktop.directory is not None and desktop.directory.last_sync is not None
+                     and not desktop.directory.syncing, 30, "first sync")
+    await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+    return page
+
+
+def shown_ids(page: DirectoryPage) -> list[str]:
+    model = page.model
+    return [model.index(row, 0).data(ID_ROLE) for row in range(model.rowCount())]
+
+
+def server_ids(admin: httpx.Client, **params: str) -> list[str]:
+    return all_ids(admin, "/providers/", **params)
+
+
+async def settle(page: DirectoryPage) -> None:
+    page.apply_query()  # what the debounce timer does after typing stops
+    await asyncio.sleep(0)
+
+
+def test_search_filters_and_sorting_match_the_server(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client, qtbot: object,
+    qtmodeltester: object,
+) -> None:
+    made = [create_provider(admin, first_name=first, last_name=last, organization_facility="Quillfeather Clinic",
+                            specialization="Dermatology")
+            for first, last in (("Jonah", "Smithson"), ("Joanna", "Smirnova"), ("Jolie", "Quimby"))]
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        page = await directory_page(desktop)
+        assert page.state.state == "content"
+        assert shown_ids(page) == server_ids(admin)
+        assert "active providers" in page.count_label.text()
+        model = ProviderTableModel(page.model.query)  # the page's model is deleted with the window
+        model.set_cache(desktop.directory.cache)
+        qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
+        model.set_cache(None)
+        page.search.setText("jo smi")
+        await wait_until(lambda: page.model.query.text == "jo smi", 2, "debounced search")
+        ids = shown_ids(page)
+        assert {made[0]["id"], made[1]["id"]} <= set(ids)
+        assert made[2]["id"] not in ids
+        assert ids == server_ids(admin, search="jo smi")
+        assert page.count_label.text() == f"{len(ids)} providers match"
+        page.search.setText("")
+        for name, value, param in (("organization_facility", "Quillfeather Clinic", "organization_facility"),
+                                   ("professional_role", "Physician", "professional_role"),
+                                   ("license_status", "pending_verification", "license_status")):
+            assert page.filters.choose(name, value)
+            await settle(page)
+            assert shown_ids(page) == server_ids(admin, **{param: value})
+            page.filters.clear()
+        assert page.filters.choose("is_active", False)
+        await settle(page)
+        assert shown_ids(page) == server_ids(admin, is_active="false")
+        page.filters.clear()
+        await settle(page)
+        header = page.table.horizontalHeader()
+        header.sectionClicked.emit(7)  # Email
+        page.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)
+        emails = [page.model.index(row, 7).data() for row in range(page.model.rowCount())]
+        assert page.model.query.order_by == "email"
+        assert page.model.query.descending
+        assert emails == sorted(emails, reverse=True)
+        page.search.setText("zzqx nothing like this")
+        await settle(page)
+        assert page.state.state == "empty"
+        assert "No provider matches" in page.state._empty.text()
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_enter_opens_the_detail_with_the_audit_trail(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client, qtbot: object,
+) -> None:
+    made = create_provider(admin, first_name="Enterina", last_name="Detailford")
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        page = await directory_page(desktop)
+        desktop.main_window._on_search_triggered()
+        assert page.search.hasFocus() or page.search.selectedText() == page.search.text()
+        page.search.setText("enterina")
+        await settle(page)
+        page._on_search_return_pressed()
+        assert page.table.currentIndex().row() == 0
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        await wait_until(lambda: isinstance(page.detail, ProviderDetailDialog) and page.detail.isVisible(),
+                         what="detail")
+        dialog = page.detail
+        assert dialog.provider.id == made["id"]
+        await wait_until(lambda: dialog.audit is not None and "Loading" not in dialog.audit.text(), what="audit")
+        assert dialog.audit.text() != ""
+        dialog.close()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def _select(page: DirectoryPage, provider_id: str) -> None:
+    row = shown_ids(page).index(provider_id)
+    page.table.selectRow(row)
+
+
+def test_admin_edit_with_a_conflict_then_deactivate(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client, qtbot: object,
+) -> None:
+    made = create_provider(admin, first_name="Conflicta", last_name="Editwell")
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        page = await directory_page(desktop)
+        page.search.setText("conflicta")
+        await settle(page)
+        _select(page, made["id"])
+        assert page.actions_.edit_button.isEnabled()
+        page.actions_.edit_button.click()
+        editor = page.actions_.editor
+        assert isinstance(editor, ProviderEditDialog)
+        await wait_until(lambda: editor.base is not None, what="provider loaded")
+        theirs = await asyncio.to_thread(admin.patch, f"/providers/{made['id']}/", json={"specialization": "Neurology"})
+        theirs.raise_for_status()
+        editor.fields.set_value("phone_number", "+1 555 999 0000")
+        editor._on_fields_edited("phone_number")
+        assert editor.save_button.isEnabled()
+        editor.save_button.click()
+        await wait_until(lambda: editor.banner.isVisible(), what="conflict explained")
+        assert "Neurology" in editor.conflict_text.text()
+        assert "Specialization" in editor.conflict_text.text()
+        assert editor.fields.value("phone_number") == "+1 555 999 0000", "the edit is kept"
+        editor.mine_button.click()
+        editor.save_button.click()
+        await wait_until(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), what="saved")
+        await wait_until(lambda: not desktop.directory.syncing and desktop.runner.running == 0, what="sync")
+        server = (await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")).json()
+        assert (server["phone_number"], server["specialization"]) == ("+1 555 999 0000", "Neurology")
+        assert page.model.row_at(0).specialization == "Neurology", "the table shows the result at once"
+        _select(page, made["id"])
+        page.actions_.deactivate_button.click()
+        await wait_until(lambda: page.actions_.confirm is not None and page.actions_.confirm.isVisible(),
+                         what="confirmation")
+        box = page.actions_.confirm
+        assert "Deactivate" in box.text()
+        deactivate = next(b for b in box.buttons()
+                          if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+        deactivate.click()
+        await wait_until(lambda: made["id"] not in shown_ids(page), what="row gone")
+        gone = await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")
+        assert gone.json()["is_active"] is False
+        await closed(desktop)
+
+    run_ui(loop, body, timeout=90)
+
+
+def test_offline_start_with_a_cache_then_back_online(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, memory_keyring: MemoryKeyring, qtbot: object,
+) -> None:
+    server = start_server(tmp_path / "server", demo_providers=40)
+    port = int(server.url.rsplit(":", 1)[1])
+
+    async def body() -> None:
+        nonlocal server
+        desktop = await signed_in_desktop(server, tmp_path / "desk", "facility_admin")
+        page = await directory_page(desktop)
+        assert desktop.directory.cache.persistent
+        count = page.model.count
+        assert count > 0
+        name = page.model.row_at(0).full_name.split()[-1]
+        server.stop()
+        page.search.setText(name[:3])
+        await settle(page)
+        assert page.model.count >= 1, "search works from the cache"
+        desktop.directory.sync_now()
+        await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
+        bar = desktop.main_window.offline_bar
+        assert bar.isVisible()
+        assert bar.text.text().startswith("Offline — directory as of ")
+        assert "Offline" not in desktop.main_window.message_bar.text, "said once, in the bar"
+        desktop.main_window.show_page(0)
+        assert bar.isVisible(), "over every page"
+        for button in page.actions_.buttons:
+            assert not button.isEnabled()
+            assert "offline" in button.toolTip().lower()
+        assert not desktop.main_window.register_action.isEnabled()
+        desktop.directory._probe_timer.setInterval(300)  # the test's patience, not the user's 15 s
+        desktop.directory._probe_timer.start()
+        server = start_server(tmp_path / "server", demo_providers=None, port=port)
+        await wait_until(lambda: desktop.directory.online, 30, "back online by itself")
+        await wait_until(lambda: desktop.connectivity.state is ConnectionState.ONLINE
+                         and not desktop.directory.syncing, 30, "synced again")
+        assert not bar.isVisible()
+        assert page.actions_.new_button.isEnabled()
+        await closed(desktop)
+
+    try:
+        run_ui(loop, body, timeout=120)
+    finally:
+        server.stop()
+
+
+def test_offline_start_reads_the_cache_of_a_previous_run(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, memory_keyring: MemoryKeyring, qtbot: object,
+) -> None:
+    server = start_server(tmp_path / "server", demo_providers=30)
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(server, tmp_path / "desk", "facility_admin")
+        page = await directory_page(desktop)
+        before = shown_ids(page)
+        await closed(desktop)
+        desktop = await started_desktop(server, tmp_path / "desk")
+        await desktop.sign_in(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD, remember=False)
+        server.stop()  # signed in; the server goes away before the directory's first sync
+        window = desktop.main_window
+        window.show_page(1)
+        page = window.current_page()
+        await wait_until(lambda: desktop.directory.cache is not None, what="cache open")
+        await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
+        assert shown_ids(page) == before
+        assert page.state.state == "content"
+        assert not page.actions_.edit_button.isEnabled()
+        await closed(desktop)
+
+    try:
+        run_ui(loop, body, timeout=90)
+    finally:
+        server.stop()

@@ -1,0 +1,107 @@
+"""Desktop notifications for staff: licenses expiring within 30 days and newly pending ones.
+
+Computed from the directory cache (so they work offline), at start once the cache is open and
+then once a day. They show in the system tray when there is one, else in the window's message
+bar. When staff were last told is kept with the window's state, so "newly pending" means since then.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app.credentialing.worklist import license_alert
+
+if TYPE_CHECKING:
+    from app.credentialing.worklist import LicenseAlert
+    from ui.shell.desktop import Desktop
+
+CHECK_EVERY_MS = 60 * 60 * 1000  # hourly: the first check of a new day alerts
+TITLE = "ProviderDesk — licenses"
+
+
+class LicenseAlerts(QObject):
+    """Alerts one staff user of one server.
+
+    Signals:
+        alerted(str): the text that was shown.
+        open_requested(): the user clicked the notification (show the worklist).
+    """
+
+    alerted = Signal(str)
+    open_requested = Signal()
+
+    def __init__(self, desktop: Desktop, fallback: object, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self._fallback = fallback  # the message bar: show_message(text, level)
+        self.tray: QSystemTrayIcon | None = None
+        self.last: LicenseAlert | None = None
+        self._shown_this_run = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_EVERY_MS)
+        self._timer.timeout.connect(self.check)
+        directory = desktop.directory
+        if directory is not None:
+            directory.synced.connect(self._on_directory_synced)
+            directory.opened.connect(self._on_directory_opened)
+        self._timer.start()
+
+    def _key(self, name: str) -> str:
+        user = self.desktop.user
+        session = self.desktop.session
+        who = f"{getattr(session, 'server', '')}|{user.email if user else ''}"
+        return f"license_alerts/{hashlib.sha256(who.encode()).hexdigest()[:16]}/{name}"
+
+    def _on_directory_opened(self) -> None:
+        directory = self.desktop.directory
+        if directory is not None and not directory.online:  # offline start: the cache is all there is
+            self.check()
+
+    def _on_directory_synced(self) -> None:
+        if not self._shown_this_run:  # online: after the first sync, with what happened meanwhile
+            self.check()
+
+    def check(self, *, force: bool = False) -> LicenseAlert | None:
+        """Alert now if this run has not yet, or a new day began since the last alert; what was shown."""
+        directory = self.desktop.directory
+        cache = directory.cache if directory is not None else None
+        if cache is None or cache.size() == 0:  # nothing synced yet: wait for the first sync
+            return None
+        settings = self.desktop.window_state
+        today = date.today().isoformat()
+        if not force and self._shown_this_run and settings.value(self._key("day")) == today:
+            return None
+        since = settings.value(self._key("since"))
+        alert = license_alert(cache, since=str(since) if since else None)
+        self._shown_this_run = True
+        settings.setValue(self._key("day"), today)
+        if alert.latest_pending:
+            settings.setValue(self._key("since"), alert.latest_pending)
+        self.last = alert
+        if alert.empty:
+            return alert
+        self._show(alert.text())
+        return alert
+
+    def _show(self, text: str) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+                self.tray.setToolTip("ProviderDesk")
+                self.tray.messageClicked.connect(self.open_requested)
+                self.tray.show()
+            self.tray.showMessage(TITLE, text, QSystemTrayIcon.MessageIcon.Information, 15_000)
+        else:
+            show = getattr(self._fallback, "show_message", None)
+            if show is not None:
+                show(text, "warning")  # stays 8 s, not 4: staff should read it
+        self.alerted.emit(text)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self.tray is not None:
+            self.tray.hide()

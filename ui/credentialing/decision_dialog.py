@@ -1,0 +1,166 @@
+"""The confirmation of a license decision: Verify asks for a future expiry date, Reject for a note.
+
+The dialog checks what the server would refuse (a past date, a blank note) before it lets the
+officer confirm, and shows the server's own field messages if it refuses anyway. It only
+collects the answer; the page sends it.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.models import Decision, Provider
+
+NOTE_LIMIT = 2000
+NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
+EXPIRY_PAST = "The expiry date must be in the future."
+
+
+def _label(text: str, role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+def suggested_expiry(provider: Provider, today: date | None = None) -> date:
+    """The license's own expiry date when it is still ahead, else a year from today."""
+    today = today or date.today()
+    current = provider.license_expiry_date
+    return current if current is not None and current > today else today + timedelta(days=365)
+
+
+class DecisionDialog(QDialog):
+    """Confirm one decision on `provider`'s license; it stays open while the decision is sent.
+
+    Signals:
+        confirmed(): the officer confirmed; read `expiry()` and `note()`, send, then call `accept()`
+            or `show_server_error(text)`.
+    """
+
+    confirmed = Signal()
+
+    def __init__(self, decision: Decision, provider: Provider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.decision = decision
+        self.provider = provider  # the record the officer reviewed: the decision applies to it only
+        self.sending = False
+        verify = decision is Decision.VERIFIED
+        self.setWindowTitle(("Verify license" if verify else "Reject license") + " — ProviderDesk")
+        self.setMinimumWidth(460)
+        who = f"{provider.full_name}, license {provider.license_number}"
+        self.error = _label("", "error")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Verify license" if verify else "Reject license")
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 14)
+        layout.setSpacing(8)
+        layout.addWidget(_label(who, "heading"))
+        self.expiry_edit: QDateEdit | None = None
+        self.note_edit: QPlainTextEdit | None = None
+        if verify:
+            layout.addWidget(_label("The license is valid until (the provider and every user will see it):"))
+            self.expiry_edit = self._expiry_edit()
+            layout.addWidget(self.expiry_edit)
+        else:
+            layout.addWidget(_label("Why is the license rejected? The provider will see this note and can correct "
+                                    "the license and upload a new document."))
+            self.note_edit = QPlainTextEdit()
+            self.note_edit.setAccessibleName("Note to the provider")
+            self.note_edit.setPlaceholderText("For example: the document is illegible; please upload a clear scan.")
+            self.note_edit.setTabChangesFocus(True)
+            self.note_edit.textChanged.connect(self._on_note_text_changed)
+            layout.addWidget(self.note_edit)
+            layout.addWidget(_label("Ctrl+Enter confirms.", "muted"))
+            self.note_edit.installEventFilter(self)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self._check()
+
+    def _expiry_edit(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("d MMMM yyyy")
+        edit.setAccessibleName("License expiry date")
+        tomorrow = date.today() + timedelta(days=1)
+        edit.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        chosen = suggested_expiry(self.provider)
+        edit.setDate(QDate(chosen.year, chosen.month, chosen.day))
+        edit.dateChanged.connect(self._check)
+        return edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the note confirms (plain Enter starts a new line)."""
+        if (watched is self.note_edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self._on_buttons_accepted()
+            return True
+        return super().eventFilter(watched, event)
+
+    def expiry(self) -> date | None:
+        if self.expiry_edit is None:
+            return None
+        value = self.expiry_edit.date()
+        return date(value.year(), value.month(), value.day())
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText().strip() if self.note_edit is not None else ""
+
+    def problem(self) -> str:
+        """What the server would refuse in the answer as it stands, or ""."""
+        if self.decision is Decision.VERIFIED:
+            expiry = self.expiry()
+            return EXPIRY_PAST if expiry is None or expiry <= date.today() else ""
+        if not self.note():
+            return NOTE_REQUIRED
+        if len(self.note()) > NOTE_LIMIT:
+            return f"The note is too long ({len(self.note())} characters, at most {NOTE_LIMIT})."
+        return ""
+
+    def show_server_error(self, text: str) -> None:
+        """The decision was not taken, for this reason; the officer may correct it and confirm again."""
+        self.sending = False
+        self.error.setText(text)
+        self.error.show()
+        self.ok_button.setEnabled(True)
+
+    def _check(self) -> None:
+        problem = self.problem()
+        self.ok_button.setEnabled(not problem)
+        self.ok_button.setToolTip(problem)
+
+    def _on_note_text_changed(self) -> None:
+        self.error.hide()
+        self._check()
+
+    def _on_buttons_accepted(self) -> None:
+        if self.sending:  # Ctrl+Enter again while the decision is on its way: one decision only
+            return
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        self.error.hide()
+        self.sending = True
+        self.ok_button.setEnabled(False)
+        self.confirmed.emit()

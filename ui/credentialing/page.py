@@ -1,0 +1,284 @@
+"""The credentialing worklist: queues of licenses on the left, the one under review on the right.
+
+The queues read the directory cache (so they answer at once and work offline); the review pane
+shows the cached record at once, then what `ReviewLoader` brings: the server's current record,
+its audit trail and the license document (kept in the cache once opened). Everything works from the keyboard:
+J/K or the arrows move, V verifies, R rejects, O opens the document full size.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.models import Role
+from app.credentialing.worklist import QUEUES, queue_counts
+from ui.credentialing.actions import CredentialingActions
+from ui.credentialing.review import ReviewLoader
+from ui.credentialing.review_pane import ReviewPane
+from ui.providers.table_model import ProviderTableModel
+from ui.providers.table_view import provider_view
+from ui.widgets.page import Page, follow_directory
+from ui.widgets.state_view import StateView
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
+COLUMN_WIDTHS = {0: 180, 3: 160, 4: 115, 6: 100}
+
+
+class CredentialingPage(Page):
+    """Work through license queues; credentialing officers decide, facility administrators look."""
+
+    title = "Credentialing"
+    shortcut = "Ctrl+3"
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.queue = QUEUES[0]
+        self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
+        self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
+        self.model = ProviderTableModel(self.queue.query, self)
+        self.tabs = QTabBar()
+        self.tabs.setAccessibleName("Queues")
+        self.tabs.setExpanding(False)
+        for index, queue in enumerate(QUEUES):
+            self.tabs.addTab(queue.tab)
+            order = "soonest expiry first" if queue.query.expiring_within else "oldest registration first"
+            self.tabs.setTabToolTip(index, f"{queue.label}: {order}")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.table = self._build_table()
+        self.state = StateView(self.table, retry=self.reload)
+        self.pane = ReviewPane()
+        self.review = ReviewLoader(desktop, self.pane, self)
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.count_label.setAccessibleName("Number in this queue")
+        self.export_button = QPushButton("Export decisions…")
+        self.export_button.setToolTip("Every license decision in a date range, as CSV, for an accreditation review")
+        self.actions_ = CredentialingActions(self)
+        self.export_button.clicked.connect(self.actions_.export_decisions)
+        self._lay_out()
+        self._keys()
+        self._connect_directory()
+
+    # ---- layout ----
+
+    def _build_table(self) -> QTableView:
+        table = provider_view(self.model, "Licenses to review", COLUMN_WIDTHS, hidden=HIDDEN_COLUMNS)
+        table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        table.activated.connect(lambda _index: self.pane.document_requested.emit())
+        return table
+
+    def _lay_out(self) -> None:
+        title = QLabel(self.title)
+        title.setProperty("role", "title")
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(title)
+        titles.addWidget(self.count_label)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
+        list_side = QWidget()
+        holder = QVBoxLayout(list_side)
+        holder.setContentsMargins(0, 0, 0, 0)
+        holder.setSpacing(4)
+        holder.addWidget(self.tabs)
+        holder.addWidget(self.state, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(list_side)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 8, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.splitter, 1)
+
+    def _keys(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (("J", self.next_item), ("K", self.previous_item), ("V", self.actions_.verify),
+                           ("R", self.actions_.reject), ("O", self.actions_.open_document),
+                           ("Ctrl+PgDown", lambda: self._move_queue(1)), ("Ctrl+PgUp", lambda: self._move_queue(-1))):
+            shortcut = QShortcut(QKeySequence(keys), self, slot)
+            shortcut.setContext(context)
+        self.pane.verify_requested.connect(self.actions_.verify)
+        self.pane.reject_requested.connect(self.actions_.reject)
+        self.pane.document_requested.connect(self.actions_.open_document)
+        self.pane.export_requested.connect(self.actions_.export_trail)
+
+    def _connect_directory(self) -> None:
+        follow_directory(self.desktop, self.state, "the worklist", opened=self._on_directory_opened,
+                         synced=self._on_directory_synced, online_changed=self._on_directory_online_changed)
+
+    # ---- the Page protocol ----
+
+    def activate(self) -> None:
+        if self.model.cache is not None:
+            self.reload()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def shutdown(self) -> None:
+        self.review.stop()
+        self.actions_.stop()
+        self.pane.viewer.clear()
+        self.model.set_cache(None)
+
+    # ---- queues ----
+
+    @property
+    def online(self) -> bool:
+        directory = self.desktop.directory
+        return directory is None or directory.online
+
+    @property
+    def can_decide(self) -> bool:
+        user = self.desktop.user
+        return user is not None and user.role is Role.CREDENTIALING_OFFICER
+
+    def _on_directory_opened(self) -> None:
+        directory = self.desktop.directory
+        assert directory is not None
+        self.model.set_cache(directory.cache)
+        self.review.cache = directory.cache
+        self.reload()
+
+    def _on_directory_synced(self) -> None:
+        if self.model.cache is not None:
+            self.reload()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.queue = QUEUES[index]
+        self.model.set_query(self.queue.query)
+        self._show_counts()
+        self.select_row(0)
+
+    def _move_queue(self, step: int) -> None:
+        """The next or previous queue (Ctrl+PgDown / Ctrl+PgUp), round the end."""
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reload(self) -> None:
+        """Read the queues again (after a sync or a decision), keeping the provider under review."""
+        cache = self.model.cache
+        if cache is None:
+            return
+        current, row = self.review.provider_id, self.table.currentIndex().row()
+        self.model.refresh()
+        self._show_counts()
+        found = self.model.row_of(current) if current else None
+        if found is None and current:
+            self.model.row_at(max(row, 0))  # reads the block, then look again
+            found = self.model.row_of(current)
+        self.select_row(found if found is not None else max(row, 0))
+
+    def _show_counts(self) -> None:
+        cache = self.model.cache
+        if cache is None:
+            return
+        count = self.model.count
+        self.count_label.setText(f"{count:,} in “{self.queue.label}”" + ("" if self.can_decide else
+                                                                          " · read-only: decisions are taken by "
+                                                                          "credentialing officers"))
+        if count:
+            self.state.show_content()
+        else:
+            self.state.show_empty(self.queue.empty_text)
+        key = (cache.version(), date.today().isoformat())
+        if self._counts is not None and self._counts[:2] == key:  # counted again only after a write, or at midnight
+            self._show_tab_counts(self._counts[2])
+        elif self._counting != key:
+            self._counting = key
+            self.desktop.runner.start(asyncio.to_thread(queue_counts, cache),
+                                      on_done=lambda counts: self._on_counted(key, counts))
+
+    def _on_counted(self, key: tuple[int, str], counts: dict[str, int] | None) -> None:
+        if counts is None or not shiboken6.isValid(self):
+            return
+        self._counting = None
+        self._counts = (*key, counts)
+        self._show_tab_counts(counts)
+
+    def _show_tab_counts(self, counts: dict[str, int]) -> None:
+        for index, queue in enumerate(QUEUES):
+            self.tabs.setTabText(index, f"{queue.tab} ({counts[queue.key]:,})")
+
+    # ---- moving through the queue ----
+
+    def select_row(self, row: int) -> None:
+        """Put `row` (clamped to the queue) under review; an empty queue clears the pane."""
+        count = self.model.count
+        if not count:
+            self._review(None)
+            return
+        row = min(max(row, 0), count - 1)
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        shown = self.model.row_at(row)
+        if shown is not None and shown.id != self.review.provider_id:
+            self._review(shown.id)
+
+    def next_item(self) -> None:
+        self.select_row(self.table.currentIndex().row() + 1)
+
+    def previous_item(self) -> None:
+        self.select_row(max(self.table.currentIndex().row() - 1, 0))
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None and row.id != self.review.provider_id:
+            self._review(row.id)
+
+    # ---- the provider under review ----
+
+    def _review(self, provider_id: str | None) -> None:
+        self.review.review(provider_id, "Choose a license to review." if self.model.count else self.queue.empty_text)
+        self._update_decisions()
+
+    # ---- online, offline, roles ----
+
+    def _on_directory_online_changed(self, online: bool) -> None:
+        offline = "Not available offline: the audit trail is on the server."
+        for button in (self.export_button, self.pane.export_button):
+            button.setEnabled(online)
+            button.setToolTip("" if online else offline)
+        self._update_decisions()
+        if online:
+            self.review.fetch_again()
+
+    def _update_decisions(self) -> None:
+        if not self.can_decide:
+            self.pane.set_decisions(False, "Read-only: only credentialing officers verify or reject licenses.")
+        elif not self.online:
+            self.pane.set_decisions(False, "Not available offline: decisions need the server. "
+                                           "They come back by themselves when it answers.")
+        else:
+            self.pane.set_decisions(True)
+
+    def notify(self, text: str, level: str = "info") -> None:
+        if not shiboken6.isValid(self):  # an answer that arrived after sign-out
+            return
+        bar: Any = getattr(self.window(), "message_bar", None)
+        if bar is not None:
+            bar.show_message(text, level)

@@ -1,0 +1,199 @@
+"""The review pane beside the worklist: one provider's license, its document, record and audit trail.
+
+It only shows what it is given and says what the officer asked for through signals; the
+credentialing page loads the data and sends the decisions.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.models import AuditEvent, Provider
+from app.credentialing.worklist import days_left, effective_status
+from ui.credentialing.document_viewer import DocumentViewer
+from ui.providers.detail import audit_text, details_area, provider_groups
+
+DECISIONS = ("verified", "rejected")
+
+
+def expiry_line(provider: Provider, today: date | None = None) -> str:
+    """ "Expires 12 Dec 2026 (in 17 days)", "Expired 3 Nov 2026 (22 days ago)" or "No expiry date"."""
+    expiry, left = provider.license_expiry_date, days_left(provider.license_expiry_date, today)
+    if expiry is None or left is None:
+        return "No expiry date yet"
+    when = f"{expiry.day} {expiry:%b %Y}"
+    if left < 0:
+        return f"Expired {when} ({-left} day{'s' * (left != -1)} ago)"
+    if left == 0:
+        return f"Expires {when} (today)"
+    return f"Expires {when} (in {left} day{'s' * (left != 1)})"
+
+
+def decisions_text(events: Sequence[AuditEvent]) -> str:
+    """The earlier decisions with their notes, newest first."""
+    lines = [f"{e.at.astimezone():%d %b %Y %H:%M}  {e.action.capitalize()} by {e.actor}"
+             + (f": {e.detail}" if e.detail else "") for e in events if e.action in DECISIONS]
+    return "\n".join(lines) or "No decision yet."
+
+
+def _label(role: str | None = None, name: str = "") -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role:
+        label.setProperty("role", role)
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+class ReviewPane(QWidget):
+    """One provider under review.
+
+    Signals:
+        verify_requested(), reject_requested(): the officer chose a decision (V, R).
+        document_requested(): open the document full size (O).
+        export_requested(): export this provider's audit trail as CSV.
+    """
+
+    verify_requested = Signal()
+    reject_requested = Signal()
+    document_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.provider: Provider | None = None
+        self.name = _label("title", "Provider under review")
+        self.subtitle = _label("muted")
+        self.badge = QLabel()
+        self.badge.setAccessibleName("License status")
+        self.expiry = _label(None, "License expiry")
+        self.note = _label("muted", "Credentialing note")
+        self.reason = _label("muted", "Why decisions are not available")
+        self.verify_button = QPushButton("Verify… (V)")
+        self.reject_button = QPushButton("Reject… (R)")
+        self.document_button = QPushButton("Open document (O)")
+        self.export_button = QPushButton("Export audit trail…")
+        self.verify_button.clicked.connect(self.verify_requested)
+        self.reject_button.clicked.connect(self.reject_requested)
+        self.document_button.clicked.connect(self.document_requested)
+        self.export_button.clicked.connect(self.export_requested)
+        for button in self.buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the keys work from the list; focus stays there
+        self.viewer = DocumentViewer()
+        self.record = QWidget()
+        self.decisions = _label(None, "Earlier decisions")
+        self.audit = _label(None, "Audit trail")
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.viewer, "License document")
+        self.tabs.addTab(self.record, "Record")
+        self.tabs.addTab(self._trail(), "Decisions and audit trail")
+        self.placeholder = _label("muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._lay_out()
+        self.show_provider(None)
+
+    @property
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return self.verify_button, self.reject_button, self.document_button, self.export_button
+
+    def _trail(self) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        for title, label in (("Earlier decisions", self.decisions), ("Audit trail", self.audit)):
+            heading = QLabel(title)
+            heading.setProperty("role", "heading")
+            column.addWidget(heading)
+            column.addWidget(label)
+        column.addStretch(1)
+        return holder
+
+    def _lay_out(self) -> None:
+        actions = QHBoxLayout()
+        for button in self.buttons:
+            actions.addWidget(button)
+        actions.addStretch(1)
+        status = QHBoxLayout()
+        status.addWidget(self.badge)
+        status.addWidget(self.expiry, 1)
+        self.body = QWidget()
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self.name)
+        column.addWidget(self.subtitle)
+        column.addLayout(status)
+        column.addWidget(self.note)
+        column.addLayout(actions)
+        column.addWidget(self.reason)
+        column.addWidget(self.tabs, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 4, 4, 4)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.placeholder, 1)
+
+    # ---- what the page shows ----
+
+    def show_provider(self, provider: Provider | None, empty_text: str = "Choose a license to review.") -> None:
+        """Show `provider`'s license and record (None: the placeholder)."""
+        self.provider = provider
+        self.body.setVisible(provider is not None)
+        self.placeholder.setVisible(provider is None)
+        self.placeholder.setText(empty_text)
+        if provider is None:
+            self.viewer.clear()
+            return
+        status = effective_status(provider)
+        self.name.setText(provider.full_name)
+        self.subtitle.setText(" · ".join(p for p in (f"License {provider.license_number}",
+                                                     provider.professional_role.value, provider.specialization,
+                                                     provider.organization_facility) if p))
+        self.badge.setText(status.label)
+        self.badge.setProperty("badge", status.value)
+        self.badge.style().unpolish(self.badge)
+        self.badge.style().polish(self.badge)
+        self.expiry.setText(expiry_line(provider))
+        self.note.setText(f"Note to the provider: {provider.license_note}" if provider.license_note else "")
+        self.note.setVisible(bool(provider.license_note))
+        self.document_button.setEnabled(False)  # until the document shows (set_document_shown)
+        index = self.tabs.indexOf(self.record)
+        current = self.tabs.currentIndex()
+        self.tabs.removeTab(index)
+        self.record.deleteLater()
+        self.record = details_area(provider_groups(provider))
+        self.tabs.insertTab(index, self.record, "Record")
+        self.tabs.setCurrentIndex(current)
+
+    def set_document_shown(self, shown: bool) -> None:
+        """Offer "Open document" only while a document shows in the pane."""
+        self.document_button.setEnabled(shown)
+
+    def show_audit(self, events: Sequence[AuditEvent] | str) -> None:
+        """The audit trail (newest first), or a sentence saying why it is not shown."""
+        if isinstance(events, str):
+            self.decisions.setText(events)
+            self.audit.setText("")
+            return
+        self.decisions.setText(decisions_text(events))
+        self.audit.setText(audit_text(events))
+
+    def set_decisions(self, allowed: bool, reason: str = "") -> None:
+        """Enable Verify and Reject, or disable them with `reason` (in their tooltips and under them)."""
+        for button in (self.verify_button, self.reject_button):
+            button.setEnabled(allowed)
+            button.setToolTip(reason)
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))

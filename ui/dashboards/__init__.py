@@ -1,0 +1,1 @@
+"""The provider's and the staff's dashboards."""

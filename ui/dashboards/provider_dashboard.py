@@ -1,0 +1,138 @@
+"""The provider's dashboard: greeting, appointment numbers and chart, license, activity, notifications."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
+
+from app.api.models import ProviderDashboard, ProviderStats
+from ui.common.theme import current_colors
+from ui.dashboards.charts import ChartCard, Slice, show_donut
+from ui.dashboards.loaded import LoadedPage, card_row
+from ui.dashboards.notification_list import NotificationList
+from ui.dashboards.stat_card import StatCard
+from ui.providers.license_card import LicenseCard
+from ui.widgets.activity_list import ActivityList, plain_label
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+PROFILE_PAGE = 2  # a provider's pages: Dashboard, Directory, My Profile
+DIRECTORY_PAGE = 1
+CHART_TITLE = "Appointments"
+
+
+def greeting(hour: int) -> str:
+    if hour < 12:
+        return "Good morning"
+    return "Good afternoon" if hour < 18 else "Good evening"
+
+
+def appointment_slices(stats: ProviderStats) -> list[Slice]:
+    """Completed, upcoming and the rest (cancelled, missed, past but not completed): adds up to the total."""
+    c = current_colors()
+    other = max(0, stats.total_appointments - stats.upcoming_appointments - stats.completed_appointments)
+    return [Slice("Completed", stats.completed_appointments, c.success),
+            Slice("Upcoming", stats.upcoming_appointments, c.accent),
+            Slice("Other", other, c.muted)]
+
+
+class ProviderDashboardPage(LoadedPage):
+    """What a provider sees first: how the practice is going and what needs doing."""
+
+    title = "Dashboard"
+    shortcut = "Ctrl+1"
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.greeting = plain_label(role="title")
+        self.subtitle = plain_label(role="muted")
+        self.cards = {
+            "total_appointments": StatCard("Total appointments"),
+            "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled from now on"),
+            "completed_appointments": StatCard("Completed appointments"),
+            "patients_count": StatCard("Patients", "Different patients across all appointments"),
+        }
+        self.chart = ChartCard("Appointments chart")
+        self.license = LicenseCard()
+        self.license.action_requested.connect(self._on_license_action_requested)
+        self.activity = ActivityList()
+        self.notifications = NotificationList()
+        column = self._set_up(desktop, loading_text="Loading your dashboard…",
+                              failure="Your dashboard could not be loaded.")
+        column.addLayout(self._header())
+        column.addLayout(card_row(self.cards.values()))
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        grid.addWidget(self.chart, 0, 0)
+        grid.addWidget(self.license, 0, 1)
+        grid.addWidget(self.activity, 1, 0)
+        grid.addWidget(self.notifications, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        column.addLayout(grid)
+        column.addStretch(1)
+
+    def _header(self) -> QHBoxLayout:
+        self.edit_profile_button = QPushButton("Edit profile")
+        self.edit_profile_button.setToolTip("Open My Profile (Ctrl+3)")
+        self.edit_profile_button.clicked.connect(self._on_edit_profile_button_clicked)
+        self.directory_button = QPushButton("Search the directory")
+        self.directory_button.setToolTip("Open the provider directory (Ctrl+2)")
+        self.directory_button.clicked.connect(self._on_directory_button_clicked)
+        for label in (self.greeting, self.subtitle):
+            label.setWordWrap(True)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.greeting)
+        words.addWidget(self.subtitle)
+        row = QHBoxLayout()
+        row.addLayout(words, 1)
+        row.addWidget(self.edit_profile_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.directory_button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    # ---- loading ----
+
+    async def _fetch(self) -> ProviderDashboard:
+        assert self.desktop.client is not None
+        return await self.desktop.client.provider_dashboard()
+
+    def _show(self, dashboard: ProviderDashboard) -> None:
+        profile = dashboard.provider_profile
+        now = datetime.now().astimezone()
+        self.greeting.setText(f"{greeting(now.hour)}, {profile.full_name}")
+        details = (profile.specialization, profile.professional_role.value, profile.organization_facility)
+        self.subtitle.setText(" · ".join(part for part in details if part))
+        for key, card in self.cards.items():
+            card.set_value(getattr(dashboard.stats, key))
+        self._show_chart(dashboard.stats)
+        self.license.set_license(profile, dashboard.license_status)
+        self.activity.set_activities(dashboard.recent_activities, now)
+        self.notifications.set_notifications(dashboard.notifications, now)
+        self.state.show_content()
+
+    def _show_chart(self, stats: ProviderStats) -> None:
+        if stats.total_appointments == 0:
+            self.chart.show_empty(CHART_TITLE, "No appointments yet.\nThey will show here once patients book.")
+        else:
+            show_donut(self.chart, CHART_TITLE, appointment_slices(stats))
+
+    # ---- actions ----
+
+    def _on_license_action_requested(self) -> None:
+        self._show_page(PROFILE_PAGE)
+
+    def _on_edit_profile_button_clicked(self) -> None:
+        self._show_page(PROFILE_PAGE)
+
+    def _on_directory_button_clicked(self) -> None:
+        self._show_page(DIRECTORY_PAGE)
+
+    def _show_page(self, index: int) -> None:
+        window = self.desktop.main_window
+        if window is not None:
+            window.show_page(index)

@@ -1,0 +1,214 @@
+"""The directory's write actions for facility administrators: new, edit, deactivate and reactivate.
+
+Each is disabled, with the reason in its tooltip, while offline or while no provider is chosen;
+each ends with a sync, so the result shows in the table at once. Deactivate and Reactivate share
+one place in the row of buttons: Reactivate shows while a deactivated provider is chosen. Both
+ask first and send the `If-Match` of the record the administrator confirmed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from app.api.errors import ConflictError, NotFoundError
+from app.api.models import Provider, Role, Versioned
+
+if TYPE_CHECKING:
+    from app.directory.query import ProviderRow
+    from ui.shell.desktop import Desktop
+
+Notify = Callable[[str, str], None]
+TIPS = {"new": "Register a new provider on their behalf", "edit": "Edit the chosen provider",
+        "deactivate": "Deactivate the chosen provider (the record is kept)",
+        "reactivate": "Reactivate the chosen provider: back in the directory, able to sign in again"}
+REACTIVATE_TIP = "Reactivate this provider: back in the directory, able to sign in again"
+
+
+def offline_reason(as_of: str) -> str:
+    return f"Not available offline: changes need the server. The directory shown is {as_of}."
+
+
+class DirectoryActions(QObject):
+    """New, Edit, Deactivate and Reactivate buttons, and what they do (facility administrators only)."""
+
+    def __init__(self, desktop: Desktop, parent: QWidget, notify: Notify) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self._parent = parent
+        self._notify = notify
+        self.selected: ProviderRow | None = None
+        self.new_button = QPushButton("New provider…")
+        self.edit_button = QPushButton("Edit…")
+        self.deactivate_button = QPushButton("Deactivate…")
+        self.reactivate_button = QPushButton("Reactivate…")
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
+        self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
+        self.confirm: QMessageBox | None = None
+        self.allowed = desktop.user is not None and desktop.user.role is Role.FACILITY_ADMIN
+        for button in self.buttons:
+            button.setVisible(self.allowed)
+        self.update(online=True, selected=None, reason="")
+
+    @property
+    def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton, QPushButton]:
+        return self.new_button, self.edit_button, self.deactivate_button, self.reactivate_button
+
+    def update(self, *, online: bool, selected: ProviderRow | None, reason: str) -> None:
+        """Enable what may be done now; say why not in the tooltip."""
+        self.selected = selected
+        inactive = selected is not None and not selected.is_active
+        self.deactivate_button.setVisible(self.allowed and not inactive)
+        self.reactivate_button.setVisible(self.allowed and inactive)
+        for key, button in zip(TIPS, self.buttons, strict=True):
+            needs_row = key != "new"
+            can = online and (selected is not None or not needs_row)
+            if key == "deactivate" and inactive:
+                can, why = False, "This provider is already deactivated"
+            elif key == "reactivate" and selected is not None and not inactive:
+                can, why = False, "This provider is active"
+            elif not online:
+                why = reason
+            elif needs_row and selected is None:
+                why = "Choose a provider in the table first"
+            else:
+                why = TIPS[key]
+            button.setEnabled(can)
+            button.setToolTip(why)
+
+    def _synced_after(self, text: str) -> None:
+        self._notify(text, "success")
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+
+    # ---- new and edit ----
+
+    def _on_new_button_clicked(self) -> None:
+        from ui.profile.wizard import RegistrationWizard
+
+        wizard = RegistrationWizard(self.desktop, self._parent.window(), on_behalf=True)
+        wizard.registered.connect(lambda email: self._synced_after(f"{email} is registered."))
+        wizard.open()
+
+    def _on_edit_button_clicked(self) -> None:
+        from ui.providers.edit_dialog import ProviderEditDialog
+
+        if self.selected is None:
+            return
+        self.editor = ProviderEditDialog(self.desktop, self.selected.id, self._parent.window())
+        self.editor.saved.connect(lambda p: self._synced_after(f"{p.full_name} is saved."))
+        self.editor.open()
+
+    # ---- deactivate and reactivate ----
+
+    def _on_deactivate_button_clicked(self) -> None:
+        if self.selected is None or self.desktop.client is None:
+            return
+        self.desktop.runner.start(self.desktop.client.provider(self.selected.id), busy=[self.deactivate_button],
+                                  on_done=self._confirm)
+
+    def _confirm(self, version: Versioned[Provider]) -> None:
+        provider = version.value
+        box = self._question(self._parent.window(), "Deactivate provider",
+                             f"Deactivate {provider.full_name} "
+                             f"({provider.organization_facility})?\n\nThey leave the active directory and can "
+                             "no longer sign in. Their record and history are kept.")
+        yes = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
+        box.finished.connect(lambda _r: self._on_confirm_finished(box, yes, version))
+        self.confirm = box
+        box.open()
+
+    @staticmethod
+    def _question(parent: QWidget, title: str, text: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return box
+
+    def _on_confirm_finished(self, box: QMessageBox, yes: object, version: Versioned[Provider]) -> None:
+        chosen = shiboken6.isValid(box) and box.clickedButton() is yes
+        self.confirm = None
+        if not chosen or self.desktop.client is None:
+            return
+        name = version.value.full_name
+        work = self.desktop.client.deactivate_provider(version.value.id, etag=version.etag)
+        self.desktop.runner.start(work, busy=[self.deactivate_button],
+                                  on_done=lambda _none: self._synced_after(f"{name} is deactivated."),
+                                  on_error=lambda error: self._on_change_failed(error, name, "deactivated"))
+
+    def _on_reactivate_button_clicked(self) -> None:
+        if self.selected is not None:
+            self.reactivate(self.selected.id, self._parent.window(), busy=[self.reactivate_button])
+
+    def reactivate(self, provider_id: str, parent: QWidget, *, busy: Sequence[QWidget] = (),
+                   done: Callable[[Provider], None] | None = None) -> None:
+        """Ask (over `parent`) whether to reactivate the deactivated provider `provider_id`, then do it
+        with the `If-Match` of the record shown in the question; the cache shows the result at once,
+        and `done` gets the record the server answered."""
+        if self.desktop.client is None:
+            return
+        self.desktop.runner.start(self.desktop.client.provider(provider_id), busy=list(busy),
+                                  on_done=lambda version: self._confirm_reactivate(version, parent, busy, done))
+
+    def _confirm_reactivate(self, version: Versioned[Provider], parent: QWidget, busy: Sequence[QWidget],
+                            done: Callable[[Provider], None] | None) -> None:
+        provider = version.value
+        if not shiboken6.isValid(parent):  # the detail it was asked from closed meanwhile
+            parent = self._parent.window()
+        if provider.is_active:  # reactivated by someone else meanwhile
+            self._notify(f"{provider.full_name} is already active.", "info")
+            self._show_in_cache(provider, done)
+            return
+        box = self._question(parent, "Reactivate provider",
+                             f"Reactivate {provider.full_name} ({provider.organization_facility})?\n\n"
+                             "They return to the active directory and can sign in again. Their license "
+                             f"status stays as it is ({provider.license_status.label}).")
+        box.setIcon(QMessageBox.Icon.Question)
+        yes = box.addButton("Reactivate", QMessageBox.ButtonRole.AcceptRole)
+        box.finished.connect(lambda _r: self._on_reactivate_confirmed(box, yes, version, busy, done))
+        self.confirm = box
+        box.open()
+
+    def _on_reactivate_confirmed(self, box: QMessageBox, yes: object, version: Versioned[Provider],
+                                 busy: Sequence[QWidget], done: Callable[[Provider], None] | None) -> None:
+        chosen = shiboken6.isValid(box) and box.clickedButton() is yes
+        self.confirm = None
+        if not chosen or self.desktop.client is None:
+            return
+        name = version.value.full_name
+        work = self.desktop.client.update_provider(version.value.id, {"is_active": True}, etag=version.etag)
+
+        def reactivated(answer: Versioned[Provider]) -> None:
+            self._notify(f"{name} is reactivated.", "success")
+            self._show_in_cache(answer.value, done)
+
+        self.desktop.runner.start(work, busy=[b for b in busy if shiboken6.isValid(b)], on_done=reactivated,
+                                  on_error=lambda error: self._on_change_failed(error, name, "reactivated"))
+
+    def _show_in_cache(self, provider: Provider, done: Callable[[Provider], None] | None) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.show_own_change(provider)
+        if done is not None:
+            done(provider)
+
+    def _on_change_failed(self, error: Exception, name: str, what: str) -> bool:
+        if isinstance(error, ConflictError):
+            self._notify(f"{name} was changed by someone else while you were deciding, and is not {what}. "
+                         "Look at the provider again and retry.", "warning")
+            self._synced_after_quietly()
+            return True
+        if isinstance(error, NotFoundError):
+            self._notify(f"{name} no longer exists.", "warning")
+            self._synced_after_quietly()
+            return True
+        return False
+
+    def _synced_after_quietly(self) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()

@@ -1,0 +1,314 @@
+"""The provider directory: search as you type, filters, a table of the local cache, detail, editing.
+
+Everything here reads the local cache through `ProviderTableModel` (never the network), so it
+answers each keystroke at once and keeps working offline; writing actions need the server. Staff
+see every provider; a provider sees the directory of credentialed providers (the cache holds
+nothing else) and, of the others, their public fields only.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from app.api.errors import ApiError, AuthenticationError
+from app.api.models import AuditEvent, Provider
+from app.directory.query import DirectoryQuery
+from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
+from ui.directory.filters import DirectoryFilters
+from ui.providers.detail import ProviderDetailDialog
+from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
+from ui.providers.table_view import provider_view
+from ui.widgets.page import Page, follow_directory
+from ui.widgets.state_view import StateView
+
+if TYPE_CHECKING:
+    from app.directory.query import ProviderRow
+    from ui.shell.desktop import Desktop
+
+DEBOUNCE_MS = 120
+COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
+CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
+                "Your own record shows too.")
+
+
+def plain(text: str = "", role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+class DirectoryPage(Page):
+    """Search, filter and browse the providers the user may see; administrators also create, edit,
+    deactivate and reactivate."""
+
+    title = "Directory"
+    shortcut = "Ctrl+2"
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.staff = desktop.user is None or desktop.user.role.is_staff
+        self.detail: ProviderDetailDialog | None = None
+        self.model = ProviderTableModel(DirectoryQuery(), self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names, emails, license numbers, specializations, organizations (Ctrl+F)")
+        self.search.setAccessibleName("Search the directory")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_query)
+        self.filters = DirectoryFilters(credentialed_only=not self.staff)
+        self.filters.changed.connect(self.apply_query)
+        self.count_label = plain("", "muted")
+        self.count_label.setAccessibleName("Number of matches")
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
+        self.sync_button.clicked.connect(self._on_sync_button_clicked)
+        self.actions_ = DirectoryActions(desktop, self, self._notify)
+        self.table = self._build_table()
+        self.state = StateView(self.table, retry=self.apply_query)
+        self._lay_out()
+        self._connect_directory()
+
+    # ---- layout ----
+
+    def _build_table(self) -> QTableView:
+        table = provider_view(self.model, "Providers", dict(enumerate(COLUMN_WIDTHS)), hidden=(REGISTERED,))
+        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.activated.connect(self._on_table_activated)
+        table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        return table
+
+    def _lay_out(self) -> None:
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(plain(self.title, "title"))
+        titles.addWidget(self.count_label)
+        if not self.staff:
+            self.scope_label = plain(CREDENTIALED, "muted")
+            self.scope_label.setWordWrap(True)
+            titles.addWidget(self.scope_label)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
+        for button in self.actions_.buttons:
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 8, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.search)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.state, 1)
+
+    def _connect_directory(self) -> None:
+        follow_directory(self.desktop, self.state, "the directory", opened=self._on_directory_opened,
+                         synced=self._on_directory_synced, online_changed=self._on_directory_online_changed,
+                         sync_running=self._on_directory_sync_running)
+
+    # ---- the Page protocol ----
+
+    def activate(self) -> None:
+        if self.model.cache is not None:
+            self.model.refresh()
+            self._show_state()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self.model.set_cache(None)
+
+    # ---- the query ----
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def apply_query(self) -> None:
+        """Show the rows for the search text and filters now (the sort order stays)."""
+        self._debounce.stop()
+        values = self.filters.values()
+        query = DirectoryQuery(text=self.search.text().strip(), order_by=self.model.query.order_by,
+                               descending=self.model.query.descending)
+        self.model.set_query(replace(query, **values))  # type: ignore[arg-type]
+        self._show_state()
+
+    def _show_state(self) -> None:
+        directory, count = self.desktop.directory, self.model.count
+        cache = self.model.cache
+        if cache is None:
+            return
+        size = cache.size()
+        if size == 0 and directory is not None and directory.syncing:
+            self.state.show_loading("No providers yet — syncing the directory from the server…")
+        elif size == 0:
+            self.state.show_empty("No providers in the directory yet.")
+        elif count == 0:
+            self.state.show_empty(self._no_match_text())
+        else:
+            self.state.show_content()
+        filtered = bool(self.search.text().strip()) or not self.filters.is_default
+        noun = "provider" if count == 1 else "providers"
+        kind = "active" if self.staff else "credentialed"
+        self.count_label.setText(f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
+                                 else f"{count:,} {kind} {noun}")
+        self._update_actions()
+
+    def _no_match_text(self) -> str:
+        text = self.search.text().strip()
+        what = f"No provider matches “{text}”" if text else "No provider matches"
+        return what + (" with these filters." if not self.filters.is_default else ".") + \
+            "\nTry fewer words, or clear the filters."
+
+    # ---- the directory's state ----
+
+    def _on_directory_opened(self) -> None:
+        directory = self.desktop.directory
+        assert directory is not None
+        self.model.set_cache(directory.cache)
+        self._refresh_choices()
+        self.apply_query()
+
+    def _on_directory_synced(self) -> None:
+        if self.model.cache is None:
+            return
+        self._refresh_choices()
+        self.model.refresh()
+        self._show_state()
+
+    def _refresh_choices(self) -> None:
+        cache = self.model.cache
+        if cache is not None:
+            self.filters.blockSignals(True)
+            self.filters.set_choices(cache.facets(), cache.hospitals())
+            self.filters.blockSignals(False)
+
+    def _on_directory_sync_running(self, running: bool) -> None:
+        directory = self.desktop.directory
+        self.sync_button.setEnabled(not running and directory is not None and directory.online)
+        if self.model.cache is not None:
+            self._show_state()
+
+    def _on_directory_online_changed(self, online: bool) -> None:
+        self.sync_button.setEnabled(online and not (self.desktop.directory and self.desktop.directory.syncing))
+        self.sync_button.setToolTip("Fetch the latest changes from the server (F5)" if online else
+                                    "Offline: the directory syncs by itself when the server answers again")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        directory = self.desktop.directory
+        online = directory is None or directory.online
+        reason = offline_reason(f"as of {directory.offline_text().split('as of ', 1)[-1]}" if directory else "")
+        self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
+        detail = self.detail
+        if detail is not None and shiboken6.isValid(detail) and detail.reactivate_button is not None:
+            detail.reactivate_button.setEnabled(online)
+            detail.reactivate_button.setToolTip(REACTIVATE_TIP if online else reason)
+
+    def _on_sync_button_clicked(self) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+
+    # ---- the table ----
+
+    def selected_row(self) -> ProviderRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_actions()
+
+    def _on_search_return_pressed(self) -> None:
+        self.apply_query()
+        if self.model.count:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(0)
+
+    def _on_table_activated(self, index: object) -> None:
+        row = self.model.row_at(index.row())  # type: ignore[attr-defined]
+        if row is not None:
+            self.open_detail(row.id)
+
+    def open_detail(self, provider_id: str) -> None:
+        """The provider's detail from the cache (and, for staff online, its audit trail)."""
+        cache = self.model.cache
+        provider = cache.provider(provider_id) if cache is not None else None
+        if provider is None:
+            self._notify("This provider is not in the directory anymore.", "info")
+            return
+        user = self.desktop.user
+        own = user is not None and provider.id == user.provider_id
+        dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True,
+                                      private_fields=self.staff or own)
+        dialog.hospital_chosen.connect(self.show_hospital)
+        self.detail = dialog
+        if self.actions_.allowed and not provider.is_active:
+            dialog.offer_reactivate()
+            dialog.reactivate_requested.connect(self._on_detail_reactivate_requested)
+            self._update_actions()
+        dialog.open()
+        if self.staff:
+            self._load_audit(dialog, provider)
+
+    def _on_detail_reactivate_requested(self, provider_id: str) -> None:
+        dialog = self.detail
+        if dialog is None or not shiboken6.isValid(dialog) or dialog.reactivate_button is None:
+            return
+
+        def done(provider: Provider) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_reactivated(provider)
+
+        self.actions_.reactivate(provider_id, dialog, busy=[dialog.reactivate_button], done=done)
+
+    def _load_audit(self, dialog: ProviderDetailDialog, provider: Provider) -> None:
+        directory, client = self.desktop.directory, self.desktop.client
+        if client is None or (directory is not None and not directory.online):
+            dialog.show_audit("The audit trail is kept on the server: it shows here when you are online.")
+            return
+        dialog.show_audit("Loading the audit trail…")
+
+        def failed(error: Exception) -> bool:
+            if isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
+                return False
+            if shiboken6.isValid(dialog):
+                dialog.show_audit(f"The audit trail could not be loaded. {error.message}")
+            return True
+
+        def loaded(events: list[AuditEvent]) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_audit(events)
+
+        self.desktop.runner.start(client.audit_trail(provider.id), on_error=failed, on_done=loaded)
+
+    def show_hospital(self, hospital_id: str) -> None:
+        """The hospital view: every provider of one hospital (the hospital filter, search cleared)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        if not self.filters.choose("hospital_id", hospital_id):
+            self._notify("This hospital is not in the directory on this computer yet.", "info")
+
+    def _notify(self, text: str, level: str) -> None:
+        bar = getattr(self.window(), "message_bar", None)
+        if bar is not None:
+            bar.show_message(text, level)

@@ -1,1 +1,0 @@
-"""Qt adapters around the core's data: item models and the directory's state."""

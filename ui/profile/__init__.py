@@ -1,0 +1,1 @@
+"""The provider's own profile and the registration wizard."""

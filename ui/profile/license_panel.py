@@ -1,0 +1,147 @@
+"""The provider's license at a glance (status, expiry, rejection note, document) and the document upload."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from app.api.models import LicenseDocumentInfo, LicenseStatus, Provider
+from app.documents import SIGNATURES, human_size
+from ui.common.theme import restyle
+from ui.providers.license_card import expiry_words, long_date
+
+FILE_FILTER = "License documents: PDF, PNG or JPEG (*.pdf *.png *.jpg *.jpeg)"
+STATUS_WORDS = {
+    LicenseStatus.PENDING: "A credentialing officer will review your license.",
+    LicenseStatus.VERIFIED: "Your license is verified.",
+    LicenseStatus.REJECTED: "Your license was not accepted. Upload a corrected document to ask for a new review.",
+    LicenseStatus.EXPIRED: "Your license has expired. Upload your renewed license to ask for a new review.",
+}
+
+
+def describe_document(info: LicenseDocumentInfo) -> str:
+    kind = next((words for _, ct, words in SIGNATURES if ct == info.content_type), info.content_type)
+    when = info.uploaded_at.astimezone()
+    return f"{kind}, {human_size(info.size)}, uploaded {long_date(when)} at {when:%H:%M}"
+
+
+def _label(role: str = "", *, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+class LicensePanel(QFrame):
+    """A card with the license of a provider; lets the user pick a new document.
+
+    Signals:
+        file_chosen(str): the user picked this file in the file dialog.
+    """
+
+    file_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("card", True)
+        self.setAccessibleName("Your license")
+        self.file_dialog: QFileDialog | None = None
+        self.badge = _label(wrap=False)
+        self.expiry = _label("muted")
+        self.explanation = _label()
+        self.note = _label()
+        self.note_box = QFrame()
+        self.note_box.setProperty("level", "error")
+        note_layout = QVBoxLayout(self.note_box)
+        note_layout.setContentsMargins(14, 8, 10, 8)
+        note_layout.addWidget(QLabel("Reason given by the credentialing officer:"))
+        note_layout.addWidget(self.note)
+        self.document = _label()
+        self.upload_button = QPushButton("Upload license document…")
+        self.upload_button.setToolTip("PDF, PNG or JPEG, at most 10 MB")
+        self.upload_button.clicked.connect(self._on_upload_button_clicked)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setAccessibleName("Upload progress")
+        self.progress.hide()
+        self.problem = _label("error")
+        self.problem.hide()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        status_row = QHBoxLayout()
+        status_row.addWidget(QLabel("Status"))
+        status_row.addWidget(self.badge)
+        status_row.addSpacing(12)
+        status_row.addWidget(self.expiry, 1)
+        upload_row = QHBoxLayout()
+        upload_row.addWidget(self.upload_button)
+        hint = _label("muted", wrap=False)
+        hint.setText("PDF, PNG or JPEG, at most 10 MB")
+        upload_row.addWidget(hint)
+        upload_row.addStretch(1)
+        heading = QLabel("Your license")
+        heading.setProperty("role", "heading")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 16)
+        layout.addWidget(heading)
+        layout.addLayout(status_row)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.note_box)
+        layout.addWidget(self.document)
+        layout.addLayout(upload_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.problem)
+
+    def show_provider(self, provider: Provider) -> None:
+        status = provider.license_status
+        self.badge.setText(status.label)
+        self.badge.setAccessibleName(f"License status: {status.label}")  # a label's name is what is read
+        self.badge.setProperty("badge", status.value)
+        restyle(self.badge)
+        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date))
+        self.explanation.setText(STATUS_WORDS[status])
+        rejected = status is LicenseStatus.REJECTED and bool(provider.license_note.strip())
+        self.note.setText(provider.license_note.strip() if rejected else "")
+        self.note_box.setVisible(rejected)
+        self.upload_button.setText("Replace license document…" if provider.has_license_document
+                                   else "Upload license document…")
+        if provider.license_document is not None:
+            self.document.setText("Document on file: " + describe_document(provider.license_document))
+        else:
+            self.document.setText("Document on file." if provider.has_license_document else
+                                  "No license document uploaded yet.")
+
+    # ---- the upload ----
+
+    def _on_upload_button_clicked(self) -> None:
+        dialog = QFileDialog(self, "Choose your license document")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(FILE_FILTER)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _on_file_dialog_file_selected(self, path: str) -> None:
+        self.file_dialog = None
+        if path:
+            self.file_chosen.emit(path)
+
+    def show_problem(self, message: str | None) -> None:
+        self.problem.setText(message or "")
+        self.problem.setVisible(bool(message))
+
+    def upload_started(self) -> None:
+        self.show_problem(None)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.upload_button.setEnabled(False)
+
+    def set_progress(self, sent: int, total: int) -> None:
+        self.progress.setValue(round(100 * sent / total) if total else 100)
+
+    def upload_ended(self) -> None:
+        self.progress.hide()
+        self.upload_button.setEnabled(True)

@@ -1,0 +1,310 @@
+"""The provider's own profile: every field to edit, the license and its document, and how complete it is."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable, Coroutine, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget
+
+from app.api.client import ApiClient
+from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
+from app.api.models import Provider, Versioned
+from app.documents import DocumentRefused, prepared_upload
+from ui.common.notify import words_for
+from ui.profile.completion import CompletionCard
+from ui.profile.license_panel import LicensePanel
+from ui.providers.fields import SPECS
+from ui.providers.form import ProfileForm, differences, differing_fields
+from ui.widgets.conflict_banner import ConflictBanner
+from ui.widgets.page import Page
+from ui.widgets.state_view import StateView
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+PAGE_WIDTH = 900
+CARD_GAP = 14  # between the cards and the scroll bar
+
+
+def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
+class ProfilePage(Page):
+    """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner."""
+
+    title = "My Profile"
+    shortcut = "Ctrl+3"
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.etag: str | None = None
+        self._busy = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.license_panel = LicensePanel()
+        self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
+        self.completion = CompletionCard()
+        self.form = ProfileForm()
+        self.form.changed.connect(self._on_form_changed)
+        self.banner = ConflictBanner()
+        self.banner.reload_clicked.connect(self._on_banner_reload_clicked)
+        self.banner.keep_clicked.connect(self._on_banner_keep_clicked)
+        self.save_button = _button("Save", "Save your changes (Ctrl+S)", self._on_save_button_clicked)
+        self.save_button.setProperty("primary", True)
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.revert_button = _button("Revert", "Drop your unsaved changes", self._on_revert_button_clicked)
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "muted")
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.scroll_area = QScrollArea()
+        self.state = StateView(self.scroll_area, retry=self._load)
+        self._lay_out()
+        self._update_buttons()
+
+    # ---- layout ----
+
+    def _lay_out(self) -> None:
+        heading = QLabel(self.title)
+        heading.setProperty("role", "title")
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(heading)
+        titles.addWidget(self.subtitle)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self.revert_button)
+        header.addWidget(self.save_button)
+        top = QVBoxLayout()  # as wide as the cards beside the scroll bar
+        top.setContentsMargins(0, 0, CARD_GAP + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent), 0)
+        top.setSpacing(12)
+        top.addLayout(header)
+        top.addWidget(self.banner)
+        content = QWidget()
+        cards = QVBoxLayout(content)
+        cards.setContentsMargins(0, 0, CARD_GAP, 16)
+        cards.setSpacing(14)
+        for widget in (self.completion, self.license_panel, self.form):
+            cards.addWidget(widget)
+        cards.addStretch(1)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()  # header, banner and cards share one width, however wide the window
+        page.setMaximumWidth(PAGE_WIDTH)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        column.addLayout(top)
+        column.addWidget(self.state, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 16, 8, 0)
+        layout.addWidget(page, 1)
+        layout.addStretch(0)
+        chain = [self.revert_button, self.save_button, self.banner.reload_button, self.banner.keep_button,
+                 self.license_panel.upload_button, *self.form.inputs_in_order]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # ---- the Page protocol ----
+
+    def activate(self) -> None:
+        if self._busy:
+            return
+        if self.has_unsaved_changes() or self.banner.conflict is not None:
+            self._notify("Save or revert your changes before reloading your profile.", "info")
+            return
+        self._load()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.form.base is not None and bool(self.form.edited_names())
+
+    def discard_changes(self) -> None:
+        if self.banner.conflict is not None:
+            self._on_banner_reload_clicked()
+        elif self.form.base is not None:
+            self.form.rebase(self.form.base)
+
+    def shutdown(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    # ---- running work ----
+
+    def _client(self) -> ApiClient:
+        assert self.desktop.client is not None
+        return self.desktop.client
+
+    def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None],
+               failed: Callable[[Exception], bool]) -> None:
+        """Run `work` through the desktop's runner; the page is busy (no second save) until it ends."""
+        def on_done(result: Any) -> None:
+            self._busy = False
+            done(result)
+            self._update_buttons()
+
+        def on_error(error: Exception) -> bool:
+            self._busy = False
+            self._update_buttons()
+            return failed(error)
+
+        self._busy = True
+        self._update_buttons()
+        task = self.desktop.runner.start(work, on_done=on_done, on_error=on_error)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _notify(self, text: str, level: str) -> None:
+        bar = getattr(self.window(), "message_bar", None)
+        if bar is not None:
+            bar.show_message(text, level)
+
+    def _update_buttons(self) -> None:
+        ready = not self._busy and self.form.base is not None and self.banner.conflict is None
+        changed = ready and bool(self.form.edited_names())
+        for button in (self.save_button, self.revert_button):
+            button.setVisible(self.form.base is not None)
+        self.save_button.setEnabled(changed)
+        self.revert_button.setEnabled(changed)
+        self.license_panel.upload_button.setEnabled(ready)
+
+    def _on_form_changed(self) -> None:
+        self._update_buttons()
+
+    def _adopt(self, version: Versioned[Provider], keep: Iterable[str] = ()) -> None:
+        """Make `version` the base (its etag goes in the next If-Match); keep the edits in `keep`."""
+        provider = version.value
+        self.etag = version.etag
+        self.form.rebase(provider, keep=keep)
+        self.license_panel.show_provider(provider)
+        self.completion.show_provider(provider)
+        self.subtitle.setText(f"{provider.full_name} · {provider.email}")
+
+    def _focus(self, name: str) -> None:
+        widget = self.form.fields.inputs[name]
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(widget)
+
+    # ---- loading ----
+
+    def _load(self) -> None:
+        if self.form.base is None:
+            self.state.show_loading("Loading your profile…")
+        self._start(self._client().profile(), self._on_loaded, self._on_load_failed)
+
+    def _on_loaded(self, version: Versioned[Provider]) -> None:
+        self._adopt(version, keep=self.form.edited_names())  # what was typed while it loaded stays
+        self.state.show_content()
+
+    def _on_load_failed(self, error: Exception) -> bool:
+        if self.form.base is not None or isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
+            return False
+        self.state.show_error("Your profile could not be loaded. " + words_for(error)[1])
+        return True
+
+    # ---- saving ----
+
+    def _on_save_button_clicked(self) -> None:
+        changes = self.form.changes()
+        if not changes or not self.save_button.isEnabled():
+            return
+        problems = self.form.fields.check(changes)
+        if problems:
+            self._focus(next(iter(problems)))
+            self._notify("Not saved: some fields need attention.", "error")
+            return
+        self._start(self._save(changes), lambda saved: self._on_saved(saved, changes), self._on_save_failed)
+
+    async def _save(self, changes: dict[str, Any]) -> Versioned[Provider]:
+        client = self._client()
+        try:
+            return await client.update_profile(changes, etag=self.etag)
+        except ConflictError as conflict:
+            if conflict.current is not None:
+                raise
+            latest = await client.profile()  # a server that did not say what is current
+            raise ConflictError(conflict.message, current=latest.value, etag=latest.etag) from None
+
+    def _on_saved(self, saved: Versioned[Provider], sent: dict[str, Any]) -> None:
+        # fields edited again while the request ran stay as they are, still to be saved
+        self._adopt(saved, keep=self.form.edited_names(self.form.values_after(sent)))
+        pending = " Your license is pending verification again." if "license_number" in sent else ""
+        self._notify("Your profile is saved." + pending, "success")
+
+    def _on_save_failed(self, error: Exception) -> bool:
+        if isinstance(error, ConflictError) and error.current is not None:
+            self._show_conflict(error, differences(self.form.base or error.current, error.current))
+            return True
+        if isinstance(error, ValidationError):
+            shown = self.form.show_server_errors(error.field_errors)
+            if shown:
+                self._focus(shown[0])
+            self._notify("Not saved: " + error.message, "error")
+            return True
+        return False
+
+    def _on_revert_button_clicked(self) -> None:
+        if self.form.base is not None:
+            self.form.rebase(self.form.base)
+            self._notify("Your changes were reverted.", "info")
+
+    # ---- a conflict ----
+
+    def _show_conflict(self, conflict: ConflictError, theirs: list[str]) -> None:
+        mine = {SPECS[name].label for name in self.form.edited_names()}
+        self.banner.show_conflict(conflict, theirs, [label for label in theirs if label in mine])
+        self._update_buttons()
+
+    def _on_banner_reload_clicked(self) -> None:
+        self._adopt(self.banner.take())
+        self._update_buttons()
+        self._notify("The current version is shown; your edits were dropped.", "info")
+
+    def _on_banner_keep_clicked(self) -> None:
+        mine = self.form.edited_names()
+        self._adopt(self.banner.take(), keep=mine)
+        self._update_buttons()
+        self._notify("Your edits are kept on top of the current version. Save to send them.", "info")
+
+    # ---- the license document ----
+
+    def _on_license_panel_file_chosen(self, path: str) -> None:
+        if self._busy or self.banner.conflict is not None:
+            return
+        self.license_panel.upload_started()
+        self._start(self._upload(path), self._on_uploaded, self._on_upload_failed)
+
+    async def _upload(self, path: str) -> Versioned[Provider]:
+        document = await prepared_upload(path)
+        # No If-Match: a document overwrites no field; fields changed meanwhile are compared after.
+        return await self._client().update_profile({}, etag=None, document=document,
+                                                   progress=self.license_panel.set_progress)
+
+    def _on_uploaded(self, saved: Versioned[Provider]) -> None:
+        self.license_panel.upload_ended()
+        mine = self.form.edited_names()
+        theirs = differing_fields(self.form.base or saved.value, saved.value)
+        if set(theirs) & set(mine):  # changed meanwhile where the user is editing: let the user choose
+            self._show_conflict(ConflictError(current=saved.value, etag=saved.etag), [SPECS[n].label for n in theirs])
+        else:
+            self._adopt(saved, keep=mine)
+        self.license_panel.show_provider(saved.value)
+        self._notify("Your license document is uploaded. Your license is pending verification again.", "success")
+
+    def _on_upload_failed(self, error: Exception) -> bool:
+        self.license_panel.upload_ended()
+        if isinstance(error, DocumentRefused):
+            self.license_panel.show_problem(str(error))
+            return True
+        if isinstance(error, ValidationError):
+            self.license_panel.show_problem(error.field_errors.get("license_document", [error.message])[0])
+            return True
+        self.license_panel.show_problem("The document was not uploaded.")
+        return False

@@ -1,0 +1,98 @@
+"""The registration wizard's pages: one per step of the seed, and the summary before submitting."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWizardPage
+
+from ui.common.theme import restyle
+from ui.providers.detail import details_area, details_body, display_value
+from ui.providers.fields import SPECS
+
+if TYPE_CHECKING:
+    from ui.profile.wizard import RegistrationWizard
+
+ACCOUNT_STEP = "Account Security"
+SECRETS = ("password", "password_confirm")
+EXTRAS = ("years_of_experience", "consultation_fee", "bio")
+
+
+class StepPage(QWizardPage):
+    """One of the seed's steps; complete when every field on it passes the rules."""
+
+    def __init__(self, wizard: RegistrationWizard, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.names: tuple[str, ...] = ()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        self.column = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setVerticalSpacing(10)
+        self.column.addLayout(self.form)
+        self.column.addStretch(1)
+
+    def add_fields(self, names: Iterable[str]) -> None:
+        names = tuple(names)
+        self.owner.fields.add_rows(self.form, names)
+        self.names += names
+
+    def finish(self) -> None:
+        """Add the note on required fields (when there are any) under the rows."""
+        if any(SPECS[name].required for name in self.names):
+            note = QLabel("Fields marked * are required.")
+            note.setProperty("role", "muted")
+            self.column.addWidget(note)
+
+    def isComplete(self) -> bool:
+        return self.owner.problems(self.names) == {}
+
+    def validatePage(self) -> bool:
+        return self.owner.reveal(self.names)
+
+
+class SummaryPage(QWizardPage):
+    """Every value (never a password) to check before registering; submission problems show here."""
+
+    def __init__(self, wizard: RegistrationWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Review and register")
+        self.setSubTitle("Check the details, then press Register. Use Back to change anything.")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Registration status")
+        self.status.hide()
+        self.area = details_area(())
+        column = QVBoxLayout(self)
+        column.addWidget(self.area, 1)
+        column.addWidget(self.status)
+
+    def initializePage(self) -> None:
+        values = self.owner.fields.values()
+        groups = []
+        for title, _subtitle, names in self.owner.steps:
+            rows = [(SPECS[n].label, "••••••" if n in SECRETS else display_value(n, values[n])) for n in names]
+            if title == ACCOUNT_STEP and not values["username"].strip():
+                rows[0] = (rows[0][0], "Made from the email address")
+            groups.append((title, rows))
+        groups.append(("Optional extras", [(SPECS[n].label, display_value(n, values[n])) for n in EXTRAS]))
+        self.area.setWidget(details_body(groups))
+
+    def show_status(self, text: str, *, error: bool = True) -> None:
+        self.status.setText(text)
+        self.status.setProperty("role", "error" if error else "muted")
+        restyle(self.status)
+        self.status.setVisible(bool(text))
+
+    def isComplete(self) -> bool:
+        return not self.owner.busy
+
+    def validatePage(self) -> bool:
+        return self.owner.submit()

@@ -1,0 +1,229 @@
+"""An administrator's editor for one provider: the shared fields, validation, If-Match and conflicts.
+
+Opens with `open()`, loads the provider and its version tag, sends only what changed with
+If-Match, and when someone else saved first (412) shows what is on the server now, field by
+field, keeping the administrator's edits until they choose.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
+from app.api.models import Provider, Versioned
+from app.validation import PROFILE_FIELDS
+from ui.common.notify import words_for
+from ui.common.theme import restyle
+from ui.providers.fields import SPECS, ProviderFields
+from ui.providers.form import GROUPS, form_value, normal
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+
+def conflict_lines(base: Provider, current: Provider, mine: dict[str, str]) -> list[str]:
+    """'Email: now "x" (you had "y")' for each field the server changed since `base`."""
+    lines = []
+    for name in PROFILE_FIELDS:
+        theirs, before = form_value(current, name), form_value(base, name)
+        if normal(name, theirs) == normal(name, before):
+            continue
+        yours = mine.get(name)
+        also = f"; you typed “{yours}”" if yours is not None and normal(name, yours) != normal(name, before) else ""
+        lines.append(f"{SPECS[name].label}: now “{theirs or 'empty'}” (was “{before or 'empty'}”{also})")
+    return lines
+
+
+class ProviderEditDialog(QDialog):
+    """Edit one provider as a facility administrator.
+
+    Signals:
+        saved(object): the Provider as saved on the server.
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, desktop: Desktop, provider_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self.provider_id = provider_id
+        self.base: Provider | None = None
+        self.etag: str | None = None
+        self.conflict: Versioned[Provider] | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle("Edit provider — ProviderDesk")
+        self.resize(640, 720)
+        self.fields = ProviderFields(PROFILE_FIELDS, self)
+        self.fields.edited.connect(self._on_fields_edited)
+        self.status = QLabel("Loading…")
+        self.status.setProperty("role", "muted")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.banner = self._build_banner()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 14)
+        layout.addWidget(self.status)
+        layout.addWidget(self.banner)
+        layout.addWidget(self._form_area(), 1)
+        layout.addWidget(self.buttons)
+        self._start(self._client().provider(provider_id), self._on_loaded)
+
+    def _build_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setProperty("level", "warning")
+        banner.setAccessibleName("Conflict")
+        self.conflict_text = QLabel()
+        self.conflict_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.conflict_text.setWordWrap(True)
+        self.theirs_button = QPushButton("Use theirs (drop my edits)")
+        self.theirs_button.clicked.connect(self._on_theirs_button_clicked)
+        self.mine_button = QPushButton("Keep mine on top")
+        self.mine_button.setToolTip("Keep your edits over the current version; Save then sends them")
+        self.mine_button.clicked.connect(self._on_mine_button_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.theirs_button)
+        row.addWidget(self.mine_button)
+        row.addStretch(1)
+        column = QVBoxLayout(banner)
+        column.setContentsMargins(14, 8, 10, 8)
+        column.addWidget(self.conflict_text)
+        column.addLayout(row)
+        restyle(banner)
+        banner.hide()
+        return banner
+
+    def _form_area(self) -> QScrollArea:
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 12, 0)
+        for title, names in GROUPS:
+            heading = QLabel(title)
+            heading.setProperty("role", "heading")
+            rows = QFormLayout()
+            rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            self.fields.add_rows(rows, names)
+            column.addWidget(heading)
+            column.addLayout(rows)
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(body)
+        return area
+
+    # ---- running work ----
+
+    def _client(self) -> Any:
+        assert self.desktop.client is not None
+        return self.desktop.client
+
+    def _start(self, work: Any, done: Any) -> None:
+        self.desktop.runner.start(work, busy=[self.save_button], on_done=done, on_error=self._on_failed)
+
+    def _on_failed(self, error: Exception) -> bool:
+        if isinstance(error, ConflictError):
+            self._start(self._client().provider(self.provider_id), self._on_conflict_loaded)
+            return True
+        if isinstance(error, ValidationError):
+            for name, messages in error.field_errors.items():
+                if name in self.fields.inputs and messages:
+                    self.fields.show_error(name, messages[0])
+        if isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
+            return False
+        self.status.setText(("Not saved: " if self.base is not None else "Not loaded: ") + words_for(error)[1])
+        return True
+
+    # ---- loading and saving ----
+
+    def _adopt(self, version: Versioned[Provider], keep: list[str] | None = None) -> None:
+        kept = set(keep or ())
+        self.base, self.etag = version.value, version.etag
+        for name in PROFILE_FIELDS:
+            if name not in kept:
+                self.fields.set_value(name, form_value(version.value, name))
+                self.fields.show_error(name, None)
+        self.status.setText(f"{version.value.full_name} · {version.value.email}")
+        self._update()
+
+    def _on_loaded(self, version: Versioned[Provider]) -> None:
+        self._adopt(version)
+
+    def edited_names(self) -> list[str]:
+        if self.base is None:
+            return []
+        base = self.base
+        return [n for n in PROFILE_FIELDS if normal(n, self.fields.value(n)) != normal(n, form_value(base, n))]
+
+    def changes(self) -> dict[str, Any]:
+        sent: dict[str, Any] = {}
+        for name in self.edited_names():
+            value = normal(name, self.fields.value(name))
+            sent[name] = int(value) if name == "years_of_experience" and value.isdigit() else value
+        return sent
+
+    def _update(self) -> None:
+        self.save_button.setEnabled(self.base is not None and self.conflict is None and bool(self.edited_names()))
+
+    def _on_fields_edited(self, name: str) -> None:
+        self.fields.check([name])
+        self._update()
+
+    def _on_buttons_accepted(self) -> None:
+        changes = self.changes()
+        if not changes or self.conflict is not None:
+            return
+        if self.fields.check(changes):
+            self.status.setText("Not saved: some fields need attention.")
+            return
+        self.status.setText("Saving…")
+        work = self._client().update_provider(self.provider_id, changes, etag=self.etag)
+        self._start(work, self._on_saved)
+
+    def _on_saved(self, version: Versioned[Provider]) -> None:
+        self.saved.emit(version.value)
+        self.accept()
+
+    # ---- a conflict ----
+
+    def _on_conflict_loaded(self, current: Versioned[Provider]) -> None:
+        assert self.base is not None
+        self.conflict = current
+        mine = {name: self.fields.value(name) for name in self.edited_names()}
+        lines = conflict_lines(self.base, current.value, mine) or ["Its license or status changed."]
+        self.conflict_text.setText("Not saved: someone else changed this provider after you opened it. "
+                                   "Now on the server:\n" + "\n".join(lines))
+        self.status.setText("Your edits are still in the form.")
+        self.banner.show()
+        self._update()
+
+    def _on_theirs_button_clicked(self) -> None:
+        if self.conflict is not None:
+            version, self.conflict = self.conflict, None
+            self.banner.hide()
+            self._adopt(version)
+
+    def _on_mine_button_clicked(self) -> None:
+        if self.conflict is not None:
+            mine = self.edited_names()
+            version, self.conflict = self.conflict, None
+            self.banner.hide()
+            self._adopt(version, keep=mine)
+            self.status.setText("Your edits are kept over the current version. Save to send them.")

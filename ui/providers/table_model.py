@@ -1,0 +1,171 @@
+"""The directory's table model: an adapter between the local cache and a QTableView.
+
+The model keeps the query and its match count; rows come from `cache.rows(query, offset, limit)`
+in blocks, the first time a row of the block is asked for, and a few recent blocks are kept.
+Sorting and filtering happen in SQL: clicking a header changes the query, never a Qt proxy.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.api.models import LicenseStatus
+
+if TYPE_CHECKING:
+    from app.directory.cache import DirectoryCache
+    from app.directory.query import DirectoryQuery, ProviderRow
+
+# Looked up once: the short enum spelling costs microseconds per call in data() (STYLE.md, 14).
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
+FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+HORIZONTAL = Qt.Orientation.Horizontal
+BLOCK_SIZE = 200
+KEPT_BLOCKS = 12
+Index = QModelIndex | QPersistentModelIndex
+STATUS_LABELS = {status.value: status.label for status in LicenseStatus}
+
+# (header, sort key of the cache, how a row shows in the column)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Name", "full_name"),
+    ("Role", "professional_role"),
+    ("Specialization", "specialization"),
+    ("Organization", "organization_facility"),
+    ("License number", "license_number"),
+    ("License status", "license_status"),
+    ("License expiry", "license_expiry_date"),
+    ("Email", "email"),
+    ("Registered", "created_at"),  # the worklist's order; hidden in the directory (no index sorts by it alone)
+)
+REGISTERED = len(COLUMNS) - 1
+
+
+def cell_text(row: ProviderRow, column: int) -> str:
+    """What column `column` shows for `row` (no parsing: the cache's strings as they are)."""
+    if column == 5:
+        return STATUS_LABELS.get(row.license_status, row.license_status)
+    if column == 6:
+        return row.license_expiry_date or ""
+    if column == REGISTERED:
+        return row.created_at[:10]
+    return getattr(row, COLUMNS[column][1])
+
+
+class ProviderTableModel(QAbstractTableModel):
+    """The providers matching a `DirectoryQuery`, read block by block from a `DirectoryCache`."""
+
+    def __init__(self, query: DirectoryQuery, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.cache: DirectoryCache | None = None
+        self.query = query
+        self._count = 0
+        self._blocks: OrderedDict[int, list[ProviderRow]] = OrderedDict()
+        self.block_reads = 0
+
+    # ---- what the page changes ----
+
+    def set_cache(self, cache: DirectoryCache | None) -> None:
+        """Read from `cache` from now on (None: show nothing)."""
+        self.cache = cache
+        self._reset()
+
+    def set_query(self, query: DirectoryQuery) -> None:
+        """Show the rows matching `query`; counts them at once, reads rows only when shown."""
+        self.query = query
+        self._reset()
+
+    def refresh(self) -> None:
+        """Read again after the cache changed (a sync); the query stays."""
+        count = self._counted()
+        if count == self._count:
+            self._blocks.clear()
+            if count:
+                self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMNS) - 1))
+            return
+        self._reset(count)
+
+    def _counted(self) -> int:
+        return self.cache.count(self.query) if self.cache is not None else 0
+
+    def _reset(self, count: int | None = None) -> None:
+        self.beginResetModel()
+        self._blocks.clear()
+        self._count = self._counted() if count is None else count
+        self.endResetModel()
+
+    @property
+    def count(self) -> int:
+        """How many providers match the query."""
+        return self._count
+
+    def row_at(self, row: int) -> ProviderRow | None:
+        """The provider shown in `row` (its block is read if it is not kept)."""
+        if not 0 <= row < self._count or self.cache is None:
+            return None
+        number = row // BLOCK_SIZE
+        block = self._blocks.get(number)
+        if block is None:
+            block = self.cache.rows(self.query, number * BLOCK_SIZE, BLOCK_SIZE)
+            self.block_reads += 1
+            self._blocks[number] = block
+            while len(self._blocks) > KEPT_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(number)
+        offset = row - number * BLOCK_SIZE
+        return block[offset] if offset < len(block) else None
+
+    def row_of(self, provider_id: str, limit: int = BLOCK_SIZE * KEPT_BLOCKS) -> int | None:
+        """The row showing `provider_id` among the kept blocks, or None."""
+        for number, block in self._blocks.items():
+            for offset, row in enumerate(block[:limit]):
+                if row.id == provider_id:
+                    return number * BLOCK_SIZE + offset
+        return None
+
+    # ---- QAbstractTableModel ----
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default argument)
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default argument)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        if role not in (DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE, ROW_ROLE) or not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role in (DISPLAY_ROLE, TOOLTIP_ROLE):
+            return cell_text(row, index.column())
+        if role == ID_ROLE:
+            return row.id
+        if role == ROW_ROLE:
+            return row
+        if not row.is_active:  # FOREGROUND_ROLE: a deactivated provider reads muted
+            return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        if role == DISPLAY_ROLE and orientation == HORIZONTAL and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][0]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by the column's key in the cache (SQL), not in Qt."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = "name" if column == 0 else COLUMNS[column][1]
+        if (key, descending) == (self.query.order_by, self.query.descending):
+            return
+        self.query = replace(self.query, order_by=key, descending=descending)
+        self._reset(self._count)  # the same rows in another order: no need to count again

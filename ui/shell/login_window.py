@@ -1,0 +1,241 @@
+"""The sign-in window: email, password, remember me, the server, and the demo accounts."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api import errors
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+from ui.shell.desktop import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+SHORT_LABELS = {"Facility administrator": "Administrator", "Credentialing officer": "Credentialing"}
+
+
+def _words(error: Exception) -> str:
+    if isinstance(error, errors.AuthenticationError):
+        return "The email or password is not right. Check both and try again."
+    if isinstance(error, errors.RateLimitedError):
+        return f"Too many attempts. Wait {error.retry_after} seconds, then try again."
+    if isinstance(error, errors.OfflineError):
+        return "The server cannot be reached. Check the network connection, or the server address."
+    if isinstance(error, errors.ValidationError):
+        return "Enter your email address and password."
+    if isinstance(error, errors.ServerError):
+        return "The server had a problem signing you in. Try again in a moment."
+    return "Signing in failed unexpectedly. The details are in the log file."
+
+
+class LoginWindow(QWidget):
+    """Signs a user in; also where a failed start of the local server is explained."""
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.setWindowTitle("Sign in — ProviderDesk")
+        self.setMinimumWidth(520)
+        self._build()
+        desktop.server_ready.connect(self._on_desktop_server_ready)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._on_countdown_timeout)
+        self._wait = 0
+
+    def _build(self) -> None:
+        title = QLabel("ProviderDesk")
+        title.setProperty("role", "title")
+        subtitle = QLabel("Sign in to the provider directory")
+        subtitle.setProperty("role", "muted")
+        self.server_label = QLabel(self.desktop.server_label)
+        self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.server_label.setAccessibleName("Server")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("you@hospital.org")
+        self.email.setAccessibleName("Email")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.remember = QCheckBox("Keep me signed in on this computer")
+        self.remember.setAccessibleName("Remember me")
+        self._explain_remember()
+        form = QFormLayout()
+        form.addRow("Server", self.server_label)
+        form.addRow("&Email", self.email)
+        form.addRow("&Password", self.password)
+        form.addRow("", self.remember)
+        self.remember_note = QLabel(self.desktop.store.reason or "")
+        self.remember_note.setProperty("role", "muted")
+        self.remember_note.setWordWrap(True)
+        self.remember_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.remember_note.setVisible(not self.desktop.store.persistent)
+        form.addRow("", self.remember_note)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setProperty("role", "error")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setAccessibleName("Sign-in message")
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Server output")
+        self.details.hide()
+        self.sign_in_button = QPushButton("Sign in")
+        self.sign_in_button.setProperty("primary", True)
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.clicked.connect(self._on_sign_in_clicked)
+        self.register_button = QPushButton("Register as a provider…")
+        self.register_button.setFlat(True)
+        self.register_button.clicked.connect(self._on_register_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.register_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_in_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        for widget in (title, subtitle):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        if self.desktop.is_demo:
+            layout.addWidget(self._demo_panel())
+            layout.addSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.details)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        self.email.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._on_sign_in_clicked)
+        self.setTabOrder(self.email, self.password)
+        self.setTabOrder(self.password, self.remember)
+        self.setTabOrder(self.remember, self.sign_in_button)
+
+    def _demo_panel(self) -> QFrame:
+        panel = QFrame()
+        panel.setProperty("level", "info")
+        column = QVBoxLayout(panel)
+        note = QLabel("This is a local demo server with sample data. Choose a demo account "
+                      f"(password {DEMO_PASSWORD}):")
+        note.setWordWrap(True)
+        column.addWidget(note)
+        row = QHBoxLayout()
+        for label, email in DEMO_ACCOUNTS:
+            button = QPushButton(SHORT_LABELS.get(label, label))
+            button.setToolTip(email)
+            button.setAccessibleName(f"Use the demo account {email}")
+            button.clicked.connect(lambda _checked=False, e=email: self.fill_demo(e))
+            row.addWidget(button)
+        column.addLayout(row)
+        return panel
+
+    def _explain_remember(self) -> None:
+        store = self.desktop.store
+        self.remember.setEnabled(store.persistent)
+        self.remember.setToolTip(store.reason or "Your sign-in is kept in the system keyring.")
+
+    def fill_demo(self, email: str) -> None:
+        self.email.setText(email)
+        self.password.setText(DEMO_PASSWORD)
+        self.sign_in_button.setFocus()
+
+    def reset(self, message: str | None = None) -> None:
+        self.password.clear()
+        self._set_message(message or "", error=False)
+        ready = self.desktop.session is not None
+        self._set_ready(ready)
+        if not ready and self.desktop.startup_error is None:
+            self._set_message("Starting the local demo server…" if self.desktop.is_demo else "Connecting…",
+                              error=False)
+
+    def _set_ready(self, ready: bool) -> None:
+        for widget in (self.email, self.password, self.sign_in_button, self.register_button):
+            widget.setEnabled(ready)
+        self.remember.setEnabled(ready and self.desktop.store.persistent)
+        self.sign_in_button.setText("Sign in")
+
+    def _set_message(self, text: str, *, error: bool = True) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", "error" if error else "muted")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setVisible(bool(text))
+
+    def show_error(self, text: str) -> None:
+        self._set_message(text)
+
+    def show_startup_error(self, message: str, output: str) -> None:
+        self._set_message(f"{message} Its last output is below. Quit, then start ProviderDesk again; "
+                          "if it fails again, send this output to your administrator.")
+        self.details.setPlainText(output or "(the server printed nothing)")
+        self.details.show()
+        self._set_ready(False)
+
+    def _on_desktop_server_ready(self) -> None:
+        self._set_message("")
+        self._set_ready(True)
+        self.email.setFocus()
+
+    def _on_sign_in_clicked(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return  # a sign-in is running (Enter pressed twice)
+        email, password = self.email.text().strip(), self.password.text()
+        if not email or not password:
+            self._set_message("Enter your email address and password.")
+            return
+        self._set_message("")
+        self.sign_in_button.setText("Signing in…")
+        self.desktop.runner.start(
+            self.desktop.sign_in(email, password, remember=self.remember.isChecked()),
+            busy=(self.email, self.password, self.sign_in_button, self.register_button),
+            on_done=lambda _user: self._set_ready(True),
+            on_error=self._on_sign_in_failed,
+        )
+
+    def _on_sign_in_failed(self, error: Exception) -> bool:
+        self.sign_in_button.setText("Sign in")
+        self._set_message(_words(error))
+        if isinstance(error, errors.RateLimitedError):
+            self._wait = error.retry_after
+            self._countdown.start()
+        self.password.setFocus()
+        self.password.selectAll()
+        return True
+
+    def _on_countdown_timeout(self) -> None:
+        self._wait -= 1
+        if self._wait <= 0:
+            self._countdown.stop()
+            self._set_message("You can try again now.", error=False)
+        else:
+            self._set_message(f"Too many attempts. Wait {self._wait} seconds, then try again.")
+
+    def _on_register_clicked(self) -> None:
+        from ui.profile.wizard import RegistrationWizard
+
+        wizard = RegistrationWizard(self.desktop, parent=self)
+        wizard.registered.connect(self._on_wizard_registered)
+        wizard.open()
+
+    def _on_wizard_registered(self, email: str) -> None:
+        self.email.setText(email)
+        self.password.clear()
+        self._set_message("Your registration was received. Sign in with your new password.", error=False)
+        self.password.setFocus()
+
+    def closeEvent(self, event: object) -> None:
+        if self.desktop.main_window is None:
+            self.desktop.quit()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,432 @@
+"""The main window: navigation between pages, menus, a message bar and a status bar."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.connectivity import ConnectionState
+from app.api.models import Role
+from ui.common.notify import ErrorPresenter, MessageBar
+from ui.credentialing.alerts import LicenseAlerts
+from ui.directory.sync_status import SyncStatus
+from ui.shell.offline_bar import OfflineBar
+from ui.widgets.page import Page
+
+if TYPE_CHECKING:
+    from ui.shell.desktop import Desktop
+
+PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
+PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
+                    "signed in as you must sign in again.")
+STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
+               ConnectionState.SYNCING: "● Syncing…"}
+
+
+@dataclass
+class PageSlot:
+    """A page of the window, built the first time it is shown (sign-in stays quick)."""
+
+    title: str
+    shortcut: str
+    build: Callable[[], Page]
+    page: Page | None = None
+
+    def get(self) -> Page:
+        if self.page is None:
+            self.page = self.build()
+        return self.page
+
+
+def _slots_for(desktop: Desktop) -> list[PageSlot]:
+    from ui.credentialing.page import CredentialingPage
+    from ui.dashboards.provider_dashboard import ProviderDashboardPage
+    from ui.dashboards.staff_dashboard import StaffDashboardPage
+    from ui.directory.page import DirectoryPage
+    from ui.profile.page import ProfilePage
+
+    role = desktop.user.role if desktop.user else Role.PROVIDER
+    dashboard = ProviderDashboardPage if role is Role.PROVIDER else StaffDashboardPage
+    slots = [
+        PageSlot("Dashboard", "Ctrl+1", lambda: dashboard(desktop)),
+        PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(desktop)),
+    ]
+    if role.is_staff:
+        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(desktop)))
+    else:
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(desktop)))
+    return slots
+
+
+class MainWindow(QMainWindow):
+    """Pages on the left, the current page on the right; remembers its size and last page."""
+
+    def __init__(self, desktop: Desktop) -> None:
+        super().__init__()
+        self.desktop = desktop
+        self.setWindowTitle("ProviderDesk")
+        self.setMinimumSize(760, 520)
+        self.message_bar = MessageBar()
+        self.presenter = ErrorPresenter(self.message_bar, self)
+        self.presenter.session_ended.connect(desktop.sign_out)
+        desktop.runner.failed.connect(self.presenter.show)
+        self.slots = _slots_for(desktop)
+        self._build_body()
+        self._build_menus()
+        self._build_status_bar()
+        self._closing_for_sign_out = False
+        self.alerts: LicenseAlerts | None = None
+        if desktop.user is not None and desktop.user.role.is_staff:
+            self.alerts = LicenseAlerts(desktop, self.message_bar, self)
+            self.alerts.open_requested.connect(self._on_alerts_open_requested)
+        self._restore_state()
+
+    # ---- layout ----
+
+    def _build_body(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for slot in self.slots:
+            item = QListWidgetItem(slot.title)
+            item.setToolTip(f"{slot.title} ({slot.shortcut})" if slot.shortcut else slot.title)
+            self.navigation.addItem(item)
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
+        self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(12, 8, 12, 0)
+        column.addWidget(self.message_bar)
+        self.offline_bar = OfflineBar(self.desktop.directory)
+        column.addWidget(self.offline_bar)
+        column.addWidget(self.stack, 1)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(right, 1)
+        self.setCentralWidget(body)
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.sync_action = self._action("&Sync now", QKeySequence.StandardKey.Refresh, self._on_sync_triggered,
+                                        "Reload the current page from the server")
+        self.export_action = self._action("&Export directory to CSV…", "Ctrl+E", self._on_export_triggered,
+                                          "Export the directory's current search and filters as CSV")
+        self.import_action = self._action("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
+                                          "Create providers from a CSV roster, after a preview")
+        self.import_action.setVisible(self.desktop.user is not None
+                                      and self.desktop.user.role is Role.FACILITY_ADMIN)
+        settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
+                                "Register a new provider on their behalf")
+        register.setVisible(self.desktop.user is not None and self.desktop.user.role is Role.FACILITY_ADMIN)
+        self.register_action = register
+        file_menu.addAction(register)
+        for action in (self.sync_action, self.export_action, self.import_action, settings):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self._build_account_menu()
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, slot in enumerate(self.slots):
+            action = self._action(slot.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
+            go_menu.addAction(action)
+        search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
+                              self._on_search_triggered, "Go to the directory's search")
+        go_menu.addAction(search)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered))
+        help_menu.addAction(self._action("&About ProviderDesk", None, self._on_about_triggered))
+
+    def _build_account_menu(self) -> None:
+        """Who is signed in, their password, signing out."""
+        self.account_menu = self.menuBar().addMenu("&Account")
+        user = self.desktop.user
+        who = QAction(f"{user.email} — {user.role.label}" if user else "Not signed in", self)
+        who.setEnabled(False)
+        self.account_menu.addAction(who)
+        self.account_menu.addSeparator()
+        self.change_password_action = self._action("Change &password…", None, self._on_change_password_triggered,
+                                                   PASSWORD_TIP)
+        self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered))
+
+    def _build_status_bar(self) -> None:
+        self.connection_label = QLabel()
+        self.connection_label.setAccessibleName("Connection")
+        self.server_label = QLabel(self.desktop.server_label)
+        self.server_label.setProperty("role", "muted")
+        user = self.desktop.user
+        self.user_label = QLabel(f"{user.email} — {user.role.label}" if user else "")
+        self.user_label.setAccessibleName("Signed-in user")
+        self.sync_status = SyncStatus()
+        status = self.statusBar()
+        status.addWidget(self.connection_label)
+        status.addWidget(self.sync_status)
+        status.addWidget(self.server_label)
+        status.addPermanentWidget(self.user_label)
+        directory = self.desktop.directory
+        if directory is not None:
+            directory.sync_running.connect(self.sync_status.set_running)
+            directory.progress.connect(self.sync_status.set_progress)
+            directory.notice.connect(self.message_bar.show_message)
+            self.sync_status.cancel_clicked.connect(self._on_sync_status_cancel_clicked)
+        if self.desktop.connectivity is not None:
+            self.desktop.connectivity.on_change(self._on_connectivity_changed)
+            self._on_connectivity_changed(self.desktop.connectivity.state)
+
+    def _on_connectivity_changed(self, state: ConnectionState) -> None:
+        self.connection_label.setText(STATE_WORDS[state])
+        self.connection_label.setProperty("state", state.value)
+        offline = state is ConnectionState.OFFLINE
+        self.register_action.setEnabled(not offline)
+        self.register_action.setToolTip("Not available offline: registering needs the server" if offline
+                                        else "Register a new provider on their behalf")
+        self.change_password_action.setEnabled(not offline)
+        tip = "Not available offline: changing the password needs the server" if offline else PASSWORD_TIP
+        self.change_password_action.setToolTip(tip)
+        self.change_password_action.setStatusTip(tip)
+
+    def _on_sync_status_cancel_clicked(self) -> None:
+        if self.desktop.directory is not None:
+            self.sync_status.on_cancel()
+            self.desktop.directory.cancel_sync()
+
+    # ---- pages ----
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, building those not shown yet."""
+        return [self._page(index) for index in range(len(self.slots))]
+
+    def built_pages(self) -> list[Page]:
+        return [slot.page for slot in self.slots if slot.page is not None]
+
+    def _page(self, index: int) -> Page:
+        slot = self.slots[index]
+        if slot.page is None:
+            page = slot.get()
+            stand_in = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            if stand_in is not None:
+                self.stack.removeWidget(stand_in)
+                stand_in.deleteLater()
+        return slot.get()
+
+    def current_page(self) -> Page:
+        return self._page(max(0, self.stack.currentIndex()))
+
+    def show_page(self, index: int) -> None:
+        if 0 <= index < len(self.slots):
+            self.navigation.setCurrentRow(index)
+
+    def _on_navigation_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        leaving = self.stack.currentWidget()
+        if isinstance(leaving, Page) and leaving is not self.slots[row].page and leaving.has_unsaved_changes():
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.stack.currentIndex())
+            self.navigation.blockSignals(False)
+            self._ask_discard(leaving, lambda: self.show_page(row))
+            return
+        page = self._page(row)
+        self.stack.setCurrentIndex(row)
+        page.activate()
+
+    def _ask_discard(self, page: Page, then: object) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{page.title} has changes that are not saved. Discard them?",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Discard:
+                page.discard_changes()
+                then()  # type: ignore[operator]
+
+        box.finished.connect(decided)
+        self.discard_dialog = box
+        box.open()
+
+    # ---- menu actions ----
+
+    def _on_sync_triggered(self) -> None:
+        page = self.current_page()
+        if page.title == "Directory" and self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+        page.activate()
+
+    def _on_search_triggered(self) -> None:
+        self.show_page(1)
+        focus = getattr(self.current_page(), "focus_search", None)
+        if focus is not None:
+            focus()
+
+    def _on_register_provider_triggered(self) -> None:
+        from ui.profile.wizard import RegistrationWizard
+
+        wizard = RegistrationWizard(self.desktop, self, on_behalf=True)
+        if self.desktop.directory is not None:
+            wizard.registered.connect(self._on_wizard_registered)
+        wizard.open()
+
+    def _directory_query(self) -> object:
+        from app.directory.query import DirectoryQuery
+
+        page = self.slots[1].page
+        model = getattr(page, "model", None)
+        return model.query if model is not None else DirectoryQuery()
+
+    def _on_export_triggered(self) -> None:
+        from ui.directory.export_dialog import ExportDialog
+
+        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
+        if cache is None:
+            self.message_bar.show_message("The directory is not loaded yet; export after the first sync.", "info")
+            return
+        self.csv_dialog: QDialog = ExportDialog(self.desktop, cache, self._directory_query(), self)
+        self.csv_dialog.open()
+
+    def _on_import_triggered(self) -> None:
+        from ui.directory.roster_import_dialog import ImportDialog
+
+        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
+        self.csv_dialog = ImportDialog(self.desktop, cache, self)
+        self.csv_dialog.open()
+
+    def _on_wizard_registered(self, _email: str) -> None:
+        if self.desktop.directory is not None:
+            self.desktop.directory.sync_now()
+
+    def _on_settings_triggered(self) -> None:
+        from ui.shell.settings_dialog import SettingsDialog
+
+        self.settings_dialog = SettingsDialog(self.desktop, self)
+        self.settings_dialog.open()
+
+    def _on_change_password_triggered(self) -> None:
+        from ui.shell.password_dialog import OFFLINE, PasswordDialog
+
+        connectivity = self.desktop.connectivity
+        if self.desktop.session is None or (connectivity is not None
+                                            and connectivity.state is ConnectionState.OFFLINE):
+            self.message_bar.show_message(OFFLINE, "warning")  # the action is disabled; a shortcut may still come
+            return
+        dialog = PasswordDialog(self.desktop.session, self.desktop.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._on_password_dialog_changed)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _on_password_dialog_changed(self) -> None:
+        self.message_bar.show_message(PASSWORD_CHANGED, "success")
+
+    def _on_sign_out_triggered(self) -> None:
+        page = self.current_page()
+        if page.has_unsaved_changes():
+            self._ask_discard(page, self.desktop.sign_out)
+        else:
+            self.desktop.sign_out()
+
+    def _on_shortcuts_triggered(self) -> None:
+        lines = [f"Ctrl+{i + 1}\t{slot.title}" for i, slot in enumerate(self.slots)]
+        lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
+                  "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
+        if self.alerts is not None:  # staff: the credentialing worklist's keys
+            lines += ["J / K\tNext / previous license (Credentialing)",
+                      "Ctrl+PgDown / Ctrl+PgUp\tNext / previous queue", "V\tVerify the license",
+                      "R\tReject the license", "O\tOpen the document full size", "Ctrl+Enter\tConfirm a rejection"]
+        self._inform("Keyboard shortcuts", "\n".join(lines))
+
+    def _on_about_triggered(self) -> None:
+        self._inform("About ProviderDesk", "ProviderDesk — provider directory and license credentialing.\n"
+                     f"Connected to: {self.desktop.server_label}")
+
+    def _inform(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.info_dialog = box
+        box.open()
+
+    def _on_alerts_open_requested(self) -> None:
+        titles = [slot.title for slot in self.slots]
+        if "Credentialing" in titles:
+            self.show_page(titles.index("Credentialing"))
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    # ---- state ----
+
+    def _restore_state(self) -> None:
+        state = self.desktop.window_state
+        geometry = state.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        page = str(state.value("main/page", 0))
+        self.show_page(int(page) if page.isdigit() and int(page) < len(self.slots) else 0)
+
+    def _save_state(self) -> None:
+        state = self.desktop.window_state
+        state.setValue("main/geometry", self.saveGeometry())
+        state.setValue("main/page", self.stack.currentIndex())
+        state.sync()
+
+    def close_for_sign_out(self) -> None:
+        """Close without asking (the session is over)."""
+        self._closing_for_sign_out = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.current_page()
+        if not self._closing_for_sign_out and page.has_unsaved_changes():
+            event.ignore()
+            self._ask_discard(page, self.close)
+            return
+        self._save_state()
+        if self.desktop.connectivity is not None:
+            self.desktop.connectivity.off_change(self._on_connectivity_changed)
+        if self.alerts is not None:
+            self.alerts.stop()
+        for each in self.built_pages():
+            each.shutdown()
+        event.accept()
+        if not self._closing_for_sign_out:
+            self.desktop.quit()

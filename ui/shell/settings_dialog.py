@@ -1,0 +1,66 @@
+"""Settings: which server to use and how long to wait for it; saved for the next start."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from app.settings import Settings, SettingsError, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.shell.desktop import Desktop
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, desktop: Desktop, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self.setWindowTitle("Settings")
+        current = desktop.settings
+        self.server = QLineEdit(current.server_url or "")
+        self.server.setPlaceholderText("Empty: the local demo server")
+        self.server.setAccessibleName("Server address")
+        self.connect_timeout = self._seconds(current.connect_timeout, 120)
+        self.connect_timeout.setAccessibleName("Connect timeout")
+        self.read_timeout = self._seconds(current.read_timeout, 600)
+        self.read_timeout.setAccessibleName("Read timeout")
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        note = QLabel("Changes take effect the next time ProviderDesk starts.")
+        note.setProperty("role", "muted")
+        form = QFormLayout()
+        form.addRow("Server address", self.server)
+        form.addRow("Connect timeout", self.connect_timeout)
+        form.addRow("Read timeout", self.read_timeout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _seconds(value: float, maximum: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(0.5, maximum)
+        box.setSuffix(" s")
+        box.setValue(value)
+        return box
+
+    def _on_buttons_accepted(self) -> None:
+        values = {"server_url": self.server.text().strip() or None, "connect_timeout": self.connect_timeout.value(),
+                  "read_timeout": self.read_timeout.value(), "data_dir": str(self.desktop.settings.data_dir)}
+        try:
+            chosen: Settings = load_settings(values, environ={})
+        except SettingsError as error:
+            self.error.setText(str(error))
+            return
+        save_settings(chosen.model_copy(update={"data_dir": Settings().data_dir}))
+        self.accept()
