@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Role
 from app.credentialing.worklist import QUEUES, queue_counts
+from ui.common.directory_state import follow_directory
 from ui.credentialing.actions import CredentialingActions
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
 from ui.providers.table_model import ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page, follow_directory
+from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
 if TYPE_CHECKING:
@@ -127,7 +128,8 @@ class CredentialingPage(Page):
         self.pane.export_requested.connect(self.actions_.export_trail)
 
     def _connect_directory(self) -> None:
-        follow_directory(self.desktop, self.state, "the worklist", opened=self._on_directory_opened,
+        assert self.desktop.directory is not None  # the shell opens it before the pages
+        follow_directory(self.desktop.directory, self.state, "the worklist", opened=self._on_directory_opened,
                          synced=self._on_directory_synced, online_changed=self._on_directory_online_changed)
 
     # ---- the Page protocol ----

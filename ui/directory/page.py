@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 from app.api.errors import ApiError, AuthenticationError
 from app.api.models import AuditEvent, Provider
 from app.directory.query import DirectoryQuery
+from ui.common.directory_state import follow_directory
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
 from ui.directory.filters import DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page, follow_directory
+from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class DirectoryPage(Page):
         layout.addWidget(self.state, 1)
 
     def _connect_directory(self) -> None:
-        follow_directory(self.desktop, self.state, "the directory", opened=self._on_directory_opened,
+        assert self.desktop.directory is not None  # the shell opens it before the pages
+        follow_directory(self.desktop.directory, self.state, "the directory", opened=self._on_directory_opened,
                          synced=self._on_directory_synced, online_changed=self._on_directory_online_changed,
                          sync_running=self._on_directory_sync_running)
 

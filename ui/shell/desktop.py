@@ -24,7 +24,7 @@ from app.settings import Settings
 from ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from ui.directory.state import DirectoryState
+    from ui.common.directory_state import DirectoryState
     from ui.shell.login_window import LoginWindow
     from ui.shell.main_window import MainWindow
 
@@ -153,10 +153,15 @@ class Desktop(QObject):
 
     def _open_directory(self) -> None:
         """Open the signed-in account's directory cache; it syncs once open."""
-        from ui.directory.state import DirectoryState
+        from ui.common.directory_state import DirectoryState
 
         self._close_directory()
-        self.directory = DirectoryState(self)
+        assert self.client is not None
+        assert self.connectivity is not None
+        assert self.session is not None
+        assert self.user is not None
+        self.directory = DirectoryState(self.client, self.connectivity, self.runner, user=self.user,
+                                        server_key=self.session.server, data_dir=self.data_dir)
         self.directory.open()
 
     def _close_directory(self) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from ui.common.theme import restyle
 
 if TYPE_CHECKING:
-    from ui.directory.state import DirectoryState
+    from ui.common.directory_state import DirectoryState
 
 WHAT_WORKS = ("Searching and reading work from this computer's copy; changes need the server and come back "
               "by themselves.")

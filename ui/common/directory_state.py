@@ -1,6 +1,7 @@
 """The directory's life beside the windows: the local cache, its syncs, and offline/online.
 
-Opened by the Desktop after sign-in and closed on sign-out or quit. It syncs at start, every few
+Opened by the shell after sign-in and closed on sign-out or quit; the pages that read the cache
+receive it in their constructors. It syncs at start, every few
 minutes while online, when asked and after the user's own edits; offline it probes the server
 every few seconds and syncs as soon as the server answers again. Widgets listen to its signals.
 """
@@ -10,7 +11,9 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,9 +22,12 @@ from app.api.connectivity import ConnectionState
 from app.api.errors import ApiError, OfflineError
 
 if TYPE_CHECKING:
-    from app.api.models import Provider
+    from app.api.client import ApiClient
+    from app.api.connectivity import Connectivity
+    from app.api.models import Provider, User
     from app.directory.cache import DirectoryCache
-    from ui.shell.desktop import Desktop
+    from ui.common.tasks import TaskRunner
+    from ui.widgets.state_view import StateView
 
 log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
@@ -70,9 +76,15 @@ class DirectoryState(QObject):
     online_changed = Signal(bool)
     notice = Signal(str, str)
 
-    def __init__(self, desktop: Desktop) -> None:
+    def __init__(self, client: ApiClient, connectivity: Connectivity, runner: TaskRunner, *, user: User,
+                 server_key: str, data_dir: Path) -> None:
         super().__init__()
-        self.desktop = desktop
+        self.client = client
+        self.connectivity = connectivity
+        self.runner = runner
+        self.user = user
+        self.server_key = server_key
+        self.data_dir = data_dir
         self.cache: DirectoryCache | None = None
         self.last_sync: datetime | None = None
         self._sync_task: asyncio.Task[Any] | None = None
@@ -86,15 +98,13 @@ class DirectoryState(QObject):
         self._probe_timer = QTimer(self)
         self._probe_timer.setInterval(PROBE_EVERY_MS)
         self._probe_timer.timeout.connect(self._on_probe_timer_timeout)
-        assert desktop.connectivity is not None
-        desktop.connectivity.on_change(self._on_connectivity_changed)
+        connectivity.on_change(self._on_connectivity_changed)
 
     # ---- state ----
 
     @property
     def online(self) -> bool:
-        connectivity = self.desktop.connectivity
-        return connectivity is None or connectivity.state is not ConnectionState.OFFLINE
+        return self.connectivity.state is not ConnectionState.OFFLINE
 
     @property
     def syncing(self) -> bool:
@@ -113,18 +123,15 @@ class DirectoryState(QObject):
 
     def open(self) -> None:
         """Open the cache of this server and account, then sync."""
-        self.desktop.runner.start(self._open(), on_done=self._on_open_done)
+        self.runner.start(self._open(), on_done=self._on_open_done)
 
     async def _open(self) -> DirectoryCache:
         from app.directory.keys import cache_for
         from app.directory.query import Viewer
 
-        desktop = self.desktop
-        user = desktop.user
-        assert user is not None
-        assert desktop.session is not None
+        user = self.user
         viewer = Viewer(staff=user.role.is_staff, own_id=user.provider_id)
-        return await cache_for(desktop.data_dir, desktop.session.server, user.email, viewer=viewer)
+        return await cache_for(self.data_dir, self.server_key, user.email, viewer=viewer)
 
     def _on_open_done(self, cache: DirectoryCache) -> None:
         if self._closed:
@@ -143,8 +150,7 @@ class DirectoryState(QObject):
     async def aclose(self) -> None:
         """Stop syncing and probing and close the cache."""
         self._closed = True
-        if self.desktop.connectivity is not None:
-            self.desktop.connectivity.off_change(self._on_connectivity_changed)
+        self.connectivity.off_change(self._on_connectivity_changed)
         self._timer.stop()
         self._probe_timer.stop()
         task = self._sync_task
@@ -175,14 +181,12 @@ class DirectoryState(QObject):
             return
         from app.directory.sync import DirectorySync
 
-        assert self.desktop.client is not None
-        assert self.desktop.connectivity is not None
         self._cancel = asyncio.Event()
         self._again = False
-        self.desktop.connectivity.set(ConnectionState.SYNCING)
+        self.connectivity.set(ConnectionState.SYNCING)
         self.sync_running.emit(True)
-        work = DirectorySync(self.desktop.client, self.cache).run(self._on_progress, self._cancel)
-        self._sync_task = self.desktop.runner.start(work, on_done=self._on_sync_done, on_error=self._on_sync_failed)
+        work = DirectorySync(self.client, self.cache).run(self._on_progress, self._cancel)
+        self._sync_task = self.runner.start(work, on_done=self._on_sync_done, on_error=self._on_sync_failed)
         self._sync_task.add_done_callback(self._on_sync_ended)
 
     def show_own_change(self, provider: Provider) -> None:
@@ -202,7 +206,7 @@ class DirectoryState(QObject):
                 self.sync_now()
 
         work = asyncio.to_thread(CacheWriter(cache).put, [record])
-        self.desktop.runner.start(work, on_done=written)
+        self.runner.start(work, on_done=written)
 
     def cancel_sync(self) -> None:
         """Stop the running sync; what it applied stays, the next sync resumes from there."""
@@ -237,9 +241,8 @@ class DirectoryState(QObject):
         return False
 
     def _on_sync_ended(self, _task: asyncio.Task[Any]) -> None:
-        connectivity = self.desktop.connectivity
-        if connectivity is not None and connectivity.state is ConnectionState.SYNCING:
-            connectivity.set(ConnectionState.ONLINE)
+        if self.connectivity.state is ConnectionState.SYNCING:
+            self.connectivity.set(ConnectionState.ONLINE)
         self.sync_running.emit(False)
         if self._again and not self._closed:
             self.sync_now()
@@ -266,7 +269,25 @@ class DirectoryState(QObject):
             self.online_changed.emit(False)
 
     def _on_probe_timer_timeout(self) -> None:
-        connectivity = self.desktop.connectivity
-        if connectivity is not None and not self._closed:
+        if not self._closed:
             with contextlib.suppress(RuntimeError):
-                self.desktop.runner.start(connectivity.probe())
+                self.runner.start(self.connectivity.probe())
+
+
+def follow_directory(directory: DirectoryState, state: StateView, what: str, *, opened: Callable[[], None],
+                     synced: Callable[[], None], online_changed: Callable[[bool], None],
+                     sync_running: Callable[[bool], None] | None = None) -> None:
+    """Connect a page that reads the directory's cache to it, and start from where it is now.
+
+    `what` names the page's content in its loading state ("the worklist").
+    """
+    directory.opened.connect(opened)
+    directory.synced.connect(synced)
+    directory.online_changed.connect(online_changed)
+    if sync_running is not None:
+        directory.sync_running.connect(sync_running)
+    if directory.cache is not None:
+        opened()
+    else:
+        state.show_loading(f"Opening {what}…")
+    online_changed(directory.online)
