@@ -1,31 +1,33 @@
-"""What the credentialing page does: decisions (with If-Match and conflicts), the document full size, CSV exports.
+"""What the credentialing page does with the license under review: decisions (with If-Match and
+conflicts), the document full size, CSV exports; the dialogs around the operations of `operations`.
 
 A decision is confirmed in a `DecisionDialog` and sent with the ETag of the record the officer
-reviewed; the record the server returns is written into the cache at once (the queue and its
-counts change), a sync follows, and the review moves on to the next license. A record changed on
-the server meanwhile refuses the decision: the difference is shown and the pane takes the
-current record.
+reviewed; on success `decided` carries the record the server returned (the page writes it into
+the cache at once, so the queue and its counts change, and moves on to the next license). A record
+changed on the server meanwhile refuses the decision: the difference is shown and the review takes
+the current record.
 """
 from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, OfflineError, ValidationError
 from app.api.models import Decision, Provider, Versioned
-from app.credentialing import audit_csv
+from ui.common.tasks import TaskRunner
+from ui.credentialing import operations
 from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
+from ui.credentialing.review import ReviewLoader
+from ui.credentialing.review_pane import ReviewPane
 from ui.providers.edit_dialog import conflict_lines
-
-if TYPE_CHECKING:
-    from ui.credentialing.page import CredentialingPage
 
 CSV_FILTER = "CSV files (*.csv)"
 
@@ -44,21 +46,43 @@ def license_changes(base: Provider, current: Provider) -> list[str]:
 
 
 class CredentialingActions(QObject):
-    """Decisions, the document window and exports for one `CredentialingPage`."""
+    """The decisions, the document window and the exports of the license under review in `review`
+    (shown in `pane`); dialogs open over `parent`'s window.
 
-    def __init__(self, page: CredentialingPage) -> None:
-        super().__init__(page)
-        self.page = page
+    Signals:
+        decided(object): the server took a decision; the Provider it answered.
+        notice(str, str): a message for the user, and its level ("info", "success", "error").
+        dialog_finished(): a decision dialog or the conflict message closed (back to the list).
+    """
+
+    decided = Signal(object)
+    notice = Signal(str, str)
+    dialog_finished = Signal()
+
+    def __init__(self, review: ReviewLoader, pane: ReviewPane, client: ApiClient, runner: TaskRunner,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.review = review
+        self.pane = pane
+        self.client = client
+        self.runner = runner
+        self._parent = parent
         self.dialog: DecisionDialog | None = None
         self.message: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self.export_dialog: AuditExportDialog | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def _start(self, work: Any, **callbacks: Any) -> None:
-        task = self.page.desktop.runner.start(work, **callbacks)
+    def _window(self) -> QWidget:
+        return self._parent.window()  # looked up each time: the page moves into the main window after it is built
+
+    def _keep(self, task: asyncio.Task[Any]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _notify(self, text: str, level: str) -> None:
+        if shiboken6.isValid(self):  # an answer that arrived after the page went (sign-out)
+            self.notice.emit(text, level)
 
     def stop(self) -> None:
         """Cancel exports still running (the page is closing); a decision already sent is not undone."""
@@ -74,64 +98,37 @@ class CredentialingActions(QObject):
         self._decide(Decision.REJECTED)
 
     def _decide(self, decision: Decision) -> None:
-        page = self.page
-        provider = page.pane.provider
+        provider = self.review.provider
         if provider is None:
             return
-        if not page.pane.verify_button.isEnabled():
-            page.notify(page.pane.verify_button.toolTip() or "Decisions are not available now.", "info")
+        if not self.pane.verify_button.isEnabled():
+            self.notice.emit(self.pane.verify_button.toolTip() or "Decisions are not available now.", "info")
             return
         if self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.isVisible():
             return
-        dialog = DecisionDialog(decision, provider, page.window())
+        dialog = DecisionDialog(decision, provider, self._window())
         dialog.confirmed.connect(lambda: self._send(dialog))
-        dialog.finished.connect(lambda _result: self.refocus())
+        dialog.finished.connect(lambda _result: self.dialog_finished.emit())
         self.dialog = dialog
         dialog.open()
         dialog.activateWindow()
 
-    def refocus(self) -> None:
-        """Back to the list after a dialog, so the keys work again at once."""
-        window = self.page.window()
-        window.activateWindow()
-        self.page.table.setFocus()
-
     def _send(self, dialog: DecisionDialog) -> None:
-        page = self.page
-        client = page.desktop.client
-        if client is None:
-            dialog.show_server_error("You are signed out: sign in again to decide.")
-            return
-        work = self._decision(dialog)
-        page.desktop.runner.start(work, on_done=lambda version: self._on_decided(dialog, version),
+        operations.decide_license(client=self.client, runner=self.runner, reviewed=dialog.provider,
+                                  decision=dialog.decision, note=dialog.note(), expiry=dialog.expiry(),
+                                  known=self.review.version,
+                                  on_done=lambda version: self._on_decided(dialog, version),
                                   on_error=lambda error: self._on_decision_failed(dialog, error))
-
-    async def _decision(self, dialog: DecisionDialog) -> Versioned[Provider]:
-        client, reviewed = self.page.desktop.client, dialog.provider
-        assert client is not None
-        version = self.page.review.version
-        if version is None or version.value.id != reviewed.id:  # the server's copy had not arrived
-            version = await client.provider(reviewed.id)
-        if version.value.updated_at != reviewed.updated_at:
-            # the officer confirmed what the pane showed before the server's newer copy: not that one
-            raise ConflictError(current=version.value, etag=version.etag)
-        return await client.decide_license(reviewed.id, dialog.decision, note=dialog.note(), expiry=dialog.expiry(),
-                                           etag=version.etag)
 
     def _on_decided(self, dialog: DecisionDialog, version: Versioned[Provider]) -> None:
         if shiboken6.isValid(dialog):
             dialog.accept()
-        page = self.page
-        if not shiboken6.isValid(page):  # signed out meanwhile: the decision stands, nothing to show
+        if not shiboken6.isValid(self):  # signed out meanwhile: the decision stands, nothing to show
             return
         provider = version.value
         words = "verified" if dialog.decision is Decision.VERIFIED else "rejected"
-        page.notify(f"License of {provider.full_name} {words}.", "success")
-        if page.pane.provider is not None and page.pane.provider.id == provider.id:
-            page.next_item()  # the queue moves on; the sync below takes the decided one out
-        directory = page.desktop.directory
-        if directory is not None:  # into the cache now: the queue and its counts change at once
-            directory.show_own_change(provider)
+        self.notice.emit(f"License of {provider.full_name} {words}.", "success")
+        self.decided.emit(provider)
 
     def _on_decision_failed(self, dialog: DecisionDialog, error: Exception) -> bool:
         if isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
@@ -150,17 +147,14 @@ class CredentialingActions(QObject):
         return True
 
     def _show_conflict(self, reviewed: Provider, current: Versioned[Provider]) -> None:
-        page = self.page
-        if page.pane.provider is not None and page.pane.provider.id == reviewed.id:
-            page.review.version = current
-            page.pane.show_provider(current.value)
+        self.review.take_current(current)
         text = (f"The record of {reviewed.full_name} changed on the server since you reviewed it, so your decision "
                 "was not taken.\n\n" + "\n".join(license_changes(reviewed, current.value)) +
                 "\n\nThe review pane now shows the current record. Check it and decide again.")
         box = QMessageBox(QMessageBox.Icon.Warning, "Decision not taken — ProviderDesk", text,
-                          QMessageBox.StandardButton.Ok, page.window())
+                          QMessageBox.StandardButton.Ok, self._window())
         box.setObjectName("conflict")
-        box.finished.connect(lambda _result: self.refocus())
+        box.finished.connect(lambda _result: self.dialog_finished.emit())
         self.message = box
         box.open()
 
@@ -168,40 +162,32 @@ class CredentialingActions(QObject):
 
     def open_document(self) -> None:
         """The document under review full size (one window: the viewer closes it on the next provider)."""
-        page = self.page
-        provider = page.pane.provider
+        provider = self.review.provider
         if provider is None:
             return
-        if page.review.document is None:
-            page.notify("The license document is not loaded yet." if provider.has_license_document else
-                        "This provider has not uploaded a license document.", "info")
+        if self.review.document is None:
+            self.notice.emit("The license document is not loaded yet." if provider.has_license_document else
+                             "This provider has not uploaded a license document.", "info")
             return
-        page.pane.viewer.open_full_size_window()
+        self.pane.viewer.open_full_size_window()
 
     # ---- exports ----
 
     def export_trail(self) -> None:
-        provider = self.page.pane.provider
+        provider = self.review.provider
         if provider is not None:
             self._choose(f"license-audit-{provider.license_number}.csv", self.export_trail_to)
 
     def export_trail_to(self, path: str | Path) -> None:
         """Write the audit trail of the provider under review to `path` (fetched again, complete)."""
-        page = self.page
-        provider, client = page.pane.provider, page.desktop.client
-        if provider is None or client is None:
+        provider = self.review.provider
+        if provider is None:
             return
-
-        async def work() -> int:
-            assert client is not None
-            assert provider is not None
-            events = await client.audit_trail(provider.id)
-            return await asyncio.to_thread(audit_csv.write_trail, path, provider, events)
-
-        self._start(work(), on_done=lambda n: self._exported(n, path), on_error=self._export_failed)
+        self._keep(operations.export_trail(client=self.client, runner=self.runner, provider=provider, path=path,
+                                           on_done=lambda n: self._exported(n, path), on_error=self._export_failed))
 
     def export_decisions(self) -> None:
-        dialog = AuditExportDialog(self.page.window())
+        dialog = AuditExportDialog(self._window())
         dialog.chosen.connect(lambda since, until, action: self._choose(
             f"license-decisions-{since}-to-{until}.csv", lambda path: self.export_decisions_to(path, since, until,
                                                                                                 action)))
@@ -211,21 +197,14 @@ class CredentialingActions(QObject):
     def export_decisions_to(self, path: str | Path, since: date | None = None, until: date | None = None,
                             action: str | None = None) -> None:
         """Write every decision (or every `action` event) from `since` to `until` to `path`."""
-        client = self.page.desktop.client
-        if client is None:
-            return
         until = until or date.today()
         since = since or until - timedelta(days=30)
-
-        async def work() -> int:
-            assert client is not None
-            records = await client.all_audit_events(since=since, until=until, action=action)
-            return await asyncio.to_thread(audit_csv.write_records, path, records)
-
-        self._start(work(), on_done=lambda n: self._exported(n, path), on_error=self._export_failed)
+        self._keep(operations.export_decisions(client=self.client, runner=self.runner, path=path, since=since,
+                                               until=until, action=action, on_done=lambda n: self._exported(n, path),
+                                               on_error=self._export_failed))
 
     def _choose(self, name: str, then: Any) -> None:
-        dialog = QFileDialog(self.page.window(), "Export as CSV", str(Path.home() / name), CSV_FILTER)
+        dialog = QFileDialog(self._window(), "Export as CSV", str(Path.home() / name), CSV_FILTER)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
         dialog.fileSelected.connect(then)
@@ -234,13 +213,13 @@ class CredentialingActions(QObject):
 
     def _exported(self, count: int, path: str | Path) -> None:
         noun = "event" if count == 1 else "events"
-        self.page.notify(f"Exported {count:,} audit {noun} to {Path(path).name}.", "success")
+        self._notify(f"Exported {count:,} audit {noun} to {Path(path).name}.", "success")
 
     def _export_failed(self, error: Exception) -> bool:
         if isinstance(error, OSError):
-            self.page.notify(f"The file could not be written: {error.strerror or error}.", "error")
+            self._notify(f"The file could not be written: {error.strerror or error}.", "error")
             return True
         if isinstance(error, ApiError) and not isinstance(error, AuthenticationError):
-            self.page.notify(f"The audit trail could not be exported. {error.message}", "error")
+            self._notify(f"The audit trail could not be exported. {error.message}", "error")
             return True
         return False

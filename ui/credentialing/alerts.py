@@ -1,64 +1,64 @@
 """Desktop notifications for staff: licenses expiring within 30 days and newly pending ones.
 
 Computed from the directory cache (so they work offline), at start once the cache is open and
-then once a day. They show in the system tray when there is one, else in the window's message
-bar. When staff were last told is kept with the window's state, so "newly pending" means since then.
+then once a day. They show in the system tray when there is one, else they ask for the window's
+message bar (`notice`). When staff were last told is kept with the window's state, so "newly
+pending" means since then.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.credentialing.worklist import license_alert
-
-if TYPE_CHECKING:
-    from app.credentialing.worklist import LicenseAlert
-    from ui.shell.desktop import Desktop
+from app.api.models import User
+from app.credentialing.worklist import LicenseAlert, license_alert
+from ui.common.directory_state import DirectoryState
 
 CHECK_EVERY_MS = 60 * 60 * 1000  # hourly: the first check of a new day alerts
 TITLE = "ProviderDesk — licenses"
 
 
 class LicenseAlerts(QObject):
-    """Alerts one staff user of one server.
+    """Alerts `user` of the server named `server_key` from `directory`'s cache; remembers in `state`
+    when they were last told.
 
     Signals:
         alerted(str): the text that was shown.
+        notice(str, str): the text and its level ("warning"), to show in the window's message bar
+            when there is no system tray.
         open_requested(): the user clicked the notification (show the worklist).
     """
 
     alerted = Signal(str)
+    notice = Signal(str, str)
     open_requested = Signal()
 
-    def __init__(self, desktop: Desktop, fallback: object, parent: QObject | None = None) -> None:
+    def __init__(self, directory: DirectoryState, user: User, state: QSettings, parent: QObject | None = None, *,
+                 server_key: str) -> None:
         super().__init__(parent)
-        self.desktop = desktop
-        self._fallback = fallback  # the message bar: show_message(text, level)
+        self.directory = directory
+        self.user = user
+        self.server_key = server_key
+        self.state = state
         self.tray: QSystemTrayIcon | None = None
         self.last: LicenseAlert | None = None
         self._shown_this_run = False
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_EVERY_MS)
         self._timer.timeout.connect(self.check)
-        directory = desktop.directory
-        if directory is not None:
-            directory.synced.connect(self._on_directory_synced)
-            directory.opened.connect(self._on_directory_opened)
+        directory.synced.connect(self._on_directory_synced)
+        directory.opened.connect(self._on_directory_opened)
         self._timer.start()
 
     def _key(self, name: str) -> str:
-        user = self.desktop.user
-        session = self.desktop.session
-        who = f"{getattr(session, 'server', '')}|{user.email if user else ''}"
+        who = f"{self.server_key}|{self.user.email}"
         return f"license_alerts/{hashlib.sha256(who.encode()).hexdigest()[:16]}/{name}"
 
     def _on_directory_opened(self) -> None:
-        directory = self.desktop.directory
-        if directory is not None and not directory.online:  # offline start: the cache is all there is
+        if not self.directory.online:  # offline start: the cache is all there is
             self.check()
 
     def _on_directory_synced(self) -> None:
@@ -67,11 +67,10 @@ class LicenseAlerts(QObject):
 
     def check(self, *, force: bool = False) -> LicenseAlert | None:
         """Alert now if this run has not yet, or a new day began since the last alert; what was shown."""
-        directory = self.desktop.directory
-        cache = directory.cache if directory is not None else None
+        cache = self.directory.cache
         if cache is None or cache.size() == 0:  # nothing synced yet: wait for the first sync
             return None
-        settings = self.desktop.window_state
+        settings = self.state
         today = date.today().isoformat()
         if not force and self._shown_this_run and settings.value(self._key("day")) == today:
             return None
@@ -96,9 +95,7 @@ class LicenseAlerts(QObject):
                 self.tray.show()
             self.tray.showMessage(TITLE, text, QSystemTrayIcon.MessageIcon.Information, 15_000)
         else:
-            show = getattr(self._fallback, "show_message", None)
-            if show is not None:
-                show(text, "warning")  # stays 8 s, not 4: staff should read it
+            self.notice.emit(text, "warning")  # the message bar keeps a warning 8 s, not 4: staff should read it
         self.alerted.emit(text)
 
     def stop(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import Role
+from app.api.client import ApiClient
+from app.api.models import Provider, Role, User
 from app.credentialing.worklist import QUEUES, queue_counts
-from ui.common.directory_state import follow_directory
+from ui.common.directory_state import DirectoryState, follow_directory
+from ui.common.tasks import TaskRunner
 from ui.credentialing.actions import CredentialingActions
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
@@ -36,22 +38,26 @@ from ui.providers.table_view import provider_view
 from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
-
 HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
 COLUMN_WIDTHS = {0: 180, 3: 160, 4: 115, 6: 100}
 
 
 class CredentialingPage(Page):
-    """Work through license queues; credentialing officers decide, facility administrators look."""
+    """Work through license queues; credentialing officers decide, facility administrators look.
+
+    The queues read `directory`'s cache; the review and the decisions go to the server through
+    `client`, started on `runner`; `user`'s role says whether decisions are offered.
+    """
 
     title = "Credentialing"
     shortcut = "Ctrl+3"
 
-    def __init__(self, desktop: Desktop) -> None:
-        super().__init__()
-        self.desktop = desktop
+    def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.directory = directory
+        self.runner = runner
+        self.user = user
         self.queue = QUEUES[0]
         self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
         self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
@@ -67,14 +73,17 @@ class CredentialingPage(Page):
         self.table = self._build_table()
         self.state = StateView(self.table, retry=self.reload)
         self.pane = ReviewPane()
-        self.review = ReviewLoader(desktop, self.pane, self)
+        self.review = ReviewLoader(self.pane, directory, client, runner, self)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
         self.count_label.setAccessibleName("Number in this queue")
         self.export_button = QPushButton("Export decisions…")
         self.export_button.setToolTip("Every license decision in a date range, as CSV, for an accreditation review")
-        self.actions_ = CredentialingActions(self)
+        self.actions_ = CredentialingActions(self.review, self.pane, client, runner, self)
         self.export_button.clicked.connect(self.actions_.export_decisions)
+        self.actions_.decided.connect(self._on_actions_decided)
+        self.actions_.notice.connect(self.notify)
+        self.actions_.dialog_finished.connect(self.refocus)
         self._lay_out()
         self._keys()
         self._connect_directory()
@@ -128,8 +137,7 @@ class CredentialingPage(Page):
         self.pane.export_requested.connect(self.actions_.export_trail)
 
     def _connect_directory(self) -> None:
-        assert self.desktop.directory is not None  # the shell opens it before the pages
-        follow_directory(self.desktop.directory, self.state, "the worklist", opened=self._on_directory_opened,
+        follow_directory(self.directory, self.state, "the worklist", opened=self._on_directory_opened,
                          synced=self._on_directory_synced, online_changed=self._on_directory_online_changed)
 
     # ---- the Page protocol ----
@@ -149,19 +157,14 @@ class CredentialingPage(Page):
 
     @property
     def online(self) -> bool:
-        directory = self.desktop.directory
-        return directory is None or directory.online
+        return self.directory.online
 
     @property
     def can_decide(self) -> bool:
-        user = self.desktop.user
-        return user is not None and user.role is Role.CREDENTIALING_OFFICER
+        return self.user.role is Role.CREDENTIALING_OFFICER
 
     def _on_directory_opened(self) -> None:
-        directory = self.desktop.directory
-        assert directory is not None
-        self.model.set_cache(directory.cache)
-        self.review.cache = directory.cache
+        self.model.set_cache(self.directory.cache)
         self.reload()
 
     def _on_directory_synced(self) -> None:
@@ -210,8 +213,8 @@ class CredentialingPage(Page):
             self._show_tab_counts(self._counts[2])
         elif self._counting != key:
             self._counting = key
-            self.desktop.runner.start(asyncio.to_thread(queue_counts, cache),
-                                      on_done=lambda counts: self._on_counted(key, counts))
+            self.runner.start(asyncio.to_thread(queue_counts, cache),
+                              on_done=lambda counts: self._on_counted(key, counts))
 
     def _on_counted(self, key: tuple[int, str], counts: dict[str, int] | None) -> None:
         if counts is None or not shiboken6.isValid(self):
@@ -257,6 +260,16 @@ class CredentialingPage(Page):
     def _review(self, provider_id: str | None) -> None:
         self.review.review(provider_id, "Choose a license to review." if self.model.count else self.queue.empty_text)
         self._update_decisions()
+
+    def _on_actions_decided(self, provider: Provider) -> None:
+        if self.review.provider is not None and self.review.provider.id == provider.id:
+            self.next_item()  # the queue moves on; the sync after the change below takes the decided one out
+        self.directory.show_own_change(provider)  # into the cache now: the queue and its counts change at once
+
+    def refocus(self) -> None:
+        """Back to the list after a dialog, so the keys work again at once."""
+        self.window().activateWindow()
+        self.table.setFocus()
 
     # ---- online, offline, roles ----
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError
 from app.api.models import AuditEvent, DocumentFile, Provider, Versioned
-
-if TYPE_CHECKING:
-    from app.directory.cache import DirectoryCache
-    from ui.credentialing.review_pane import ReviewPane
-    from ui.shell.desktop import Desktop
+from ui.common.directory_state import DirectoryState
+from ui.common.tasks import TaskRunner
+from ui.credentialing.review_pane import ReviewPane
 
 SETTLE_MS = 150  # holding J through the list loads only where the officer stops
 NO_DOCUMENT = "No license document uploaded."
@@ -30,7 +29,8 @@ AUDIT_OFFLINE = "The audit trail is kept on the server: it shows here when you a
 
 
 class ReviewLoader(QObject):
-    """What is known of the provider under review, and its loading.
+    """What is known of the provider under review, and its loading: the cached record and document
+    come from `directory`'s cache, the server's through `client`.
 
     Signals:
         version_changed(): the server's record (and its ETag) arrived; `version` is set.
@@ -38,11 +38,13 @@ class ReviewLoader(QObject):
 
     version_changed = Signal()
 
-    def __init__(self, desktop: Desktop, pane: ReviewPane, parent: QObject | None = None) -> None:
+    def __init__(self, pane: ReviewPane, directory: DirectoryState, client: ApiClient, runner: TaskRunner,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.desktop = desktop
         self.pane = pane
-        self.cache: DirectoryCache | None = None
+        self.directory = directory
+        self.client = client
+        self.runner = runner
         self.provider_id: str | None = None
         self.version: Versioned[Provider] | None = None  # the server's record, with the ETag decisions carry
         self.audit_events: list[AuditEvent] | None = None
@@ -55,15 +57,20 @@ class ReviewLoader(QObject):
 
     @property
     def online(self) -> bool:
-        directory = self.desktop.directory
-        return directory is None or directory.online
+        return self.directory.online
+
+    @property
+    def provider(self) -> Provider | None:
+        """The record shown (the cache's at first, then the server's), None when nobody is under review."""
+        return self.pane.provider
 
     def review(self, provider_id: str | None, empty_text: str) -> None:
         """Show `provider_id`'s cached record now; the rest follows once the officer stays on it."""
         self.stop()
         self.provider_id = provider_id
         self.version, self.audit_events, self.document = None, None, None
-        provider = self.cache.provider(provider_id) if self.cache is not None and provider_id else None
+        cache = self.directory.cache
+        provider = cache.provider(provider_id) if cache is not None and provider_id else None
         self.pane.show_provider(provider, empty_text)
         if provider is None:
             return
@@ -81,6 +88,12 @@ class ReviewLoader(QObject):
             task.cancel()
         self._tasks.clear()
 
+    def take_current(self, current: Versioned[Provider]) -> None:
+        """The server's current record (a decision was refused on an older one) replaces the one shown."""
+        if self.pane.provider is not None and self.pane.provider.id == current.value.id:
+            self.version = current
+            self.pane.show_provider(current.value)
+
     def fetch_again(self) -> None:
         """Online again: load what could not be loaded offline."""
         if self.provider_id is not None and self.version is None:
@@ -93,9 +106,9 @@ class ReviewLoader(QObject):
         if provider is None or provider.id != self.provider_id:
             return
         self._show_cached_document(provider)
-        client = self.desktop.client
-        if client is None or not self.online:
+        if not self.online:
             return
+        client = self.client
         self._start(client.provider(provider.id), self._on_version_loaded, "The server's record could not be "
                     "loaded.")
         self._start(client.audit_trail(provider.id), self._on_audit_loaded, "The audit trail could not be loaded.")
@@ -119,7 +132,7 @@ class ReviewLoader(QObject):
                     self.pane.show_audit(f"{failure} {error.message}")
             return True
 
-        task = self.desktop.runner.start(work, on_done=finished, on_error=failed)
+        task = self.runner.start(work, on_done=finished, on_error=failed)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -128,7 +141,8 @@ class ReviewLoader(QObject):
         if not provider.has_license_document or info is None:
             self.pane.viewer.show_empty(NO_DOCUMENT)
             return
-        cached = self.cache.document(provider.id, info.sha256) if self.cache is not None else None
+        cache = self.directory.cache
+        cached = cache.document(provider.id, info.sha256) if cache is not None else None
         if cached is not None:
             self._show_document(cached, provider)
         elif not self.online:
@@ -147,9 +161,8 @@ class ReviewLoader(QObject):
         self.version_changed.emit()
 
     async def _load_document(self, provider_id: str) -> DocumentFile:
-        client, cache = self.desktop.client, self.cache
-        assert client is not None
-        document = await client.license_document(provider_id)
+        cache = self.directory.cache
+        document = await self.client.license_document(provider_id)
         if cache is not None:
             await asyncio.to_thread(cache.store_document, provider_id, document)
         return document

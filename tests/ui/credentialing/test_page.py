@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+import shiboken6
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
@@ -20,11 +21,13 @@ from app.credentialing.worklist import QUEUES
 from server.common.pdf import license_pdf
 from tests.helpers.factories import all_ids, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.common.directory_state import DirectoryState
+from ui.common.notify import MessageBar
+from ui.credentialing.alerts import LicenseAlerts
 from ui.credentialing.decision_dialog import DecisionDialog
 from ui.credentialing.page import CredentialingPage
 from ui.providers.table_model import ID_ROLE
-from ui.shell.desktop import Desktop
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +57,29 @@ def shown_ids(page: CredentialingPage) -> list[str]:
     return [page.model.index(row, 0).data(ID_ROLE) for row in range(page.model.rowCount())]
 
 
-async def worklist(desktop: Desktop) -> CredentialingPage:
-    """The credentialing page, shown, after the first sync."""
-    window = desktop.main_window
-    assert window is not None
-    window.show()
-    window.show_page(2)
-    page = window.current_page()
-    assert isinstance(page, CredentialingPage)
-    await synced(desktop)
+async def worklist(parts: SignedIn) -> CredentialingPage:
+    """The credentialing page built from what the shell hands it after sign-in, shown, after the first sync."""
+    page = CredentialingPage(parts.own_directory(), parts.client, parts.runner, parts.user)
+    page.resize(1180, 760)
+    page.show()
+    page.activate()
+    await synced(parts)
     return page
 
 
-async def synced(desktop: Desktop) -> None:
-    directory = desktop.directory
-    await wait_until(lambda: directory is not None and directory.last_sync is not None and not directory.syncing,
-                     30, "sync")
-    await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+async def synced(parts: SignedIn) -> None:
+    directory = parts.own_directory()  # signed_in waited for the first sync; sync_now starts one at once
+    await wait_until(lambda: not directory.syncing, 30, "sync")
+    await wait_until(lambda: parts.runner.running == 0, what="quiet")
+
+
+async def closed(parts: SignedIn, page: CredentialingPage | None = None) -> None:
+    """Close the page as the window does (shut down, then gone) and what sign-in opened."""
+    if page is not None and shiboken6.isValid(page):
+        page.close()
+        page.shutdown()
+        shiboken6.delete(page)
+    await signed_out(parts)
 
 
 def upload(server: LiveServer, registered: dict, name: str, content: bytes, content_type: str) -> dict:
@@ -94,8 +103,8 @@ def png_bytes() -> bytes:
 def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path,
                                             qtbot: object, qtmodeltester: object) -> None:
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         with client_for(server, "credentialing_officer") as officer:
             for index, queue in enumerate(QUEUES):
                 page.tabs.setCurrentIndex(index)
@@ -109,7 +118,7 @@ def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, ser
                                                                     for d in (30, 60, 90)]
         assert counts["pending"] > 0
         qtmodeltester.check(page.model)  # type: ignore[attr-defined]
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=120)
 
@@ -117,8 +126,8 @@ def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, ser
 def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path,
                                           qtbot: object) -> None:
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         page.tabs.setCurrentIndex(0)
         page.table.setFocus()
         start = shown_ids(page)
@@ -145,7 +154,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
             await wait_until(lambda: not dialog.isVisible(), what="decision sent")
             decided[reviewed.id] = "rejected" if note else "verified"
             await wait_until(lambda: reviewed.id not in shown_ids(page), what="the queue without it")
-            await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+            await wait_until(lambda: parts.runner.running == 0, what="quiet")
 
         await decide(Qt.Key.Key_V)                                    # item 1: verified
         assert page.pane.provider is not None
@@ -174,7 +183,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
                 assert trail[0]["action"] == decision
                 assert trail[0]["actor"] == DEMO_ACCOUNTS["credentialing_officer"]
             assert (await asyncio.to_thread(server_queue, officer)) == shown_ids(page)
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=150)
 
@@ -191,8 +200,8 @@ def test_documents_show_in_place_and_stay_readable_offline(
         upload(own, png_owner, "license.png", png_bytes(), "image/png")
 
         async def body() -> None:
-            desktop = await signed_in_desktop(own, tmp_path / "desk", "credentialing_officer")
-            page = await worklist(desktop)
+            parts = await signed_in(own, tmp_path / "desk", "credentialing_officer")
+            page = await worklist(parts)
             ids = shown_ids(page)
             pdf_id, png_id = pdf_owner["profile"]["id"], png_owner["profile"]["id"]
             viewer = page.pane.viewer
@@ -217,8 +226,8 @@ def test_documents_show_in_place_and_stay_readable_offline(
             page.select_row(ids.index(pdf_id))
             await wait_until(lambda: viewer.full_size_window is None, what="the window of the one before closes")
             own.stop()
-            desktop.directory.sync_now()
-            await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
+            parts.own_directory().sync_now()
+            await wait_until(lambda: not parts.own_directory().online, 20, "offline noticed")
             assert shown_ids(page) == ids, "the worklist reads the cache"
             assert not page.pane.verify_button.isEnabled()
             assert "offline" in page.pane.verify_button.toolTip().lower()
@@ -230,7 +239,7 @@ def test_documents_show_in_place_and_stay_readable_offline(
                           and page.model.cache.provider(i).has_license_document)
             page.select_row(ids.index(unseen))
             await wait_until(lambda: "not been opened on this computer" in viewer.message.text(), what="unseen")
-            await closed(desktop)
+            await closed(parts, page)
 
         run_ui(loop, body, timeout=120)
 
@@ -243,8 +252,8 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
     provider_id = registered["profile"]["id"]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         page.select_row(shown_ids(page).index(provider_id))
         review = page.review
         await wait_until(lambda: review.version is not None and review.version.value.id == provider_id, what="loaded")
@@ -267,7 +276,7 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
         with client_for(server, "credentialing_officer") as officer:
             detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
         assert detail["license_status"] == "pending_verification"
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -281,8 +290,8 @@ def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_
     provider_id = registered["profile"]["id"]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         with client_for(server, "facility_admin") as admin:  # changed on the server after the last sync
             changed = await asyncio.to_thread(admin.patch, f"/providers/{provider_id}/",
                                               json={"organization_facility": "New Clinic"})
@@ -304,7 +313,7 @@ def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_
             detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
         assert detail["license_status"] == "pending_verification"
         page.actions_.message.done(QMessageBox.StandardButton.Ok)
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -317,8 +326,8 @@ def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
     provider_id = registered["profile"]["id"]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         page.select_row(shown_ids(page).index(provider_id))
         await wait_until(lambda: page.review.version is not None, what="loaded")
         page.actions_.reject()
@@ -346,7 +355,7 @@ def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
             refused = await asyncio.to_thread(admin.post, f"/providers/{provider_id}/license/decision/",
                                               json={"decision": "verified", "license_expiry_date": "2030-01-01"})
         assert refused.status_code == 403
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -355,8 +364,8 @@ def test_facility_administrators_see_the_worklist_read_only(
     loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
 ) -> None:
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "facility_admin")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "facility_admin")
+        page = await worklist(parts)
         assert page.pane.provider is not None
         for button in (page.pane.verify_button, page.pane.reject_button):
             assert not button.isEnabled()
@@ -364,7 +373,7 @@ def test_facility_administrators_see_the_worklist_read_only(
         QTest.keyClick(page.table, Qt.Key.Key_V)
         assert page.actions_.dialog is None, "V opens nothing for an administrator"
         assert "read-only" in page.count_label.text()
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -381,8 +390,8 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         assert done.status_code == 200
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         page.tabs.setCurrentIndex(1)  # expiring within 30 days
         assert provider_id in shown_ids(page)
         # the days pass: the expiry date is now behind (saved through the model, so it syncs)
@@ -398,14 +407,14 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         assert detail["license_status"] == "expired"
         assert detail["license_verified"] is False
         assert provider_id in expired
-        desktop.directory.sync_now()
+        parts.own_directory().sync_now()
         await wait_until(lambda: provider_id not in shown_ids(page), 20, "gone from the expiring queue")
         page.tabs.setCurrentIndex(4)  # expired
         assert shown_ids(page) == expired
         page.select_row(shown_ids(page).index(provider_id))
         assert page.pane.badge.text() == "Expired"
         assert page.pane.expiry.text().startswith("Expired ")
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -426,13 +435,13 @@ def test_audit_trail_and_decisions_export_as_csv(
                                                                  "page_size": 1000}).json()
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path / "desk", "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path / "desk", "credentialing_officer")
+        page = await worklist(parts)
         page.tabs.setCurrentIndex(5)  # rejected
         page.select_row(shown_ids(page).index(provider_id))
         one = tmp_path / "trail.csv"
         page.actions_.export_trail_to(one)
-        await wait_until(lambda: one.exists() and desktop.runner.running == 0, what="trail written")
+        await wait_until(lambda: one.exists() and parts.runner.running == 0, what="trail written")
         rows = list(csv.DictReader(one.open(encoding="utf-8-sig")))
         assert [r["action"] for r in rows] == [e["action"] for e in reversed(trail)], "oldest first"
         assert {r["provider_id"] for r in rows} == {provider_id}
@@ -441,53 +450,70 @@ def test_audit_trail_and_decisions_export_as_csv(
         assert rejected["detail"] == "'=HYPERLINK(\"x\") is not a license", "a formula is never run"
         many = tmp_path / "decisions.csv"
         page.actions_.export_decisions_to(many, date.today(), date.today())
-        await wait_until(lambda: many.exists() and desktop.runner.running == 0, what="decisions written")
+        await wait_until(lambda: many.exists() and parts.runner.running == 0, what="decisions written")
         rows = list(csv.DictReader(many.open(encoding="utf-8-sig")))
         assert len(rows) == decisions["count"]
         assert {r["action"] for r in rows} <= {"verified", "rejected"}
         assert any(r["provider_id"] == provider_id and r["action"] == "rejected" for r in rows)
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
+
+
+async def alerted(server: LiveServer, data_dir: Path, role: str) -> tuple[SignedIn, LicenseAlerts, MessageBar]:
+    """Signed in as `role` with license alerts, built as the shell builds them: before the directory
+    opens, keeping their state in the data folder's window.ini, their notices in a message bar."""
+    parts = await signed_in(server, data_dir, role, directory=False)
+    directory = DirectoryState(parts.client, parts.connectivity, parts.runner, user=parts.user,
+                               server_key=parts.session.server, data_dir=data_dir)
+    parts.directory = directory
+    state = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+    alerts = LicenseAlerts(directory, parts.user, state, server_key=parts.session.server)
+    bar = MessageBar()
+    alerts.notice.connect(bar.show_message)
+    directory.open()
+    await wait_until(lambda: directory.cache is not None and not directory.syncing and parts.runner.running == 0,
+                     60, "the directory's first sync")
+    return parts, alerts, bar
+
+
+async def closed_alerts(parts: SignedIn, alerts: LicenseAlerts, bar: MessageBar) -> None:
+    alerts.stop()
+    shiboken6.delete(alerts)
+    shiboken6.delete(bar)
+    await closed(parts)
 
 
 def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
     loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
 ) -> None:
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        await worklist(desktop)
-        window = desktop.main_window
-        assert window is not None
-        alerts = window.alerts
-        assert alerts is not None
+        parts, alerts, bar = await alerted(server, tmp_path, "credentialing_officer")
         await wait_until(lambda: alerts.last is not None, what="the first alert")
         with client_for(server, "credentialing_officer") as officer:
             dashboard = (await asyncio.to_thread(officer.get, "/dashboard/")).json()
         assert alerts.last.expiring == dashboard["expiring"]["within_30"]
         assert alerts.last.pending == dashboard["pending_queue"]
         assert alerts.last.newly_pending == alerts.last.pending, "first run: every pending one is new"
-        assert f"{alerts.last.expiring} license" in window.message_bar.text or not alerts.last.expiring
+        assert f"{alerts.last.expiring} license" in bar.text or not alerts.last.expiring
         assert alerts.check() is None, "once a day"
         with server.client() as anon:
             register_provider(anon, first_name="Newcomer", last_name="Zzyzx")
-        desktop.directory.sync_now()
-        await synced(desktop)
+        parts.own_directory().sync_now()
+        await synced(parts)
         again = alerts.check(force=True)
         assert again is not None
         assert again.newly_pending == 1, "only the one registered since the last alert"
         assert "1 new license is waiting for verification" in again.text()
-        await closed(desktop)
+        await closed_alerts(parts, alerts, bar)
         # registered while the application was closed: new at the next start, once the sync brought it
         with server.client() as anon:
             register_provider(anon, first_name="Overnight", last_name="Zzyzx")
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        await worklist(desktop)
-        alerts = desktop.main_window.alerts
+        parts, alerts, bar = await alerted(server, tmp_path, "credentialing_officer")
         await wait_until(lambda: alerts.last is not None, what="the alert at start")
         assert alerts.last.newly_pending == 1
-        assert "1 new license is waiting for verification" in desktop.main_window.message_bar.text
-        await closed(desktop)
+        assert "1 new license is waiting for verification" in bar.text
+        await closed_alerts(parts, alerts, bar)
 
     run_ui(loop, body, timeout=90)
 
@@ -498,8 +524,8 @@ def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
     """Loads answered after the officer moved on, or after sign-out, are dropped (pytest-qt fails on
     any exception raised in a slot, and Qt warnings fail tests)."""
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path, "credentialing_officer")
-        page = await worklist(desktop)
+        parts = await signed_in(server, tmp_path, "credentialing_officer")
+        page = await worklist(parts)
         for index in (0, 4, 5, 0):
             page.tabs.setCurrentIndex(index)
             for _ in range(min(page.model.count, 6)):
@@ -512,9 +538,13 @@ def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
         assert page.review.version.value.id == last.id, "only the provider under review is shown"
         page.next_item()
         await asyncio.sleep(0.2)  # its loads are in flight...
-        desktop.sign_out()  # ...when the page goes
-        await wait_until(lambda: desktop.runner.running == 0, what="everything settled")
-        assert desktop.main_window is None
-        await closed(desktop)
+        page.close()  # ...when the page goes, as at sign-out: the window closes, its pages shut down and go,
+        page.shutdown()  # then the directory closes and the session ends on the server
+        shiboken6.delete(page)
+        parts.runner.start(parts.own_directory().aclose())
+        parts.runner.start(parts.session.logout())
+        await wait_until(lambda: parts.runner.running == 0, what="everything settled")
+        assert not shiboken6.isValid(page), "the page is gone"
+        await closed(parts)
 
     run_ui(loop, body, timeout=90)
