@@ -6,7 +6,8 @@ field, keeping the administrator's edits until they choose.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,16 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.validation import PROFILE_FIELDS
 from ui.common.notify import words_for
+from ui.common.tasks import TaskRunner
 from ui.common.theme import restyle
 from ui.providers.fields import SPECS, ProviderFields
 from ui.providers.form import GROUPS, form_value, normal
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 
 def conflict_lines(base: Provider, current: Provider, mine: dict[str, str]) -> list[str]:
@@ -48,7 +48,8 @@ def conflict_lines(base: Provider, current: Provider, mine: dict[str, str]) -> l
 
 
 class ProviderEditDialog(QDialog):
-    """Edit one provider as a facility administrator.
+    """Edit the provider `provider_id` as a facility administrator, through `client` (signed in as one)
+    and `runner`.
 
     Signals:
         saved(object): the Provider as saved on the server.
@@ -56,9 +57,11 @@ class ProviderEditDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, desktop: Desktop, provider_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, provider_id: str, parent: QWidget | None = None
+                 ) -> None:
         super().__init__(parent)
-        self.desktop = desktop
+        self.client = client
+        self.runner = runner
         self.provider_id = provider_id
         self.base: Provider | None = None
         self.etag: str | None = None
@@ -84,7 +87,7 @@ class ProviderEditDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self._form_area(), 1)
         layout.addWidget(self.buttons)
-        self._start(self._client().provider(provider_id), self._on_loaded)
+        self._start(self.client.provider(provider_id), self._on_loaded)
 
     def _build_banner(self) -> QFrame:
         banner = QFrame()
@@ -131,16 +134,12 @@ class ProviderEditDialog(QDialog):
 
     # ---- running work ----
 
-    def _client(self) -> Any:
-        assert self.desktop.client is not None
-        return self.desktop.client
-
-    def _start(self, work: Any, done: Any) -> None:
-        self.desktop.runner.start(work, busy=[self.save_button], on_done=done, on_error=self._on_failed)
+    def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None]) -> None:
+        self.runner.start(work, busy=[self.save_button], on_done=done, on_error=self._on_failed)
 
     def _on_failed(self, error: Exception) -> bool:
         if isinstance(error, ConflictError):
-            self._start(self._client().provider(self.provider_id), self._on_conflict_loaded)
+            self._start(self.client.provider(self.provider_id), self._on_conflict_loaded)
             return True
         if isinstance(error, ValidationError):
             for name, messages in error.field_errors.items():
@@ -194,7 +193,7 @@ class ProviderEditDialog(QDialog):
             self.status.setText("Not saved: some fields need attention.")
             return
         self.status.setText("Saving…")
-        work = self._client().update_provider(self.provider_id, changes, etag=self.etag)
+        work = self.client.update_provider(self.provider_id, changes, etag=self.etag)
         self._start(work, self._on_saved)
 
     def _on_saved(self, version: Versioned[Provider]) -> None:
