@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -15,6 +15,7 @@ from app.api.errors import ApiError, AuthenticationError, ConflictError, Validat
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
 from ui.common.notify import words_for
+from ui.common.tasks import TaskRunner
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
 from ui.providers.fields import SPECS
@@ -22,9 +23,6 @@ from ui.providers.form import ProfileForm, differences, differing_fields
 from ui.widgets.conflict_banner import ConflictBanner
 from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 PAGE_WIDTH = 900
 CARD_GAP = 14  # between the cards and the scroll bar
@@ -38,14 +36,18 @@ def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
 
 
 class ProfilePage(Page):
-    """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner."""
+    """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner.
+
+    Works through `client` (signed in as the provider) and `runner`; messages go to the window's message bar.
+    """
 
     title = "My Profile"
     shortcut = "Ctrl+3"
 
-    def __init__(self, desktop: Desktop) -> None:
-        super().__init__()
-        self.desktop = desktop
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.runner = runner
         self.etag: str | None = None
         self._busy = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -138,13 +140,9 @@ class ProfilePage(Page):
 
     # ---- running work ----
 
-    def _client(self) -> ApiClient:
-        assert self.desktop.client is not None
-        return self.desktop.client
-
     def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None],
                failed: Callable[[Exception], bool]) -> None:
-        """Run `work` through the desktop's runner; the page is busy (no second save) until it ends."""
+        """Run `work` through the runner; the page is busy (no second save) until it ends."""
         def on_done(result: Any) -> None:
             self._busy = False
             done(result)
@@ -157,7 +155,7 @@ class ProfilePage(Page):
 
         self._busy = True
         self._update_buttons()
-        task = self.desktop.runner.start(work, on_done=on_done, on_error=on_error)
+        task = self.runner.start(work, on_done=on_done, on_error=on_error)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -197,7 +195,7 @@ class ProfilePage(Page):
     def _load(self) -> None:
         if self.form.base is None:
             self.state.show_loading("Loading your profile…")
-        self._start(self._client().profile(), self._on_loaded, self._on_load_failed)
+        self._start(self.client.profile(), self._on_loaded, self._on_load_failed)
 
     def _on_loaded(self, version: Versioned[Provider]) -> None:
         self._adopt(version, keep=self.form.edited_names())  # what was typed while it loaded stays
@@ -223,13 +221,12 @@ class ProfilePage(Page):
         self._start(self._save(changes), lambda saved: self._on_saved(saved, changes), self._on_save_failed)
 
     async def _save(self, changes: dict[str, Any]) -> Versioned[Provider]:
-        client = self._client()
         try:
-            return await client.update_profile(changes, etag=self.etag)
+            return await self.client.update_profile(changes, etag=self.etag)
         except ConflictError as conflict:
             if conflict.current is not None:
                 raise
-            latest = await client.profile()  # a server that did not say what is current
+            latest = await self.client.profile()  # a server that did not say what is current
             raise ConflictError(conflict.message, current=latest.value, etag=latest.etag) from None
 
     def _on_saved(self, saved: Versioned[Provider], sent: dict[str, Any]) -> None:
@@ -284,8 +281,8 @@ class ProfilePage(Page):
     async def _upload(self, path: str) -> Versioned[Provider]:
         document = await prepared_upload(path)
         # No If-Match: a document overwrites no field; fields changed meanwhile are compared after.
-        return await self._client().update_profile({}, etag=None, document=document,
-                                                   progress=self.license_panel.set_progress)
+        return await self.client.update_profile({}, etag=None, document=document,
+                                                progress=self.license_panel.set_progress)
 
     def _on_uploaded(self, saved: Versioned[Provider]) -> None:
         self.license_panel.upload_ended()

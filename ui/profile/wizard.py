@@ -8,7 +8,8 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,16 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.api import errors
+from app.api.client import ApiClient
 from app.drafts import DraftStore
 from app.validation import REGISTRATION_STEPS, password_strength
+from ui.common.tasks import TaskRunner
 from ui.profile.draft_banner import DraftBanner
 from ui.profile.wizard_pages import ACCOUNT_STEP, EXTRAS, SECRETS, StepPage, SummaryPage
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.fields import ProviderFields
 from ui.widgets.strength_meter import StrengthMeter
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 400
@@ -59,15 +59,21 @@ def _changed_signal(widget: QWidget) -> Any:
 class RegistrationWizard(QWizard):
     """Registers a provider in the seed's six steps, keeping a draft as the user types.
 
+    `client` sends the registration: any client for self-registration (no sign-in needed), one
+    signed in as a facility administrator `on_behalf` of a provider; the new provider's details
+    then open over the wizard's parent. The draft is kept under `data_dir`'s drafts/ folder.
+
     Signals:
         registered(str): the new provider's email; the wizard then closes.
     """
 
     registered = Signal(str)
 
-    def __init__(self, desktop: Desktop, parent: QWidget | None = None, *, on_behalf: bool = False) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, data_dir: Path, *, on_behalf: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.desktop = desktop
+        self.client = client
+        self.runner = runner
         self.on_behalf = on_behalf
         self.busy = False
         self.done_registering = False
@@ -75,7 +81,7 @@ class RegistrationWizard(QWizard):
         self.server_errors: dict[str, str] = {}
         self.steps = tuple(s for s in REGISTRATION_STEPS if not (on_behalf and s[0] == ACCOUNT_STEP))
         self.fields = ProviderFields([n for _, _, names in self.steps for n in names] + list(EXTRAS), self)
-        self.drafts = DraftStore.for_registration(desktop.data_dir, on_behalf=on_behalf)
+        self.drafts = DraftStore.for_registration(data_dir, on_behalf=on_behalf)
         self._restoring = False
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Register a provider" if on_behalf else "Register as a provider")
@@ -99,7 +105,8 @@ class RegistrationWizard(QWizard):
         self.banner.start_over.clicked.connect(self._on_banner_start_over_clicked)
         self.step_pages: list[StepPage] = []
         for number, (title, subtitle, names) in enumerate(self.steps, start=1):
-            page = StepPage(self, title, f"Step {number} of {len(self.steps)} · {subtitle}")
+            page = StepPage(self.fields, title, f"Step {number} of {len(self.steps)} · {subtitle}",
+                            problems=self.problems, reveal=self.reveal)
             for name in names:
                 page.add_fields([name])
                 if name == "password":
@@ -120,7 +127,7 @@ class RegistrationWizard(QWizard):
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)  # as it reads: the banner, then the seed's order
         self._align_labels()
-        self.summary = SummaryPage(self)
+        self.summary = SummaryPage(self.fields, self.steps, busy=lambda: self.busy, submit=self.submit)
         self.addPage(self.summary)
 
     def _align_labels(self) -> None:
@@ -249,14 +256,11 @@ class RegistrationWizard(QWizard):
             return True
         if self.busy:
             return False
-        if self.desktop.client is None:
-            self.summary.show_status("Not connected to a server yet. Wait a moment, then press Register again.")
-            return False
-        client = self.desktop.client
-        call = client.create_provider(self.form()) if self.on_behalf else client.register(self.form())
+        form = self.form()
+        call = self.client.create_provider(form) if self.on_behalf else self.client.register(form)
         self._set_busy(True)
-        self.desktop.runner.start(call, busy=[self.button(Button.BackButton), self.button(Button.CancelButton)],
-                                  on_done=self._on_submit_done, on_error=self._on_submit_failed)
+        self.runner.start(call, busy=[self.button(Button.BackButton), self.button(Button.CancelButton)],
+                          on_done=self._on_submit_done, on_error=self._on_submit_failed)
         return False
 
     def _set_busy(self, busy: bool) -> None:

@@ -1,30 +1,39 @@
-"""The registration wizard's pages: one per step of the seed, and the summary before submitting."""
+"""The registration wizard's pages: one per step of the seed, and the summary before submitting.
+
+The pages know nothing of the wizard: they get its fields and the few questions they ask it
+(what is wrong, is it busy, register now) as constructor arguments.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWizardPage
 
 from ui.common.theme import restyle
 from ui.providers.detail import details_area, details_body, display_value
-from ui.providers.fields import SPECS
-
-if TYPE_CHECKING:
-    from ui.profile.wizard import RegistrationWizard
+from ui.providers.fields import SPECS, ProviderFields
 
 ACCOUNT_STEP = "Account Security"
 SECRETS = ("password", "password_confirm")
 EXTRAS = ("years_of_experience", "consultation_fee", "bio")
 
+Step = tuple[str, str, Sequence[str]]  # title, subtitle, field names: as in REGISTRATION_STEPS
+
 
 class StepPage(QWizardPage):
-    """One of the seed's steps; complete when every field on it passes the rules."""
+    """One of the seed's steps; complete when every field on it passes the rules.
 
-    def __init__(self, wizard: RegistrationWizard, title: str, subtitle: str) -> None:
+    `problems(names)` answers the first problem of each field (empty when all pass); `reveal(names)`
+    shows them all and answers whether there was none (Next was pressed).
+    """
+
+    def __init__(self, fields: ProviderFields, title: str, subtitle: str, *,
+                 problems: Callable[[Iterable[str]], dict[str, str]], reveal: Callable[[Iterable[str]], bool]) -> None:
         super().__init__()
-        self.owner = wizard
+        self.fields = fields
+        self._problems = problems
+        self._reveal = reveal
         self.names: tuple[str, ...] = ()
         self.setTitle(title)
         self.setSubTitle(subtitle)
@@ -39,7 +48,7 @@ class StepPage(QWizardPage):
 
     def add_fields(self, names: Iterable[str]) -> None:
         names = tuple(names)
-        self.owner.fields.add_rows(self.form, names)
+        self.fields.add_rows(self.form, names)
         self.names += names
 
     def finish(self) -> None:
@@ -50,18 +59,26 @@ class StepPage(QWizardPage):
             self.column.addWidget(note)
 
     def isComplete(self) -> bool:
-        return self.owner.problems(self.names) == {}
+        return self._problems(self.names) == {}
 
     def validatePage(self) -> bool:
-        return self.owner.reveal(self.names)
+        return self._reveal(self.names)
 
 
 class SummaryPage(QWizardPage):
-    """Every value (never a password) to check before registering; submission problems show here."""
+    """Every value (never a password) to check before registering; submission problems show here.
 
-    def __init__(self, wizard: RegistrationWizard) -> None:
+    `busy()` says whether a submission is running (Register is then disabled); `submit()` starts
+    one and answers True once registering is done.
+    """
+
+    def __init__(self, fields: ProviderFields, steps: Sequence[Step], *, busy: Callable[[], bool],
+                 submit: Callable[[], bool]) -> None:
         super().__init__()
-        self.owner = wizard
+        self.fields = fields
+        self.steps = steps
+        self._busy = busy
+        self._submit = submit
         self.setTitle("Review and register")
         self.setSubTitle("Check the details, then press Register. Use Back to change anything.")
         self.status = QLabel()
@@ -75,9 +92,9 @@ class SummaryPage(QWizardPage):
         column.addWidget(self.status)
 
     def initializePage(self) -> None:
-        values = self.owner.fields.values()
+        values = self.fields.values()
         groups = []
-        for title, _subtitle, names in self.owner.steps:
+        for title, _subtitle, names in self.steps:
             rows = [(SPECS[n].label, "••••••" if n in SECRETS else display_value(n, values[n])) for n in names]
             if title == ACCOUNT_STEP and not values["username"].strip():
                 rows[0] = (rows[0][0], "Made from the email address")
@@ -92,7 +109,7 @@ class SummaryPage(QWizardPage):
         self.status.setVisible(bool(text))
 
     def isComplete(self) -> bool:
-        return not self.owner.busy
+        return not self._busy()
 
     def validatePage(self) -> bool:
-        return self.owner.submit()
+        return self._submit()

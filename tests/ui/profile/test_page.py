@@ -1,22 +1,26 @@
-"""The profile editor against the real server, signed in as a provider registered for each test."""
+"""The profile editor against the real server, signed in as a provider registered for each test.
+
+The page is built alone from a signed-in client and a task runner, in a window that stands in for
+the main window's message bar; leaving the page with unsaved changes is the main window's test.
+"""
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
-from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
+from tests.helpers.qt import SignedIn, closed, run_ui, signed_in, signed_out, started_desktop, wait_until
+from ui.common.notify import MessageBar
 from ui.profile.page import ProfilePage
-from ui.shell.desktop import Desktop
 
 PDF = b"%PDF-1.4\n" + b"% a line of a small test document\n" * 6000 + b"%%EOF\n"  # ~200 KB: several chunks
 
@@ -50,15 +54,41 @@ async def audit(server: LiveServer, provider_id: str) -> list[dict[str, Any]]:
     return list(answer.json())
 
 
-async def open_profile(server: LiveServer, data_dir: Path, account: dict[str, Any]) -> tuple[Desktop, ProfilePage]:
-    desktop = await started_desktop(server, data_dir)
-    await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
-    await wait_until(lambda: desktop.main_window is not None, what="main window")
-    main = desktop.main_window
-    page = next(p for p in main.pages if isinstance(p, ProfilePage))
-    main.show_page(main.pages.index(page))
+class Host(QWidget):
+    """The window around a page, standing in for the main window: a message bar above the page.
+    Open hosts are kept in `Host.open` (a window without a parent lives as long as its Python object)."""
+
+    open: ClassVar[set[Host]] = set()
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        Host.open.add(self)
+        self.message_bar = MessageBar()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(page, 1)
+        self.resize(1000, 700)
+        self.show()
+
+
+async def open_profile(server: LiveServer, data_dir: Path, account: dict[str, Any]) -> tuple[SignedIn, ProfilePage]:
+    """The profile page of `account`, shown in a window and loaded."""
+    parts = await signed_in(server, data_dir, "provider", directory=False, email=account["user"]["email"],
+                            password=account["password"])
+    page = ProfilePage(parts.client, parts.runner)
+    Host(page)
+    page.activate()
     await wait_until(lambda: page.state.state == "content", what="profile loaded")
-    return desktop, page
+    return parts, page
+
+
+async def closed_profile(parts: SignedIn, page: ProfilePage) -> None:
+    """Close what `open_profile` opened: the page's window, its tasks, the client."""
+    page.shutdown()
+    host = page.window()
+    Host.open.discard(host)
+    host.deleteLater()
+    await signed_out(parts)
 
 
 def type_into(page: ProfilePage, name: str, text: str) -> None:
@@ -73,8 +103,8 @@ def type_into(page: ProfilePage, name: str, text: str) -> None:
 
 
 def idle(page: ProfilePage) -> bool:
-    """Nothing of the desktop's is running (the page starts its work through the desktop's runner)."""
-    return page.desktop.runner.running == 0
+    """Nothing of the runner's is running (the page starts its work through the runner it was given)."""
+    return page.runner.running == 0
 
 
 def test_edit_save_only_the_change_then_revert(
@@ -85,7 +115,7 @@ def test_edit_save_only_the_change_then_revert(
     taken = register_provider(anon)["profile"]["license_number"]
 
     async def body() -> None:
-        desktop, page = await open_profile(live_server, tmp_path, account)
+        parts, page = await open_profile(live_server, tmp_path, account)
         assert page.title == "My Profile"
         assert not page.save_button.isEnabled()
         assert not page.revert_button.isEnabled()
@@ -99,7 +129,7 @@ def test_edit_save_only_the_change_then_revert(
         QTest.keySequence(page.save_button, "Ctrl+S")
         await wait_until(lambda: idle(page) and not page.has_unsaved_changes(), what="saved")
         assert not page.save_button.isEnabled()
-        assert "saved" in desktop.main_window.message_bar.text
+        assert "saved" in page.window().message_bar.text
         mine = await api(live_server, account["access"], "GET", "/auth/provider/profile/")
         assert mine.json()["specialization"] == "Neurology"
         updates = [e for e in await audit(live_server, provider_id) if e["action"] == "updated"]
@@ -125,7 +155,7 @@ def test_edit_save_only_the_change_then_revert(
         assert page.has_unsaved_changes(), "the refused edit stays for the user to fix"
         page.discard_changes()
         assert not page.has_unsaved_changes()
-        await closed(desktop)
+        await closed_profile(parts, page)
 
     run_ui(loop, body)
 
@@ -136,7 +166,7 @@ def test_conflict_keeps_my_edits_and_keep_mine_saves(
     token = account["access"]
 
     async def body() -> None:
-        desktop, page = await open_profile(live_server, tmp_path, account)
+        parts, page = await open_profile(live_server, tmp_path, account)
         type_into(page, "phone_number", "+1 555 777 1234")
         elsewhere = await api(live_server, token, "PATCH", "/auth/provider/profile/",
                               json={"specialization": "Changed elsewhere"})
@@ -168,7 +198,7 @@ def test_conflict_keeps_my_edits_and_keep_mine_saves(
         page.banner.reload_button.click()
         assert page.form.fields.value("specialization") == "Theirs"
         assert not page.has_unsaved_changes()
-        await closed(desktop)
+        await closed_profile(parts, page)
 
     run_ui(loop, body)
 
@@ -202,7 +232,7 @@ def test_upload_pdf_and_png_with_progress_and_refuse_a_fake_pdf(
         return sum(e["action"] == "document_uploaded" for e in await audit(live_server, provider_id))
 
     async def body() -> None:
-        desktop, page = await open_profile(live_server, tmp_path / "data", account)
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
         panel = page.license_panel
         assert panel.badge.property("badge") == "rejected"
         assert panel.badge.text() == "Rejected"
@@ -232,7 +262,7 @@ def test_upload_pdf_and_png_with_progress_and_refuse_a_fake_pdf(
             assert panel.problem.isHidden()
         assert await uploads() == 2
         assert "License document" not in page.completion.hint.text()
-        await closed(desktop)
+        await closed_profile(parts, page)
 
     run_ui(loop, body)
 
@@ -244,12 +274,12 @@ def test_too_big_a_file_is_refused_before_sending(
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024))
 
     async def body() -> None:
-        desktop, page = await open_profile(live_server, tmp_path / "data", account)
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
         page.license_panel.file_chosen.emit(str(big))
         await wait_until(lambda: not page.license_panel.problem.isHidden(), what="refusal")
         assert "at most 10 MB" in page.license_panel.problem.text()
         assert page.license_panel.upload_button.isEnabled()
-        await closed(desktop)
+        await closed_profile(parts, page)
 
     run_ui(loop, body)
 
@@ -257,9 +287,16 @@ def test_too_big_a_file_is_refused_before_sending(
 def test_leaving_with_unsaved_changes_asks_first(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
 ) -> None:
+    """The main window's guard (the shell's test, to move there): it builds the whole Desktop."""
+
     async def body() -> None:
-        desktop, page = await open_profile(live_server, tmp_path, account)
+        desktop = await started_desktop(live_server, tmp_path)
+        await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
+        page = next(p for p in main.pages if isinstance(p, ProfilePage))
+        main.show_page(main.pages.index(page))
+        await wait_until(lambda: page.state.state == "content", what="profile loaded")
         type_into(page, "first_name", "Changed")
         assert page.has_unsaved_changes()
         main.show_page(0)
@@ -278,9 +315,8 @@ def test_a_profile_that_cannot_load_shows_an_error_with_retry(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
 ) -> None:
     async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        await desktop.sign_in(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD, remember=False)
-        page = ProfilePage(desktop)  # staff have no profile: the server answers 404
+        parts = await signed_in(live_server, tmp_path, "facility_admin", directory=False)
+        page = ProfilePage(parts.client, parts.runner)  # staff have no profile: the server answers 404
         page.activate()
         assert page.state.state == "loading"
         await wait_until(lambda: page.state.state == "error", what="error state")
@@ -289,6 +325,6 @@ def test_a_profile_that_cannot_load_shows_an_error_with_retry(
         assert page.save_button.isHidden()
         assert not page.license_panel.upload_button.isEnabled()
         page.deleteLater()
-        await closed(desktop)
+        await signed_out(parts)
 
     run_ui(loop, body)

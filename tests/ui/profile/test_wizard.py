@@ -1,10 +1,16 @@
-"""The registration wizard against the real server: steps, messages, strength, drafts, submission."""
+"""The registration wizard against the real server: steps, messages, strength, drafts, submission.
+
+The wizard is built alone: for self-registration from a client that is not signed in, on behalf
+from a facility administrator's. How the sign-in window and the main window open it (and what
+they do once it registered) is the shell's to test.
+"""
 from __future__ import annotations
 
 import asyncio
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +25,8 @@ from app.api.client import ApiClient, Timeouts
 from app.validation import LICENSE_UNIQUE
 from tests.helpers.factories import register_provider, registration_fields, unique
 from tests.helpers.live_server import LiveServer, running_server
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from tests.helpers.qt import closed, run_ui, signed_in, signed_in_desktop, signed_out, started_desktop, wait_until
+from ui.common.tasks import TaskRunner
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import ProviderDetailDialog
 from ui.shell.desktop import Desktop
@@ -29,13 +36,23 @@ FINISH = QWizard.WizardButton.FinishButton
 BACK = QWizard.WizardButton.BackButton
 
 
-def open_wizard(desktop: Desktop) -> RegistrationWizard:
-    """Open the wizard the way a user does: the sign-in window's "Register as a provider…"."""
-    login = desktop.login_window
-    login.register_button.click()
-    wizards = [w for w in login.findChildren(RegistrationWizard) if w.isVisible()]
-    assert len(wizards) == 1
-    return wizards[0]
+@asynccontextmanager
+async def not_signed_in(api: str, timeouts: Timeouts | None = None) -> AsyncIterator[tuple[ApiClient, TaskRunner]]:
+    """What the sign-in window has for a self-registration: a client of `api` nobody signed in with, a runner."""
+    client = ApiClient(api, timeouts=timeouts)
+    runner = TaskRunner()
+    try:
+        yield client, runner
+    finally:
+        runner.cancel_all()
+        await client.aclose()
+
+
+def open_wizard(client: ApiClient, runner: TaskRunner, data_dir: Path) -> RegistrationWizard:
+    """Open a self-registration wizard, keeping its draft under `data_dir`."""
+    wizard = RegistrationWizard(client, runner, data_dir)
+    wizard.open()
+    return wizard
 
 
 def fill_page(wizard: RegistrationWizard, form: dict[str, Any]) -> None:
@@ -87,8 +104,11 @@ def test_registering_step_by_step_then_signing_in(
                                additional_information="<b>not bold</b>")
 
     async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        wizard = open_wizard(desktop)
+        async with not_signed_in(live_server.api) as (client, runner):
+            await registering(client, runner)
+
+    async def registering(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)
         emails: list[str] = []
         wizard.registered.connect(emails.append)
         titles = [wizard.page(i).title() for i in wizard.pageIds()]
@@ -162,13 +182,10 @@ def test_registering_step_by_step_then_signing_in(
         assert not wizard.button(BACK).isEnabled()
         finish.click()
         assert not wizard.submit(), "a second press does nothing while the first runs"
-        assert desktop.runner.running == 1
+        assert runner.running == 1
         await wait_until(lambda: emails, what="registered")
         assert emails == [form["email"]]
         assert not draft.exists(), "the draft is gone once registered"
-        assert desktop.login_window.email.text() == form["email"]
-        assert "registration was received" in desktop.login_window.message.text()
-        await closed(desktop)
 
     run_ui(loop, body)
     signed_in = live_server.login(form["email"], form["password"])
@@ -184,8 +201,11 @@ def test_a_duplicate_license_lands_on_step_5_beside_the_field(
     form = registration_fields(license_number=taken.lower())
 
     async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        wizard = open_wizard(desktop)
+        async with not_signed_in(live_server.api) as (client, runner):
+            await registering(client, runner)
+
+    async def registering(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)
         fill_all(wizard, form)
         wizard.button(FINISH).click()
         license_page = wizard.step_pages[4]
@@ -203,7 +223,6 @@ def test_a_duplicate_license_lands_on_step_5_beside_the_field(
         fill_all(wizard, form | {"license_number": wizard.fields.value("license_number")})
         wizard.button(FINISH).click()
         await wait_until(lambda: emails, what="registered")
-        await closed(desktop)
 
     run_ui(loop, body)
 
@@ -214,8 +233,11 @@ def test_a_draft_is_restored_after_closing_and_can_be_discarded(
     form = registration_fields()
 
     async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        wizard = open_wizard(desktop)
+        async with not_signed_in(live_server.api) as (client, runner):
+            await drafting(client, runner)
+
+    async def drafting(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)
         assert not wizard.banner.isVisible()
         fill_page(wizard, form)
         wizard.button(NEXT).click()
@@ -229,7 +251,7 @@ def test_a_draft_is_restored_after_closing_and_can_be_discarded(
         assert not {"password", "password_confirm"} & set(saved["values"])
         assert form["password"] not in draft.read_text(encoding="utf-8")
 
-        again = open_wizard(desktop)
+        again = open_wizard(client, runner, tmp_path)
         assert again.banner.isVisible()
         assert again.banner.text.text().startswith("A draft from ")
         assert again.banner.text.text().endswith(" was restored.")
@@ -244,7 +266,6 @@ def test_a_draft_is_restored_after_closing_and_can_be_discarded(
         assert not again.button(NEXT).isEnabled()
         assert all(error_of(again, name) == "" for name in again.fields.names)
         again.reject()
-        await closed(desktop)
 
     run_ui(loop, body)
 
@@ -258,10 +279,12 @@ def test_offline_is_said_on_the_summary_and_nothing_is_lost(
     form = registration_fields()
 
     async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        wizard = open_wizard(desktop)
+        async with not_signed_in(dead, Timeouts(1, 2)) as (client, runner):
+            await registering(client, runner)
+
+    async def registering(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)  # a client of a server that is not there
         fill_all(wizard, form)
-        working, desktop.client = desktop.client, ApiClient(dead, timeouts=Timeouts(1, 2))
         wizard.button(FINISH).click()
         await wait_until(lambda: not wizard.busy, what="the answer")
         assert wizard.currentPage() is wizard.summary
@@ -270,10 +293,7 @@ def test_offline_is_said_on_the_summary_and_nothing_is_lost(
         assert wizard.button(FINISH).isEnabled(), "the user can try again"
         assert wizard.fields.value("license_number") == form["license_number"]
         assert wizard.fields.value("password") == form["password"]
-        await desktop.client.aclose()
-        desktop.client = working
         wizard.reject()
-        await closed(desktop)
 
     run_ui(loop, body)
 
@@ -293,8 +313,11 @@ def test_throttling_says_how_long_to_wait(
         register_provider(anon)
 
     async def body() -> None:
-        desktop = await started_desktop(throttled_server, tmp_path)
-        wizard = open_wizard(desktop)
+        async with not_signed_in(throttled_server.api) as (client, runner):
+            await registering(client, runner)
+
+    async def registering(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)
         fill_all(wizard, registration_fields())
         wizard.button(FINISH).click()
         await wait_until(lambda: not wizard.busy, what="the answer")
@@ -302,6 +325,54 @@ def test_throttling_says_how_long_to_wait(
         assert text.startswith("Too many registrations from this computer. Wait ")
         assert "seconds, then try again" in text
         wizard.reject()
+
+    run_ui(loop, body)
+
+
+def test_every_input_has_an_accessible_name_and_tab_order_follows_the_seed(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            check_the_order(wizard)
+
+    def check_the_order(wizard: RegistrationWizard) -> None:
+        for name, widget in wizard.fields.inputs.items():
+            assert widget.accessibleName(), name
+        inputs = wizard.fields.inputs
+        assert tab_chain(wizard) == [inputs["professional_title"], inputs["first_name"], inputs["last_name"],
+                                     wizard.button(QWizard.WizardButton.CancelButton)]
+        fill_page(wizard, registration_fields())
+        wizard.button(NEXT).click()
+        assert tab_chain(wizard) == [inputs["email"], inputs["phone_number"], wizard.button(BACK),
+                                     wizard.button(QWizard.WizardButton.CancelButton)]
+        wizard.reject()
+
+    run_ui(loop, body)
+
+
+# ---- the shell's tests (they build the whole Desktop): how its windows open the wizard, to move to tests/ui/shell ----
+
+def test_the_sign_in_window_opens_the_wizard_and_takes_the_new_email(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    form = registration_fields()
+
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        login = desktop.login_window
+        login.register_button.click()  # the way a user does: the sign-in window's "Register as a provider…"
+        wizards = [w for w in login.findChildren(RegistrationWizard) if w.isVisible()]
+        assert len(wizards) == 1
+        wizard = wizards[0]
+        emails: list[str] = []
+        wizard.registered.connect(emails.append)
+        fill_all(wizard, form)
+        wizard.button(FINISH).click()
+        await wait_until(lambda: emails, what="registered")
+        assert desktop.login_window.email.text() == form["email"]
+        assert "registration was received" in desktop.login_window.message.text()
         await closed(desktop)
 
     run_ui(loop, body)
@@ -320,12 +391,11 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
                                consultation_fee="150.00")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        action = _register_action(desktop)
-        assert action.isVisible()
-        assert action.shortcut().toString() == "Ctrl+N"
-        action.trigger()
-        wizard = desktop.main_window.findChild(RegistrationWizard)
+        parts = await signed_in(live_server, tmp_path, "facility_admin", directory=False)
+        main = QWidget()  # the window the wizard opens over (the main window: the shell's test opens it there)
+        main.show()
+        wizard = RegistrationWizard(parts.client, parts.runner, tmp_path, on_behalf=True, parent=main)
+        wizard.open()
         assert wizard.on_behalf
         assert "Account Security" not in [p.title() for p in wizard.step_pages]
         assert "password" not in wizard.fields.inputs
@@ -335,7 +405,6 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
         fill_all(wizard, form)
         assert "••••••" not in summary_text(wizard)
         wizard.button(FINISH).click()
-        main = desktop.main_window
         await wait_until(lambda: main.findChildren(ProviderDetailDialog), what="the new provider")
         dialog = main.findChildren(ProviderDetailDialog)[0]
         assert dialog.isVisible()
@@ -347,11 +416,29 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
         assert bio.textFormat() == Qt.TextFormat.PlainText
         assert not (tmp_path / "drafts" / "registration-on-behalf.json").exists()
         dialog.close()
-        await closed(desktop)
+        main.deleteLater()
+        await signed_out(parts)
 
     run_ui(loop, body)
     found = admin.get("/providers/", params={"search": form["email"]}).json()
     assert [p["license_number"] for p in found["results"]] == [form["license_number"]]
+
+
+def test_the_register_action_opens_the_wizard_on_behalf_over_the_main_window(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        action = _register_action(desktop)
+        assert action.isVisible()
+        assert action.shortcut().toString() == "Ctrl+N"
+        action.trigger()
+        wizard = desktop.main_window.findChild(RegistrationWizard)
+        assert wizard.on_behalf
+        wizard.reject()
+        await closed(desktop)
+
+    run_ui(loop, body)
 
 
 def test_only_administrators_see_the_register_action(
@@ -360,27 +447,6 @@ def test_only_administrators_see_the_register_action(
     async def body() -> None:
         desktop = await signed_in_desktop(live_server, tmp_path, "provider")
         assert not _register_action(desktop).isVisible()
-        await closed(desktop)
-
-    run_ui(loop, body)
-
-
-def test_every_input_has_an_accessible_name_and_tab_order_follows_the_seed(
-    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
-) -> None:
-    async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        wizard = open_wizard(desktop)
-        for name, widget in wizard.fields.inputs.items():
-            assert widget.accessibleName(), name
-        inputs = wizard.fields.inputs
-        assert tab_chain(wizard) == [inputs["professional_title"], inputs["first_name"], inputs["last_name"],
-                                     wizard.button(QWizard.WizardButton.CancelButton)]
-        fill_page(wizard, registration_fields())
-        wizard.button(NEXT).click()
-        assert tab_chain(wizard) == [inputs["email"], inputs["phone_number"], wizard.button(BACK),
-                                     wizard.button(QWizard.WizardButton.CancelButton)]
-        wizard.reject()
         await closed(desktop)
 
     run_ui(loop, body)
