@@ -7,15 +7,13 @@ scrolling column that `_set_up` returns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from ui.common.tasks import TaskRunner
 from ui.widgets.page import Page
 from ui.widgets.page_loader import PageLoader, PageState, scrolled
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 
 class LoadedPage(Page):
@@ -24,15 +22,16 @@ class LoadedPage(Page):
     state: PageState
     loader: PageLoader[Any]
 
-    def _set_up(self, desktop: Desktop, *, loading_text: str, failure: str, empty_text: str = "Nothing here yet."
+    def _set_up(self, runner: TaskRunner, *, loading_text: str, failure: str, empty_text: str = "Nothing here yet."
                 ) -> QVBoxLayout:
-        """Build the states and the loader; the content's column, to be filled by the subclass.
+        """Build the states and the loader (loading through `runner`); the content's column, to be filled
+        by the subclass.
 
         The column's widget already has its parents then, so each widget added is styled once.
         """
         content = QWidget()
         self.state = PageState(scrolled(content), retry=self._on_state_retry, empty_text=empty_text)
-        self.loader = PageLoader(desktop.runner, self.state, self._fetch, self._show, loading_text=loading_text,
+        self.loader = PageLoader(runner, self.state, self._fetch, self._show, loading_text=loading_text,
                                  failure=failure)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

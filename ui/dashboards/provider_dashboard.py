@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.api.client import ApiClient
 from app.api.models import ProviderDashboard, ProviderStats
+from ui.common.tasks import TaskRunner
 from ui.common.theme import current_colors
 from ui.dashboards.charts import ChartCard, Slice, show_donut
 from ui.dashboards.loaded import LoadedPage, card_row
@@ -16,11 +17,8 @@ from ui.dashboards.stat_card import StatCard
 from ui.providers.license_card import LicenseCard
 from ui.widgets.activity_list import ActivityList, plain_label
 
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
-
-PROFILE_PAGE = 2  # a provider's pages: Dashboard, Directory, My Profile
-DIRECTORY_PAGE = 1
+PROFILE_PAGE = "My Profile"  # the titles of the pages the dashboard leads to
+DIRECTORY_PAGE = "Directory"
 CHART_TITLE = "Appointments"
 
 
@@ -40,14 +38,19 @@ def appointment_slices(stats: ProviderStats) -> list[Slice]:
 
 
 class ProviderDashboardPage(LoadedPage):
-    """What a provider sees first: how the practice is going and what needs doing."""
+    """What a provider sees first: how the practice is going and what needs doing.
+
+    Signals:
+        navigate_requested(str): the title of the page to show ("My Profile", "Directory").
+    """
 
     title = "Dashboard"
     shortcut = "Ctrl+1"
+    navigate_requested = Signal(str)
 
-    def __init__(self, desktop: Desktop) -> None:
-        super().__init__()
-        self.desktop = desktop
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
         self.greeting = plain_label(role="title")
         self.subtitle = plain_label(role="muted")
         self.cards = {
@@ -61,7 +64,7 @@ class ProviderDashboardPage(LoadedPage):
         self.license.action_requested.connect(self._on_license_action_requested)
         self.activity = ActivityList()
         self.notifications = NotificationList()
-        column = self._set_up(desktop, loading_text="Loading your dashboard…",
+        column = self._set_up(runner, loading_text="Loading your dashboard…",
                               failure="Your dashboard could not be loaded.")
         column.addLayout(self._header())
         column.addLayout(card_row(self.cards.values()))
@@ -98,8 +101,7 @@ class ProviderDashboardPage(LoadedPage):
     # ---- loading ----
 
     async def _fetch(self) -> ProviderDashboard:
-        assert self.desktop.client is not None
-        return await self.desktop.client.provider_dashboard()
+        return await self.client.provider_dashboard()
 
     def _show(self, dashboard: ProviderDashboard) -> None:
         profile = dashboard.provider_profile
@@ -124,15 +126,10 @@ class ProviderDashboardPage(LoadedPage):
     # ---- actions ----
 
     def _on_license_action_requested(self) -> None:
-        self._show_page(PROFILE_PAGE)
+        self.navigate_requested.emit(PROFILE_PAGE)
 
     def _on_edit_profile_button_clicked(self) -> None:
-        self._show_page(PROFILE_PAGE)
+        self.navigate_requested.emit(PROFILE_PAGE)
 
     def _on_directory_button_clicked(self) -> None:
-        self._show_page(DIRECTORY_PAGE)
-
-    def _show_page(self, index: int) -> None:
-        window = self.desktop.main_window
-        if window is not None:
-            window.show_page(index)
+        self.navigate_requested.emit(DIRECTORY_PAGE)

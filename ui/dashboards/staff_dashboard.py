@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
+from app.api.client import ApiClient
 from app.api.models import LicenseStatus, StaffDashboard
+from ui.common.tasks import TaskRunner
 from ui.common.theme import current_colors
 from ui.dashboards.charts import ChartCard, Slice, show_bars, show_donut, status_color
 from ui.dashboards.loaded import LoadedPage, card_row
 from ui.dashboards.stat_card import StatCard
 from ui.widgets.activity_list import ActivityList, plain_label
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 STATUS_TITLE = "Providers by license status"
 EXPIRING_TITLE = "Licenses expiring soon"
@@ -38,9 +36,9 @@ class StaffDashboardPage(LoadedPage):
     title = "Dashboard"
     shortcut = "Ctrl+1"
 
-    def __init__(self, desktop: Desktop) -> None:
-        super().__init__()
-        self.desktop = desktop
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
         self.cards = {
             "providers_total": StatCard("Active providers"),
             "pending_queue": StatCard("Pending verification", "Licenses waiting in the verification queue"),
@@ -52,7 +50,7 @@ class StaffDashboardPage(LoadedPage):
         self.expiring_chart = ChartCard("Expiring licenses chart")
         self.weeks_chart = ChartCard("Registrations per week chart", min_height=280)
         self.activity = ActivityList()
-        column = self._set_up(desktop, loading_text="Loading the dashboard…",
+        column = self._set_up(runner, loading_text="Loading the dashboard…",
                               failure="The dashboard could not be loaded.",
                               empty_text="No providers in the directory yet.")
         header = QVBoxLayout()
@@ -75,8 +73,7 @@ class StaffDashboardPage(LoadedPage):
     # ---- loading ----
 
     async def _fetch(self) -> StaffDashboard:
-        assert self.desktop.client is not None
-        return await self.desktop.client.staff_dashboard()
+        return await self.client.staff_dashboard()
 
     def _show(self, dashboard: StaffDashboard) -> None:
         if dashboard.providers_total == 0 and not dashboard.recent_activities:

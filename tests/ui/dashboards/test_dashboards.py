@@ -1,4 +1,8 @@
-"""The dashboards against the real server: the server's numbers, charts, the license's next step, errors."""
+"""The dashboards against the real server: the server's numbers, charts, the license's next step, errors.
+
+Each page is built alone from a signed-in client and a task runner; where it asks for another page
+(`navigate_requested`), the test records the title; showing that page is the main window's.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -14,17 +18,40 @@ from PySide6.QtCore import Qt
 from app.api.models import LicenseStatus
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.dashboards.charts import bar_values, pie_values
+from ui.dashboards.provider_dashboard import ProviderDashboardPage
+from ui.dashboards.staff_dashboard import StaffDashboardPage
+from ui.profile.page import ProfilePage
 from ui.providers.license_card import UPDATE, UPLOAD, long_date
-from ui.shell.desktop import Desktop
+from ui.widgets.page import Page
+
+Dashboard = ProviderDashboardPage | StaffDashboardPage
 
 
-async def loaded_page(desktop: Desktop):  # type: ignore[no-untyped-def]
-    """The main window's dashboard once its content shows."""
-    page = desktop.main_window.pages[0]
+async def loaded_page(parts: SignedIn) -> Dashboard:
+    """The dashboard of the signed-in role, shown as the main window shows it, once its content shows."""
+    page = (StaffDashboardPage if parts.user.role.is_staff else ProviderDashboardPage)(parts.client, parts.runner)
+    page.resize(1100, 800)
+    page.show()
+    page.activate()
     await wait_until(lambda: page.state.state == "content", what="dashboard content")
     return page
+
+
+async def closed(parts: SignedIn, *pages: Page) -> None:
+    """Close the pages and what `signed_in` opened."""
+    for page in pages:
+        page.shutdown()
+        page.deleteLater()
+    await signed_out(parts)
+
+
+def navigations(page: ProviderDashboardPage) -> list[str]:
+    """The titles the page asks the main window to show, as it asks."""
+    titles: list[str] = []
+    page.navigate_requested.connect(titles.append)
+    return titles
 
 
 async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -49,11 +76,9 @@ async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> 
     return outcome["value"]
 
 
-async def provider_desktop(server: LiveServer, data_dir: Path, account: dict) -> Desktop:
-    desktop = await started_desktop(server, data_dir)
-    await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
-    await wait_until(lambda: desktop.main_window is not None, what="main window")
-    return desktop
+async def provider_signed_in(server: LiveServer, data_dir: Path, account: dict) -> SignedIn:
+    return await signed_in(server, data_dir, "provider", directory=False, email=account["user"]["email"],
+                           password=account["password"])
 
 
 def test_provider_dashboard_shows_the_servers_numbers(
@@ -63,8 +88,8 @@ def test_provider_dashboard_shows_the_servers_numbers(
     stats = expected["stats"]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "provider")
-        page = await loaded_page(desktop)
+        parts = await signed_in(live_server, tmp_path, "provider", directory=False)
+        page = await loaded_page(parts)
         assert page.title == "Dashboard"
         assert expected["provider_profile"]["full_name"] in page.greeting.text()
         assert {key: card.value for key, card in page.cards.items()} == stats
@@ -80,7 +105,7 @@ def test_provider_dashboard_shows_the_servers_numbers(
         assert [row.message.font().bold() for row in rows] == [not n["read"] for n in expected["notifications"]]
         assert all(row.message.textFormat() == Qt.TextFormat.PlainText for row in rows)
         assert page.license.badge.text() == LicenseStatus(expected["license_status"]).label
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -89,17 +114,17 @@ def test_reloading_keeps_the_content_and_never_stacks_loads(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
 ) -> None:
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
-        page = await loaded_page(desktop)
+        parts = await signed_in(live_server, tmp_path, "credentialing_officer", directory=False)
+        page = await loaded_page(parts)
         before = page.loader.loads
-        desktop.main_window.sync_action.trigger()
+        page.activate()  # as the main window's Sync does
         page.activate()
         page.activate()
         assert page.loader.loads == before + 1, "one load at a time"
         assert page.state.state == "content", "a reload keeps the numbers on screen"
         await wait_until(lambda: not page.loader.loading, what="reload")
         assert page.state.state == "content"
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -110,8 +135,8 @@ def test_staff_dashboard_shows_the_servers_numbers_and_charts(
     expected = officer.get("/dashboard/").json()
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
-        page = await loaded_page(desktop)
+        parts = await signed_in(live_server, tmp_path, "credentialing_officer", directory=False)
+        page = await loaded_page(parts)
         numbers = {key: card.value for key, card in page.cards.items()}
         assert numbers == {"providers_total": expected["providers_total"], "pending_queue": expected["pending_queue"],
                            **expected["expiring"]}
@@ -126,7 +151,7 @@ def test_staff_dashboard_shows_the_servers_numbers_and_charts(
         assert page.activity.messages == [a["message"] for a in expected["recent_activities"]]
         assert page.status_chart.view.accessibleName() == "License status chart"
         assert "Verified" in page.status_chart.view.accessibleDescription()
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -142,8 +167,8 @@ def test_rejected_provider_reads_the_note_and_goes_to_my_profile(
     assert decided.status_code == 200, decided.text
 
     async def body() -> None:
-        desktop = await provider_desktop(live_server, tmp_path, account)
-        page = await loaded_page(desktop)
+        parts = await provider_signed_in(live_server, tmp_path, account)
+        page = await loaded_page(parts)
         card = page.license
         assert card.badge.text() == "Rejected"
         assert card.badge.property("badge") == "rejected"
@@ -152,10 +177,10 @@ def test_rejected_provider_reads_the_note_and_goes_to_my_profile(
         assert card.note.textFormat() == Qt.TextFormat.PlainText
         assert card.action_button.isVisibleTo(card)
         assert card.action_button.text() == UPDATE
+        asked = navigations(page)
         card.action_button.click()
-        assert desktop.main_window.stack.currentIndex() == 2
-        assert desktop.main_window.current_page().title == "My Profile"
-        await closed(desktop)
+        assert asked == ["My Profile"]
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -171,19 +196,19 @@ def test_a_license_expiring_soon_is_counted_down_and_notified(
     assert decided.status_code == 200, decided.text
 
     async def body() -> None:
-        desktop = await provider_desktop(live_server, tmp_path, account)
-        page = await loaded_page(desktop)
+        parts = await provider_signed_in(live_server, tmp_path, account)
+        page = await loaded_page(parts)
         assert page.license.badge.text() == "Verified"
         assert page.license.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
         messages = [row.message.text() for row in page.notifications.rows]
         assert f"Your license expires on {long_date(expiry)}, in 12 days. Upload your renewed license before then." \
             in messages
         assert f"Your license was verified. It expires on {expiry.isoformat()}." in messages
-        desktop.main_window.show_page(2)  # My Profile says it too
-        profile = desktop.main_window.current_page()
+        profile = ProfilePage(parts.client, parts.runner)  # My Profile says it too
+        profile.activate()
         await wait_until(lambda: profile.state.state == "content", what="profile")
         assert profile.license_panel.expiry.text() == f"Expires on {long_date(expiry)} — in 12 days"
-        await closed(desktop)
+        await closed(parts, page, profile)
 
     run_ui(loop, body)
 
@@ -194,8 +219,8 @@ def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
     account = register_provider(anon)
 
     async def body() -> None:
-        desktop = await provider_desktop(live_server, tmp_path, account)
-        page = await loaded_page(desktop)
+        parts = await provider_signed_in(live_server, tmp_path, account)
+        page = await loaded_page(parts)
         assert page.chart.is_empty
         assert "No appointments yet" in page.chart.empty_text
         assert [card.value for card in page.cards.values()] == [0, 0, 0, 0]
@@ -203,9 +228,12 @@ def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
         assert page.license.action_button.text() == UPLOAD
         assert not page.license.note.isVisibleTo(page.license)
         assert page.activity.messages == ["You registered with ProviderDesk."]
+        asked = navigations(page)
         page.edit_profile_button.click()
-        assert desktop.main_window.current_page().title == "My Profile"
-        await closed(desktop)
+        assert asked == ["My Profile"]
+        page.directory_button.click()
+        assert asked == ["My Profile", "Directory"]
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -217,8 +245,8 @@ def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.Abst
     servers = [server]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path / "desktop", "provider")
-        page = await loaded_page(desktop)
+        parts = await signed_in(server, tmp_path / "desktop", "provider", directory=False)
+        page = await loaded_page(parts)
         await in_thread(server.stop)
         page.activate()
         await wait_until(lambda: page.state.state == "error", what="error state")
@@ -229,7 +257,7 @@ def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.Abst
         page.state.retry_button.click()
         await wait_until(lambda: page.state.state == "content", what="content after Try again")
         assert page.cards["total_appointments"].value is not None
-        await closed(desktop)
+        await closed(parts, page)
 
     try:
         run_ui(loop, body, timeout=180)
