@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,8 +21,11 @@ from app.directory.cache import DirectoryCache
 from app.directory.service import DirectoryService
 from ui.common.tasks import TaskRunner
 
-if TYPE_CHECKING:
-    from ui.widgets.state_view import StateView
+
+class ShowsLoading(Protocol):
+    """Where a page shows that it is loading (a `ui.widgets.state_view.StateView`)."""
+
+    def show_loading(self, text: str) -> None: ...
 
 
 class DirectoryState(QObject):
@@ -98,7 +101,7 @@ class DirectoryState(QObject):
         self.service.show_own_change(provider)
 
 
-def follow_directory(directory: DirectoryState, state: StateView, what: str, *, opened: Callable[[], None],
+def follow_directory(directory: DirectoryState, state: ShowsLoading, what: str, *, opened: Callable[[], None],
                      synced: Callable[[], None], online_changed: Callable[[bool], None],
                      sync_running: Callable[[bool], None] | None = None) -> None:
     """Connect a page that reads the directory's cache to it, and start from where it is now.

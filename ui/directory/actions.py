@@ -3,23 +3,24 @@
 Each is disabled, with the reason in its tooltip, while offline or while no provider is chosen;
 each ends with a sync, so the result shows in the table at once. Deactivate and Reactivate share
 one place in the row of buttons: Reactivate shows while a deactivated provider is chosen. Both
-ask first and send the `If-Match` of the record the administrator confirmed.
+ask first and send the `If-Match` of the record the administrator confirmed. New asks the shell for
+the registration wizard (another feature's), and hears back through `registered`.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from app.api.client import ApiClient
 from app.api.errors import ConflictError, NotFoundError
-from app.api.models import Provider, Role, Versioned
-
-if TYPE_CHECKING:
-    from app.directory.query import ProviderRow
-    from ui.shell.desktop import Desktop
+from app.api.models import Provider, Role, User, Versioned
+from app.directory.query import ProviderRow
+from ui.common.directory_state import DirectoryState
+from ui.common.tasks import TaskRunner
+from ui.providers.edit_dialog import ProviderEditDialog
 
 Notify = Callable[[str, str], None]
 TIPS = {"new": "Register a new provider on their behalf", "edit": "Edit the chosen provider",
@@ -33,11 +34,21 @@ def offline_reason(as_of: str) -> str:
 
 
 class DirectoryActions(QObject):
-    """New, Edit, Deactivate and Reactivate buttons, and what they do (facility administrators only)."""
+    """New, Edit, Deactivate and Reactivate buttons, and what they do (facility administrators only).
 
-    def __init__(self, desktop: Desktop, parent: QWidget, notify: Notify) -> None:
+    Signals:
+        register_requested(): New was clicked; the shell opens the registration wizard on behalf
+            and tells `registered(email)` when it is done.
+    """
+
+    register_requested = Signal()
+
+    def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
+                 parent: QWidget, notify: Notify) -> None:
         super().__init__(parent)
-        self.desktop = desktop
+        self.directory = directory
+        self.client = client
+        self.runner = runner
         self._parent = parent
         self._notify = notify
         self.selected: ProviderRow | None = None
@@ -50,7 +61,7 @@ class DirectoryActions(QObject):
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
         self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
         self.confirm: QMessageBox | None = None
-        self.allowed = desktop.user is not None and desktop.user.role is Role.FACILITY_ADMIN
+        self.allowed = user.role is Role.FACILITY_ADMIN
         for button in self.buttons:
             button.setVisible(self.allowed)
         self.update(online=True, selected=None, reason="")
@@ -83,34 +94,31 @@ class DirectoryActions(QObject):
 
     def _synced_after(self, text: str) -> None:
         self._notify(text, "success")
-        if self.desktop.directory is not None:
-            self.desktop.directory.sync_now()
+        self.directory.sync_now()
 
     # ---- new and edit ----
 
     def _on_new_button_clicked(self) -> None:
-        from ui.profile.wizard import RegistrationWizard
+        self.register_requested.emit()
 
-        wizard = RegistrationWizard(self.desktop, self._parent.window(), on_behalf=True)
-        wizard.registered.connect(lambda email: self._synced_after(f"{email} is registered."))
-        wizard.open()
+    def registered(self, email: str) -> None:
+        """A provider was registered on behalf (by the wizard the shell opened): say so and sync."""
+        self._synced_after(f"{email} is registered.")
 
     def _on_edit_button_clicked(self) -> None:
-        from ui.providers.edit_dialog import ProviderEditDialog
-
         if self.selected is None:
             return
-        self.editor = ProviderEditDialog(self.desktop, self.selected.id, self._parent.window())
+        self.editor = ProviderEditDialog(self.client, self.runner, self.selected.id, self._parent.window())
         self.editor.saved.connect(lambda p: self._synced_after(f"{p.full_name} is saved."))
         self.editor.open()
 
     # ---- deactivate and reactivate ----
 
     def _on_deactivate_button_clicked(self) -> None:
-        if self.selected is None or self.desktop.client is None:
+        if self.selected is None:
             return
-        self.desktop.runner.start(self.desktop.client.provider(self.selected.id), busy=[self.deactivate_button],
-                                  on_done=self._confirm)
+        self.runner.start(self.client.provider(self.selected.id), busy=[self.deactivate_button],
+                          on_done=self._confirm)
 
     def _confirm(self, version: Versioned[Provider]) -> None:
         provider = version.value
@@ -134,13 +142,13 @@ class DirectoryActions(QObject):
     def _on_confirm_finished(self, box: QMessageBox, yes: object, version: Versioned[Provider]) -> None:
         chosen = shiboken6.isValid(box) and box.clickedButton() is yes
         self.confirm = None
-        if not chosen or self.desktop.client is None:
+        if not chosen:
             return
         name = version.value.full_name
-        work = self.desktop.client.deactivate_provider(version.value.id, etag=version.etag)
-        self.desktop.runner.start(work, busy=[self.deactivate_button],
-                                  on_done=lambda _none: self._synced_after(f"{name} is deactivated."),
-                                  on_error=lambda error: self._on_change_failed(error, name, "deactivated"))
+        work = self.client.deactivate_provider(version.value.id, etag=version.etag)
+        self.runner.start(work, busy=[self.deactivate_button],
+                          on_done=lambda _none: self._synced_after(f"{name} is deactivated."),
+                          on_error=lambda error: self._on_change_failed(error, name, "deactivated"))
 
     def _on_reactivate_button_clicked(self) -> None:
         if self.selected is not None:
@@ -151,10 +159,8 @@ class DirectoryActions(QObject):
         """Ask (over `parent`) whether to reactivate the deactivated provider `provider_id`, then do it
         with the `If-Match` of the record shown in the question; the cache shows the result at once,
         and `done` gets the record the server answered."""
-        if self.desktop.client is None:
-            return
-        self.desktop.runner.start(self.desktop.client.provider(provider_id), busy=list(busy),
-                                  on_done=lambda version: self._confirm_reactivate(version, parent, busy, done))
+        self.runner.start(self.client.provider(provider_id), busy=list(busy),
+                          on_done=lambda version: self._confirm_reactivate(version, parent, busy, done))
 
     def _confirm_reactivate(self, version: Versioned[Provider], parent: QWidget, busy: Sequence[QWidget],
                             done: Callable[[Provider], None] | None) -> None:
@@ -179,21 +185,20 @@ class DirectoryActions(QObject):
                                  busy: Sequence[QWidget], done: Callable[[Provider], None] | None) -> None:
         chosen = shiboken6.isValid(box) and box.clickedButton() is yes
         self.confirm = None
-        if not chosen or self.desktop.client is None:
+        if not chosen:
             return
         name = version.value.full_name
-        work = self.desktop.client.update_provider(version.value.id, {"is_active": True}, etag=version.etag)
+        work = self.client.update_provider(version.value.id, {"is_active": True}, etag=version.etag)
 
         def reactivated(answer: Versioned[Provider]) -> None:
             self._notify(f"{name} is reactivated.", "success")
             self._show_in_cache(answer.value, done)
 
-        self.desktop.runner.start(work, busy=[b for b in busy if shiboken6.isValid(b)], on_done=reactivated,
-                                  on_error=lambda error: self._on_change_failed(error, name, "reactivated"))
+        self.runner.start(work, busy=[b for b in busy if shiboken6.isValid(b)], on_done=reactivated,
+                          on_error=lambda error: self._on_change_failed(error, name, "reactivated"))
 
     def _show_in_cache(self, provider: Provider, done: Callable[[Provider], None] | None) -> None:
-        if self.desktop.directory is not None:
-            self.desktop.directory.show_own_change(provider)
+        self.directory.show_own_change(provider)
         if done is not None:
             done(provider)
 
@@ -210,5 +215,4 @@ class DirectoryActions(QObject):
         return False
 
     def _synced_after_quietly(self) -> None:
-        if self.desktop.directory is not None:
-            self.desktop.directory.sync_now()
+        self.directory.sync_now()

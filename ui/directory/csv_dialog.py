@@ -1,13 +1,12 @@
 """What the CSV dialogs share: a heading, a notice, a progress line with Cancel, and the file dialog.
 
 The dialogs open with `open()`; the file is chosen with a `QFileDialog` opened the same way, and
-the work runs through the desktop's task runner, so nothing blocks the event loop.
+the work runs through the task runner the dialog is given, so nothing blocks the event loop.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,10 +25,8 @@ from app.api.errors import ApiError
 from app.transfer.csv_format import Cancelled
 from app.transfer.roster_file import RosterError
 from ui.common.notify import words_for
+from ui.common.tasks import TaskRunner
 from ui.common.theme import restyle
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
@@ -47,9 +44,9 @@ def plain_label(text: str = "", role: str | None = None) -> QLabel:
 class CsvDialog(QDialog):
     """A dialog that works on a CSV file: subclasses add their widgets and handle the chosen file."""
 
-    def __init__(self, desktop: Desktop, title: str, parent: QWidget | None) -> None:
+    def __init__(self, runner: TaskRunner, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.desktop = desktop
+        self.runner = runner
         self.setWindowTitle(title)
         self.cancelled = False
         self.file_dialog: QFileDialog | None = None

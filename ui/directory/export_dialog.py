@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.transfer.csv_export import export_csv
+from ui.common.tasks import TaskRunner
 from ui.directory.csv_dialog import CsvDialog, plain_label
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 
 class ExportDialog(CsvDialog):
     """Exports every provider matching `query` from the directory cache to a CSV file."""
 
-    def __init__(self, desktop: Desktop, cache: Any, query: Any, parent: QWidget | None = None) -> None:
-        super().__init__(desktop, "Export providers to CSV", parent)
+    def __init__(self, cache: Any, query: Any, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, "Export providers to CSV", parent)
         self.cache, self.query = cache, query
         self.total = int(cache.count(query))
         self.path: Path | None = None
@@ -36,7 +34,7 @@ class ExportDialog(CsvDialog):
         self.show_notice("", "info")
         self.working(f"Exporting to {self.path.name}…")
         coroutine = export_csv(self.path, self.cache, self.query, progress=self.step, cancel=lambda: self.cancelled)
-        self.desktop.runner.start(coroutine, busy=[self.choose_button], on_done=self._exported, on_error=self.failed)
+        self.runner.start(coroutine, busy=[self.choose_button], on_done=self._exported, on_error=self.failed)
 
     def _exported(self, count: int) -> None:
         self.idle()

@@ -8,10 +8,9 @@ nothing else) and, of the others, their public fields only.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,12 +18,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
+from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError
-from app.api.models import AuditEvent, Provider
-from app.directory.query import DirectoryQuery
-from ui.common.directory_state import follow_directory
+from app.api.models import AuditEvent, Provider, User
+from app.directory.query import DirectoryQuery, ProviderRow
+from ui.common.directory_state import DirectoryState, follow_directory
+from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
 from ui.directory.filters import DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
@@ -32,10 +34,6 @@ from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
 from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
-
-if TYPE_CHECKING:
-    from app.directory.query import ProviderRow
-    from ui.shell.desktop import Desktop
 
 DEBOUNCE_MS = 120
 COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
@@ -53,15 +51,25 @@ def plain(text: str = "", role: str | None = None) -> QLabel:
 
 class DirectoryPage(Page):
     """Search, filter and browse the providers the user may see; administrators also create, edit,
-    deactivate and reactivate."""
+    deactivate and reactivate.
+
+    Signals:
+        register_requested(): an administrator asked to register a new provider; the shell opens the
+            registration wizard on behalf, then calls `show_registered(email)`.
+    """
 
     title = "Directory"
     shortcut = "Ctrl+2"
+    register_requested = Signal()
 
-    def __init__(self, desktop: Desktop) -> None:
-        super().__init__()
-        self.desktop = desktop
-        self.staff = desktop.user is None or desktop.user.role.is_staff
+    def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.directory = directory
+        self.client = client
+        self.runner = runner
+        self.user = user
+        self.staff = user.role.is_staff
         self.detail: ProviderDetailDialog | None = None
         self.model = ProviderTableModel(DirectoryQuery(), self)
         self.search = QLineEdit()
@@ -81,7 +89,8 @@ class DirectoryPage(Page):
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
-        self.actions_ = DirectoryActions(desktop, self, self._notify)
+        self.actions_ = DirectoryActions(directory, client, runner, user, self, self._notify)
+        self.actions_.register_requested.connect(self.register_requested)
         self.table = self._build_table()
         self.state = StateView(self.table, retry=self.apply_query)
         self._lay_out()
@@ -120,8 +129,7 @@ class DirectoryPage(Page):
         layout.addWidget(self.state, 1)
 
     def _connect_directory(self) -> None:
-        assert self.desktop.directory is not None  # the shell opens it before the pages
-        follow_directory(self.desktop.directory, self.state, "the directory", opened=self._on_directory_opened,
+        follow_directory(self.directory, self.state, "the directory", opened=self._on_directory_opened,
                          synced=self._on_directory_synced, online_changed=self._on_directory_online_changed,
                          sync_running=self._on_directory_sync_running)
 
@@ -140,6 +148,11 @@ class DirectoryPage(Page):
         self._debounce.stop()
         self.model.set_cache(None)
 
+    def show_registered(self, email: str) -> None:
+        """Say that the provider `email` was registered (on behalf, by the wizard the shell opened) and
+        sync, so the new provider shows in the table."""
+        self.actions_.registered(email)
+
     # ---- the query ----
 
     def _on_search_text_changed(self, _text: str) -> None:
@@ -155,12 +168,11 @@ class DirectoryPage(Page):
         self._show_state()
 
     def _show_state(self) -> None:
-        directory, count = self.desktop.directory, self.model.count
-        cache = self.model.cache
+        count, cache = self.model.count, self.model.cache
         if cache is None:
             return
         size = cache.size()
-        if size == 0 and directory is not None and directory.syncing:
+        if size == 0 and self.directory.syncing:
             self.state.show_loading("No providers yet — syncing the directory from the server…")
         elif size == 0:
             self.state.show_empty("No providers in the directory yet.")
@@ -184,9 +196,7 @@ class DirectoryPage(Page):
     # ---- the directory's state ----
 
     def _on_directory_opened(self) -> None:
-        directory = self.desktop.directory
-        assert directory is not None
-        self.model.set_cache(directory.cache)
+        self.model.set_cache(self.directory.cache)
         self._refresh_choices()
         self.apply_query()
 
@@ -205,21 +215,19 @@ class DirectoryPage(Page):
             self.filters.blockSignals(False)
 
     def _on_directory_sync_running(self, running: bool) -> None:
-        directory = self.desktop.directory
-        self.sync_button.setEnabled(not running and directory is not None and directory.online)
+        self.sync_button.setEnabled(not running and self.directory.online)
         if self.model.cache is not None:
             self._show_state()
 
     def _on_directory_online_changed(self, online: bool) -> None:
-        self.sync_button.setEnabled(online and not (self.desktop.directory and self.desktop.directory.syncing))
+        self.sync_button.setEnabled(online and not self.directory.syncing)
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)" if online else
                                     "Offline: the directory syncs by itself when the server answers again")
         self._update_actions()
 
     def _update_actions(self) -> None:
-        directory = self.desktop.directory
-        online = directory is None or directory.online
-        reason = offline_reason(f"as of {directory.offline_text().split('as of ', 1)[-1]}" if directory else "")
+        online = self.directory.online
+        reason = offline_reason(f"as of {self.directory.offline_text().split('as of ', 1)[-1]}")
         self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
         detail = self.detail
         if detail is not None and shiboken6.isValid(detail) and detail.reactivate_button is not None:
@@ -227,8 +235,7 @@ class DirectoryPage(Page):
             detail.reactivate_button.setToolTip(REACTIVATE_TIP if online else reason)
 
     def _on_sync_button_clicked(self) -> None:
-        if self.desktop.directory is not None:
-            self.desktop.directory.sync_now()
+        self.directory.sync_now()
 
     # ---- the table ----
 
@@ -257,8 +264,7 @@ class DirectoryPage(Page):
         if provider is None:
             self._notify("This provider is not in the directory anymore.", "info")
             return
-        user = self.desktop.user
-        own = user is not None and provider.id == user.provider_id
+        own = provider.id == self.user.provider_id
         dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True,
                                       private_fields=self.staff or own)
         dialog.hospital_chosen.connect(self.show_hospital)
@@ -283,8 +289,7 @@ class DirectoryPage(Page):
         self.actions_.reactivate(provider_id, dialog, busy=[dialog.reactivate_button], done=done)
 
     def _load_audit(self, dialog: ProviderDetailDialog, provider: Provider) -> None:
-        directory, client = self.desktop.directory, self.desktop.client
-        if client is None or (directory is not None and not directory.online):
+        if not self.directory.online:
             dialog.show_audit("The audit trail is kept on the server: it shows here when you are online.")
             return
         dialog.show_audit("Loading the audit trail…")
@@ -300,7 +305,7 @@ class DirectoryPage(Page):
             if shiboken6.isValid(dialog):
                 dialog.show_audit(events)
 
-        self.desktop.runner.start(client.audit_trail(provider.id), on_error=failed, on_done=loaded)
+        self.runner.start(self.client.audit_trail(provider.id), on_error=failed, on_done=loaded)
 
     def show_hospital(self, hospital_id: str) -> None:
         """The hospital view: every provider of one hospital (the hospital filter, search cleared)."""

@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QPushButton, QTableView, QWidget
 
+from app.api.client import ApiClient
 from app.api.errors import ApiError
 from app.transfer.roster_creation import ImportReport, create_rows
 from app.transfer.roster_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_roster
 from app.transfer.roster_preview import RowPreview, known_in_cache, preview, server_duplicates
+from ui.common.directory_state import DirectoryState
 from ui.common.notify import words_for
+from ui.common.tasks import TaskRunner
 from ui.directory.csv_dialog import CsvDialog, plain_label
 from ui.directory.roster_table import RosterTableModel, preview_entry, report_entry
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 OFFLINE = "Importing a roster needs the server: you are offline. Try again when the connection is back."
 
@@ -28,9 +28,11 @@ OFFLINE = "Importing a roster needs the server: you are offline. Try again when 
 class ImportDialog(CsvDialog):
     """Reads a roster, previews every row with its problems, creates the good rows, and reports the rest."""
 
-    def __init__(self, desktop: Desktop, cache: Any, parent: QWidget | None = None) -> None:
-        super().__init__(desktop, "Import providers from CSV", parent)
-        self.cache = cache
+    def __init__(self, client: ApiClient, directory: DirectoryState, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(runner, "Import providers from CSV", parent)
+        self.client = client
+        self.directory = directory
         self.previews: list[RowPreview] = []
         self.report: ImportReport | None = None
         required, optional = ", ".join(REQUIRED_COLUMNS), ", ".join(OPTIONAL_COLUMNS)
@@ -76,8 +78,7 @@ class ImportDialog(CsvDialog):
 
     def _refused_offline(self) -> bool:
         """True, with the reason in the notice, when the app is offline and an import must not start."""
-        directory = self.desktop.directory
-        if directory is None or directory.online:
+        if self.directory.online:
             return False
         self.show_notice(OFFLINE, "warning")
         return True
@@ -89,15 +90,15 @@ class ImportDialog(CsvDialog):
     def _on_file_dialog_file_selected(self, path: str) -> None:
         if self.report is not None and self.file_dialog is not None and self.file_dialog.acceptMode() == \
                 QFileDialog.AcceptMode.AcceptSave:
-            self.desktop.runner.start(asyncio.to_thread(self.report.write_csv, path), busy=[self.save_button],
-                                      on_done=lambda _: self.show_notice(f"Report saved to {path}.", "success"),
-                                      on_error=self.failed)
+            self.runner.start(asyncio.to_thread(self.report.write_csv, path), busy=[self.save_button],
+                              on_done=lambda _: self.show_notice(f"Report saved to {path}.", "success"),
+                              on_error=self.failed)
             return
         self.report = None
         self.show_notice("", "info")
         self.working("Reading the file…")
-        self.desktop.runner.start(self._load(Path(path)), busy=[self.choose_button, self.create_button],
-                                  on_done=self._show_preview, on_error=self._load_failed)
+        self.runner.start(self._load(Path(path)), busy=[self.choose_button, self.create_button],
+                          on_done=self._show_preview, on_error=self._load_failed)
 
     async def _load(self, path: Path) -> tuple[list[RowPreview], list[str]]:
         roster = await asyncio.to_thread(read_roster, path)
@@ -105,15 +106,14 @@ class ImportDialog(CsvDialog):
         if roster.ignored:
             notes.append(f"Columns not used: {', '.join(roster.ignored)}.")
         known: dict[str, set[Any]] = {"known_licenses": set(), "known_emails": set(), "known_name_orgs": set()}
-        if self.cache is not None:
+        cache = self.directory.cache
+        if cache is not None:
             self.progress_text.setText("Comparing with the directory…")
-            known = await known_in_cache(self.cache, roster, progress=self.step)
+            known = await known_in_cache(cache, roster, progress=self.step)
         previews = await asyncio.to_thread(lambda: preview(roster, **known))
-        if self.desktop.client is None:
-            return previews, [*notes, "Not connected: the server could not be checked for duplicates."]
         self.progress_text.setText("Checking licenses and emails with the server…")
         try:
-            previews = await server_duplicates(self.desktop.client, previews, progress=self.step,
+            previews = await server_duplicates(self.client, previews, progress=self.step,
                                                cancel=lambda: self.cancelled)
         except ApiError as error:
             notes.append(f"The server could not be checked for duplicates ({words_for(error)[1]}) It will "
@@ -142,17 +142,16 @@ class ImportDialog(CsvDialog):
             widget.show()
         self.table.selectRow(0)
         self.create_button.setText(f"Create {good:,} provider{'s' * (good != 1)}")
-        self.create_button.setEnabled(good > 0 and self.desktop.client is not None)
+        self.create_button.setEnabled(good > 0)
         self.save_button.hide()
 
     def _on_create_button_clicked(self) -> None:
         if self._refused_offline():
             return
-        assert self.desktop.client is not None
         self.working("Creating providers…")
-        coroutine = create_rows(self.desktop.client, self.previews, progress=self.step, cancel=lambda: self.cancelled)
-        self.desktop.runner.start(coroutine, busy=[self.choose_button, self.create_button],
-                                  on_done=self._show_report, on_error=self.failed)
+        coroutine = create_rows(self.client, self.previews, progress=self.step, cancel=lambda: self.cancelled)
+        self.runner.start(coroutine, busy=[self.choose_button, self.create_button],
+                          on_done=self._show_report, on_error=self.failed)
 
     def _show_report(self, report: ImportReport) -> None:
         self.idle()

@@ -102,8 +102,9 @@ def test_open_syncs_at_once_and_reports_on_the_loop_thread(live_server: LiveServ
         assert heard.named("progress"), "progress reported"
         assert heard.off_thread == 0, "worker threads' progress reaches the loop's thread"
         assert service.cache is not None
-        listed = await asyncio.to_thread(admin.get, "/providers/", params={"page_size": 1})
-        assert service.cache.size() == listed.json()["count"]
+        counts = [(await asyncio.to_thread(admin.get, "/providers/", params={"page_size": 1, "is_active": active}))
+                  .json()["count"] for active in ("true", "false")]
+        assert service.cache.size() == sum(counts), "every provider, active or not"
         assert service.last_sync is not None
         assert service.synced_at is not None
         assert service.synced_at >= service.last_sync

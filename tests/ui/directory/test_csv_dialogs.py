@@ -13,10 +13,9 @@ from app.validation import LICENSE_UNIQUE
 from tests.app.transfer.test_roster_csv import FakeCache, fake_rows, roster_text
 from tests.helpers.factories import create_provider, unique
 from tests.helpers.live_server import LiveServer
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.directory.export_dialog import ExportDialog
 from ui.directory.roster_import_dialog import OFFLINE, ImportDialog
-from ui.shell.desktop import Desktop
 
 
 def choose(dialog: ImportDialog | ExportDialog, path: Path) -> None:
@@ -25,8 +24,8 @@ def choose(dialog: ImportDialog | ExportDialog, path: Path) -> None:
     dialog.file_dialog.accept()
 
 
-def opened_import(desktop: Desktop, qtbot) -> ImportDialog:
-    dialog = ImportDialog(desktop, None, desktop.main_window)
+def opened_import(parts: SignedIn, qtbot) -> ImportDialog:
+    dialog = ImportDialog(parts.client, parts.own_directory(), parts.runner)
     qtbot.addWidget(dialog)
     dialog.open()
     return dialog
@@ -45,35 +44,34 @@ def test_import_previews_creates_and_reports(
     path.write_text(roster_text(existing["license_number"], tag), encoding="utf-8")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        dialog = opened_import(desktop, qtbot)
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin")
+        dialog = opened_import(parts, qtbot)
         dialog.choose_button.click()
         choose(dialog, path)
-        await wait_until(lambda: dialog.table.isVisible() and desktop.runner.running == 0, what="preview")
+        await wait_until(lambda: dialog.table.isVisible() and parts.runner.running == 0, what="preview")
         assert statuses(dialog) == [
             ("2", "Will be created", "ok"), ("3", "Will be created", "ok"),
             ("4", LICENSE_UNIQUE, "error"), ("5", "Please enter a valid email address", "error")]
         assert dialog.create_button.text() == "Create 2 providers"
         assert "4 rows: 2 will be created" in dialog.counts.text()
         dialog.create_button.click()
-        await wait_until(lambda: dialog.report is not None and desktop.runner.running == 0, what="report")
+        await wait_until(lambda: dialog.report is not None and parts.runner.running == 0, what="report")
         rows = statuses(dialog)
         assert [r[2] for r in rows] == ["ok", "ok", "error", "error"]
         assert rows[2][1] == "Not sent: " + LICENSE_UNIQUE
         assert dialog.counts.text() == "2 providers created, 2 not created."
-        assert desktop.client is not None
-        found = await desktop.client.search_providers(f"mira.{tag}")
+        found = await parts.client.search_providers(f"mira.{tag}")
         assert [p.license_number for p in found] == [f"RST-A-{tag}"]
-        assert await desktop.client.search_providers(f"omar.{tag}") == []
+        assert await parts.client.search_providers(f"omar.{tag}") == []
         dialog.save_button.click()
         choose(dialog, tmp_path / "report.csv")
-        await wait_until(lambda: (tmp_path / "report.csv").exists() and desktop.runner.running == 0,
+        await wait_until(lambda: (tmp_path / "report.csv").exists() and parts.runner.running == 0,
                          what="report file")
         with (tmp_path / "report.csv").open(encoding="utf-8-sig", newline="") as handle:
             saved = list(csv.DictReader(handle))
         assert [r["outcome"] for r in saved][2:] == ["Not sent: problems in the file"] * 2
         dialog.close()
-        await closed(desktop)
+        await signed_out(parts)
 
     run_ui(loop, body, timeout=90)
 
@@ -85,16 +83,16 @@ def test_import_of_a_malformed_file_says_why(
     path.write_text("first_name,last_name\nAna,Silva\n", encoding="utf-8")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        dialog = opened_import(desktop, qtbot)
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin")
+        dialog = opened_import(parts, qtbot)
         dialog.choose_button.click()
         choose(dialog, path)
-        await wait_until(lambda: dialog.notice.isVisible() and desktop.runner.running == 0, what="error")
+        await wait_until(lambda: dialog.notice.isVisible() and parts.runner.running == 0, what="error")
         assert dialog.notice_text.text().startswith("Required columns are missing: professional_title, email")
         assert dialog.notice.property("level") == "error"
         assert not dialog.table.isVisible()
         dialog.close()
-        await closed(desktop)
+        await signed_out(parts)
 
     run_ui(loop, body)
 
@@ -107,14 +105,12 @@ def test_import_refuses_to_start_or_create_offline(
     path.write_text(roster_text(f"NEW-{tag}", tag), encoding="utf-8")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        directory, connectivity = desktop.directory, desktop.connectivity
-        assert directory is not None
-        assert connectivity is not None
-        dialog = opened_import(desktop, qtbot)
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin")
+        directory, connectivity = parts.own_directory(), parts.connectivity
+        dialog = opened_import(parts, qtbot)
         dialog.choose_button.click()
         choose(dialog, path)
-        await wait_until(lambda: dialog.table.isVisible() and desktop.runner.running == 0
+        await wait_until(lambda: dialog.table.isVisible() and parts.runner.running == 0
                          and not directory.syncing, what="preview")
         assert dialog.create_button.isEnabled()
         connectivity.set(ConnectionState.OFFLINE)
@@ -122,7 +118,7 @@ def test_import_refuses_to_start_or_create_offline(
         dialog.create_button.click()
         assert dialog.notice.isVisible()
         assert dialog.notice_text.text() == OFFLINE
-        assert desktop.runner.running == 0, "nothing was started"
+        assert parts.runner.running == 0, "nothing was started"
         assert dialog.progress_line.isHidden()
         dialog.show_notice("", "info")
         dialog.file_dialog = None
@@ -131,7 +127,7 @@ def test_import_refuses_to_start_or_create_offline(
         assert dialog.notice_text.text() == OFFLINE
         assert dialog.report is None
         dialog.close()
-        await closed(desktop)
+        await signed_out(parts)
 
     run_ui(loop, body, timeout=90)
     assert admin.get("/providers/search/", params={"q": f"mira.{tag}"}).json() == []
@@ -144,17 +140,17 @@ def test_export_writes_the_header_and_every_row(
     target = tmp_path / "export.csv"
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path / "data", "facility_admin")
-        dialog = ExportDialog(desktop, cache, None, desktop.main_window)
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin", directory=False)
+        dialog = ExportDialog(cache, None, parts.runner)
         qtbot.addWidget(dialog)
         dialog.open()
         assert dialog.summary.text().startswith("7,500 providers match")
         dialog.choose_button.click()
         choose(dialog, target)
-        await wait_until(lambda: target.exists() and desktop.runner.running == 0, what="export")
+        await wait_until(lambda: target.exists() and parts.runner.running == 0, what="export")
         assert dialog.notice_text.text() == f"Saved 7,500 providers to {target}."
         dialog.close()
-        await closed(desktop)
+        await signed_out(parts)
 
     run_ui(loop, body)
     with target.open(encoding="utf-8-sig", newline="") as handle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import keyring
@@ -12,18 +13,20 @@ import pytest
 import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
 from tests.helpers.factories import all_ids, create_provider
-from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, start_server
+from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.memory_keyring import MemoryKeyring
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.common.directory_state import DirectoryState
+from ui.common.notify import MessageBar
 from ui.directory.page import DirectoryPage
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.edit_dialog import ProviderEditDialog
 from ui.providers.table_model import ID_ROLE, ProviderTableModel
-from ui.shell.desktop import Desktop
+from ui.shell.offline_bar import OfflineBar
 
 
 @pytest.fixture
@@ -35,17 +38,63 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
-async def directory_page(desktop: Desktop) -> DirectoryPage:
-    """The directory page, shown, once the first sync has filled the cache."""
-    window = desktop.main_window
-    assert window is not None
-    window.show_page(1)
-    page = window.current_page()
-    assert isinstance(page, DirectoryPage)
-    await wait_until(lambda: desktop.directory is not None and desktop.directory.last_sync is not None
-                     and not desktop.directory.syncing, 30, "first sync")
-    await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+class Host(QWidget):
+    """The window around the page, standing in for the main window: the offline bar and the message bar
+    (where the directory's notices go) above the page. Open hosts are kept in `Host.open` (a window
+    without a parent lives as long as its Python object)."""
+
+    open: ClassVar[set[Host]] = set()
+
+    def __init__(self, page: DirectoryPage, directory: DirectoryState) -> None:
+        super().__init__()
+        Host.open.add(self)
+        self.page = page
+        self.offline_bar = OfflineBar(directory)
+        self.message_bar = MessageBar()
+        directory.notice.connect(self.message_bar.show_message)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.offline_bar)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(page, 1)
+        self.resize(1200, 760)
+        self.show()
+
+
+def shown_page(parts: SignedIn, directory: DirectoryState | None = None) -> DirectoryPage:
+    """The directory page of `parts` (or of `directory`), shown in a window."""
+    directory = directory or parts.own_directory()
+    page = DirectoryPage(directory, parts.client, parts.runner, parts.user)
+    Host(page, directory)
+    page.activate()
     return page
+
+
+async def directory_page(server: LiveServer, data_dir: Path, role: str) -> tuple[SignedIn, DirectoryPage]:
+    """Signed in as `role`, the directory page, shown, once the first sync has filled the cache."""
+    parts = await signed_in(server, data_dir, role)
+    page = shown_page(parts)
+    directory = parts.own_directory()
+    await wait_until(lambda: directory.last_sync is not None and not directory.syncing, 30, "first sync")
+    await wait_until(lambda: parts.runner.running == 0, what="quiet")
+    return parts, page
+
+
+def host(page: DirectoryPage) -> Host:
+    window = page.window()
+    assert isinstance(window, Host)
+    return window
+
+
+async def closed(parts: SignedIn, page: DirectoryPage, directory: DirectoryState | None = None) -> None:
+    """Close the page's window, then what `signed_in` opened (and `directory`, opened beside it)."""
+    window = host(page)
+    page.shutdown()
+    window.close()
+    Host.open.discard(window)
+    window.deleteLater()
+    if directory is not None:
+        await directory.aclose()
+    await signed_out(parts)
 
 
 def shown_ids(page: DirectoryPage) -> list[str]:
@@ -71,13 +120,12 @@ def test_search_filters_and_sorting_match_the_server(
             for first, last in (("Jonah", "Smithson"), ("Joanna", "Smirnova"), ("Jolie", "Quimby"))]
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
         assert page.state.state == "content"
         assert shown_ids(page) == server_ids(admin)
         assert "active providers" in page.count_label.text()
         model = ProviderTableModel(page.model.query)  # the page's model is deleted with the window
-        model.set_cache(desktop.directory.cache)
+        model.set_cache(parts.own_directory().cache)
         qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
         model.set_cache(None)
         page.search.setText("jo smi")
@@ -111,7 +159,7 @@ def test_search_filters_and_sorting_match_the_server(
         await settle(page)
         assert page.state.state == "empty"
         assert "No provider matches" in page.state._empty.text()
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -122,9 +170,8 @@ def test_enter_opens_the_detail_with_the_audit_trail(
     made = create_provider(admin, first_name="Enterina", last_name="Detailford")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        page = await directory_page(desktop)
-        desktop.main_window._on_search_triggered()
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        page.focus_search()  # what Ctrl+F does, after showing the page
         assert page.search.hasFocus() or page.search.selectedText() == page.search.text()
         page.search.setText("enterina")
         await settle(page)
@@ -138,7 +185,7 @@ def test_enter_opens_the_detail_with_the_audit_trail(
         await wait_until(lambda: dialog.audit is not None and "Loading" not in dialog.audit.text(), what="audit")
         assert dialog.audit.text() != ""
         dialog.close()
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body)
 
@@ -154,8 +201,14 @@ def test_admin_edit_with_a_conflict_then_deactivate(
     made = create_provider(admin, first_name="Conflicta", last_name="Editwell")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        asked: list[bool] = []
+        page.register_requested.connect(lambda: asked.append(True))
+        page.actions_.new_button.click()
+        assert asked == [True], "New asks the shell for the registration wizard"
+        page.show_registered("newcomer@example.org")  # what the shell calls once the wizard registered
+        assert host(page).message_bar.text == "newcomer@example.org is registered."
+        assert parts.own_directory().syncing, "the new provider comes with a sync"
         page.search.setText("conflicta")
         await settle(page)
         _select(page, made["id"])
@@ -177,7 +230,7 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         editor.mine_button.click()
         editor.save_button.click()
         await wait_until(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), what="saved")
-        await wait_until(lambda: not desktop.directory.syncing and desktop.runner.running == 0, what="sync")
+        await wait_until(lambda: not parts.own_directory().syncing and parts.runner.running == 0, what="sync")
         server = (await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")).json()
         assert (server["phone_number"], server["specialization"]) == ("+1 555 999 0000", "Neurology")
         assert page.model.row_at(0).specialization == "Neurology", "the table shows the result at once"
@@ -193,7 +246,7 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         await wait_until(lambda: made["id"] not in shown_ids(page), what="row gone")
         gone = await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")
         assert gone.json()["is_active"] is False
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -206,9 +259,9 @@ def test_offline_start_with_a_cache_then_back_online(
 
     async def body() -> None:
         nonlocal server
-        desktop = await signed_in_desktop(server, tmp_path / "desk", "facility_admin")
-        page = await directory_page(desktop)
-        assert desktop.directory.cache.persistent
+        parts, page = await directory_page(server, tmp_path / "desk", "facility_admin")
+        directory = parts.own_directory()
+        assert directory.cache.persistent
         count = page.model.count
         assert count > 0
         name = page.model.row_at(0).full_name.split()[-1]
@@ -216,27 +269,24 @@ def test_offline_start_with_a_cache_then_back_online(
         page.search.setText(name[:3])
         await settle(page)
         assert page.model.count >= 1, "search works from the cache"
-        desktop.directory.sync_now()
-        await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
-        bar = desktop.main_window.offline_bar
+        directory.sync_now()
+        await wait_until(lambda: not directory.online, 20, "offline noticed")
+        bar = host(page).offline_bar
         assert bar.isVisible()
         assert bar.text.text().startswith("Offline — directory as of ")
-        assert "Offline" not in desktop.main_window.message_bar.text, "said once, in the bar"
-        desktop.main_window.show_page(0)
-        assert bar.isVisible(), "over every page"
+        assert "Offline" not in host(page).message_bar.text, "said once, in the bar"
         for button in page.actions_.buttons:
             assert not button.isEnabled()
             assert "offline" in button.toolTip().lower()
-        assert not desktop.main_window.register_action.isEnabled()
-        desktop.directory._probe_timer.setInterval(300)  # the test's patience, not the user's 15 s
-        desktop.directory._probe_timer.start()
+        directory.service.probe_timer.interval = 0.3  # the test's patience, not the user's 15 s
+        directory.service.probe_timer.start()
         server = start_server(tmp_path / "server", demo_providers=None, port=port)
-        await wait_until(lambda: desktop.directory.online, 30, "back online by itself")
-        await wait_until(lambda: desktop.connectivity.state is ConnectionState.ONLINE
-                         and not desktop.directory.syncing, 30, "synced again")
+        await wait_until(lambda: directory.online, 30, "back online by itself")
+        await wait_until(lambda: parts.connectivity.state is ConnectionState.ONLINE
+                         and not directory.syncing, 30, "synced again")
         assert not bar.isVisible()
         assert page.actions_.new_button.isEnabled()
-        await closed(desktop)
+        await closed(parts, page)
 
     try:
         run_ui(loop, body, timeout=120)
@@ -250,22 +300,21 @@ def test_offline_start_reads_the_cache_of_a_previous_run(
     server = start_server(tmp_path / "server", demo_providers=30)
 
     async def body() -> None:
-        desktop = await signed_in_desktop(server, tmp_path / "desk", "facility_admin")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(server, tmp_path / "desk", "facility_admin")
         before = shown_ids(page)
-        await closed(desktop)
-        desktop = await started_desktop(server, tmp_path / "desk")
-        await desktop.sign_in(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD, remember=False)
+        await closed(parts, page)
+        parts = await signed_in(server, tmp_path / "desk", "facility_admin", directory=False)
         server.stop()  # signed in; the server goes away before the directory's first sync
-        window = desktop.main_window
-        window.show_page(1)
-        page = window.current_page()
-        await wait_until(lambda: desktop.directory.cache is not None, what="cache open")
-        await wait_until(lambda: not desktop.directory.online, 20, "offline noticed")
+        directory = DirectoryState(parts.client, parts.connectivity, parts.runner, user=parts.user,
+                                   server_key=parts.session.server, data_dir=tmp_path / "desk")
+        directory.open()
+        page = shown_page(parts, directory)
+        await wait_until(lambda: directory.cache is not None, what="cache open")
+        await wait_until(lambda: not directory.online, 20, "offline noticed")
         assert shown_ids(page) == before
         assert page.state.state == "content"
         assert not page.actions_.edit_button.isEnabled()
-        await closed(desktop)
+        await closed(parts, page, directory)
 
     try:
         run_ui(loop, body, timeout=90)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel
 
 from tests.helpers.factories import all_ids, create_provider
 from tests.helpers.live_server import LiveServer
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
-from tests.ui.directory.test_page import directory_page, settle, shown_ids
+from tests.helpers.qt import run_ui, wait_until
+from tests.ui.directory.test_page import closed, directory_page, settle, shown_ids
 from ui.directory.page import DirectoryPage
 from ui.providers.detail import ProviderDetailDialog
 
@@ -44,15 +44,14 @@ def test_a_provider_sees_the_credentialed_directory_as_the_server_answers_it(
     assert admin.delete(f"/providers/{gone['id']}/").status_code == 204
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "provider")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "provider")
         expected = await asyncio.to_thread(all_ids, provider, "/providers/")
         assert shown_ids(page) == expected, "the server's list for this provider"
-        own = desktop.user.provider_id
+        own = parts.user.provider_id
         assert own in shown_ids(page)
         rows = [page.model.row_at(n) for n in range(page.model.rowCount())]
         assert all(r.is_active and r.license_status == "verified" for r in rows if r.id != own)
-        cache = desktop.directory.cache
+        cache = parts.own_directory().cache
         assert cache.provider(pending["id"]) is None
         assert cache.provider(gone["id"]) is None
         assert page.count_label.text() == f"{len(expected)} credentialed providers"
@@ -64,7 +63,7 @@ def test_a_provider_sees_the_credentialed_directory_as_the_server_answers_it(
         page.search.setText("pendora")
         await settle(page)
         assert page.state.state == "empty"
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -79,8 +78,7 @@ def test_a_providers_detail_shows_no_private_row_of_another_provider(
                  json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "provider")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "provider")
         assert other["id"] in shown_ids(page)
         dialog = await opened_detail(page, other["id"])
         labels = row_labels(dialog)
@@ -91,11 +89,11 @@ def test_a_providers_detail_shows_no_private_row_of_another_provider(
         assert "None uploaded" not in texts
         assert dialog.audit is None, "the audit trail is for staff"
         dialog.close()
-        own = await opened_detail(page, desktop.user.provider_id)
+        own = await opened_detail(page, parts.user.provider_id)
         assert {"Additional Information", "License document"} <= row_labels(own), "the own record is whole"
         own.close()
-        await wait_until(lambda: desktop.runner.running == 0, what="quiet")
-        await closed(desktop)
+        await wait_until(lambda: parts.runner.running == 0, what="quiet")
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -106,15 +104,14 @@ def test_staff_see_every_row_of_the_detail(
     made = create_provider(admin, first_name="Wholena", last_name="Record")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "credentialing_officer")
         dialog = await opened_detail(page, made["id"])
         assert {"Additional Information", "License document"} <= row_labels(dialog)
         assert page.count_label.text().endswith("active providers")
         assert page.filters.combos["license_status"].isVisibleTo(page)
         assert page.filters.active.isVisibleTo(page)
         dialog.close()
-        await wait_until(lambda: desktop.runner.running == 0, what="quiet")
-        await closed(desktop)
+        await wait_until(lambda: parts.runner.running == 0, what="quiet")
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)

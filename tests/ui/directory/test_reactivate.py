@@ -14,11 +14,10 @@ from PySide6.QtWidgets import QMessageBox
 from app.api.connectivity import ConnectionState
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer
-from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
-from tests.ui.directory.test_page import directory_page, settle, shown_ids
+from tests.helpers.qt import SignedIn, run_ui, wait_until
+from tests.ui.directory.test_page import closed, directory_page, host, settle, shown_ids
 from ui.directory.page import DirectoryPage
 from ui.providers.detail import ProviderDetailDialog
-from ui.shell.desktop import Desktop
 
 
 def deactivated(admin: httpx.Client, **fields: Any) -> dict[str, Any]:
@@ -27,10 +26,11 @@ def deactivated(admin: httpx.Client, **fields: Any) -> dict[str, Any]:
     return made
 
 
-async def inactive_shown(page: DirectoryPage, desktop: Desktop, made: dict[str, Any]) -> None:
+async def inactive_shown(page: DirectoryPage, parts: SignedIn, made: dict[str, Any]) -> None:
     """The page lists deactivated providers, searched down to `made` (synced from the server)."""
-    desktop.directory.sync_now()
-    await wait_until(lambda: not desktop.directory.syncing and desktop.runner.running == 0, 30, "sync")
+    directory = parts.own_directory()
+    directory.sync_now()
+    await wait_until(lambda: not directory.syncing and parts.runner.running == 0, 30, "sync")
     assert page.filters.choose("is_active", False)
     page.search.setText(made["first_name"])
     await settle(page)
@@ -63,10 +63,9 @@ def test_admin_reactivates_from_the_row(
     made = deactivated(admin, first_name="Rowena", last_name="Backagain")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        page = await directory_page(desktop)
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
         actions = page.actions_
-        await inactive_shown(page, desktop, made)
+        await inactive_shown(page, parts, made)
         page.table.selectRow(shown_ids(page).index(made["id"]))
         assert actions.reactivate_button.isVisibleTo(page)
         assert not actions.deactivate_button.isVisibleTo(page), "one of the two, for the chosen row"
@@ -75,16 +74,16 @@ def test_admin_reactivates_from_the_row(
         box = await confirmed(page)
         cancel = box.button(QMessageBox.StandardButton.Cancel)
         cancel.click()  # a first thought better of: nothing is sent
-        await wait_until(lambda: desktop.runner.running == 0, what="quiet")
+        await wait_until(lambda: parts.runner.running == 0, what="quiet")
         assert (await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")).json()["is_active"] is False
         actions.reactivate_button.click()
         reactivate_button(await confirmed(page)).click()
-        cache = desktop.directory.cache
+        cache = parts.own_directory().cache
         await wait_until(lambda: cache.provider(made["id"]).is_active, what="the row updated in the cache")
         server = (await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")).json()
         assert server["is_active"] is True
         await wait_until(lambda: made["id"] not in shown_ids(page), what="out of the inactive list")
-        assert "reactivated" in desktop.main_window.message_bar.text
+        assert "reactivated" in host(page).message_bar.text
         assert (await asyncio.to_thread(audit_actions, admin, made["id"]))[0] == "reactivated"
         page.filters.clear()
         await settle(page)
@@ -92,7 +91,7 @@ def test_admin_reactivates_from_the_row(
         page.table.selectRow(shown_ids(page).index(made["id"]))
         assert actions.deactivate_button.isVisibleTo(page)
         assert not actions.reactivate_button.isVisibleTo(page)
-        await closed(desktop)
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -103,9 +102,8 @@ def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
     made = deactivated(admin, first_name="Detailia", last_name="Returner")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        page = await directory_page(desktop)
-        await inactive_shown(page, desktop, made)
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        await inactive_shown(page, parts, made)
         page.open_detail(made["id"])
         dialog = page.detail
         assert isinstance(dialog, ProviderDetailDialog)
@@ -114,12 +112,12 @@ def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
         assert button is not None
         assert button.isEnabled()
         assert "Deactivated" in dialog.subtitle.text()
-        desktop.connectivity.set(ConnectionState.OFFLINE)
+        parts.connectivity.set(ConnectionState.OFFLINE)
         assert not button.isEnabled()
         assert "offline" in button.toolTip().lower()
-        desktop.connectivity.set(ConnectionState.ONLINE)
+        parts.connectivity.set(ConnectionState.ONLINE)
         await wait_until(button.isEnabled, what="online again")
-        await wait_until(lambda: not desktop.directory.syncing and desktop.runner.running == 0, 30, "sync")
+        await wait_until(lambda: not parts.own_directory().syncing and parts.runner.running == 0, 30, "sync")
         dialog.grab().save(str(tmp_path / "detail-inactive.png"))
         button.click()
         box = await confirmed(page)
@@ -128,11 +126,11 @@ def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
         await wait_until(lambda: button.isHidden(), what="the detail shows the result")
         assert "Deactivated" not in dialog.subtitle.text()
         assert (await asyncio.to_thread(admin.get, f"/providers/{made['id']}/")).json()["is_active"] is True
-        await wait_until(lambda: desktop.directory.cache.provider(made["id"]).is_active, what="cache")
+        await wait_until(lambda: parts.own_directory().cache.provider(made["id"]).is_active, what="cache")
         assert (await asyncio.to_thread(audit_actions, admin, made["id"]))[0] == "reactivated"
         dialog.close()
-        await wait_until(lambda: desktop.runner.running == 0, what="quiet")
-        await closed(desktop)
+        await wait_until(lambda: parts.runner.running == 0, what="quiet")
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
 
@@ -143,9 +141,8 @@ def test_officers_never_see_reactivate(
     made = deactivated(admin, first_name="Officia", last_name="Unseen")
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
-        page = await directory_page(desktop)
-        await inactive_shown(page, desktop, made)
+        parts, page = await directory_page(live_server, tmp_path, "credentialing_officer")
+        await inactive_shown(page, parts, made)
         page.table.selectRow(shown_ids(page).index(made["id"]))
         assert not any(b.isVisibleTo(page) for b in page.actions_.buttons)
         page.open_detail(made["id"])
@@ -155,7 +152,7 @@ def test_officers_never_see_reactivate(
         assert "Reactivate…" not in [b.text() for b in dialog.buttons.buttons()]
         dialog.close()
         await wait_until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), what="closed")
-        await wait_until(lambda: desktop.runner.running == 0, what="quiet")
-        await closed(desktop)
+        await wait_until(lambda: parts.runner.running == 0, what="quiet")
+        await closed(parts, page)
 
     run_ui(loop, body, timeout=90)
