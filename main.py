@@ -1,21 +1,16 @@
 """ProviderDesk: the desktop application's composition root.
 
     python main.py                      the embedded demo server, with sample data
-    python main.py --server URL         any server implementing CONTRACT.md
+    python main.py --server URL         any server implementing the API of docs/api.md
     python main.py --data-dir DIR       keep data (cache, logs, the demo server) in DIR
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import signal
 import sys
-
-WINDOW_MODULES = (
-    "ui.shell.main_window", "ui.profile.page", "ui.dashboards.provider_dashboard", "ui.dashboards.staff_dashboard",
-)
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -38,6 +33,7 @@ async def _run(desktop: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(sys.argv[1:] if argv is None else argv)
+    # late imports, here and below: --help and a bad setting answer at once, before Qt and the UI load
     from app.logging_setup import setup_logging
     from app.private_files import remove_leftovers, temporary_folder
     from app.settings import SettingsError, load_settings
@@ -53,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     # files kept for one run only (a cache without a secure keyring) that a killed run left behind
     remove_leftovers(temporary_folder(settings.data_dir))
 
+    # the whole UI is imported here, before the loop runs (importing the pages at the first
+    # sign-in would block it): the shell imports every page it builds
     import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -61,9 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     from ui.common.theme import apply_theme, follow_system_theme
     from ui.shell.desktop import Desktop
 
-    # The main window's modules are imported now: at the first sign-in, that would block the loop.
-    for module in WINDOW_MODULES:
-        importlib.import_module(module)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ProviderDesk")
     app.setOrganizationName("ProviderDesk")

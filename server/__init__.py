@@ -1,3 +1,3 @@
-"""ProviderDesk's reference server: the API of CONTRACT.md on Django REST framework."""
+"""ProviderDesk's reference server: the API of docs/api.md on Django REST framework."""
 
 __version__ = "0.1.0"

@@ -259,7 +259,7 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ProviderDesk API",
-    "DESCRIPTION": "The provider directory and license credentialing API (CONTRACT.md).",
+    "DESCRIPTION": "The provider directory and license credentialing API (docs/api.md).",
     "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

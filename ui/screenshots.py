@@ -60,9 +60,10 @@ async def _login_screens(desktop: Desktop, shoot: Shooter) -> None:
 
 async def _wizard_screens(desktop: Desktop, shoot: Shooter) -> None:
     """Each step empty, then with its errors shown, then filled in; and the summary."""
-    from ui.profile.wizard import RegistrationWizard
+    from ui.profile.wizard import RegistrationWizard  # late: Qt loads only after main() chose the platform
 
-    wizard = RegistrationWizard(desktop, parent=desktop.login_window)
+    assert desktop.client is not None, "connected first"
+    wizard = RegistrationWizard(desktop.client, desktop.runner, desktop.data_dir, parent=desktop.login_window)
     wizard.fields.set_values({name: "" for name in wizard.fields.names})
     wizard.resize(760, 640)
     wizard.show()
@@ -113,12 +114,14 @@ async def _role_screens(desktop: Desktop, shoot: Shooter, role: str, email: str)
 
 
 async def _shoot_all(out: Path, data_dir: Path) -> list[Path]:
+    # late imports: Qt loads only after main() chose the platform (offscreen unless told otherwise)
     from PySide6.QtWidgets import QApplication
 
     from app.session.token_store import MemoryTokenStore
     from app.settings import Settings
     from ui.common.theme import apply_theme
-    from ui.shell.desktop import DEMO_ACCOUNTS, Desktop
+    from ui.shell.desktop import Desktop
+    from ui.shell.login_window import DEMO_ACCOUNTS
 
     app = QApplication.instance()
     shoot = Shooter(out)
@@ -146,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     args.out.mkdir(parents=True, exist_ok=True)
+    # late: Qt loads only now that the platform is chosen
     import qasync
     from PySide6.QtWidgets import QApplication
 

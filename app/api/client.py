@@ -1,4 +1,4 @@
-"""The API client: one method per endpoint of CONTRACT.md, returning models or raising app.api.errors.
+"""The API client: one method per endpoint of docs/api.md, returning models or raising app.api.errors.
 
 One `httpx.AsyncClient` with separate connect and read timeouts. Idempotent requests (GET, PUT,
 DELETE) retry on connection errors and 502/503/504 with backoff, a bounded number of times;
@@ -125,7 +125,7 @@ def error_for(response: httpx.Response) -> errors.ApiError:
 
 
 class ApiClient:
-    """Talks to one server implementing CONTRACT.md. Close it with `aclose()`."""
+    """Talks to one server implementing docs/api.md. Close it with `aclose()`."""
 
     def __init__(
         self,

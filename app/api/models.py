@@ -1,4 +1,4 @@
-"""pydantic models of every resource of CONTRACT.md, and the parsing that raises only our errors.
+"""pydantic models of every resource of docs/api.md, and the parsing that raises only our errors.
 
 Values are frozen; unknown fields from a server are ignored; a wrong type raises
 `BadResponseError` naming the field. Lists are parsed from bytes with module-level adapters.

@@ -1,4 +1,4 @@
-"""Role permissions of CONTRACT.md's table."""
+"""Role permissions of the table of docs/api.md."""
 from __future__ import annotations
 
 from typing import Any

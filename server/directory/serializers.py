@@ -40,14 +40,14 @@ def _is_blank(data: Any) -> bool:
 
 
 class OptionalIntegerField(serializers.IntegerField):
-    """An optional whole number where "" means not given, like null (CONTRACT.md, Conventions)."""
+    """An optional whole number where "" means not given, like null (docs/api.md, Conventions)."""
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         return super().validate_empty_values(None if _is_blank(data) else data)
 
 
 class OptionalDecimalField(serializers.DecimalField):
-    """An optional decimal where "" means not given, like null (CONTRACT.md, Conventions)."""
+    """An optional decimal where "" means not given, like null (docs/api.md, Conventions)."""
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         return super().validate_empty_values(None if _is_blank(data) else data)
@@ -108,7 +108,7 @@ class ProviderWriteSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         values = super().to_internal_value(data)
-        # an empty optional field means "not given" (CONTRACT.md, Conventions)
+        # an empty optional field means "not given" (docs/api.md, Conventions)
         for name in ("specialization", "additional_information", "bio"):
             if name in values and values[name] is None:
                 values[name] = ""
@@ -190,7 +190,7 @@ class PublicProviderSerializer(ProviderSummarySerializer):
     created_at = serializers.DateTimeField()
 
 
-_PRIVATE = "Staff and the provider itself only (CONTRACT.md, 'What each role sees')."
+_PRIVATE = "Staff and the provider itself only (docs/api.md, 'What each role sees')."
 
 
 class ProviderSerializer(PublicProviderSerializer):

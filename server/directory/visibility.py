@@ -1,4 +1,4 @@
-"""Who sees which providers, and which of their fields (CONTRACT.md, "What each role sees").
+"""Who sees which providers, and which of their fields (docs/api.md, "What each role sees").
 
 The one place that decides it: every directory read takes its rows from `visible_providers` and
 passes each representation through `shown_to`, and the change feed asks `can_see` of each change.

@@ -1,4 +1,4 @@
-"""An empty optional field means "not given", for numbers as for text (CONTRACT.md, Conventions)."""
+"""An empty optional field means "not given", for numbers as for text (docs/api.md, Conventions)."""
 from __future__ import annotations
 
 import httpx

@@ -1,4 +1,4 @@
-"""Every endpoint of CONTRACT.md for every role, with the exact status the table gives."""
+"""Every endpoint of docs/api.md for every role, with the exact status the table gives."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -103,7 +103,7 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "logout": (_logout, (200,) * 4),
     "list": (lambda w, c, r: c.get("/providers/"), (401, 200, 200, 200)),
     "create": (lambda w, c, r: c.post("/providers/", json=provider_fields()), (401, 403, 201, 403)),
-    # a provider reads only the credentialed directory and its own record (CONTRACT.md, "What each role sees")
+    # a provider reads only the credentialed directory and its own record (docs/api.md, "What each role sees")
     "detail": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/"), (401, 404, 200, 200)),
     "detail_credentialed": (lambda w, c, r: c.get(f"/providers/{w.credentialed_provider_id()}/"),
                             (401, 200, 200, 200)),
@@ -151,7 +151,7 @@ def test_role_gets_the_contracts_status(world: World, name: str, role: str) -> N
     with world.client(role) as client:
         answer = request(world, client, role)
     assert answer.status_code == expected, f"{name} as {role}: {answer.status_code} {answer.text[:300]}"
-    if answer.status_code == 400:  # field errors (CONTRACT.md, Conventions)
+    if answer.status_code == 400:  # field errors (docs/api.md, Conventions)
         assert all(isinstance(messages, list) for messages in answer.json().values()), answer.text
     elif answer.status_code >= 400:
         assert "detail" in answer.json(), answer.text

@@ -9,7 +9,7 @@ import httpx
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import LiveServer
 
-MAX_BYTES = 10 * 1024 * 1024  # CONTRACT.md, Accounts: 10,485,760 bytes
+MAX_BYTES = 10 * 1024 * 1024  # docs/api.md, Accounts: 10,485,760 bytes
 PDF_HEAD = b"%PDF-1.4\n"  # the content check reads the first bytes only
 
 

@@ -2,7 +2,7 @@
 
 A server of its own holds one provider of each kind (credentialed, pending, rejected, verified
 but past its expiry, expired, deactivated) besides the demo provider; what each audience should
-see is computed here from the database by CONTRACT.md's rule ("What each role sees"), and every
+see is computed here from the database by the rule of docs/api.md ("What each role sees"), and every
 endpoint must answer exactly that.
 """
 from __future__ import annotations

@@ -2,14 +2,14 @@
 
 Built by main.py (the composition root) from settings and the token store; it starts the
 embedded server when no server is configured, restores a remembered session or shows the
-sign-in window, opens the main window, and on quit stops everything in order.
+sign-in window, and after a sign-in builds one `SignedIn` (the user and the objects that serve
+them, nothing optional) and the main window from it; on quit it stops everything in order.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
@@ -21,25 +21,21 @@ from app.embedded_server import EmbeddedServer, EmbeddedServerError
 from app.session.session import Session
 from app.session.token_store import TokenStore
 from app.settings import Settings
+from ui.common.directory_state import DirectoryState
 from ui.common.tasks import TaskRunner
-
-if TYPE_CHECKING:
-    from ui.common.directory_state import DirectoryState
-    from ui.shell.login_window import LoginWindow
-    from ui.shell.main_window import MainWindow
+from ui.profile.wizard import RegistrationWizard
+from ui.shell.login_window import LoginWindow
+from ui.shell.main_window import MainWindow
+from ui.shell.signed_in import SignedIn
 
 log = logging.getLogger(__name__)
 EMBEDDED_KEY = "embedded-demo-server"
-DEMO_ACCOUNTS = (
-    ("Facility administrator", "admin@demo.local"),
-    ("Credentialing officer", "credentialing@demo.local"),
-    ("Provider", "provider@demo.local"),
-)
-DEMO_PASSWORD = "demo-pass-2026"
 
 
 class Desktop(QObject):
-    """Owns the client, session and windows.
+    """Owns the connection, the session and the windows; the one place that knows them all.
+
+    Before sign-in there is a client and a session (once connected); after it, `account`.
 
     Signals:
         finished(): the application is done; main.py stops the event loop.
@@ -63,7 +59,7 @@ class Desktop(QObject):
         self.runner = TaskRunner()
         self.login_window: LoginWindow | None = None
         self.main_window: MainWindow | None = None
-        self.directory: DirectoryState | None = None
+        self.account: SignedIn | None = None
         self.startup_error: EmbeddedServerError | None = None
         self._closing = False
 
@@ -78,6 +74,15 @@ class Desktop(QObject):
     @property
     def user(self) -> User | None:
         return self.session.user if self.session else None
+
+    @property
+    def directory(self) -> DirectoryState | None:
+        """The signed-in account's directory (None while nobody is signed in)."""
+        return self.account.directory if self.account is not None else None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
 
     def start(self) -> None:
         """Show the sign-in window at once and connect behind it."""
@@ -94,8 +99,9 @@ class Desktop(QObject):
                 log.error("embedded server failed: %s\n%s", error.message, error.output)
                 self._login().show_startup_error(error.message, error.output)
                 return
-        assert url is not None
+        assert url is not None, "settings name a server, or the embedded one gave its address"
         self._connect(url)
+        self._login().server_ready()
         self.server_ready.emit()
         await self._restore()
 
@@ -107,7 +113,7 @@ class Desktop(QObject):
         self.session.on_ended(self._on_session_ended)
 
     async def _restore(self) -> None:
-        assert self.session is not None
+        assert self.session is not None, "connected first"
         try:
             user = await self.session.restore()
         except OfflineError:
@@ -121,17 +127,35 @@ class Desktop(QObject):
 
     async def sign_in(self, email: str, password: str, *, remember: bool) -> User:
         """Sign in with the current server; opens the main window on success."""
-        assert self.session is not None
+        assert self.session is not None, "the form is enabled only once connected"
         user = await self.session.login(email, password, remember=remember)
         self.open_main_window()
         return user
 
-    def _login(self) -> LoginWindow:
-        from ui.shell.login_window import LoginWindow
+    # ---- the sign-in window ----
 
+    def _login(self) -> LoginWindow:
         if self.login_window is None:
-            self.login_window = LoginWindow(self)
+            window = LoginWindow(server_label=self.server_label, store=self.store, demo=self.is_demo,
+                                 runner=self.runner, sign_in=self._sign_in_from_window)
+            window.register_requested.connect(self._on_login_register_requested)
+            window.closed.connect(self._on_login_closed)
+            self.login_window = window
         return self.login_window
+
+    async def _sign_in_from_window(self, email: str, password: str, remember: bool) -> User:
+        return await self.sign_in(email, password, remember=remember)
+
+    def _on_login_register_requested(self) -> None:
+        assert self.client is not None, "the form is enabled only once connected"
+        window = self._login()
+        wizard = RegistrationWizard(self.client, self.runner, self.data_dir, parent=window)
+        wizard.registered.connect(window.registration_received)
+        wizard.open()
+
+    def _on_login_closed(self) -> None:
+        if self.main_window is None:
+            self.quit()
 
     def show_login(self, message: str | None = None) -> None:
         window = self._login()
@@ -139,39 +163,44 @@ class Desktop(QObject):
         window.show()
         window.raise_()
 
-    def open_main_window(self) -> None:
-        from ui.shell.main_window import MainWindow
+    # ---- signed in ----
 
+    def open_main_window(self) -> None:
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
-        self._open_directory()
-        window = MainWindow(self)
+        self.account = self._signed_in()
+        self.account.directory.open()
+        window = MainWindow(self.account, self.settings)
+        window.sign_out_requested.connect(self.sign_out)
+        window.quit_requested.connect(self.quit)
         self.main_window = window
         window.show()
         if self.login_window is not None:
             self.login_window.hide()
 
-    def _open_directory(self) -> None:
-        """Open the signed-in account's directory cache; it syncs once open."""
-        from ui.common.directory_state import DirectoryState
-
+    def _signed_in(self) -> SignedIn:
+        """What serves the user who just signed in (a previous account's directory closed first)."""
         self._close_directory()
-        assert self.client is not None
-        assert self.connectivity is not None
-        assert self.session is not None
-        assert self.user is not None
-        self.directory = DirectoryState(self.client, self.connectivity, self.runner, user=self.user,
-                                        server_key=self.session.server, data_dir=self.data_dir)
-        self.directory.open()
+        client, session, connectivity = self.client, self.session, self.connectivity
+        assert client is not None, "connected first"
+        assert session is not None, "connected first"
+        assert connectivity is not None, "connected first"
+        user = session.user
+        assert user is not None, "signed in first"
+        directory = DirectoryState(client, connectivity, self.runner, user=user, server_key=session.server,
+                                   data_dir=self.data_dir)
+        return SignedIn(user=user, session=session, client=client, connectivity=connectivity, runner=self.runner,
+                        directory=directory, data_dir=self.data_dir, server_label=self.server_label,
+                        window_state=self.window_state)
 
     def _close_directory(self) -> None:
-        if self.directory is not None:
-            directory, self.directory = self.directory, None
+        if self.account is not None:
+            directory, self.account = self.account.directory, None
             self.runner.start(directory.aclose())
 
     def sign_out(self) -> None:
         """End the session (also on the server, when it answers) and return to sign-in."""
-        assert self.session is not None
+        assert self.session is not None, "signed in first"
         session = self.session
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
@@ -187,6 +216,8 @@ class Desktop(QObject):
         self._close_directory()
         self.show_login("Your session has ended. Sign in again.")
 
+    # ---- quitting ----
+
     def quit(self) -> None:
         """Close everything; `finished` is emitted when the shutdown is done."""
         if self._closing:
@@ -195,8 +226,8 @@ class Desktop(QObject):
         self._shutdown_task = asyncio.ensure_future(self._shutdown())
 
     async def _shutdown(self) -> None:
-        if self.directory is not None:  # first: a sync stops between two batches, never inside a write
-            directory, self.directory = self.directory, None
+        if self.account is not None:  # first: a sync stops between two batches, never inside a write
+            directory, self.account = self.account.directory, None
             await directory.aclose()
         self.runner.cancel_all()
         if self.main_window is not None:
@@ -208,7 +239,3 @@ class Desktop(QObject):
         if self.embedded is not None:
             await self.embedded.stop()
         self.finished.emit()
-
-    @property
-    def data_dir(self) -> Path:
-        return self.settings.data_dir

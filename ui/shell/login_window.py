@@ -1,9 +1,10 @@
 """The sign-in window: email, password, remember me, the server, and the demo accounts."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -18,12 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.api import errors
+from app.session.token_store import TokenStore
+from ui.common.tasks import TaskRunner
 
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
-
-from ui.shell.desktop import DEMO_ACCOUNTS, DEMO_PASSWORD
-
+DEMO_ACCOUNTS = (
+    ("Facility administrator", "admin@demo.local"),
+    ("Credentialing officer", "credentialing@demo.local"),
+    ("Provider", "provider@demo.local"),
+)
+DEMO_PASSWORD = "demo-pass-2026"
 SHORT_LABELS = {"Facility administrator": "Administrator", "Credentialing officer": "Credentialing"}
 
 
@@ -41,16 +45,36 @@ def _words(error: Exception) -> str:
     return "Signing in failed unexpectedly. The details are in the log file."
 
 
-class LoginWindow(QWidget):
-    """Signs a user in; also where a failed start of the local server is explained."""
+SignIn = Callable[[str, str, bool], Coroutine[Any, Any, object]]
 
-    def __init__(self, desktop: Desktop) -> None:
+
+class LoginWindow(QWidget):
+    """Signs a user in; also where a failed start of the local server is explained.
+
+    `sign_in(email, password, remember)` is the shell's coroutine that signs in and opens the
+    main window; the form is usable once `server_ready()` is called.
+
+    Signals:
+        register_requested(): the user wants to register as a provider (the shell opens the wizard).
+        closed(): the user closed the window.
+    """
+
+    register_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, *, server_label: str, store: TokenStore, demo: bool, runner: TaskRunner,
+                 sign_in: SignIn) -> None:
         super().__init__()
-        self.desktop = desktop
+        self.server_text = server_label
+        self.store = store
+        self.demo = demo
+        self.runner = runner
+        self.sign_in = sign_in
+        self.ready = False
+        self.start_failed = False
         self.setWindowTitle("Sign in — ProviderDesk")
         self.setMinimumWidth(520)
         self._build()
-        desktop.server_ready.connect(self._on_desktop_server_ready)
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._on_countdown_timeout)
@@ -61,7 +85,7 @@ class LoginWindow(QWidget):
         title.setProperty("role", "title")
         subtitle = QLabel("Sign in to the provider directory")
         subtitle.setProperty("role", "muted")
-        self.server_label = QLabel(self.desktop.server_label)
+        self.server_label = QLabel(self.server_text)
         self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.server_label.setAccessibleName("Server")
         self.email = QLineEdit()
@@ -78,11 +102,11 @@ class LoginWindow(QWidget):
         form.addRow("&Email", self.email)
         form.addRow("&Password", self.password)
         form.addRow("", self.remember)
-        self.remember_note = QLabel(self.desktop.store.reason or "")
+        self.remember_note = QLabel(self.store.reason or "")
         self.remember_note.setProperty("role", "muted")
         self.remember_note.setWordWrap(True)
         self.remember_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.remember_note.setVisible(not self.desktop.store.persistent)
+        self.remember_note.setVisible(not self.store.persistent)
         form.addRow("", self.remember_note)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -109,7 +133,7 @@ class LoginWindow(QWidget):
         for widget in (title, subtitle):
             layout.addWidget(widget)
         layout.addSpacing(12)
-        if self.desktop.is_demo:
+        if self.demo:
             layout.addWidget(self._demo_panel())
             layout.addSpacing(8)
         layout.addLayout(form)
@@ -142,7 +166,7 @@ class LoginWindow(QWidget):
         return panel
 
     def _explain_remember(self) -> None:
-        store = self.desktop.store
+        store = self.store
         self.remember.setEnabled(store.persistent)
         self.remember.setToolTip(store.reason or "Your sign-in is kept in the system keyring.")
 
@@ -154,16 +178,14 @@ class LoginWindow(QWidget):
     def reset(self, message: str | None = None) -> None:
         self.password.clear()
         self._set_message(message or "", error=False)
-        ready = self.desktop.session is not None
-        self._set_ready(ready)
-        if not ready and self.desktop.startup_error is None:
-            self._set_message("Starting the local demo server…" if self.desktop.is_demo else "Connecting…",
-                              error=False)
+        self._set_ready(self.ready)
+        if not self.ready and not self.start_failed:
+            self._set_message("Starting the local demo server…" if self.demo else "Connecting…", error=False)
 
     def _set_ready(self, ready: bool) -> None:
         for widget in (self.email, self.password, self.sign_in_button, self.register_button):
             widget.setEnabled(ready)
-        self.remember.setEnabled(ready and self.desktop.store.persistent)
+        self.remember.setEnabled(ready and self.store.persistent)
         self.sign_in_button.setText("Sign in")
 
     def _set_message(self, text: str, *, error: bool = True) -> None:
@@ -181,9 +203,12 @@ class LoginWindow(QWidget):
                           "if it fails again, send this output to your administrator.")
         self.details.setPlainText(output or "(the server printed nothing)")
         self.details.show()
+        self.start_failed = True
         self._set_ready(False)
 
-    def _on_desktop_server_ready(self) -> None:
+    def server_ready(self) -> None:
+        """The server answered: the form may be used."""
+        self.ready = True
         self._set_message("")
         self._set_ready(True)
         self.email.setFocus()
@@ -197,8 +222,8 @@ class LoginWindow(QWidget):
             return
         self._set_message("")
         self.sign_in_button.setText("Signing in…")
-        self.desktop.runner.start(
-            self.desktop.sign_in(email, password, remember=self.remember.isChecked()),
+        self.runner.start(
+            self.sign_in(email, password, self.remember.isChecked()),
             busy=(self.email, self.password, self.sign_in_button, self.register_button),
             on_done=lambda _user: self._set_ready(True),
             on_error=self._on_sign_in_failed,
@@ -223,19 +248,15 @@ class LoginWindow(QWidget):
             self._set_message(f"Too many attempts. Wait {self._wait} seconds, then try again.")
 
     def _on_register_clicked(self) -> None:
-        from ui.profile.wizard import RegistrationWizard
+        self.register_requested.emit()
 
-        wizard = RegistrationWizard(self.desktop, parent=self)
-        wizard.registered.connect(self._on_wizard_registered)
-        wizard.open()
-
-    def _on_wizard_registered(self, email: str) -> None:
+    def registration_received(self, email: str) -> None:
+        """A registration went through: sign in with it next."""
         self.email.setText(email)
         self.password.clear()
         self._set_message("Your registration was received. Sign in with your new password.", error=False)
         self.password.setFocus()
 
     def closeEvent(self, event: object) -> None:
-        if self.desktop.main_window is None:
-            self.desktop.quit()
+        self.closed.emit()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,11 +1,14 @@
-"""The main window: navigation between pages, menus, a message bar and a status bar."""
+"""The main window: navigation between pages, menus, a message bar and a status bar.
+
+It builds each page from the parts of the signed-in account the page uses and wires the pages'
+requests (navigation, registering a provider) to the window in one place, `_connect_page`.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,14 +25,24 @@ from PySide6.QtWidgets import (
 
 from app.api.connectivity import ConnectionState
 from app.api.models import Role
+from app.directory.query import DirectoryQuery
+from app.settings import Settings
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
+from ui.credentialing.page import CredentialingPage
+from ui.dashboards.provider_dashboard import ProviderDashboardPage
+from ui.dashboards.staff_dashboard import StaffDashboardPage
+from ui.directory.export_dialog import ExportDialog
+from ui.directory.page import DirectoryPage
+from ui.directory.roster_import_dialog import ImportDialog
 from ui.directory.sync_status import SyncStatus
+from ui.profile.page import ProfilePage
+from ui.profile.wizard import RegistrationWizard
 from ui.shell.offline_bar import OfflineBar
+from ui.shell.password_dialog import OFFLINE, PasswordDialog
+from ui.shell.settings_dialog import SettingsDialog
+from ui.shell.signed_in import SignedIn
 from ui.widgets.page import Page
-
-if TYPE_CHECKING:
-    from ui.shell.desktop import Desktop
 
 PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
 PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
@@ -53,46 +66,57 @@ class PageSlot:
         return self.page
 
 
-def _slots_for(desktop: Desktop) -> list[PageSlot]:
-    from ui.credentialing.page import CredentialingPage
-    from ui.dashboards.provider_dashboard import ProviderDashboardPage
-    from ui.dashboards.staff_dashboard import StaffDashboardPage
-    from ui.directory.page import DirectoryPage
-    from ui.profile.page import ProfilePage
+def _slots_for(account: SignedIn) -> list[PageSlot]:
+    """The pages of `account`'s role, each built from the parts of the account it uses."""
+    directory, client, runner, user = account.directory, account.client, account.runner, account.user
 
-    role = desktop.user.role if desktop.user else Role.PROVIDER
-    dashboard = ProviderDashboardPage if role is Role.PROVIDER else StaffDashboardPage
+    def dashboard() -> Page:
+        if user.role is Role.PROVIDER:
+            return ProviderDashboardPage(client, runner)
+        return StaffDashboardPage(client, runner)
+
     slots = [
-        PageSlot("Dashboard", "Ctrl+1", lambda: dashboard(desktop)),
-        PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(desktop)),
+        PageSlot("Dashboard", "Ctrl+1", dashboard),
+        PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(directory, client, runner, user)),
     ]
-    if role.is_staff:
-        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(desktop)))
+    if user.role.is_staff:
+        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user)))
     else:
-        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(desktop)))
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner)))
     return slots
 
 
 class MainWindow(QMainWindow):
-    """Pages on the left, the current page on the right; remembers its size and last page."""
+    """Pages on the left, the current page on the right; remembers its size and last page.
 
-    def __init__(self, desktop: Desktop) -> None:
+    Signals:
+        sign_out_requested(): the user asked to sign out, or the server ended the session.
+        quit_requested(): the user closed the window (not for a sign-out).
+    """
+
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, account: SignedIn, settings: Settings) -> None:
         super().__init__()
-        self.desktop = desktop
+        self.account = account
+        self.settings = settings
         self.setWindowTitle("ProviderDesk")
         self.setMinimumSize(760, 520)
         self.message_bar = MessageBar()
         self.presenter = ErrorPresenter(self.message_bar, self)
-        self.presenter.session_ended.connect(desktop.sign_out)
-        desktop.runner.failed.connect(self.presenter.show)
-        self.slots = _slots_for(desktop)
+        self.presenter.session_ended.connect(self.sign_out_requested)
+        account.runner.failed.connect(self.presenter.show)
+        self.slots = _slots_for(account)
         self._build_body()
         self._build_menus()
         self._build_status_bar()
         self._closing_for_sign_out = False
         self.alerts: LicenseAlerts | None = None
-        if desktop.user is not None and desktop.user.role.is_staff:
-            self.alerts = LicenseAlerts(desktop, self.message_bar, self)
+        if account.user.role.is_staff:
+            self.alerts = LicenseAlerts(account.directory, account.user, account.window_state, self,
+                                        server_key=account.session.server)
+            self.alerts.notice.connect(self.message_bar.show_message)
             self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
 
@@ -114,7 +138,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(12, 8, 12, 0)
         column.addWidget(self.message_bar)
-        self.offline_bar = OfflineBar(self.desktop.directory)
+        self.offline_bar = OfflineBar(self.account.directory)
         column.addWidget(self.offline_bar)
         column.addWidget(self.stack, 1)
         body = QWidget()
@@ -145,13 +169,12 @@ class MainWindow(QMainWindow):
                                           "Export the directory's current search and filters as CSV")
         self.import_action = self._action("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
                                           "Create providers from a CSV roster, after a preview")
-        self.import_action.setVisible(self.desktop.user is not None
-                                      and self.desktop.user.role is Role.FACILITY_ADMIN)
+        self.import_action.setVisible(self.account.user.role is Role.FACILITY_ADMIN)
         settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
                                 "Register a new provider on their behalf")
-        register.setVisible(self.desktop.user is not None and self.desktop.user.role is Role.FACILITY_ADMIN)
+        register.setVisible(self.account.user.role is Role.FACILITY_ADMIN)
         self.register_action = register
         file_menu.addAction(register)
         for action in (self.sync_action, self.export_action, self.import_action, settings):
@@ -173,8 +196,8 @@ class MainWindow(QMainWindow):
     def _build_account_menu(self) -> None:
         """Who is signed in, their password, signing out."""
         self.account_menu = self.menuBar().addMenu("&Account")
-        user = self.desktop.user
-        who = QAction(f"{user.email} — {user.role.label}" if user else "Not signed in", self)
+        user = self.account.user
+        who = QAction(f"{user.email} — {user.role.label}", self)
         who.setEnabled(False)
         self.account_menu.addAction(who)
         self.account_menu.addSeparator()
@@ -187,10 +210,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()
         self.connection_label.setAccessibleName("Connection")
-        self.server_label = QLabel(self.desktop.server_label)
+        self.server_label = QLabel(self.account.server_label)
         self.server_label.setProperty("role", "muted")
-        user = self.desktop.user
-        self.user_label = QLabel(f"{user.email} — {user.role.label}" if user else "")
+        user = self.account.user
+        self.user_label = QLabel(f"{user.email} — {user.role.label}")
         self.user_label.setAccessibleName("Signed-in user")
         self.sync_status = SyncStatus()
         status = self.statusBar()
@@ -198,15 +221,13 @@ class MainWindow(QMainWindow):
         status.addWidget(self.sync_status)
         status.addWidget(self.server_label)
         status.addPermanentWidget(self.user_label)
-        directory = self.desktop.directory
-        if directory is not None:
-            directory.sync_running.connect(self.sync_status.set_running)
-            directory.progress.connect(self.sync_status.set_progress)
-            directory.notice.connect(self.message_bar.show_message)
-            self.sync_status.cancel_clicked.connect(self._on_sync_status_cancel_clicked)
-        if self.desktop.connectivity is not None:
-            self.desktop.connectivity.on_change(self._on_connectivity_changed)
-            self._on_connectivity_changed(self.desktop.connectivity.state)
+        directory = self.account.directory
+        directory.sync_running.connect(self.sync_status.set_running)
+        directory.progress.connect(self.sync_status.set_progress)
+        directory.notice.connect(self.message_bar.show_message)
+        self.sync_status.cancel_clicked.connect(self._on_sync_status_cancel_clicked)
+        self.account.connectivity.on_change(self._on_connectivity_changed)
+        self._on_connectivity_changed(self.account.connectivity.state)
 
     def _on_connectivity_changed(self, state: ConnectionState) -> None:
         self.connection_label.setText(STATE_WORDS[state])
@@ -221,9 +242,8 @@ class MainWindow(QMainWindow):
         self.change_password_action.setStatusTip(tip)
 
     def _on_sync_status_cancel_clicked(self) -> None:
-        if self.desktop.directory is not None:
-            self.sync_status.on_cancel()
-            self.desktop.directory.cancel_sync()
+        self.sync_status.on_cancel()
+        self.account.directory.cancel_sync()
 
     # ---- pages ----
 
@@ -239,6 +259,7 @@ class MainWindow(QMainWindow):
         slot = self.slots[index]
         if slot.page is None:
             page = slot.get()
+            self._connect_page(page)
             stand_in = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             if stand_in is not None:
@@ -246,12 +267,25 @@ class MainWindow(QMainWindow):
                 stand_in.deleteLater()
         return slot.get()
 
+    def _connect_page(self, page: Page) -> None:
+        """Wire what a page asks of the window: the one place pages and the shell meet."""
+        if isinstance(page, DirectoryPage):
+            page.register_requested.connect(self._on_register_provider_triggered)
+        elif isinstance(page, ProviderDashboardPage):
+            page.navigate_requested.connect(self.show_page_titled)
+
     def current_page(self) -> Page:
         return self._page(max(0, self.stack.currentIndex()))
 
     def show_page(self, index: int) -> None:
         if 0 <= index < len(self.slots):
             self.navigation.setCurrentRow(index)
+
+    def show_page_titled(self, title: str) -> None:
+        """Show the page called `title` ("Directory", "My Profile"), if this role has it."""
+        titles = [slot.title for slot in self.slots]
+        if title in titles:
+            self.show_page(titles.index(title))
 
     def _on_navigation_current_row_changed(self, row: int) -> None:
         if row < 0:
@@ -287,8 +321,8 @@ class MainWindow(QMainWindow):
 
     def _on_sync_triggered(self) -> None:
         page = self.current_page()
-        if page.title == "Directory" and self.desktop.directory is not None:
-            self.desktop.directory.sync_now()
+        if page.title == "Directory":
+            self.account.directory.sync_now()
         page.activate()
 
     def _on_search_triggered(self) -> None:
@@ -298,56 +332,43 @@ class MainWindow(QMainWindow):
             focus()
 
     def _on_register_provider_triggered(self) -> None:
-        from ui.profile.wizard import RegistrationWizard
-
-        wizard = RegistrationWizard(self.desktop, self, on_behalf=True)
-        if self.desktop.directory is not None:
-            wizard.registered.connect(self._on_wizard_registered)
+        account = self.account
+        wizard = RegistrationWizard(account.client, account.runner, account.data_dir, on_behalf=True, parent=self)
+        wizard.registered.connect(self._on_wizard_registered)
         wizard.open()
 
-    def _directory_query(self) -> object:
-        from app.directory.query import DirectoryQuery
-
+    def _directory_query(self) -> DirectoryQuery:
         page = self.slots[1].page
-        model = getattr(page, "model", None)
-        return model.query if model is not None else DirectoryQuery()
+        return page.model.query if isinstance(page, DirectoryPage) else DirectoryQuery()
 
     def _on_export_triggered(self) -> None:
-        from ui.directory.export_dialog import ExportDialog
-
-        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
+        cache = self.account.directory.cache
         if cache is None:
             self.message_bar.show_message("The directory is not loaded yet; export after the first sync.", "info")
             return
-        self.csv_dialog: QDialog = ExportDialog(self.desktop, cache, self._directory_query(), self)
+        self.csv_dialog: QDialog = ExportDialog(cache, self._directory_query(), self.account.runner, self)
         self.csv_dialog.open()
 
     def _on_import_triggered(self) -> None:
-        from ui.directory.roster_import_dialog import ImportDialog
-
-        cache = self.desktop.directory.cache if self.desktop.directory is not None else None
-        self.csv_dialog = ImportDialog(self.desktop, cache, self)
+        self.csv_dialog = ImportDialog(self.account.client, self.account.directory, self.account.runner, self)
         self.csv_dialog.open()
 
-    def _on_wizard_registered(self, _email: str) -> None:
-        if self.desktop.directory is not None:
-            self.desktop.directory.sync_now()
+    def _on_wizard_registered(self, email: str) -> None:
+        page = self.slots[1].page
+        if isinstance(page, DirectoryPage):
+            page.show_registered(email)  # says so and syncs
+        else:
+            self.account.directory.sync_now()
 
     def _on_settings_triggered(self) -> None:
-        from ui.shell.settings_dialog import SettingsDialog
-
-        self.settings_dialog = SettingsDialog(self.desktop, self)
+        self.settings_dialog = SettingsDialog(self.settings, self)
         self.settings_dialog.open()
 
     def _on_change_password_triggered(self) -> None:
-        from ui.shell.password_dialog import OFFLINE, PasswordDialog
-
-        connectivity = self.desktop.connectivity
-        if self.desktop.session is None or (connectivity is not None
-                                            and connectivity.state is ConnectionState.OFFLINE):
+        if self.account.connectivity.state is ConnectionState.OFFLINE:
             self.message_bar.show_message(OFFLINE, "warning")  # the action is disabled; a shortcut may still come
             return
-        dialog = PasswordDialog(self.desktop.session, self.desktop.runner, self)
+        dialog = PasswordDialog(self.account.session, self.account.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self._on_password_dialog_changed)
         self.password_dialog = dialog
@@ -359,9 +380,9 @@ class MainWindow(QMainWindow):
     def _on_sign_out_triggered(self) -> None:
         page = self.current_page()
         if page.has_unsaved_changes():
-            self._ask_discard(page, self.desktop.sign_out)
+            self._ask_discard(page, self.sign_out_requested.emit)
         else:
-            self.desktop.sign_out()
+            self.sign_out_requested.emit()
 
     def _on_shortcuts_triggered(self) -> None:
         lines = [f"Ctrl+{i + 1}\t{slot.title}" for i, slot in enumerate(self.slots)]
@@ -375,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def _on_about_triggered(self) -> None:
         self._inform("About ProviderDesk", "ProviderDesk — provider directory and license credentialing.\n"
-                     f"Connected to: {self.desktop.server_label}")
+                     f"Connected to: {self.account.server_label}")
 
     def _inform(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
@@ -384,9 +405,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _on_alerts_open_requested(self) -> None:
-        titles = [slot.title for slot in self.slots]
-        if "Credentialing" in titles:
-            self.show_page(titles.index("Credentialing"))
+        self.show_page_titled("Credentialing")
         self.showNormal()
         self.raise_()
         self.activateWindow()
@@ -394,7 +413,7 @@ class MainWindow(QMainWindow):
     # ---- state ----
 
     def _restore_state(self) -> None:
-        state = self.desktop.window_state
+        state = self.account.window_state
         geometry = state.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -404,7 +423,7 @@ class MainWindow(QMainWindow):
         self.show_page(int(page) if page.isdigit() and int(page) < len(self.slots) else 0)
 
     def _save_state(self) -> None:
-        state = self.desktop.window_state
+        state = self.account.window_state
         state.setValue("main/geometry", self.saveGeometry())
         state.setValue("main/page", self.stack.currentIndex())
         state.sync()
@@ -421,12 +440,11 @@ class MainWindow(QMainWindow):
             self._ask_discard(page, self.close)
             return
         self._save_state()
-        if self.desktop.connectivity is not None:
-            self.desktop.connectivity.off_change(self._on_connectivity_changed)
+        self.account.connectivity.off_change(self._on_connectivity_changed)
         if self.alerts is not None:
             self.alerts.stop()
         for each in self.built_pages():
             each.shutdown()
         event.accept()
         if not self._closing_for_sign_out:
-            self.desktop.quit()
+            self.quit_requested.emit()

@@ -11,15 +11,15 @@ from app.settings import Settings, SettingsError, load_settings, save_settings
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from ui.shell.desktop import Desktop
-
 
 class SettingsDialog(QDialog):
-    def __init__(self, desktop: Desktop, parent: QWidget | None = None) -> None:
+    """Edits the saved settings; they apply at the next start."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.desktop = desktop
+        self.settings = settings
         self.setWindowTitle("Settings")
-        current = desktop.settings
+        current = settings
         self.server = QLineEdit(current.server_url or "")
         self.server.setPlaceholderText("Empty: the local demo server")
         self.server.setAccessibleName("Server address")
@@ -56,7 +56,7 @@ class SettingsDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         values = {"server_url": self.server.text().strip() or None, "connect_timeout": self.connect_timeout.value(),
-                  "read_timeout": self.read_timeout.value(), "data_dir": str(self.desktop.settings.data_dir)}
+                  "read_timeout": self.read_timeout.value(), "data_dir": str(self.settings.data_dir)}
         try:
             chosen: Settings = load_settings(values, environ={})
         except SettingsError as error:

@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
-from tests.helpers.qt import SignedIn, closed, run_ui, signed_in, signed_out, started_desktop, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.common.notify import MessageBar
 from ui.profile.page import ProfilePage
 
@@ -282,34 +282,6 @@ def test_too_big_a_file_is_refused_before_sending(
         await closed_profile(parts, page)
 
     run_ui(loop, body)
-
-
-def test_leaving_with_unsaved_changes_asks_first(
-    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
-) -> None:
-    """The main window's guard (the shell's test, to move there): it builds the whole Desktop."""
-
-    async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
-        await wait_until(lambda: desktop.main_window is not None, what="main window")
-        main = desktop.main_window
-        page = next(p for p in main.pages if isinstance(p, ProfilePage))
-        main.show_page(main.pages.index(page))
-        await wait_until(lambda: page.state.state == "content", what="profile loaded")
-        type_into(page, "first_name", "Changed")
-        assert page.has_unsaved_changes()
-        main.show_page(0)
-        await wait_until(lambda: main.discard_dialog.isVisible(), what="discard dialog")
-        assert main.current_page() is page, "still here until the user decides"
-        main.discard_dialog.button(QMessageBox.StandardButton.Discard).click()
-        await wait_until(lambda: main.current_page() is not page, what="navigation")
-        assert not page.has_unsaved_changes()
-        assert page.form.fields.value("first_name") == account["profile"]["first_name"]
-        await closed(desktop)
-
-    run_ui(loop, body)
-
 
 def test_a_profile_that_cannot_load_shows_an_error_with_retry(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,

@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QWidget, QWizard
 
@@ -25,11 +24,10 @@ from app.api.client import ApiClient, Timeouts
 from app.validation import LICENSE_UNIQUE
 from tests.helpers.factories import register_provider, registration_fields, unique
 from tests.helpers.live_server import LiveServer, running_server
-from tests.helpers.qt import closed, run_ui, signed_in, signed_in_desktop, signed_out, started_desktop, wait_until
+from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
 from ui.common.tasks import TaskRunner
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import ProviderDetailDialog
-from ui.shell.desktop import Desktop
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
@@ -352,38 +350,6 @@ def test_every_input_has_an_accessible_name_and_tab_order_follows_the_seed(
     run_ui(loop, body)
 
 
-# ---- the shell's tests (they build the whole Desktop): how its windows open the wizard, to move to tests/ui/shell ----
-
-def test_the_sign_in_window_opens_the_wizard_and_takes_the_new_email(
-    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
-) -> None:
-    form = registration_fields()
-
-    async def body() -> None:
-        desktop = await started_desktop(live_server, tmp_path)
-        login = desktop.login_window
-        login.register_button.click()  # the way a user does: the sign-in window's "Register as a provider…"
-        wizards = [w for w in login.findChildren(RegistrationWizard) if w.isVisible()]
-        assert len(wizards) == 1
-        wizard = wizards[0]
-        emails: list[str] = []
-        wizard.registered.connect(emails.append)
-        fill_all(wizard, form)
-        wizard.button(FINISH).click()
-        await wait_until(lambda: emails, what="registered")
-        assert desktop.login_window.email.text() == form["email"]
-        assert "registration was received" in desktop.login_window.message.text()
-        await closed(desktop)
-
-    run_ui(loop, body)
-
-
-def _register_action(desktop: Desktop) -> QAction:
-    found = [a for a in desktop.main_window.findChildren(QAction) if a.text() == "&Register a provider…"]
-    assert len(found) == 1
-    return found[0]
-
-
 def test_an_administrator_registers_a_provider_on_their_behalf(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client
 ) -> None:
@@ -422,31 +388,3 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
     run_ui(loop, body)
     found = admin.get("/providers/", params={"search": form["email"]}).json()
     assert [p["license_number"] for p in found["results"]] == [form["license_number"]]
-
-
-def test_the_register_action_opens_the_wizard_on_behalf_over_the_main_window(
-    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
-) -> None:
-    async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        action = _register_action(desktop)
-        assert action.isVisible()
-        assert action.shortcut().toString() == "Ctrl+N"
-        action.trigger()
-        wizard = desktop.main_window.findChild(RegistrationWizard)
-        assert wizard.on_behalf
-        wizard.reject()
-        await closed(desktop)
-
-    run_ui(loop, body)
-
-
-def test_only_administrators_see_the_register_action(
-    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
-) -> None:
-    async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "provider")
-        assert not _register_action(desktop).isVisible()
-        await closed(desktop)
-
-    run_ui(loop, body)
