@@ -41,7 +41,7 @@ from app.private_files import private_dir, private_file
 SCHEMA_VERSION = 5  # 4: the worklist's queue indexes; 5: 16 KiB pages
 PAGE_SIZE = 16384
 DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
-# what a provider never sees of another provider (CONTRACT.md), blanked should an older server have sent it
+# what a provider never sees of another provider (docs/api.md), blanked should an older server have sent it
 PRIVATE_FIELDS = {"license_note": "", "additional_information": "", "has_license_document": False,
                   "license_document": None}
 FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")

@@ -34,7 +34,7 @@ _STATUS_CONDITIONS = {
 }
 
 
-# the directory of credentialed providers (CONTRACT.md, "What each role sees of the directory"): a
+# the directory of credentialed providers (docs/api.md, "What each role sees of the directory"): a
 # provider's cache may still hold a row that left it, as a license passes its expiry date with no
 # change on the server; `:own` is the viewer's own provider id ('' for none, never NULL: NOT NULL is NULL)
 _VISIBLE = ("(p.id = :own OR (p.is_active = 1 AND p.license_status = 'verified' "
