@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from app.api.client import ApiClient
 from app.api.connectivity import ConnectionState, Connectivity
@@ -23,6 +23,7 @@ from app.directory.cache import DirectoryCache
 from app.directory.keys import cache_for
 from app.directory.query import Viewer
 from app.directory.sync import CacheWriter, DirectorySync
+from app.tasks import Start, TaskKeeper
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,47 +57,6 @@ def as_of(when: datetime | None, now: datetime | None = None) -> str:
         ago = f"{minutes // 1440} days ago"
     clock = f"{local:%H:%M}" if local.date() == now.date() else f"{local:%d %b %H:%M}"
     return f"{clock}, {ago}"
-
-
-class Start(Protocol):
-    """Runs a coroutine as a kept task: `on_done(result)`, or `on_error(error)` (True: handled)."""
-
-    def __call__(self, coroutine: Coroutine[Any, Any, T], *, on_done: Callable[[T], None] | None = None,
-                 on_error: Callable[[Exception], bool] | None = None) -> asyncio.Task[T]: ...
-
-
-class TaskKeeper:
-    """A `Start` without a UI: keeps each task until it ends, tells `connectivity` how it went, and
-    logs the errors nobody handled (the desktop passes its task runner instead)."""
-
-    def __init__(self, connectivity: Connectivity | None = None) -> None:
-        self.connectivity = connectivity
-        self.tasks: set[asyncio.Task[Any]] = set()
-        self.unhandled: list[Exception] = []
-
-    def __call__(self, coroutine: Coroutine[Any, Any, T], *, on_done: Callable[[T], None] | None = None,
-                 on_error: Callable[[Exception], bool] | None = None) -> asyncio.Task[T]:
-        task = asyncio.ensure_future(coroutine)
-        self.tasks.add(task)
-        task.add_done_callback(lambda ended: self._ended(ended, on_done, on_error))
-        return task
-
-    def _ended(self, task: asyncio.Task[Any], on_done: Callable[[Any], None] | None,
-               on_error: Callable[[Exception], bool] | None) -> None:
-        self.tasks.discard(task)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if self.connectivity is not None:
-            self.connectivity.report(error)
-        if error is None:
-            if on_done is not None:
-                on_done(task.result())
-        elif not isinstance(error, Exception):
-            raise error
-        elif on_error is None or not on_error(error):
-            log.error("task failed: %r", error)
-            self.unhandled.append(error)
 
 
 class Repeating:

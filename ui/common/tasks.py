@@ -17,13 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.api.connectivity import Connectivity
+from app.tasks import TaskKeeper
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class TaskRunner(QObject):
-    """Runs coroutines for widgets.
+    """Runs coroutines for widgets, on the core's `TaskKeeper`.
 
     Signals:
         failed(object): an exception nobody handled; the presenter shows it.
@@ -35,12 +36,19 @@ class TaskRunner(QObject):
 
     def __init__(self, connectivity: Connectivity | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.connectivity = connectivity
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._keeper = TaskKeeper(connectivity, unhandled=self.failed.emit)
+
+    @property
+    def connectivity(self) -> Connectivity | None:
+        return self._keeper.connectivity
+
+    @connectivity.setter
+    def connectivity(self, connectivity: Connectivity | None) -> None:
+        self._keeper.connectivity = connectivity
 
     @property
     def running(self) -> int:
-        return len(self._tasks)
+        return self._keeper.running
 
     def start(
         self,
@@ -54,38 +62,18 @@ class TaskRunner(QObject):
         widgets = [w for w in busy if w.isEnabled()]
         for widget in widgets:
             widget.setEnabled(False)
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        if len(self._tasks) == 1:
+        task = self._keeper(coroutine, on_done=on_done, on_error=on_error, on_ended=lambda: self._ended(widgets))
+        if self._keeper.running == 1:
             self.busy_changed.emit(True)
-        task.add_done_callback(lambda done: self._finished(done, widgets, on_done, on_error))
         return task
 
-    def _finished(
-        self, task: asyncio.Task[Any], widgets: list[QWidget], on_done: Callable[[Any], None] | None,
-        on_error: Callable[[Exception], bool] | None,
-    ) -> None:
-        self._tasks.discard(task)
+    def _ended(self, widgets: list[QWidget]) -> None:
         for widget in widgets:
             with contextlib.suppress(RuntimeError):  # the widget was deleted meanwhile
                 widget.setEnabled(True)
-        if not self._tasks:
+        if not self._keeper.running:
             self.busy_changed.emit(False)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if self.connectivity is not None:
-            self.connectivity.report(error)
-        if error is None:
-            if on_done is not None:
-                on_done(task.result())
-            return
-        if not isinstance(error, Exception):
-            raise error
-        if on_error is not None and on_error(error):
-            return
-        self.failed.emit(error)
 
     def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        self._keeper.cancel_all()
+

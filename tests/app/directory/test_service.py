@@ -13,9 +13,10 @@ import httpx
 
 from app.api.client import ApiClient
 from app.api.connectivity import ConnectionState, Connectivity
-from app.directory.service import BACK_ONLINE, CANCELLED, CANCELLED_PARTLY, DirectoryService, TaskKeeper
+from app.directory.service import BACK_ONLINE, CANCELLED, CANCELLED_PARTLY, DirectoryService
 from app.session.session import Session
 from app.session.token_store import MemoryTokenStore
+from app.tasks import TaskKeeper
 from tests.helpers.aio import CountingTransport, run
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, start_server
@@ -87,7 +88,7 @@ async def opened(server: LiveServer, data_dir: Path, role: str = "facility_admin
 async def closed(parts: Opened) -> None:
     await parts.service.aclose()
     await parts.client.aclose()
-    assert not parts.keeper.unhandled
+    assert not parts.keeper.unhandled_errors
 
 
 def test_open_syncs_at_once_and_reports_on_the_loop_thread(live_server: LiveServer, admin: httpx.Client,
@@ -245,6 +246,6 @@ def test_close_during_a_sync_waits_for_it_then_closes_the_cache(live_server: Liv
         assert heard.syncs_started() == 2, "nothing runs after close"
         assert not service.syncing
         await parts.client.aclose()
-        assert not parts.keeper.unhandled
+        assert not parts.keeper.unhandled_errors
 
     run(body)
