@@ -1,7 +1,9 @@
 """Light and dark themes that follow the system, on Qt's Fusion style.
 
 Widgets opt into the look with dynamic properties (`card`, `role`, `badge`, `level`) rather
-than colors of their own, so one palette switch restyles everything.
+than colors of their own, so one palette switch restyles everything. Applying the theme also
+installs the app-wide feel of the inputs (the wheel scrolls forms, see `wheel_guard`), so the
+application and the UI tests, which both start from here, behave alike.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+from ui.common.wheel_guard import guard_wheel
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ def stylesheet(c: Colors) -> str:
 
 
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> Colors:
-    """Style `app` light or dark (default: as the system is); the colors used."""
+    """Style `app` light or dark (default: as the system is), with the wheel guarded; the colors used."""
+    guard_wheel(app)
     use_dark = is_dark(app) if dark is None else dark
     colors = DARK if use_dark else LIGHT
     app.setStyle("Fusion")
