@@ -25,6 +25,8 @@ from app.api.models import Decision, Provider
 NOTE_LIMIT = 2000
 NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
 EXPIRY_PAST = "The expiry date must be in the future."
+EXPIRY_FORMAT = "yyyy-MM-dd"  # digits only, four for the year: typed digit by digit, never cut short
+EXPIRY_UNFINISHED = "Finish typing the expiry date as year-month-day, for example 2027-12-01."
 
 
 def _label(text: str, role: str | None = None) -> QLabel:
@@ -64,6 +66,9 @@ class DecisionDialog(QDialog):
         who = f"{provider.full_name}, license {provider.license_number}"
         self.error = _label("", "error")
         self.error.setAccessibleName("Problem")
+        keep_room = self.error.sizePolicy()
+        keep_room.setRetainSizeWhenHidden(True)  # a message appearing moves no button
+        self.error.setSizePolicy(keep_room)
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -96,25 +101,39 @@ class DecisionDialog(QDialog):
         self._check()
 
     def _expiry_edit(self) -> QDateEdit:
+        """No minimum date: Qt would drop a typed digit that makes the date early (2025 read "202") and
+        quietly put back another; a past date is shown as typed and refused in words instead."""
         edit = QDateEdit()
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("d MMMM yyyy")
+        edit.setDisplayFormat(EXPIRY_FORMAT)
         edit.setAccessibleName("License expiry date")
-        tomorrow = date.today() + timedelta(days=1)
-        edit.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        edit.setAccessibleDescription("Year-month-day; it must be in the future.")
+        edit.setKeyboardTracking(True)  # the date follows each digit typed, so what is shown is what is read
+        edit.setCorrectionMode(QDateEdit.CorrectionMode.CorrectToPreviousValue)
         chosen = suggested_expiry(self.provider)
         edit.setDate(QDate(chosen.year, chosen.month, chosen.day))
-        edit.dateChanged.connect(self._check)
+        edit.dateChanged.connect(self._on_expiry_edit_changed)
+        edit.lineEdit().textChanged.connect(self._on_expiry_edit_changed)
+        edit.installEventFilter(self)
         return edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter in the note confirms (plain Enter starts a new line)."""
-        if (watched is self.note_edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        """Ctrl+Enter in the note confirms (plain Enter starts a new line); Enter on a date still being
+        typed says so, instead of letting Qt swap the unfinished text for the previous date."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) \
+                or event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return super().eventFilter(watched, event)
+        if watched is self.note_edit and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self._on_buttons_accepted()
             return True
+        if watched is self.expiry_edit and not self.expiry_finished():
+            self._show_problem(EXPIRY_UNFINISHED)
+            return True
         return super().eventFilter(watched, event)
+
+    def expiry_finished(self) -> bool:
+        """Whether the expiry text is a whole date (the one `expiry()` answers), not digits on the way."""
+        return self.expiry_edit is None or self.expiry_edit.lineEdit().hasAcceptableInput()
 
     def expiry(self) -> date | None:
         if self.expiry_edit is None:
@@ -129,6 +148,8 @@ class DecisionDialog(QDialog):
         """What the server would refuse in the answer as it stands, or ""."""
         if self.decision is Decision.VERIFIED:
             expiry = self.expiry()
+            if not self.expiry_finished():
+                return EXPIRY_UNFINISHED
             return EXPIRY_PAST if expiry is None or expiry <= date.today() else ""
         if not self.note():
             return NOTE_REQUIRED
@@ -139,14 +160,31 @@ class DecisionDialog(QDialog):
     def show_server_error(self, text: str) -> None:
         """The decision was not taken, for this reason; the officer may correct it and confirm again."""
         self.sending = False
+        self._show_problem(text)
+        self.ok_button.setEnabled(True)
+
+    def _show_problem(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
-        self.ok_button.setEnabled(True)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if self.height() < self.sizeHint().height():  # a longer message (the server's) wraps: make room
+            self.resize(self.width(), self.sizeHint().height())
 
     def _check(self) -> None:
         problem = self.problem()
         self.ok_button.setEnabled(not problem)
         self.ok_button.setToolTip(problem)
+
+    def _on_expiry_edit_changed(self) -> None:
+        """A past date is refused here and now, in words; an unfinished one only once Enter is pressed."""
+        self._check()
+        problem = self.problem()
+        if not problem:
+            self.error.hide()
+        elif problem != EXPIRY_UNFINISHED:
+            self._show_problem(problem)
 
     def _on_note_text_changed(self) -> None:
         self.error.hide()
@@ -157,8 +195,7 @@ class DecisionDialog(QDialog):
             return
         problem = self.problem()
         if problem:
-            self.error.setText(problem)
-            self.error.show()
+            self._show_problem(problem)
             return
         self.error.hide()
         self.sending = True
