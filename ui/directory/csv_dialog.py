@@ -92,6 +92,12 @@ class CsvDialog(QDialog):
             buttons.addWidget(button)
         self.layout_.addLayout(buttons)
 
+    def make_default(self, button: QPushButton) -> None:
+        """Enter presses `button`, whichever button has focus (Close and Cancel never take Enter)."""
+        for each in self.findChildren(QPushButton):
+            each.setAutoDefault(False)
+            each.setDefault(each is button)
+
     def show_notice(self, text: str, level: str) -> None:
         self.notice_text.setText(text)
         self.notice.setProperty("level", level)

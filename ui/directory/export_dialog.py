@@ -27,6 +27,7 @@ class ExportDialog(CsvDialog):
                                                                     name="providers.csv"))
         self.finish_layout((self.summary, self.notice, self.progress_line), (),
                            (self.close_button, self.choose_button))
+        self.make_default(self.choose_button)
         self.resize(520, 220)
 
     def _on_file_dialog_file_selected(self, path: str) -> None:

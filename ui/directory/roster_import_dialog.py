@@ -58,6 +58,7 @@ class ImportDialog(CsvDialog):
         self.finish_layout((self.intro, self.notice, self.counts, self.table, self.detail, self.progress_line),
                            (self.choose_button,), (self.close_button, self.save_button, self.create_button),
                            grow=self.table)
+        self.make_default(self.choose_button)
         self.resize(900, 560)
 
     def _roster_table(self) -> QTableView:
@@ -143,6 +144,7 @@ class ImportDialog(CsvDialog):
         self.table.selectRow(0)
         self.create_button.setText(f"Create {good:,} provider{'s' * (good != 1)}")
         self.create_button.setEnabled(good > 0)
+        self.make_default(self.create_button if good > 0 else self.choose_button)
         self.save_button.hide()
 
     def _on_create_button_clicked(self) -> None:
@@ -166,3 +168,4 @@ class ImportDialog(CsvDialog):
         self.table.selectRow(0)
         self.create_button.hide()
         self.save_button.show()
+        self.make_default(self.close_button)

@@ -6,6 +6,8 @@ import csv
 from pathlib import Path
 
 import httpx
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from app.api.connectivity import ConnectionState
 from app.transfer.csv_export import EXPORT_COLUMNS
@@ -158,3 +160,41 @@ def test_export_writes_the_header_and_every_row(
     assert rows[0] == list(EXPORT_COLUMNS)
     assert len(rows) == 7_501
     assert rows[1][:2] == ["id-0", "Ana María Núñez 0"]
+
+
+def test_enter_does_the_main_thing_and_escape_closes(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot
+) -> None:
+    """Enter presses the dialog's main button even with focus on Close (it used to close the dialog)."""
+    async def body() -> None:
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin", directory=False)
+        export = ExportDialog(FakeCache(fake_rows(3)), None, parts.runner)
+        qtbot.addWidget(export)
+        export.open()
+        export.close_button.setFocus()
+        QTest.keyClick(export.close_button, Qt.Key.Key_Return)
+        assert export.isVisible(), "Enter did not close it"
+        assert export.file_dialog is not None, "Enter chose the file to export to"
+        export.file_dialog.reject()
+        QTest.keyClick(export, Qt.Key.Key_Escape)
+        assert not export.isVisible()
+        imports = ImportDialog(parts.client, FakeDirectory(), parts.runner)
+        qtbot.addWidget(imports)
+        imports.open()
+        imports.close_button.setFocus()
+        QTest.keyClick(imports.close_button, Qt.Key.Key_Enter)
+        assert imports.isVisible()
+        assert imports.file_dialog is not None, "Enter chose the roster to read"
+        imports.file_dialog.reject()
+        QTest.keyClick(imports, Qt.Key.Key_Escape)
+        assert not imports.isVisible()
+        await signed_out(parts)
+
+    run_ui(loop, body)
+
+
+class FakeDirectory:
+    """What the import dialog reads of the directory before a file is chosen."""
+
+    cache = None
+    online = True
