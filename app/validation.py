@@ -5,10 +5,14 @@ too lets a form answer as the user types. Every form of the application uses the
 """
 from __future__ import annotations
 
+import functools
+import gzip
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+from importlib import resources
 from typing import Any
 
 from app.api.models import ProfessionalRole, ProfessionalTitle
@@ -110,8 +114,8 @@ def field_error(name: str, value: Any, form: Mapping[str, Any] | None = None) ->
         return EMAIL_INVALID
     if name == "phone_number" and not phone_is_valid(text):
         return PHONE_FORMAT
-    if name == "password" and len(text) < 8:
-        return PASSWORD_LENGTH
+    if name == "password":
+        return next(iter(password_problems(text, form or {})), None)
     if name == "password_confirm" and form is not None and text != _text(form.get("password")):
         return PASSWORD_MATCH
     return _choice_error(name, text) or _number_error(name, text)
@@ -128,19 +132,67 @@ def registration_errors(form: Mapping[str, Any]) -> dict[str, str]:
     return form_errors(form, tuple(name for _, _, names in REGISTRATION_STEPS for name in names))
 
 
+PASSWORD_COMMON = "This password is too common."
+PASSWORD_NUMERIC = "This password is entirely numeric."
+# The server's validators (server/settings.py AUTH_PASSWORD_VALIDATORS) compare with these, under
+# the names Django's User model gives them in its messages.
+PERSONAL_ATTRIBUTES = {"username": "username", "first_name": "first name", "last_name": "last name",
+                       "email": "email address"}
+MAX_SIMILARITY = 0.7
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """Django's own list of 20,000 common passwords (django/contrib/auth/common-passwords.txt.gz,
+    shipped here as package data; BSD-licensed like Django), the list the server checks against."""
+    with resources.files("app").joinpath("common-passwords.txt.gz").open("rb") as raw, \
+            gzip.open(raw, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines)
+
+
+def _too_similar(password: str, value: str) -> bool:
+    """Django's UserAttributeSimilarityValidator rule for one attribute: the whole value or any
+    of its words is at least MAX_SIMILARITY alike (SequenceMatcher's quick ratio)."""
+    value = value.lower()
+    for part in [*re.split(r"\W+", value), value]:
+        # a part ten times shorter than the password cannot reach the ratio: Django skips it too
+        if len(password) >= 10 * len(part) and len(part) < MAX_SIMILARITY / 2 * len(password):
+            continue
+        if SequenceMatcher(a=password, b=part).quick_ratio() >= MAX_SIMILARITY:
+            return True
+    return False
+
+
+def password_problems(password: str, user: Mapping[str, Any]) -> list[str]:
+    """Every reason the server's password validators would refuse `password` for `user` (a mapping
+    with any of username, first_name, last_name, email); empty when none."""
+    lowered = password.lower()
+    found = [PASSWORD_LENGTH] if len(password) < 8 else []  # the registration form's own first check
+    found += [f"The password is too similar to the {label}."
+              for name, label in PERSONAL_ATTRIBUTES.items()
+              if isinstance(user.get(name), str) and user[name] and _too_similar(lowered, user[name])][:1]
+    if lowered.strip() in _common_passwords():
+        found.append(PASSWORD_COMMON)
+    if password.isdigit():
+        found.append(PASSWORD_NUMERIC)
+    return found
+
+
 CURRENT_PASSWORD_REQUIRED = "Enter your current password"
 NEW_PASSWORD_REQUIRED = "Enter a new password"
 NEW_PASSWORD_CONFIRM_REQUIRED = "Enter the new password again"
 PASSWORD_CHANGE_FIELDS = ("old_password", "new_password", "new_password_confirm")
 
 
-def password_change_errors(form: Mapping[str, Any]) -> dict[str, str]:
+def password_change_errors(form: Mapping[str, Any], user: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The first problem of each field of the change-password form (the server's field names), as the
-    server's rules would find it before its own validators (length; the two new ones the same)."""
+    server's rules find it (all but the old password's check): the validators, for `user`'s
+    username, names and email; the two new ones the same."""
     old, new, again = (_text(form.get(name)) for name in PASSWORD_CHANGE_FIELDS)
+    new_problems = password_problems(new, user or {}) if new else [NEW_PASSWORD_REQUIRED]
     found = {
         "old_password": "" if old else CURRENT_PASSWORD_REQUIRED,
-        "new_password": NEW_PASSWORD_REQUIRED if not new else PASSWORD_LENGTH if len(new) < 8 else "",
+        "new_password": " ".join(new_problems),
         "new_password_confirm": NEW_PASSWORD_CONFIRM_REQUIRED if not again else PASSWORD_MATCH if again != new else "",
     }
     return {name: message for name, message in found.items() if message}
@@ -158,24 +210,19 @@ class PasswordStrength:
         return ("Very weak", "Weak", "Fair", "Good", "Strong")[self.score]
 
 
-_COMMON = frozenset({
-    "password", "passw0rd", "12345678", "123456789", "1234567890", "qwerty123", "qwertyuiop", "iloveyou",
-    "letmein1", "welcome1", "admin123", "abc12345", "password1", "football", "baseball", "sunshine",
-    "princess", "11111111", "00000000", "monkey12", "dragon12", "trustno1",
-})
+_SIMILAR_WORDS = "Avoid your name, username or email in the password."
+_REASONS = {PASSWORD_LENGTH: "Use at least 8 characters.", PASSWORD_COMMON: "This is one of the most common passwords.",
+            PASSWORD_NUMERIC: "Use letters as well as digits."}
 
 
-def password_strength(password: str, *, personal: tuple[str, ...] = ()) -> PasswordStrength:
-    """Judge a password by length, variety and the obvious traps; `personal` are the user's names."""
-    if len(password) < 8:
-        return PasswordStrength(0, "Use at least 8 characters.")
-    lowered = password.lower()
-    if lowered in _COMMON or len(set(password)) <= 2:
-        return PasswordStrength(0, "This is one of the most common passwords.")
-    if any(part and len(part) >= 3 and part.lower() in lowered for part in personal):
-        return PasswordStrength(1, "Avoid your name or email in the password.")
-    if password.isdigit():
-        return PasswordStrength(1, "Use letters as well as digits.")
+def password_strength(password: str, *, user: Mapping[str, Any] | None = None) -> PasswordStrength:
+    """Judge a password by length and variety; 0 ("Very weak") whenever the server would refuse it
+    (password_problems for `user`), so the meter never calls a refused password acceptable."""
+    problems = password_problems(password, user or {})
+    if problems:
+        return PasswordStrength(0, next((_REASONS[p] for p in problems if p in _REASONS), _SIMILAR_WORDS))
+    if len(set(password)) <= 2:
+        return PasswordStrength(1, "Use more different characters.")
     kinds = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
     score = min(4, (1 if len(password) < 12 else 2) + (kinds >= 3) + (len(password) >= 16 or kinds == 4))
     reasons = {1: "Add capitals, digits or symbols, or make it longer.", 2: "Fair: a longer password is safer.",

@@ -7,13 +7,16 @@ import httpx
 import pytest
 
 from app.validation import (
+    PASSWORD_COMMON,
     REGISTRATION_STEPS,
     field_error,
     form_errors,
+    password_change_errors,
     password_strength,
     registration_errors,
 )
-from tests.helpers.factories import registration_fields
+from tests.helpers.factories import register_provider, registration_fields, unique
+from tests.helpers.live_server import LiveServer
 
 CASES: list[tuple[str, Any]] = [
     ("first_name", ""), ("first_name", "A"), ("first_name", "x" * 101), ("last_name", " "),
@@ -61,7 +64,54 @@ def test_optional_fields_may_be_empty() -> None:
      ("Quiet-River-2049", 4, 3), ("lowercaseonlybutverylongpassphrase", 3, 2)],
 )
 def test_password_strength(password: str, at_most: int, at_least: int) -> None:
-    strength = password_strength(password, personal=("Ada", "Lovelace", "ada@example.org"))
+    strength = password_strength(password, user={"first_name": "Ada", "last_name": "Lovelace",
+                                                 "email": "ada@example.org"})
     assert at_least <= strength.score <= at_most
     assert strength.reason
     assert strength.label
+
+
+def _person() -> dict[str, Any]:
+    tag = unique()
+    return registration_fields(first_name="Marguerite", last_name=f"Okonkwo{tag}",
+                               email=f"marguerite.okonkwo{tag}@ex.org")
+
+
+PASSWORDS = ["password1", "12345678", "Quiet-River-2049", "{local}", "{local}!", "marguerite1", "Marguerite-77",
+             "{last}", "84736251904", "iloveyou2", "Password123", "short7", "letmein!", "TangerineDusk#58"]
+
+
+@pytest.mark.parametrize("template", PASSWORDS)
+def test_the_password_verdict_is_the_servers(anon: httpx.Client, template: str) -> None:
+    """A password the wizard accepts is one the server accepts, and one it refuses the server refuses."""
+    form = _person()
+    password = template.format(local=form["email"].split("@")[0], last=form["last_name"])
+    form.update(password=password, password_confirm=password)
+    local = field_error("password", password, form)
+    answer = anon.post("/auth/provider/register/", json=form)
+    assert answer.status_code in (201, 400), answer.text
+    assert (local is None) == (answer.status_code == 201), (password, local, answer.text)
+    if local is not None:
+        assert local in answer.json()["password"]
+        assert password_strength(password, user=form).score == 0
+
+
+@pytest.mark.parametrize("password", ["password1", "12345678", "{username}", "{email}", "Quiet-River-2049"])
+def test_the_password_change_verdict_is_the_servers(live_server: LiveServer, password: str) -> None:
+    """The Change password dialog's rules (password_change_errors) refuse what the server refuses."""
+    with live_server.client() as anon:
+        account = register_provider(anon)
+    user = account["user"]
+    new = password.format(**user)
+    form = {"old_password": account["password"], "new_password": new, "new_password_confirm": new}
+    local = password_change_errors(form, user)
+    with live_server.client(account["access"]) as client:
+        answer = client.post("/auth/password/change/", json=form)
+    assert answer.status_code in (200, 204, 400), answer.text
+    assert (local == {}) == (answer.status_code != 400), (new, local, answer.text)
+
+
+def test_the_common_list_is_djangos_whole_list() -> None:
+    assert field_error("password", "iloveyou2", {}) == PASSWORD_COMMON
+    assert field_error("password", "zxcvbnm123", {}) == PASSWORD_COMMON  # not in the old short list
+    assert field_error("password", "Quiet-River-2049", {}) is None

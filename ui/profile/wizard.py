@@ -35,6 +35,7 @@ from ui.widgets.strength_meter import StrengthMeter
 
 log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 400
+NUMBERS = ("years_of_experience", "consultation_fee")  # left out when blank: the server's default applies
 Button = QWizard.WizardButton
 
 
@@ -170,10 +171,8 @@ class RegistrationWizard(QWizard):
 
     def _update_meter(self) -> None:
         values = self.fields.values()
-        email = values["email"]
-        personal = (values["first_name"], values["last_name"], email, email.split("@")[0], values["username"])
         password = values["password"]
-        self.meter.show_strength(password_strength(password, personal=personal) if password else None)
+        self.meter.show_strength(password_strength(password, user=values) if password else None)
 
     def _touch(self, names: Iterable[str]) -> None:
         if not self._restoring:
@@ -247,8 +246,9 @@ class RegistrationWizard(QWizard):
     # ---- submitting ----
 
     def form(self) -> dict[str, Any]:
-        """What is sent: every field, trimmed (passwords exactly as typed)."""
-        return {n: v if n in SECRETS else v.strip() for n, v in self.fields.values().items()}
+        """What is sent: every field, trimmed (passwords exactly as typed), but no blank optional number."""
+        values = {n: v if n in SECRETS else v.strip() for n, v in self.fields.values().items()}
+        return {n: v for n, v in values.items() if v or n not in NUMBERS}
 
     def submit(self) -> bool:
         """Start registering (from the summary's Register button); True once it is done."""

@@ -150,7 +150,7 @@ class PasswordDialog(QDialog):
 
     def problems(self) -> dict[str, str]:
         """Each field's first problem: the rules' own, else the server's last answer."""
-        return {**self.server_errors, **password_change_errors(self.values())}
+        return {**self.server_errors, **password_change_errors(self.values(), self._personal())}
 
     def _shown(self, name: str, problems: dict[str, str]) -> str | None:
         """The message to show now: a touched field's; the confirmation's as soon as it cannot match."""
@@ -186,11 +186,14 @@ class PasswordDialog(QDialog):
             self.resize(self.width(), wanted)
 
     def _update_meter(self) -> None:
-        user = self.session.user
-        personal = (user.first_name, user.last_name, user.email, user.email.split("@")[0], user.username) if user \
-            else ()
         password = self.inputs["new_password"].text()
-        self.meter.show_strength(password_strength(password, personal=personal) if password else None)
+        self.meter.show_strength(password_strength(password, user=self._personal()) if password else None)
+
+    def _personal(self) -> dict[str, str]:
+        """What the server compares a new password with: the account's username, names and email."""
+        user = self.session.user
+        return {} if user is None else {"username": user.username, "first_name": user.first_name,
+                                        "last_name": user.last_name, "email": user.email}
 
     def _touch(self, name: str) -> None:
         if self.inputs[name].text() or name in self.server_errors:

@@ -147,8 +147,13 @@ def test_registering_step_by_step_then_signing_in(
         assert error_of(wizard, "password") == "Password must be at least 8 characters long"
         assert meter.bar.value() == 0
         type_into(wizard, "password", "ewool2049")
-        assert meter.bar.value() == 1
-        assert "name or email" in meter.reason.text()
+        assert meter.bar.value() == 0, "the server refuses a password this like the last name"
+        assert "name, username or email" in meter.reason.text()
+        assert error_of(wizard, "password") == "The password is too similar to the last name."
+        type_into(wizard, "password", "password1")
+        assert error_of(wizard, "password") == "This password is too common."
+        assert meter.reason.text() == "Very weak: This is one of the most common passwords."
+        assert not wizard.button(NEXT).isEnabled()
         type_into(wizard, "password", form["password"])
         strong = meter.bar.value()
         assert strong >= 3
@@ -388,3 +393,24 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
     run_ui(loop, body)
     found = admin.get("/providers/", params={"search": form["email"]}).json()
     assert [p["license_number"] for p in found["results"]] == [form["license_number"]]
+
+
+def test_blank_optional_numbers_are_left_out(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client
+) -> None:
+    form = registration_fields(years_of_experience="", consultation_fee="")
+
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            emails: list[str] = []
+            wizard.registered.connect(emails.append)
+            fill_all(wizard, form)
+            sent = wizard.form()
+            assert "years_of_experience" not in sent
+            assert "consultation_fee" not in sent
+            assert sent["bio"] == "", "a blank text is still sent"
+            wizard.button(FINISH).click()
+            await wait_until(lambda: emails, what="registered")
+
+    run_ui(loop, body)
