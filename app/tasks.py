@@ -1,5 +1,6 @@
 """Kept tasks: a coroutine started here is held until it ends, its outcome told to the connection
-tracker, and its error passed to the caller's `on_error` or, unhandled, to one place.
+tracker (which learns only "unreachable" from it), and its error passed to the caller's `on_error`
+or, unhandled, to one place.
 
 The desktop's task runner (ui/common/tasks.py) builds on it with busy widgets and the error
 presenter; Qt-free code (the directory service, scripts, tests) uses it as it is.

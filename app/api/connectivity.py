@@ -1,4 +1,9 @@
-"""Whether the server answers: online, offline or syncing, told to listeners when it changes."""
+"""Whether the server answers: online, offline or syncing, told to listeners when it changes.
+
+Offline is learnt from any request that could not reach the server. Back online is learnt only
+from a probe that the server answered: a task that ended without an error says nothing about the
+server (it may have read only this computer's copy, or handled its own failure, as a probe does).
+"""
 from __future__ import annotations
 
 import logging
@@ -42,18 +47,28 @@ class Connectivity:
             listener(state)
 
     def report(self, error: BaseException | None) -> None:
-        """Learn from a finished request: an OfflineError means offline, anything else online."""
+        """Learn from a finished task: an OfflineError means offline; nothing else changes the state.
+
+        Neither success nor another error proves the server answered (see the module's note), so
+        only `probe()` brings the state back online.
+        """
         if isinstance(error, OfflineError):
             self.set(ConnectionState.OFFLINE)
-        elif (error is None or isinstance(error, ApiError)) and self.state is ConnectionState.OFFLINE:
-            self.set(ConnectionState.ONLINE)
 
     async def probe(self) -> ConnectionState:
-        """Ask the server's health endpoint; the state afterwards."""
+        """Ask the server's health endpoint; the state afterwards.
+
+        Unreachable: offline. Answered: online if it was offline (a sync that runs stays syncing).
+        Any other failure (a 5xx from the server or a proxy before it) leaves the state as it was:
+        offline stays offline until the server answers properly.
+        """
         try:
             await self._client.health()
+        except OfflineError:
+            self.set(ConnectionState.OFFLINE)
         except ApiError as error:
-            self.report(error)
+            log.info("health probe failed: %s", error.message)
         else:
-            self.report(None)
+            if self.state is ConnectionState.OFFLINE:
+                self.set(ConnectionState.ONLINE)
         return self.state

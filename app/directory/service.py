@@ -2,7 +2,9 @@
 
 Opened after sign-in and closed on sign-out or quit. It syncs at open, every few minutes, when
 asked and after the user's own edits; a request during a sync runs one more sync after it.
-Offline it probes the server every few seconds and syncs as soon as the server answers again.
+Between syncs it probes the server's health every few seconds, online or not: a server that goes
+away is noticed while the user only reads, and offline lasts until a probe is answered (then it
+syncs). Offline and back are each said once.
 It reports through the callbacks given to its constructor, always on the event loop's thread.
 """
 from __future__ import annotations
@@ -126,6 +128,8 @@ class DirectoryService:
         self.probe_timer = Repeating(self._loop, probe_every, self._probe)
         self._sync_task: asyncio.Task[Any] | None = None
         self._cancel: asyncio.Event | None = None
+        self._probe_task: asyncio.Task[Any] | None = None
+        self._offline_told = False  # on_online_changed(False) was the last said
         self._again = False
         self._closed = False
         connectivity.on_change(self._on_connectivity_changed)
@@ -168,10 +172,12 @@ class DirectoryService:
         if not cache.persistent:
             self.on_notice(getattr(cache, "reason", "") or NO_KEYRING, "warning")
         self.sync_timer.start()
+        self.probe_timer.start()
         if self.online:
             self.sync_now()
-        else:
+        else:  # a request failed before: the copy on this computer until the server answers
             self._went_offline()
+            self._probe()
 
     async def aclose(self) -> None:
         """Stop syncing and probing and close the cache."""
@@ -179,6 +185,9 @@ class DirectoryService:
         self.connectivity.off_change(self._on_connectivity_changed)
         self.sync_timer.stop()
         self.probe_timer.stop()
+        probe = self._probe_task
+        if probe is not None and not probe.done():
+            probe.cancel()  # only a request is waiting: nothing to finish
         task = self._sync_task
         if task is not None and not task.done():
             # Asked to stop, a sync ends after the batch it is writing. Cancelling the task instead
@@ -275,19 +284,25 @@ class DirectoryService:
             return
         if state is ConnectionState.OFFLINE:
             self._went_offline()
-        elif self.probe_timer.active:
-            self.probe_timer.stop()
+        elif self._offline_told:  # only a probe the server answered gets here (see Connectivity)
+            self._offline_told = False
             self.on_online_changed(True)
             self.on_notice(BACK_ONLINE, "success")
-            self._loop.call_soon(self.sync_now)  # after the request that told it has ended
+            self._loop.call_soon(self.sync_now)  # after the probe that told it has ended
 
     def _went_offline(self) -> None:
-        """Probe until the server answers; the window's offline bar says it (once, for every page)."""
-        if not self.probe_timer.active:
-            self.probe_timer.start()
+        """Say it once; the probes go on until the server answers (the window's offline bar says it for every page)."""
+        if not self._offline_told:
+            self._offline_told = True
             self.on_online_changed(False)
 
+    @property
+    def probing(self) -> bool:
+        return self._probe_task is not None and not self._probe_task.done()
+
     def _probe(self) -> None:
-        if not self._closed:
-            with contextlib.suppress(RuntimeError):
-                self.start(self.connectivity.probe())
+        """Ask the server's health, unless a probe is still waiting for its answer or a sync's requests tell."""
+        if self._closed or self.probing or self.syncing:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closing
+            self._probe_task = self.start(self.connectivity.probe())

@@ -113,7 +113,7 @@ def test_open_syncs_at_once_and_reports_on_the_loop_thread(live_server: LiveServ
         assert "just now" in service.offline_text()
         assert service.connectivity.state is ConnectionState.ONLINE
         assert service.sync_timer.active
-        assert not service.probe_timer.active
+        assert service.probe_timer.active, "online too, it probes: a server that goes away is noticed"
         await closed(parts)
 
     run(body)
@@ -215,7 +215,7 @@ def test_offline_it_probes_and_back_online_it_says_so_once_and_syncs(tmp_path: P
         assert heard.named("online_changed") == [(False,), (True,)]
         assert heard.notices().count(BACK_ONLINE) == 1
         assert heard.syncs_started() == started + 1
-        assert not service.probe_timer.active
+        assert service.probe_timer.active
         assert service.connectivity.state is ConnectionState.ONLINE
         await closed(parts)
 
