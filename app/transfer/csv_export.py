@@ -19,10 +19,14 @@ from typing import IO, Any
 
 from app.transfer.csv_format import Cancel, Cancelled, Progress, RowSource, cell, maybe_await
 
-EXPORT_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
-                  "organization_facility", "license_number", "license_status", "license_expiry_date", "email",
-                  "is_active")
+# The table's columns, and with them every column of a roster (app.transfer.roster_file), so that an
+# exported file imports as a roster unchanged (its other columns are ignored there).
+EXPORT_COLUMNS = ("id", "full_name", "first_name", "last_name", "professional_title", "professional_role",
+                  "specialization", "organization_facility", "license_number", "license_status",
+                  "license_expiry_date", "email", "phone_number", "is_active", "additional_information",
+                  "years_of_experience", "consultation_fee", "bio")
 EXPORT_BLOCK = 5000
+RECORD_STEP = 250  # full records read between two yields to the loop
 
 
 async def blocks(source: RowSource, query: Any, size: int = EXPORT_BLOCK) -> AsyncIterator[list[Any]]:
@@ -36,8 +40,26 @@ async def blocks(source: RowSource, query: Any, size: int = EXPORT_BLOCK) -> Asy
         await asyncio.sleep(0)
 
 
-def _write_block(writer: Any, block: Sequence[Any]) -> None:
-    writer.writerows([cell(getattr(row, name, None)) for name in EXPORT_COLUMNS] for row in block)
+async def records(source: RowSource, block: Sequence[Any]) -> list[Any]:
+    """The full record of each row of `block` (None for each when `source` keeps none), read a few at
+    a time so that the loop never waits long."""
+    provider = getattr(source, "provider", None)  # DirectoryCache.provider; a plain row source has none
+    if provider is None:
+        return [None] * len(block)
+    found = []
+    for start in range(0, len(block), RECORD_STEP):
+        found += [await maybe_await(provider(row.id)) for row in block[start:start + RECORD_STEP]]
+        await asyncio.sleep(0)
+    return found
+
+
+def _value(row: Any, record: Any, name: str) -> Any:
+    return getattr(row, name) if hasattr(row, name) else getattr(record, name, None)
+
+
+def _write_block(writer: Any, block: Sequence[Any], details: Sequence[Any]) -> None:
+    writer.writerows([cell(_value(row, record, name)) for name in EXPORT_COLUMNS]
+                     for row, record in zip(block, details, strict=True))
 
 
 def _open_part(target: Path) -> tuple[IO[str], str]:
@@ -59,7 +81,10 @@ def _finish(handle: IO[str], part: str, target: Path) -> None:
 async def export_csv(
     path: str | Path, cache: RowSource, query: Any, *, progress: Progress | None = None, cancel: Cancel | None = None,
 ) -> int:
-    """Write every row matching `query` with a header to `path`; how many rows. Nothing is left on failure."""
+    """Write every row matching `query` with a header to `path`; how many rows. Nothing is left on failure.
+
+    Columns a row lacks (first and last name, phone, the extras) come from `cache.provider(id)`'s
+    full record where the cache has one, so the file is also a roster the import reads as it is."""
     target = Path(path)
     total = int(await maybe_await(cache.count(query)))
     handle, part = await asyncio.to_thread(_open_part, target)
@@ -70,7 +95,8 @@ async def export_csv(
         async for block in blocks(cache, query):
             if cancel is not None and cancel():
                 raise Cancelled()
-            await asyncio.to_thread(_write_block, writer, block)
+            details = await records(cache, block)
+            await asyncio.to_thread(_write_block, writer, block, details)
             done += len(block)
             if progress is not None:
                 progress(done, max(total, done))

@@ -13,16 +13,18 @@ import httpx
 import pytest
 
 from app.api.client import ApiClient
-from app.directory.query import ProviderRow
+from app.directory.cache import DirectoryCache
+from app.directory.query import DirectoryQuery, ProviderRow
+from app.directory.sync import DirectorySync
 from app.transfer.csv_export import EXPORT_COLUMNS, export_csv
 from app.transfer.csv_format import Cancelled, unguard
 from app.transfer.roster_creation import ImportReport, create_rows
-from app.transfer.roster_file import RosterError, read_roster
+from app.transfer.roster_file import REQUIRED_COLUMNS, RosterError, read_roster
 from app.transfer.roster_preview import EMAIL_UNIQUE, RowPreview, known_in_cache, preview, server_duplicates
 from app.validation import LICENSE_UNIQUE
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, unique
-from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
+from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 
 HEADER = ("professional_title,first_name,last_name,email,phone_number,organization_facility,professional_role,"
           "specialization,license_number,years_of_experience,consultation_fee")
@@ -76,7 +78,9 @@ def test_export_round_trip_writes_every_row_quoted_and_guarded(tmp_path: Path) -
                        "professional_role": "Physician", "specialization": "Cardiology",
                        "organization_facility": 'Clinic "North", Ward 3', "license_number": "LIC-1",
                        "license_status": "verified", "license_expiry_date": "2030-01-31",
-                       "email": "ana1@example.org", "is_active": "true"}
+                       "email": "ana1@example.org", "is_active": "true",
+                       **dict.fromkeys(("first_name", "last_name", "phone_number", "additional_information",
+                                        "years_of_experience", "consultation_fee", "bio"), "")}
     assert back[3]["is_active"] == "false"
     assert back[2]["license_expiry_date"] == ""
     formulas = back[0]
@@ -344,3 +348,35 @@ def test_known_in_cache_finds_what_the_directory_has(tmp_path: Path) -> None:
     known = run(lambda: known_in_cache(SearchCache([]), read_roster(write(tmp_path / "r.csv", text))))
     assert known == {"known_licenses": {"lic-3"}, "known_emails": {"ANA4@example.org"},
                      "known_name_orgs": {("Ana María Núñez 7", 'Clinic "north", ward 3')}}
+
+
+def test_an_exported_file_imports_as_a_roster_unchanged(live_server: LiveServer, tmp_path: Path) -> None:
+    """Export from a cache a real sync filled, then read the file back as a roster: every required
+    column is there, every row parses, and each is reported as already in the directory."""
+    target = tmp_path / "directory.csv"
+
+    async def body() -> tuple[int, Any, list[RowPreview], list[RowPreview]]:
+        client = ApiClient(live_server.api)
+        login = await client.login(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD)
+        client.auth.start(login.access, login.refresh)
+        cache = DirectoryCache.open(tmp_path / "cache.db", bytes(range(32)))
+        try:
+            await DirectorySync(client, cache).run()
+            count = await export_csv(target, cache, DirectoryQuery())
+            roster = read_roster(target)
+            fresh = preview(roster, known_licenses=set(), known_emails=set(), known_name_orgs=set())
+            known = preview(roster, **await known_in_cache(cache, roster))
+            return count, roster, fresh, known
+        finally:
+            cache.close()
+            await client.aclose()
+
+    count, roster, fresh, known = run(body)
+    assert count > 0
+    assert set(REQUIRED_COLUMNS) <= set(roster.columns)
+    assert {"phone_number", "years_of_experience", "consultation_fee", "bio"} <= set(roster.columns)
+    assert len(roster.rows) == count
+    assert [p.errors for p in fresh if p.errors] == [], "every exported row is a valid roster row"
+    assert all(p.fields["first_name"] and p.fields["last_name"] for p in fresh)
+    assert all(any(e.column in ("license_number", "email") for e in p.errors) for p in known), \
+        "each is already in the directory"
