@@ -419,13 +419,20 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
-        page = str(state.value("main/page", 0))
-        self.show_page(int(page) if page.isdigit() and int(page) < len(self.slots) else 0)
+        self.show_page_titled(str(state.value(self._page_key(), self.slots[0].title)))
+        if self.navigation.currentRow() < 0:
+            self.show_page(0)  # a page this role does not have (or none yet): the first
+
+    def _page_key(self) -> str:
+        """Where the last page is kept: by title and per account (an officer's Credentialing is no
+        provider's My Profile, though both are the third page)."""
+        return f"last_page/{self.account.user.id}"
 
     def _save_state(self) -> None:
         state = self.account.window_state
         state.setValue("main/geometry", self.saveGeometry())
-        state.setValue("main/page", self.stack.currentIndex())
+        state.setValue(self._page_key(), self.slots[max(0, self.stack.currentIndex())].title)
+        state.remove("main/page")  # the position every account shared before
         state.sync()
 
     def close_for_sign_out(self) -> None:
