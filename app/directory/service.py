@@ -217,10 +217,10 @@ class DirectoryService:
         self._cancel = asyncio.Event()
         self._again = False
         self.connectivity.set(ConnectionState.SYNCING)
-        self.on_sync_running(True)
         work = DirectorySync(self.client, self.cache).run(self._progress, self._cancel)
         self._sync_task = self.start(work, on_done=self._sync_done, on_error=self._sync_failed)
         self._sync_task.add_done_callback(self._sync_ended)
+        self.on_sync_running(True)  # `syncing` says so already to whoever it tells
 
     def show_own_change(self, provider: Provider) -> None:
         """Write a record the server has just returned (the user's own decision or edit) into the cache

@@ -39,6 +39,18 @@ DEBOUNCE_MS = 120
 COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
 CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
                 "Your own record shows too.")
+FILLING = "Syncing the directory from the server…"
+NOT_SYNCED_COUNT = "Not synced yet"
+NOT_SYNCED_YET = "The directory has not been synced to this computer yet."
+NOT_SYNCED_OFFLINE = NOT_SYNCED_YET + "\nIt fills when the server answers again."
+EMPTY = "No providers in the directory yet."
+
+
+def filling_text(done: int) -> str:
+    """What the first fill has brought so far (the change feed does not say how many are to come)."""
+    if done <= 0:
+        return FILLING
+    return f"{FILLING} {done:,} provider{'s' * (done != 1)} so far"
 
 
 def plain(text: str = "", role: str | None = None) -> QLabel:
@@ -71,6 +83,7 @@ class DirectoryPage(Page):
         self.user = user
         self.staff = user.role.is_staff
         self.detail: ProviderDetailDialog | None = None
+        self._synced_so_far = 0  # providers the running sync has brought
         self.model = ProviderTableModel(DirectoryQuery(), self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search names, emails, license numbers, specializations, organizations (Ctrl+F)")
@@ -129,6 +142,7 @@ class DirectoryPage(Page):
         layout.addWidget(self.state, 1)
 
     def _connect_directory(self) -> None:
+        self.directory.progress.connect(self._on_directory_progress)
         follow_directory(self.directory, self.state, "the directory", opened=self._on_directory_opened,
                          synced=self._on_directory_synced, online_changed=self._on_directory_online_changed,
                          sync_running=self._on_directory_sync_running)
@@ -172,20 +186,25 @@ class DirectoryPage(Page):
         if cache is None:
             return
         size = cache.size()
-        if size == 0 and self.directory.syncing:
-            self.state.show_loading("No providers yet — syncing the directory from the server…")
+        if size == 0 and self.directory.syncing:  # a first fill shows nothing until it ends
+            self.state.show_loading(filling_text(self._synced_so_far))
+        elif size == 0 and self.directory.synced_at is None:  # no sync has ended: nothing says it is empty
+            self.state.show_empty(NOT_SYNCED_YET if self.directory.online else NOT_SYNCED_OFFLINE)
         elif size == 0:
-            self.state.show_empty("No providers in the directory yet.")
+            self.state.show_empty(EMPTY)
         elif count == 0:
             self.state.show_empty(self._no_match_text())
         else:
             self.state.show_content()
+        self.count_label.setText(self._count_text(count) if size or self.directory.synced_at else NOT_SYNCED_COUNT)
+        self._update_actions()
+
+    def _count_text(self, count: int) -> str:
         filtered = bool(self.search.text().strip()) or not self.filters.is_default
         noun = "provider" if count == 1 else "providers"
         kind = "active" if self.staff else "credentialed"
-        self.count_label.setText(f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
-                                 else f"{count:,} {kind} {noun}")
-        self._update_actions()
+        return (f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
+                else f"{count:,} {kind} {noun}")
 
     def _no_match_text(self) -> str:
         text = self.search.text().strip()
@@ -215,15 +234,24 @@ class DirectoryPage(Page):
             self.filters.blockSignals(False)
 
     def _on_directory_sync_running(self, running: bool) -> None:
+        self._synced_so_far = 0
         self.sync_button.setEnabled(not running and self.directory.online)
         if self.model.cache is not None:
             self._show_state()
+
+    def _on_directory_progress(self, done: int, _total: object) -> None:
+        self._synced_so_far = done
+        if self.state.state == "loading" and self.model.cache is not None and self.directory.syncing:
+            self.state.show_loading(filling_text(done))
 
     def _on_directory_online_changed(self, online: bool) -> None:
         self.sync_button.setEnabled(online and not self.directory.syncing)
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)" if online else
                                     "Offline: the directory syncs by itself when the server answers again")
-        self._update_actions()
+        if self.model.cache is not None:
+            self._show_state()  # the never-synced text says when it fills
+        else:
+            self._update_actions()
 
     def _update_actions(self) -> None:
         online = self.directory.online

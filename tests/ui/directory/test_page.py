@@ -13,7 +13,7 @@ import pytest
 import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
 from tests.helpers.factories import all_ids, create_provider
@@ -314,6 +314,72 @@ def test_offline_start_reads_the_cache_of_a_previous_run(
         assert shown_ids(page) == before
         assert page.state.state == "content"
         assert not page.actions_.edit_button.isEnabled()
+        await closed(parts, page, directory)
+
+    try:
+        run_ui(loop, body, timeout=90)
+    finally:
+        server.stop()
+
+
+def state_text(page: DirectoryPage) -> str:
+    """The words the page's state view shows now (loading, empty or error)."""
+    return " ".join(label.text() for label in page.state.currentWidget().findChildren(QLabel))
+
+
+def test_the_first_sync_shows_its_progress_not_an_empty_directory(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    async def body() -> None:
+        parts = await signed_in(live_server, tmp_path / "desk", "facility_admin", directory=False)
+        directory = DirectoryState(parts.client, parts.connectivity, parts.runner, user=parts.user,
+                                   server_key=parts.session.server, data_dir=tmp_path / "desk")
+        page = shown_page(parts, directory)
+        seen: list[tuple[str, str, str, str]] = []
+
+        def snapshot(when: str) -> None:  # connected after the page: what the page shows after it heard
+            seen.append((when, page.state.state, state_text(page), page.count_label.text()))
+
+        directory.sync_running.connect(lambda running: snapshot(f"running {running}"))
+        directory.progress.connect(lambda _done, _total: snapshot("progress"))
+        directory.open()
+        await wait_until(lambda: directory.last_sync is not None and not directory.syncing
+                         and parts.runner.running == 0, 60, "the first sync")
+        during = seen[seen.index(next(s for s in seen if s[0] == "running True")):-1]
+        assert during, seen
+        assert seen[-1][0] == "running False", seen
+        for _when, state, text, count in during:
+            assert state == "loading", seen
+            assert text.startswith("Syncing the directory from the server…"), seen
+            assert "No providers" not in text, seen
+            assert count == "Not synced yet", "no “0 active providers” while it fills"
+        assert any(s[0] == "progress" and "so far" in s[2] for s in during), f"the progress shows: {seen}"
+        assert page.state.state == "content"
+        assert page.count_label.text() == f"{page.model.count:,} active providers"
+        await closed(parts, page, directory)
+
+    run_ui(loop, body)
+
+
+def test_never_synced_and_offline_it_says_so_rather_than_empty(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, memory_keyring: MemoryKeyring, qtbot: object,
+) -> None:
+    server = start_server(tmp_path / "server", demo_providers=5)
+
+    async def body() -> None:
+        parts = await signed_in(server, tmp_path / "desk", "facility_admin", directory=False)
+        server.stop()  # before the directory's first sync
+        directory = DirectoryState(parts.client, parts.connectivity, parts.runner, user=parts.user,
+                                   server_key=parts.session.server, data_dir=tmp_path / "desk")
+        directory.open()
+        page = shown_page(parts, directory)
+        await wait_until(lambda: not directory.online and directory.cache is not None and not directory.syncing,
+                         20, "offline noticed")
+        assert page.state.state == "empty"
+        assert "not been synced to this computer yet" in state_text(page)
+        assert "when the server answers again" in state_text(page)
+        assert "No providers" not in state_text(page)
+        assert page.count_label.text() == "Not synced yet"
         await closed(parts, page, directory)
 
     try:
