@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from app.api.client import ApiClient, Timeouts
-from app.api.connectivity import Connectivity
+from app.api.connectivity import ConnectionState, Connectivity
 from app.api.errors import ApiError, OfflineError
 from app.api.models import User
 from app.embedded_server import EmbeddedServer, EmbeddedServerError
@@ -168,6 +168,9 @@ class Desktop(QObject):
     def open_main_window(self) -> None:
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
+        if self.connectivity is not None and self.connectivity.state is ConnectionState.OFFLINE:
+            # the sign-in (or the restore) was just answered: an earlier failure's "offline" is stale
+            self.connectivity.set(ConnectionState.ONLINE)
         self.account = self._signed_in()
         self.account.directory.open()
         window = MainWindow(self.account, self.settings)
