@@ -51,6 +51,11 @@ class CredentialingPage(Page):
 
     title = "Credentialing"
     shortcut = "Ctrl+3"
+    # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
+    shortcuts = (("J / K", "Next / previous license"), ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
+                 ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),
+                 ("Ctrl++ / Ctrl+-", "Zoom the document in / out"), ("Ctrl+0", "Fit the document to the width"),
+                 ("Ctrl+Enter", "Confirm a decision"))
 
     def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
                  parent: QWidget | None = None) -> None:

@@ -41,6 +41,7 @@ from ui.profile.wizard import RegistrationWizard
 from ui.shell.offline_bar import OfflineBar
 from ui.shell.password_dialog import OFFLINE, PasswordDialog
 from ui.shell.settings_dialog import SettingsDialog
+from ui.shell.shortcuts import HELP_PROPERTY, Rows, ShortcutGuard, ShortcutsDialog, action_rows
 from ui.shell.signed_in import SignedIn
 from ui.widgets.page import Page
 
@@ -58,6 +59,7 @@ class PageSlot:
     title: str
     shortcut: str
     build: Callable[[], Page]
+    keys: Rows = ()  # the page's own shortcuts (keys, what they do), for Help
     page: Page | None = None
 
     def get(self) -> Page:
@@ -80,9 +82,12 @@ def _slots_for(account: SignedIn) -> list[PageSlot]:
         PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(directory, client, runner, user)),
     ]
     if user.role.is_staff:
-        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user)))
+        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user),
+                              CredentialingPage.shortcuts))
     else:
-        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner)))
+        # the profile's Save button has Ctrl+S; ProfilePage does not list its keys (yet)
+        keys = getattr(ProfilePage, "shortcuts", (("Ctrl+S", "Save the profile"),))
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner), keys))
     return slots
 
 
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_menus()
         self._build_status_bar()
+        self.shortcut_guard = ShortcutGuard(self)
         self._closing_for_sign_out = False
         self.alerts: LicenseAlerts | None = None
         if account.user.role.is_staff:
@@ -185,12 +191,15 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu("&Go")
         for index, slot in enumerate(self.slots):
             action = self._action(slot.title, f"Ctrl+{index + 1}", lambda _c=False, i=index: self.show_page(i))
+            action.setProperty(HELP_PROPERTY, f"Show {slot.title}")
             go_menu.addAction(action)
         search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
                               self._on_search_triggered, "Go to the directory's search")
         go_menu.addAction(search)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered))
+        keys_action = self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered)
+        keys_action.setProperty(HELP_PROPERTY, "This list of keyboard shortcuts")
+        help_menu.addAction(keys_action)
         help_menu.addAction(self._action("&About ProviderDesk", None, self._on_about_triggered))
 
     def _build_account_menu(self) -> None:
@@ -385,14 +394,13 @@ class MainWindow(QMainWindow):
             self.sign_out_requested.emit()
 
     def _on_shortcuts_triggered(self) -> None:
-        lines = [f"Ctrl+{i + 1}\t{slot.title}" for i, slot in enumerate(self.slots)]
-        lines += ["Ctrl+F\tSearch the directory", "F5\tSync now (reload the page)", "Ctrl+S\tSave (profile)",
-                  "Ctrl+Shift+L\tSign out", "Ctrl+Q\tQuit", "F1\tThis list"]
-        if self.alerts is not None:  # staff: the credentialing worklist's keys
-            lines += ["J / K\tNext / previous license (Credentialing)",
-                      "Ctrl+PgDown / Ctrl+PgUp\tNext / previous queue", "V\tVerify the license",
-                      "R\tReject the license", "O\tOpen the document full size", "Ctrl+Enter\tConfirm a rejection"]
-        self._inform("Keyboard shortcuts", "\n".join(lines))
+        """The window's actions with a shortcut, then each page's own keys: read from them, never retyped."""
+        sections = [("Anywhere in the window", action_rows(self.actions())),
+                    *((f"On the {slot.title} page", slot.keys) for slot in self.slots)]
+        dialog = ShortcutsDialog(sections, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.info_dialog: QDialog = dialog
+        dialog.open()
 
     def _on_about_triggered(self) -> None:
         self._inform("About ProviderDesk", "ProviderDesk — provider directory and license credentialing.\n"
