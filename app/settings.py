@@ -24,6 +24,12 @@ ENV_PREFIX = "PROVIDERDESK_"
 FIELDS = ("server_url", "data_dir", "connect_timeout", "read_timeout")
 
 
+EXAMPLE_URL = "https://providers.example.org/api/v1"
+# each setting as a person calls it, in the messages
+LABELS = {"server_url": "server address", "data_dir": "data folder", "connect_timeout": "connection timeout",
+          "read_timeout": "reply timeout"}
+
+
 class SettingsError(Exception):
     """A setting has a value the application cannot use; the message says which and why."""
 
@@ -46,9 +52,11 @@ class Settings(BaseModel):
         value = value.strip().rstrip("/")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// address, like https://providers.example.org/api/v1")
+            raise ValueError("is not a web address; it should start with http:// or https:// and look like "
+                             + EXAMPLE_URL)
         if parts.query or parts.fragment:
-            raise ValueError("must not have a query or a fragment")
+            raise ValueError("has a query or a fragment (a part after ? or #); give the address alone, like "
+                             + EXAMPLE_URL)
         return value if parts.path.endswith("/api/v1") else value + "/api/v1"
 
     @property
@@ -94,8 +102,20 @@ def load_settings(
     except PydanticValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"The setting {name} = {merged.get(name)!r} {message}.") from None
+        raise SettingsError(_words(name, merged.get(name), str(first["msg"]))) from None
+
+
+def _words(name: str, value: Any, message: str) -> str:
+    """What is wrong with setting `name` holding `value`, in plain words (pydantic's `message` as the last resort)."""
+    label = LABELS.get(name, name)
+    if name in ("connect_timeout", "read_timeout"):
+        field = Settings.model_fields[name]
+        most = next(m.le for m in field.metadata if getattr(m, "le", None) is not None)
+        return (f"The {label} {value!r} is not usable: it should be a number of seconds, more than 0 and "
+                f"at most {most:g}.")
+    if message.startswith("Value error, "):  # our own validator's words
+        return f"The {label} {value!r} {message.removeprefix('Value error, ')}."
+    return f"The {label} {value!r} cannot be used: {message[:1].lower()}{message[1:]}."
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -135,9 +135,10 @@ class ImportDialog(CsvDialog):
         self.show_notice(" ".join(notes), "warning")
         good = sum(p.ok for p in self.previews)
         likely = sum(bool(p.ok and p.warnings) for p in self.previews)
-        self.counts.setText(f"{len(self.previews):,} rows: {good:,} will be created ({likely:,} of them likely "
-                            f"duplicates, marked amber), {len(self.previews) - good:,} have problems and will "
-                            "not be created.")
+        rows, bad = len(self.previews), len(self.previews) - good
+        self.counts.setText(f"{rows:,} row{'s' * (rows != 1)}: {good:,} will be created ({likely:,} of them "
+                            f"{'a likely duplicate' if likely == 1 else 'likely duplicates'}, marked amber), "
+                            f"{bad:,} {'has' if bad == 1 else 'have'} problems and will not be created.")
         self.model.set_entries([preview_entry(p) for p in self.previews])
         for widget in (self.counts, self.table, self.detail, self.create_button):
             widget.show()

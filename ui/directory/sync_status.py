@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 def progress_text(done: int, total: int | None) -> str:
     if total is None:
-        return f"Syncing {done:,} providers" if done else "Syncing the directory…"
+        return f"Syncing {done:,} provider{'s' * (done != 1)}" if done else "Syncing the directory…"
     return f"Syncing {min(done, total):,} of {total:,}"
 
 

@@ -28,7 +28,7 @@ from app.drafts import DraftStore
 from app.validation import REGISTRATION_STEPS, password_strength
 from ui.common.tasks import TaskRunner
 from ui.profile.draft_banner import DraftBanner
-from ui.profile.wizard_pages import ACCOUNT_STEP, EXTRAS, SECRETS, StepPage, SummaryPage
+from ui.profile.wizard_pages import ACCOUNT_STEP, EXTRAS, ON_BEHALF_SUBTITLES, SECRETS, StepPage, SummaryPage
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.fields import ProviderFields
 from ui.widgets.strength_meter import StrengthMeter
@@ -106,6 +106,8 @@ class RegistrationWizard(QWizard):
         self.banner.start_over.clicked.connect(self._on_banner_start_over_clicked)
         self.step_pages: list[StepPage] = []
         for number, (title, subtitle, names) in enumerate(self.steps, start=1):
+            if self.on_behalf:
+                subtitle = ON_BEHALF_SUBTITLES.get(title, subtitle)
             page = StepPage(self.fields, title, f"Step {number} of {len(self.steps)} · {subtitle}",
                             problems=self.problems, reveal=self.reveal)
             for name in names:

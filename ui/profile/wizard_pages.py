@@ -19,6 +19,14 @@ SECRETS = ("password", "password_confirm")
 EXTRAS = ("years_of_experience", "consultation_fee", "bio")
 
 Step = tuple[str, str, Sequence[str]]  # title, subtitle, field names: as in REGISTRATION_STEPS
+# The seed's subtitles speak to the provider; an administrator registering someone else reads these.
+ON_BEHALF_SUBTITLES = {
+    "Personal Information": "Let's start with the provider's basic details",
+    "Contact Information": "How can patients and colleagues reach the provider?",
+    "Professional Details": "The provider's professional background",
+    "License Verification": "The provider's professional license, for verification",
+    "Additional Information": "Anything else to know about the provider? (Optional)",
+}
 
 
 class StepPage(QWizardPage):

@@ -15,8 +15,8 @@ from ui.common.theme import restyle
 if TYPE_CHECKING:
     from ui.common.directory_state import DirectoryState
 
-WHAT_WORKS = ("Searching and reading work from this computer's copy; changes need the server and come back "
-              "by themselves.")
+WHAT_WORKS = ("You can still search and read the copy kept on this computer. Saving, verifying and registering "
+              "need the server: their buttons are off until it answers, then work again without a restart.")
 
 
 class OfflineBar(QFrame):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -369,6 +370,9 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
         wizard.open()
         assert wizard.on_behalf
         assert "Account Security" not in [p.title() for p in wizard.step_pages]
+        subtitles = " ".join(p.subTitle() for p in wizard.step_pages)
+        assert "the provider's basic details" in subtitles
+        assert not re.search(r"\byou(r)?\b", subtitles, re.IGNORECASE), "the administrator is not the provider"
         assert "password" not in wizard.fields.inputs
         fill_page(wizard, form)
         await wait_until(lambda: (tmp_path / "drafts" / "registration-on-behalf.json").exists(), what="draft")
