@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+from collections.abc import Mapping
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -22,6 +24,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
                         help="providers in a new local demo database (default 2000)")
     parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
     return parser.parse_args(argv)
+
+
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why Qt would find no screen to open a window on, or None. Only where the answer is plain:
+    on Linux and the other Unixes (not macOS) with no platform chosen and no X11 or Wayland session;
+    Qt itself would abort there (status 134) advising to install xcb-cursor."""
+    if platform in ("win32", "darwin") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("ProviderDesk: there is no display to open its window on: neither DISPLAY nor WAYLAND_DISPLAY is set "
+            "(no X11 or Wayland session). Start it from a desktop session, or set QT_QPA_PLATFORM=offscreen to "
+            "run it without a screen (for tests and screenshots). See the README, section "
+            "\"The desktop application\".")
 
 
 async def _run(desktop: object) -> None:
@@ -42,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings({"server_url": args.server, "data_dir": args.data_dir})
     except SettingsError as error:
         print(f"ProviderDesk: {error}", file=sys.stderr)
+        return 2
+    if problem := display_problem(os.environ):
+        print(problem, file=sys.stderr)
         return 2
     settings.prepare_data_dir()
     log_path = setup_logging(settings.data_dir, level=logging.DEBUG if args.debug else logging.INFO)
