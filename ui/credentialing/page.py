@@ -292,7 +292,7 @@ class CredentialingPage(Page):
             self.pane.set_decisions(False, "Read-only: only credentialing officers verify or reject licenses.")
         elif not self.online:
             self.pane.set_decisions(False, "Not available offline: decisions need the server. "
-                                           "They come back by themselves when it answers.")
+                                           "Verify and Reject work again as soon as it answers.")
         else:
             self.pane.set_decisions(True)
 

@@ -19,8 +19,9 @@ class ExportDialog(CsvDialog):
         self.cache, self.query = cache, query
         self.total = int(cache.count(query))
         self.path: Path | None = None
-        self.summary = plain_label(f"{self.total:,} providers match the current search and filters. They will be "
-                                   "saved with a header row, in UTF-8, ready for Excel or LibreOffice.")
+        matches = "1 provider matches" if self.total == 1 else f"{self.total:,} providers match"
+        self.summary = plain_label(f"{matches} the current search and filters. They will be saved with a header "
+                                   "row, in UTF-8, ready for Excel or LibreOffice.")
         self.choose_button = QPushButton("Choose file and export…")
         self.choose_button.setProperty("primary", True)
         self.choose_button.clicked.connect(lambda: self.choose_file("Export providers", save=True,
@@ -39,5 +40,5 @@ class ExportDialog(CsvDialog):
 
     def _exported(self, count: int) -> None:
         self.idle()
-        self.show_notice(f"Saved {count:,} providers to {self.path}.", "success")
+        self.show_notice(f"Saved {count:,} provider{'s' * (count != 1)} to {self.path}.", "success")
         self.choose_button.setText("Export again…")

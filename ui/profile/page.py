@@ -42,6 +42,7 @@ class ProfilePage(Page):
     """
 
     title = "My Profile"
+    shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
     shortcut = "Ctrl+3"
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:

@@ -85,9 +85,7 @@ def _slots_for(account: SignedIn) -> list[PageSlot]:
         slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user),
                               CredentialingPage.shortcuts))
     else:
-        # the profile's Save button has Ctrl+S; ProfilePage does not list its keys (yet)
-        keys = getattr(ProfilePage, "shortcuts", (("Ctrl+S", "Save the profile"),))
-        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner), keys))
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner), ProfilePage.shortcuts))
     return slots
 
 
