@@ -69,6 +69,9 @@ PROFILE_FIELDS = (
 _EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
                     r"[A-Za-z]{2,63}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
+# A North American number: +1 first, or an area code in parentheses, "(281) 481-4300" (an area code
+# never starts with 0 or 1, so "(030) 1234567" is Berlin's, not one of these).
+_NORTH_AMERICAN = re.compile(r"^(?:\+1|(?:1[ .\-]?)?\([2-9][0-9]{2}\))")
 
 
 def _text(value: Any) -> str:
@@ -76,8 +79,14 @@ def _text(value: Any) -> str:
 
 
 def phone_is_valid(value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
-    return bool(_PHONE_CHARS.match(value)) and 7 <= digits <= 15 and "+" not in value[1:]
+    """Digits with the usual separators, an optional leading +, 7 to 15 digits (E.164); a North
+    American number has its ten digits after the optional 1, so "(281) 481-43" is cut short."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not _PHONE_CHARS.match(value) or "+" in value[1:] or not 7 <= len(digits) <= 15:
+        return False
+    if _NORTH_AMERICAN.match(value):
+        return len(digits.removeprefix("1") if len(digits) == 11 else digits) == 10
+    return True
 
 
 def _choice_error(name: str, value: str) -> str | None:

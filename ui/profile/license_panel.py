@@ -1,8 +1,20 @@
 """The provider's license at a glance (status, expiry, rejection note, document) and the document upload."""
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.api.models import LicenseDocumentInfo, LicenseStatus, Provider
 from app.documents import SIGNATURES, human_size
@@ -16,6 +28,8 @@ STATUS_WORDS = {
     LicenseStatus.REJECTED: "Your license was not accepted. Upload a corrected document to ask for a new review.",
     LicenseStatus.EXPIRED: "Your license has expired. Upload your renewed license to ask for a new review.",
 }
+BACK_TO_PENDING = ("Uploading a new document sends your verified license back to pending verification until a "
+                   "credentialing officer reviews it. Upload?")
 
 
 def describe_document(info: LicenseDocumentInfo) -> str:
@@ -34,10 +48,11 @@ def _label(role: str = "", *, wrap: bool = True) -> QLabel:
 
 
 class LicensePanel(QFrame):
-    """A card with the license of a provider; lets the user pick a new document.
+    """A card with the license of a provider; lets the user pick a new document, asking first when
+    the license is verified (a new document sends it back to pending).
 
     Signals:
-        file_chosen(str): the user picked this file in the file dialog.
+        file_chosen(str): the user picked this file in the file dialog (and agreed to lose the verification).
     """
 
     file_chosen = Signal(str)
@@ -47,6 +62,8 @@ class LicensePanel(QFrame):
         self.setProperty("card", True)
         self.setAccessibleName("Your license")
         self.file_dialog: QFileDialog | None = None
+        self.confirm: QMessageBox | None = None
+        self.status: LicenseStatus | None = None
         self.badge = _label(wrap=False)
         self.expiry = _label("muted")
         self.explanation = _label()
@@ -95,7 +112,7 @@ class LicensePanel(QFrame):
         layout.addWidget(self.problem)
 
     def show_provider(self, provider: Provider) -> None:
-        status = provider.license_status
+        status = self.status = provider.license_status
         self.badge.setText(status.label)
         self.badge.setAccessibleName(f"License status: {status.label}")  # a label's name is what is read
         self.badge.setProperty("badge", status.value)
@@ -126,7 +143,28 @@ class LicensePanel(QFrame):
 
     def _on_file_dialog_file_selected(self, path: str) -> None:
         self.file_dialog = None
-        if path:
+        if not path:
+            return
+        if self.status is LicenseStatus.VERIFIED:
+            self._ask_before_upload(path)
+        else:
+            self.file_chosen.emit(path)
+
+    def _ask_before_upload(self, path: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Upload a new document? — ProviderDesk", BACK_TO_PENDING,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        upload = box.addButton("Upload", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # losing the verification is never by Enter alone
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._on_confirm_finished(box, upload, path))
+        self.confirm = box
+        box.open()
+
+    def _on_confirm_finished(self, box: QMessageBox, upload: QAbstractButton, path: str) -> None:
+        chosen = shiboken6.isValid(box) and box.clickedButton() is upload
+        self.confirm = None
+        if chosen:
             self.file_chosen.emit(path)
 
     def show_problem(self, message: str | None) -> None:

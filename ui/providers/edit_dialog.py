@@ -33,6 +33,8 @@ from ui.common.theme import restyle
 from ui.providers.fields import SPECS, ProviderFields
 from ui.providers.form import GROUPS, form_value, normal
 
+SECTION_GAP = 14  # above each section's heading but the first
+
 
 def conflict_lines(base: Provider, current: Provider, mine: dict[str, str]) -> list[str]:
     """'Email: now "x" (you had "y")' for each field the server changed since `base`."""
@@ -114,18 +116,21 @@ class ProviderEditDialog(QDialog):
         return banner
 
     def _form_area(self) -> QScrollArea:
+        """Every section in one form layout, headings spanning both columns: one column of inputs."""
+        rows = QFormLayout()
+        rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        rows.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        for index, (title, names) in enumerate(GROUPS):
+            heading = QLabel(title)
+            heading.setProperty("role", "heading")
+            heading.setContentsMargins(0, 0 if index == 0 else SECTION_GAP, 0, 0)
+            rows.addRow(heading)
+            self.fields.add_rows(rows, names)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 12, 0)
-        for title, names in GROUPS:
-            heading = QLabel(title)
-            heading.setProperty("role", "heading")
-            rows = QFormLayout()
-            rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            self.fields.add_rows(rows, names)
-            column.addWidget(heading)
-            column.addLayout(rows)
-        column.addStretch(1)
+        column.addLayout(rows)
+        column.addStretch(1)  # a tall dialog leaves the space below, not between the rows
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)

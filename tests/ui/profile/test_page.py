@@ -6,6 +6,7 @@ the main window's message bar; leaving the page with unsaved changes is the main
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
@@ -262,6 +263,56 @@ def test_upload_pdf_and_png_with_progress_and_refuse_a_fake_pdf(
             assert panel.problem.isHidden()
         assert await uploads() == 2
         assert "License document" not in page.completion.hint.text()
+        await closed_profile(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_uploading_over_a_verified_license_asks_first_and_cancel_sends_nothing(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
+    officer: httpx.Client,
+) -> None:
+    provider_id = account["profile"]["id"]
+    verified = {"decision": "verified", "license_expiry_date": str(date.today() + timedelta(days=365))}
+    officer.post(f"/providers/{provider_id}/license/decision/", json=verified).raise_for_status()
+    pdf = tmp_path / "renewed license.pdf"
+    pdf.write_bytes(PDF)
+
+    async def uploads() -> int:
+        return sum(e["action"] == "document_uploaded" for e in await audit(live_server, provider_id))
+
+    async def asked(page: ProfilePage) -> QMessageBox:
+        panel = page.license_panel
+        await upload_through_dialog(page, pdf)
+        await wait_until(lambda: panel.confirm is not None and panel.confirm.isVisible(), what="the question")
+        box = panel.confirm
+        assert box is not None
+        assert box.text() == ("Uploading a new document sends your verified license back to pending verification "
+                              "until a credentialing officer reviews it. Upload?")
+        assert box.isModal()
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        return box
+
+    async def body() -> None:
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
+        panel = page.license_panel
+        assert panel.badge.text() == "Verified"
+        box = await asked(page)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert panel.confirm is None
+        assert page.runner.running == 0, "nothing was sent"
+        assert panel.progress.isHidden()
+        assert panel.badge.text() == "Verified"
+        assert await uploads() == 0
+        server = await api(live_server, await fresh_token(live_server, "facility_admin"), "GET",
+                           f"/providers/{provider_id}/")
+        assert server.json()["license_status"] == "verified"
+
+        box = await asked(page)
+        next(b for b in box.buttons() if b.text() == "Upload").click()
+        await wait_until(lambda: panel.badge.text() == "Pending verification", what="uploaded")
+        assert await uploads() == 1
         await closed_profile(parts, page)
 
     run_ui(loop, body)
