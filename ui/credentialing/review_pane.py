@@ -98,6 +98,7 @@ class ReviewPane(QWidget):
         self.audit = _label(None, "Audit trail")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Review of the license")
         self.tabs.addTab(self.viewer, "License document")
         self.tabs.addTab(self.record, "Record")
         self.tabs.addTab(self._trail(), "Decisions and audit trail")

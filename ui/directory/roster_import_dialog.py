@@ -63,6 +63,7 @@ class ImportDialog(CsvDialog):
 
     def _roster_table(self) -> QTableView:
         table = QTableView()
+        table.setAccessibleName("Roster rows")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setWordWrap(False)
