@@ -2,7 +2,8 @@
 
 The key is 32 random bytes, created on first use and stored (hex) in the keyring under service
 `ProviderDesk`, entry `<server>|<account>|directory-key`. Without a secure keyring the cache is a
-temporary encrypted file for this run only, and `reason` says why. keyring calls run off the loop.
+temporary encrypted file for this run only, and `reason` says what that means for the user (the
+backend's name goes to the log). keyring calls run off the loop.
 """
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from keyring.backend import KeyringBackend
 from app.directory.cache import CacheUnreadableError, DirectoryCache
 from app.directory.query import STAFF, Viewer
 from app.private_files import temporary_file, temporary_folder
-from app.session.token_store import SERVICE, insecure_reason
+from app.session.token_store import SERVICE, backend_name, insecure_reason
 
 log = logging.getLogger(__name__)
-TEMPORARY_REASON = ("Offline review needs the system keyring: without it the directory cache is kept for this "
-                    "run only and cannot be read after you quit.")
+TEMPORARY_REASON = ("This computer has no secure password store (system keyring), so ProviderDesk cannot keep you "
+                    "signed in or keep the directory for offline use after you quit. Everything works until then.")
+KEYRING_FAILED = ("The secure password store (system keyring) did not answer, so ProviderDesk cannot keep the "
+                  "directory for offline use after you quit. Everything works until then.")
 
 
 def key_entry(server_key: str, account: str) -> str:
@@ -75,12 +78,12 @@ async def cache_for(
     """The cache of `account` on `server_key` as `viewer` reads it (what the account may see):
     persistent with a secure keyring, else temporary."""
     chosen = backend if backend is not None else await asyncio.to_thread(keyring.get_keyring)
-    if reason := insecure_reason(chosen):
-        log.info("directory cache: temporary (%s)", type(chosen).__name__)
-        return await asyncio.to_thread(_temporary, data_dir, f"{TEMPORARY_REASON} ({reason})", viewer)
+    if insecure_reason(chosen):
+        log.info("directory cache: temporary, the keyring backend %s is not a secure one", backend_name(chosen))
+        return await asyncio.to_thread(_temporary, data_dir, TEMPORARY_REASON, viewer)
     try:
         key = await asyncio.to_thread(_stored_key, chosen, key_entry(server_key, account))
     except keyring.errors.KeyringError as error:
         log.warning("keyring failed for the directory key: %s", type(error).__name__)
-        return await asyncio.to_thread(_temporary, data_dir, TEMPORARY_REASON, viewer)
+        return await asyncio.to_thread(_temporary, data_dir, KEYRING_FAILED, viewer)
     return await asyncio.to_thread(_open_persistent, cache_path(data_dir, server_key, account), key, viewer)

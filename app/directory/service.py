@@ -32,8 +32,8 @@ T = TypeVar("T")
 SYNC_EVERY_S = 5 * 60
 PROBE_EVERY_S = 15
 CLOSE_WAIT_S = 10
-NO_KEYRING = ("Offline review needs the system keyring: without it the directory's copy on this computer "
-              "lasts only until you quit.")
+NO_KEYRING = ("ProviderDesk cannot keep the directory on this computer for offline use after you quit. "
+              "Everything works until then.")
 CANCELLED = "Sync cancelled. "
 CANCELLED_EMPTY = "The directory fills when it syncs again; it goes on from where it stopped."
 CANCELLED_PARTLY = "The directory shows what was synced so far."

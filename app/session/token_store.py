@@ -3,7 +3,8 @@
 One keyring entry per server URL and account (service `ProviderDesk`), holding the refresh
 token only; the access token never leaves memory. keyring calls (D-Bus on Linux) run off the
 event loop. When the only keyring is not a secure one (keyring's fail or null backend, or a
-plaintext file), nothing is persisted and `reason` says why, so the UI can tell the user.
+plaintext file), nothing is persisted and `reason` says what that means for the user in plain
+words; the backend's name goes to the log.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from keyring.backend import KeyringBackend
 log = logging.getLogger(__name__)
 SERVICE = "ProviderDesk"
 INSECURE_BACKENDS = ("fail", "null", "plaintext", "file")
+NO_SECURE_STORE = ("This computer has no secure password store (system keyring), so ProviderDesk cannot keep you "
+                   "signed in after you quit: you sign in again at the next start. Everything else works.")
 
 
 class TokenStore(Protocol):
@@ -46,12 +49,16 @@ def _last_entry(server: str) -> str:
     return f"{server.rstrip('/')}|#last-account"
 
 
+def backend_name(backend: KeyringBackend) -> str:
+    """`keyring.backends.fail.Keyring`: for the log, never for the user."""
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
 def insecure_reason(backend: KeyringBackend) -> str | None:
-    """Why `backend` must not hold tokens, or None when it is a real system keyring."""
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    """Why `backend` must not hold tokens, in the user's words, or None when it is a real system keyring."""
+    name = backend_name(backend)
     if getattr(backend, "priority", 1) <= 0 or any(word in name.lower() for word in INSECURE_BACKENDS):
-        return (f"No secure system keyring is available (found {name}), so your sign-in is not "
-                "remembered: you stay signed in until you quit.")
+        return NO_SECURE_STORE
     return None
 
 
@@ -131,6 +138,6 @@ def system_token_store() -> TokenStore:
     backend = keyring.get_keyring()
     reason = insecure_reason(backend)
     if reason:
-        log.info("token store: memory only (%s)", type(backend).__name__)
+        log.info("token store: memory only, the keyring backend %s is not a secure one", backend_name(backend))
         return MemoryTokenStore(reason)
     return KeyringTokenStore(backend)

@@ -1,58 +1,173 @@
-"""Unobtrusive messages (a message bar) and the one presenter that puts errors into words.
+"""Messages above the page (a message bar) and the one presenter that puts errors into words.
 
-Errors that need a decision open a dialog with `open()`, never `exec()` (qasync #59, #82).
+Info and success go by themselves after a few seconds; warnings and errors stay until the user
+dismisses them. Messages stack rather than replace each other, so none is lost behind a later
+one. Errors that need a decision open a dialog with `open()`, never `exec()` (qasync #59, #82).
 """
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.api import errors
 from ui.common.theme import restyle
 
 log = logging.getLogger(__name__)
+# how long a message that goes by itself stays; warnings and errors stay until dismissed unless told otherwise
 HIDE_AFTER_MS = {"info": 4000, "success": 4000, "warning": 8000, "error": 10000}
+IMPORTANT = frozenset({"warning", "error"})
 
 
-class MessageBar(QFrame):
-    """A one-line message above the page; hides itself after a while."""
+class _Message(QFrame):
+    """One message of the bar: its text, its level's color and a Dismiss button."""
+
+    def __init__(self, text: str, level: str, parent: MessageBar) -> None:
+        super().__init__(parent)
+        self.setProperty("level", level)
+        self.setAccessibleName("Warning" if level in IMPORTANT else "Message")
+        self.label = QLabel(text)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dismiss = QPushButton("Dismiss")
+        self.dismiss.setFlat(True)
+        self.dismiss.setAccessibleName("Dismiss message")
+        self.dismiss.setToolTip(text)
+        self.dismiss.clicked.connect(lambda: parent.remove(self))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 6, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(lambda: parent.remove(self))
+        self.stays = False
+        restyle(self)
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+    @property
+    def level(self) -> str:
+        return str(self.property("level"))
+
+
+class MessageBar(QWidget):
+    """The window's messages, oldest first (see the module's docstring for how long each stays).
+
+    In a layout it takes its place like any widget. `float_over(host)` makes it float over the top
+    of `host` instead, outside any layout, so a message that comes or goes moves nothing the user
+    is about to click.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
-        self.setAccessibleName("Message")
-        self._text = QLabel()
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setWordWrap(True)
-        close = QPushButton("Dismiss")
-        close.setFlat(True)
-        close.setAccessibleName("Dismiss message")
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 6, 6)
-        layout.addWidget(self._text, 1)
-        layout.addWidget(close)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.hide)
+        self.setAccessibleName("Messages")
+        self.setAutoFillBackground(True)  # floating, the page must not show between its messages
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(4)
+        self._rows: list[_Message] = []
+        self._last = ("", "")
+        self._host: QWidget | None = None
         self.hide()
 
     @property
     def text(self) -> str:
-        return self._text.text()
+        """The text of the latest message (kept after it went)."""
+        return self._last[0]
 
     @property
     def level(self) -> str:
-        return str(self.property("level") or "")
+        return self._last[1]
 
-    def show_message(self, text: str, level: str = "info") -> None:
-        self._text.setText(text)
-        self.setProperty("level", level)
-        restyle(self)
-        self.show()
-        self._timer.start(HIDE_AFTER_MS.get(level, 5000))
+    @property
+    def messages(self) -> list[tuple[str, str]]:
+        """(text, level) of every message shown now, oldest first."""
+        return [(row.text, row.level) for row in self._rows]
+
+    def rows(self) -> list[_Message]:
+        return list(self._rows)
+
+    def show_message(self, text: str, level: str = "info", *, stays: bool | None = None) -> None:
+        """Show `text` below the messages already shown; it goes by itself unless `stays` (by
+        default: warnings and errors stay). The same message twice is shown once."""
+        self._last = (text, level)
+        stays = level in IMPORTANT if stays is None else stays
+        row = next((r for r in self._rows if (r.text, r.level) == (text, level)), None)
+        if row is None:
+            row = _Message(text, level, self)
+            self._rows.append(row)
+            self._column.addWidget(row)
+        row.stays = row.stays or stays
+        if row.stays:
+            row.timer.stop()
+        else:  # said again: its time starts again
+            row.timer.start(HIDE_AFTER_MS.get(level, 4000))
+        self._refresh()
+
+    def remove(self, row: _Message) -> None:
+        """Take one message away (its Dismiss button, or its time is up)."""
+        if row in self._rows:
+            self._rows.remove(row)
+            row.timer.stop()
+            row.hide()
+            row.deleteLater()
+            self._refresh()
+
+    def clear(self) -> None:
+        for row in list(self._rows):
+            self.remove(row)
+
+    def float_over(self, host: QWidget) -> None:
+        """Float over the top of `host` (its full width), kept there as `host` resizes."""
+        self._host = host
+        self.setParent(host)
+        shadow = QGraphicsDropShadowEffect(self)  # it lies over the page, not in it
+        shadow.setBlurRadius(14)
+        shadow.setOffset(0, 2)
+        shadow.setColor(QColor(0, 0, 0, 70))
+        self.setGraphicsEffect(shadow)
+        host.installEventFilter(self)
+        self._refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
+            self._place()  # a page added to the host would otherwise cover the bar
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._place()  # a message's size changed (styled, reworded): out of any layout, no one else sizes it
+        return super().event(event)
+
+    def _refresh(self) -> None:
+        self.setVisible(bool(self._rows))
+        self._place()
+
+    def _place(self) -> None:
+        host = self._host
+        if host is None or not self._rows:
+            return
+        self._column.activate()
+        width = host.width()
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        self.setGeometry(0, 0, width, max(height, self.minimumSizeHint().height()))
+        self.raise_()
 
 
 def words_for(error: BaseException) -> tuple[str, str]:
@@ -95,7 +210,8 @@ class ErrorPresenter(QObject):
             self._dialog("Unexpected problem", words_for(error)[1])
             return
         level, text = words_for(error)
-        self._bar.show_message(text, level)
+        # offline is said steadily by the offline bar: here only that this action did not go through
+        self._bar.show_message(text, level, stays=not isinstance(error, errors.OfflineError))
 
     def _dialog(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self._window)

@@ -168,7 +168,8 @@ class LoginWindow(QWidget):
     def _explain_remember(self) -> None:
         store = self.store
         self.remember.setEnabled(store.persistent)
-        self.remember.setToolTip(store.reason or "Your sign-in is kept in the system keyring.")
+        self.remember.setToolTip(store.reason or "Your sign-in is kept in this computer's secure password store "
+                                 "(system keyring) until you sign out.")
 
     def fill_demo(self, email: str) -> None:
         self.email.setText(email)

@@ -141,10 +141,10 @@ class MainWindow(QMainWindow):
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(12, 8, 12, 0)
-        column.addWidget(self.message_bar)
-        self.offline_bar = OfflineBar(self.account.directory)
+        self.offline_bar = OfflineBar(self.account.directory)  # steady while offline: it may take its place
         column.addWidget(self.offline_bar)
         column.addWidget(self.stack, 1)
+        self.message_bar.float_over(self.stack)  # messages come and go: over the page, moving nothing in it
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
 from pathlib import Path
@@ -59,17 +60,24 @@ def test_not_remembered_leaves_the_keyring_empty(live_server: LiveServer, memory
     run(body)
 
 
-def test_insecure_keyring_persists_nothing_and_says_why() -> None:
+def test_insecure_keyring_persists_nothing_and_says_why(caplog: pytest.LogCaptureFixture) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        store = system_token_store()
+        with caplog.at_level(logging.INFO, logger="app.session.token_store"):
+            store = system_token_store()
     finally:
         keyring.set_keyring(previous)
     assert isinstance(store, MemoryTokenStore)
     assert not store.persistent
     assert store.reason
     assert "keyring" in store.reason
+    # what it means for the user in plain words; the backend's name is for the log only
+    assert "cannot keep you signed in after you quit" in store.reason
+    assert "keyring.backends" not in store.reason
+    assert "fail.Keyring" not in store.reason
+    logged = [r for r in caplog.records if r.levelno == logging.INFO and "keyring.backends.fail.Keyring" in r.getMessage()]
+    assert logged, "the backend is named in the log"
 
 
 def test_logout_wipes_locally_when_the_server_is_gone(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
