@@ -40,6 +40,16 @@ FEE_MIN = "Consultation fee cannot be negative"
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
 
 
+# "+1 ..." or "(2xx) ...": a North American number, which has exactly ten digits after an optional 1
+_NORTH_AMERICAN = re.compile(r"^(?:\+1|(?:1[ .\-]?)?\([2-9][0-9]{2}\))")
+
+
 def phone_is_valid(value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
-    return bool(_PHONE_CHARS.match(value)) and 7 <= digits <= 15 and "+" not in value[1:]
+    """Digits with the usual separators, an optional leading +, 7 to 15 digits (E.164); a North
+    American number has its ten digits after the optional 1 (the desktop's app/validation.py agrees)."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not _PHONE_CHARS.match(value) or "+" in value[1:] or not 7 <= len(digits) <= 15:
+        return False
+    if _NORTH_AMERICAN.match(value):
+        return len(digits.removeprefix("1") if len(digits) == 11 else digits) == 10
+    return True

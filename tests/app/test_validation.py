@@ -21,7 +21,8 @@ from tests.helpers.live_server import LiveServer
 CASES: list[tuple[str, Any]] = [
     ("first_name", ""), ("first_name", "A"), ("first_name", "x" * 101), ("last_name", " "),
     ("email", "not-an-email"), ("email", "a@b"), ("email", ""), ("phone_number", "12"),
-    ("phone_number", "+1 555 CALL"), ("organization_facility", "o" * 201), ("specialization", "s" * 101),
+    ("phone_number", "+1 555 CALL"), ("phone_number", "(281) 481-43"), ("phone_number", "+1 281 481 43"),
+    ("organization_facility", "o" * 201), ("specialization", "s" * 101),
     ("license_number", ""), ("license_number", "L" * 51), ("additional_information", "a" * 1001),
     ("password", ""), ("password", "short"), ("password_confirm", ""), ("password_confirm", "different-one"),
     ("professional_title", ""), ("professional_title", "Sir"), ("professional_role", ""),
