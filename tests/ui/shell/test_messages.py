@@ -1,0 +1,80 @@
+"""The main window's messages: important ones stay and queue, and the missing keyring is said in
+plain words (issue 12, item 11)."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from app.directory.keys import TEMPORARY_REASON
+from app.session.token_store import system_token_store
+from tests.helpers.live_server import LiveServer
+from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from ui.common import notify
+
+TECHNICAL = ("keyring.backends", "fail.Keyring", "backend")
+
+
+@pytest.fixture
+def no_secure_keyring() -> Iterator[None]:
+    """keyring's fail backend, as on a computer without a keyring (which backend keyring picks by
+    itself depends on what the tests imported: a MemoryKeyring outranks it)."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.usefixtures("no_secure_keyring")
+def test_the_keyring_warning_stays_beside_the_license_alert(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a secure keyring the directory is kept for this run only, which is said first."""
+    monkeypatch.setattr(notify, "HIDE_AFTER_MS", {"info": 100, "success": 100, "warning": 100, "error": 100})
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        main = desktop.main_window
+        assert main is not None
+        alerts = main.alerts
+        assert alerts is not None
+        await wait_until(lambda: alerts.last is not None, what="the license alert")
+        last = alerts.last
+        assert last is not None
+        assert not last.empty, "the demo has licenses to tell of"
+        await asyncio.sleep(0.3)  # longer than any (patched) time a message may go by itself
+        texts = [text for text, _level in main.message_bar.messages]
+        assert TEMPORARY_REASON in texts, "still there: it goes only when dismissed"
+        assert last.text() in texts, "the alert is queued beside it, not in its place"
+        assert not any(word in text for text in texts for word in TECHNICAL)
+        main.grab().save(str(tmp_path / "two-warnings.png"))
+        keyring_row = next(row for row in main.message_bar.rows() if row.text == TEMPORARY_REASON)
+        keyring_row.dismiss.click()
+        assert [text for text, _level in main.message_bar.messages] == [last.text()]
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+@pytest.mark.usefixtures("no_secure_keyring")
+def test_the_sign_in_window_says_what_no_keyring_means(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    store = system_token_store()
+
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path, store)
+        window = desktop.login_window
+        assert window is not None
+        note = window.remember_note.text()
+        assert window.remember_note.isVisible()
+        assert "cannot keep you signed in after you quit" in note
+        assert not any(word in note for word in TECHNICAL)
+        assert not any(word in window.remember.toolTip() for word in TECHNICAL)
+        await closed(desktop)
+
+    run_ui(loop, body)
