@@ -1,5 +1,5 @@
-"""The main window's messages: important ones stay and queue, and the missing keyring is said in
-plain words (issue 12, item 11)."""
+"""The main window's messages: over the page (nothing under them moves), important ones stay and
+queue, and the missing keyring is said in plain words (issue 12, items 9 and 11)."""
 from __future__ import annotations
 
 import asyncio
@@ -9,12 +9,15 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
+from PySide6.QtWidgets import QWidget
 
 from app.directory.keys import TEMPORARY_REASON
 from app.session.token_store import system_token_store
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from ui.common import notify
+from ui.directory.page import DirectoryPage
+from ui.shell.main_window import MainWindow
 
 TECHNICAL = ("keyring.backends", "fail.Keyring", "backend")
 
@@ -27,6 +30,47 @@ def no_secure_keyring() -> Iterator[None]:
     keyring.set_keyring(fail.Keyring())
     yield
     keyring.set_keyring(previous)
+
+
+def top_of(widget: QWidget, window: QWidget) -> int:
+    return widget.mapTo(window, widget.rect().topLeft()).y()
+
+
+def directory_of(main: MainWindow) -> DirectoryPage:
+    main.show_page_titled("Directory")
+    page = main.current_page()
+    assert isinstance(page, DirectoryPage)
+    return page
+
+
+def test_a_message_does_not_move_the_page(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(notify, "HIDE_AFTER_MS", {"info": 1000, "success": 1000, "warning": 1000, "error": 1000})
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        main = desktop.main_window
+        assert main is not None
+        main.resize(1180, 760)
+        page = directory_of(main)
+        await wait_until(lambda: main.account.directory.cache is not None and not main.account.directory.syncing,
+                         what="the first sync")
+        main.message_bar.clear()
+        await asyncio.sleep(0.05)
+        before = top_of(page.search, main)
+        main.message_bar.show_message("Ann Smith was deactivated.", "success")
+        await asyncio.sleep(0)
+        assert main.message_bar.isVisible()
+        assert top_of(page.search, main) == before, "while the message shows"
+        assert top_of(main.message_bar, main) == top_of(main.stack, main), "it floats over the top of the page"
+        main.grab().save(str(tmp_path / "message.png"))
+        await wait_until(lambda: ("Ann Smith was deactivated.", "success") not in main.message_bar.messages,
+                         what="the success message going")
+        assert top_of(page.search, main) == before, "after it went"
+        await closed(desktop)
+
+    run_ui(loop, body)
 
 
 @pytest.mark.usefixtures("no_secure_keyring")
