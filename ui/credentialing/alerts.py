@@ -95,7 +95,7 @@ class LicenseAlerts(QObject):
                 self.tray.show()
             self.tray.showMessage(TITLE, text, QSystemTrayIcon.MessageIcon.Information, 15_000)
         else:
-            self.notice.emit(text, "warning")  # the message bar keeps a warning 8 s, not 4: staff should read it
+            self.notice.emit(text, "warning")  # a warning stays in the message bar until dismissed
         self.alerted.emit(text)
 
     def stop(self) -> None:
