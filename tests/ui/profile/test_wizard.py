@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWidget, QWizard
 
 from app.api.client import ApiClient, Timeouts
 from app.validation import LICENSE_UNIQUE
@@ -51,6 +51,8 @@ def open_wizard(client: ApiClient, runner: TaskRunner, data_dir: Path) -> Regist
     """Open a self-registration wizard, keeping its draft under `data_dir`."""
     wizard = RegistrationWizard(client, runner, data_dir)
     wizard.open()
+    wizard.activateWindow()  # focus moves (Tab leaves a field) only in the active window
+    QApplication.processEvents()
     return wizard
 
 
@@ -89,11 +91,33 @@ def tab_chain(wizard: RegistrationWizard) -> list[QWidget]:
 
 
 def type_into(wizard: RegistrationWizard, name: str, text: str) -> None:
-    """Type `text` into a line edit, then leave it (Return), as a user does."""
+    """Type `text` into a line edit, then leave it (Tab), as a user does (Enter would press Next)."""
     line = wizard.fields.inputs[name]
+    line.setFocus()
     line.clear()
     QTest.keyClicks(line, text)
-    QTest.keyClick(line, Qt.Key.Key_Return)
+    QTest.keyClick(line, Qt.Key.Key_Tab)
+
+
+def test_enter_on_a_step_with_problems_shows_them(loop: asyncio.AbstractEventLoop, live_server: LiveServer,
+                                                 tmp_path: Path) -> None:
+    """Next is disabled while a step has problems; its tooltip says why, and Enter shows them."""
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            first = wizard.step_pages[0]
+            assert not wizard.button(NEXT).isEnabled()
+            assert "press Enter to see which" in wizard.button(NEXT).toolTip()
+            QTest.keyClicks(wizard.fields.inputs["first_name"], "Joseph")
+            assert error_of(wizard, "last_name") == "", "nothing said before the user asks"
+            QTest.keyClick(wizard.fields.inputs["first_name"], Qt.Key.Key_Return)
+            assert wizard.currentPage() is first
+            assert error_of(wizard, "last_name") == "Last name is required"
+            assert error_of(wizard, "professional_title") == "Professional title is required"
+            assert wizard.focusWidget() is wizard.fields.inputs["professional_title"], "the first problem has the focus"
+            wizard.reject()
+
+    run_ui(loop, body)
 
 
 def test_registering_step_by_step_then_signing_in(
