@@ -120,6 +120,33 @@ def test_enter_on_a_step_with_problems_shows_them(loop: asyncio.AbstractEventLoo
     run_ui(loop, body)
 
 
+def test_a_message_moves_no_field(loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path) -> None:
+    """Each field's message line is kept free: a message that comes or goes moves nothing under it."""
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            wizard.resize(680, 600)
+            await asyncio.sleep(0.05)
+            last = wizard.fields.inputs["last_name"]
+
+            def y() -> int:
+                return last.mapTo(wizard, last.rect().topLeft()).y()
+
+            before = y()
+            type_into(wizard, "first_name", "J")
+            await asyncio.sleep(0.05)
+            assert error_of(wizard, "first_name") == "First name must be at least 2 characters long"
+            assert wizard.fields.errors["first_name"].isVisible()
+            assert y() == before, "the message took a line of its own"
+            type_into(wizard, "first_name", "Joseph")
+            await asyncio.sleep(0.05)
+            assert not wizard.fields.errors["first_name"].isVisible()
+            assert y() == before
+            wizard.reject()
+
+    run_ui(loop, body)
+
+
 def test_registering_step_by_step_then_signing_in(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot: object
 ) -> None:
