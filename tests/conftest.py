@@ -1,7 +1,10 @@
 """Shared fixtures: a real reference server over HTTP, and signed-in clients for each role."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import httpx
@@ -10,6 +13,21 @@ import pytest
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The tests never read or write the real user's settings, data or cache (a dialog's Save writes
+# settings.json; `python main.py` in an end-to-end test reads it): platformdirs' folders are a
+# fresh temporary home for the run, for this process and the ones it starts.
+_HOME = tempfile.mkdtemp(prefix="providerdesk-tests-home-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+for _variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_variable] = os.path.join(_HOME, _variable.removeprefix("XDG_").removesuffix("_HOME").lower())
+
+
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no settings file: one a test saved (the settings dialog's Save) is not
+    read by the next (an end-to-end test's `python main.py` would go to that test's server)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture(scope="session")
