@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -79,6 +81,7 @@ class ReviewPane(QWidget):
         self.subtitle = _label("muted")
         self.badge = QLabel()
         self.badge.setAccessibleName("License status")
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its padding too, never squeezed
         self.expiry = _label(None, "License expiry")
         self.note = _label("muted", "Credentialing note")
         self.reason = _label("muted", "Why decisions are not available")
@@ -99,6 +102,7 @@ class ReviewPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setAccessibleName("Review of the license")
+        self.tabs.tabBar().setUsesScrollButtons(False)  # the pane asks the splitter for room for every tab
         self.tabs.addTab(self.viewer, "License document")
         self.tabs.addTab(self.record, "Record")
         self.tabs.addTab(self._trail(), "Decisions and audit trail")
@@ -111,20 +115,30 @@ class ReviewPane(QWidget):
     def buttons(self) -> tuple[QPushButton, ...]:
         return self.verify_button, self.reject_button, self.document_button, self.export_button
 
-    def _trail(self) -> QWidget:
+    def _trail(self) -> QScrollArea:
+        """Earlier decisions and the audit trail, with the trail's export beside them; scrolled, as a
+        long trail (or a checksum that cannot wrap) may not fit the pane."""
         holder = QWidget()
         column = QVBoxLayout(holder)
+        export = QHBoxLayout()
+        export.addStretch(1)
+        export.addWidget(self.export_button)
+        column.addLayout(export)
         for title, label in (("Earlier decisions", self.decisions), ("Audit trail", self.audit)):
             heading = QLabel(title)
             heading.setProperty("role", "heading")
             column.addWidget(heading)
             column.addWidget(label)
         column.addStretch(1)
-        return holder
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(holder)
+        return area
 
     def _lay_out(self) -> None:
-        actions = QHBoxLayout()
-        for button in self.buttons:
+        actions = QHBoxLayout()  # the decisions and the document; the trail's export is in its tab
+        for button in (self.verify_button, self.reject_button, self.document_button):
             actions.addWidget(button)
         actions.addStretch(1)
         status = QHBoxLayout()
