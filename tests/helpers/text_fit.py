@@ -74,11 +74,16 @@ def _clipped(widget: QWidget) -> Misfit | None:
     parent = widget.parentWidget()
     if parent is None or widget.isWindow() or _is_viewport(parent):
         return None
-    if parent.rect().contains(widget.geometry()):
+    inside, shape = parent.rect(), widget.geometry()
+    if inside.contains(shape):
         return None
-    outside = widget.geometry().united(parent.rect()).width() - parent.width()
-    return Misfit(describe(widget), _text_of(widget), widget.width(), widget.width() - outside,
-                  "is cut by the edge of its parent")
+    wide = shape.width() - shape.intersected(inside).width()
+    high = shape.height() - shape.intersected(inside).height()
+    if wide >= high:
+        return Misfit(describe(widget), _text_of(widget), shape.width(), shape.width() - wide,
+                      "is cut by the side of its parent")
+    return Misfit(describe(widget), _text_of(widget), shape.height(), shape.height() - high,
+                  "is cut by the bottom of its parent")
 
 
 def _text_of(widget: QWidget) -> str:
@@ -128,6 +133,8 @@ def _label(label: QLabel) -> Misfit | None:
     text = label.text()
     if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
+    if label.buddy() is not None:  # "&Name": the ampersand marks the mnemonic, it is not drawn
+        text = plain_text(text)
     room = label.contentsRect().adjusted(label.margin(), label.margin(), -label.margin(), -label.margin())
     if label.wordWrap():
         need = label.heightForWidth(label.width())

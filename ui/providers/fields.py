@@ -96,10 +96,10 @@ class ProviderFields(QObject):
         error = QLabel()
         error.setProperty("role", "error")
         error.setTextFormat(Qt.TextFormat.PlainText)
-        error.setWordWrap(True)  # a long message takes a second line, never cut ("…at most 2 decima")
         error.setAccessibleName(f"{spec.label} error")
         error.hide()
         self.inputs[name], self.errors[name] = widget, error
+        error.setWordWrap(True)  # a long message takes a second line, never cut ("…at most 2 decima")
         if isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(lambda _i, n=name: self.edited.emit(n))
         elif isinstance(widget, QPlainTextEdit):
