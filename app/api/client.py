@@ -152,10 +152,10 @@ class ApiClient:
     # ---- transport ----
 
     async def _send(
-        self, method: str, path: str, *, authed: bool = True, **kwargs: Any
+        self, method: str, path: str, *, authed: bool = True, retry: bool = True, **kwargs: Any
     ) -> httpx.Response:
-        """Send with retries for idempotent methods; map failures to app errors."""
-        attempts = 1 + (self._retries if method in IDEMPOTENT else 0)
+        """Send with retries for idempotent methods (unless `retry` is false); map failures to app errors."""
+        attempts = 1 + (self._retries if retry and method in IDEMPOTENT else 0)
         auth = self.auth if authed else None
         for attempt in range(attempts):
             last = attempt == attempts - 1
@@ -389,7 +389,8 @@ class ApiClient:
         return await self._model(StaffDashboard, "GET", "dashboard/")
 
     async def health(self) -> Health:
-        return await self._model(Health, "GET", "health/", authed=False)
+        """One try, no retries: a probe repeats by itself, and a retried probe tells offline late."""
+        return await self._model(Health, "GET", "health/", authed=False, retry=False)
 
     async def openapi_schema(self) -> dict[str, Any]:
         """The server's OpenAPI document (`/api/schema/`, beside the versioned base path)."""

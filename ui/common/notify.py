@@ -70,7 +70,9 @@ class MessageBar(QWidget):
 
     In a layout it takes its place like any widget. `float_over(host)` makes it float over the top
     of `host` instead, outside any layout, so a message that comes or goes moves nothing the user
-    is about to click.
+    is about to click. A floating bar can hand the messages that stay to `pinned`, a bar in the
+    layout above `host`: a warning shown until dismissed then takes its place once, instead of
+    covering the top of the page (its title and its buttons) for as long as it stays.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -84,6 +86,7 @@ class MessageBar(QWidget):
         self._rows: list[_Message] = []
         self._last = ("", "")
         self._host: QWidget | None = None
+        self._pinned: MessageBar | None = None
         self.hide()
 
     @property
@@ -97,17 +100,25 @@ class MessageBar(QWidget):
 
     @property
     def messages(self) -> list[tuple[str, str]]:
-        """(text, level) of every message shown now, oldest first."""
-        return [(row.text, row.level) for row in self._rows]
+        """(text, level) of every message shown now: the pinned ones first, each part oldest first."""
+        return [(row.text, row.level) for row in self.rows()]
 
     def rows(self) -> list[_Message]:
-        return list(self._rows)
+        return (self._pinned.rows() if self._pinned is not None else []) + list(self._rows)
 
     def show_message(self, text: str, level: str = "info", *, stays: bool | None = None) -> None:
         """Show `text` below the messages already shown; it goes by itself unless `stays` (by
         default: warnings and errors stay). The same message twice is shown once."""
         self._last = (text, level)
         stays = level in IMPORTANT if stays is None else stays
+        if stays and self._pinned is not None:
+            floating = next((r for r in self._rows if (r.text, r.level) == (text, level)), None)
+            if floating is not None:
+                self.remove(floating)  # said before as one that goes: now it stays, in its place
+            self._pinned.show_message(text, level, stays=True)
+            return
+        if self._pinned is not None and (text, level) in self._pinned.messages:
+            return  # already shown, and staying
         row = next((r for r in self._rows if (r.text, r.level) == (text, level)), None)
         if row is None:
             row = _Message(text, level, self)
@@ -132,10 +143,14 @@ class MessageBar(QWidget):
     def clear(self) -> None:
         for row in list(self._rows):
             self.remove(row)
+        if self._pinned is not None:
+            self._pinned.clear()
 
-    def float_over(self, host: QWidget) -> None:
-        """Float over the top of `host` (its full width), kept there as `host` resizes."""
+    def float_over(self, host: QWidget, *, pinned: MessageBar | None = None) -> None:
+        """Float over the top of `host` (its full width), kept there as `host` resizes; messages
+        that stay go to `pinned` when given (see the class's docstring)."""
         self._host = host
+        self._pinned = pinned
         self.setParent(host)
         shadow = QGraphicsDropShadowEffect(self)  # it lies over the page, not in it
         shadow.setBlurRadius(14)

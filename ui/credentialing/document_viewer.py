@@ -14,7 +14,17 @@ import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QImageReader
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.api.models import DocumentFile
 from app.documents import SIGNATURES, human_size
@@ -288,8 +298,13 @@ class DocumentWindow(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
         self.viewer = DocumentViewer(self, full_size_button=False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)  # Enter closes it, as Esc does: it only shows the document
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.viewer)
+        layout.addWidget(self.viewer, 1)
+        layout.addWidget(self.buttons)
         screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()

@@ -13,6 +13,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -57,6 +58,9 @@ def _changed_signal(widget: QWidget) -> Any:
     return widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.textChanged  # type: ignore[attr-defined]
 
 
+NEXT_HINT = "Some fields on this step are missing or need correcting: press Enter to see which."
+
+
 class RegistrationWizard(QWizard):
     """Registers a provider in the seed's six steps, keeping a draft as the user types.
 
@@ -98,7 +102,10 @@ class RegistrationWizard(QWizard):
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_draft)
         self.currentIdChanged.connect(self._on_current_id_changed)
+        for page in self.step_pages:
+            page.completeChanged.connect(self._update_next_hint)
         self._restore_draft()
+        self._update_next_hint()
 
     # ---- building ----
 
@@ -205,6 +212,22 @@ class RegistrationWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, StepPage):
             self.fields.inputs[page.names[0]].setFocus()
+        self._update_next_hint()
+
+    def _update_next_hint(self) -> None:
+        """Next is disabled while the step has problems: its tooltip says why and what Enter does."""
+        page = self.currentPage()
+        incomplete = isinstance(page, StepPage) and not page.isComplete()
+        self.button(Button.NextButton).setToolTip(NEXT_HINT if incomplete else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a step with problems shows them (Next is disabled, so Qt would do nothing)."""
+        page = self.currentPage()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(page, StepPage) \
+                and not page.isComplete():
+            self.next()  # validates the step: every problem shows and the first field takes the focus
+            return
+        super().keyPressEvent(event)
 
     # ---- drafts ----
 

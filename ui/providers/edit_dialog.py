@@ -81,6 +81,7 @@ class ProviderEditDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
+        self.save_button.setToolTip("The provider is still loading.")
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -184,7 +185,15 @@ class ProviderEditDialog(QDialog):
         return sent
 
     def _update(self) -> None:
-        self.save_button.setEnabled(self.base is not None and self.conflict is None and bool(self.edited_names()))
+        edited = bool(self.edited_names())
+        self.save_button.setEnabled(self.base is not None and self.conflict is None and edited)
+        if self.base is None:
+            why = "The provider is still loading."
+        elif self.conflict is not None:
+            why = "Someone else changed this provider meanwhile: choose in the banner above what to keep."
+        else:
+            why = "" if edited else "Nothing to save yet: change a field first."
+        self.save_button.setToolTip(why)
 
     def _on_fields_edited(self, name: str) -> None:
         self.fields.check([name])

@@ -16,6 +16,9 @@ from app.api.models import TITLE_LABELS, ProfessionalRole
 from app.validation import field_error
 from ui.common.theme import restyle
 
+# the text of a hidden error line: one line high, so the line it keeps free is a message's height
+NO_MESSAGE = "\u00a0"
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -93,10 +96,17 @@ class ProviderFields(QObject):
         widget = _make_input(name, spec)
         widget.setObjectName(name)
         widget.setAccessibleName(spec.label)
+        if isinstance(widget, (QLineEdit, QComboBox)):
+            widget.ensurePolished()  # its height now, so the red frame of an error cannot make it shorter
+            widget.setMinimumHeight(widget.sizeHint().height())
         error = QLabel()
         error.setProperty("role", "error")
         error.setTextFormat(Qt.TextFormat.PlainText)
         error.setAccessibleName(f"{spec.label} error")
+        keep = error.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # its line stays reserved: a message moves nothing under it
+        error.setSizePolicy(keep)
+        error.setText(NO_MESSAGE)
         error.hide()
         self.inputs[name], self.errors[name] = widget, error
         error.setWordWrap(True)  # a long message takes a second line, never cut ("…at most 2 decima")
@@ -150,7 +160,7 @@ class ProviderFields(QObject):
 
     def show_error(self, name: str, message: str | None) -> None:
         label, widget = self.errors[name], self.inputs[name]
-        label.setText(message or "")
+        label.setText(message or NO_MESSAGE)
         label.setAccessibleName(message or f"{SPECS[name].label} error")
         label.setVisible(bool(message))
         widget.setAccessibleDescription(message or "")

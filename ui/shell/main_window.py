@@ -149,8 +149,11 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(12, 8, 12, 0)
         self.offline_bar = OfflineBar(self.account.directory)  # steady while offline: it may take its place
         column.addWidget(self.offline_bar)
+        self.pinned_messages = MessageBar()  # warnings and errors stay until dismissed: in their place
+        column.addWidget(self.pinned_messages)
         column.addWidget(self.stack, 1)
-        self.message_bar.float_over(self.stack)  # messages come and go: over the page, moving nothing in it
+        # messages that go by themselves float over the page, moving nothing in it
+        self.message_bar.float_over(self.stack, pinned=self.pinned_messages)
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)

@@ -1,4 +1,4 @@
-"""Retries: idempotent requests retry on connection errors and 502/503/504; POSTs never do.
+"""Retries: idempotent requests retry on connection errors and 502/503/504; POSTs and probes never do.
 
 A real server cannot be made to answer 503 or drop a connection on cue, so these use a mock
 transport (ARCHITECTURE.md, "Tests").
@@ -12,7 +12,8 @@ from app.api import errors
 from app.api.client import ApiClient
 from tests.helpers.aio import run
 
-HEALTH = b'{"status": "ok", "version": "1"}'
+# an answer both the health probe and the schema request read (the schema's GET shows the retries)
+HEALTH = b'{"status": "ok", "version": "1", "openapi": "3.0.3"}'
 
 
 def scripted(*outcomes: int | type[Exception]) -> tuple[httpx.MockTransport, list[str]]:
@@ -40,11 +41,26 @@ def test_get_retries_then_succeeds(failure: int | type[Exception]) -> None:
 
     async def body() -> None:
         client = client_with(transport)
-        assert (await client.health()).status == "ok"
+        assert (await client.openapi_schema())["openapi"] == "3.0.3"
         await client.aclose()
 
     run(body)
     assert calls == ["GET", "GET", "GET"]
+
+
+@pytest.mark.parametrize("failure", [503, httpx.ConnectError])
+def test_the_health_probe_is_tried_once(failure: int | type[Exception]) -> None:
+    """The connectivity probe repeats by itself: retrying inside one would tell offline late."""
+    transport, calls = scripted(failure, 200)
+
+    async def body() -> None:
+        client = client_with(transport)
+        with pytest.raises(errors.OfflineError if failure is httpx.ConnectError else errors.ServerError):
+            await client.health()
+        await client.aclose()
+
+    run(body)
+    assert calls == ["GET"]
 
 
 def test_retries_are_bounded() -> None:
@@ -53,7 +69,7 @@ def test_retries_are_bounded() -> None:
     async def body() -> None:
         client = client_with(transport, retries=2)
         with pytest.raises(errors.OfflineError):
-            await client.health()
+            await client.openapi_schema()
         await client.aclose()
 
     run(body)
@@ -92,7 +108,7 @@ def test_server_error_after_retries() -> None:
     async def body() -> None:
         client = client_with(transport, retries=1)
         with pytest.raises(errors.ServerError) as error:
-            await client.health()
+            await client.openapi_schema()
         assert error.value.status == 503
         await client.aclose()
 

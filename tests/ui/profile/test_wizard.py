@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWidget, QWizard
 
 from app.api.client import ApiClient, Timeouts
 from app.validation import LICENSE_UNIQUE
@@ -51,6 +51,8 @@ def open_wizard(client: ApiClient, runner: TaskRunner, data_dir: Path) -> Regist
     """Open a self-registration wizard, keeping its draft under `data_dir`."""
     wizard = RegistrationWizard(client, runner, data_dir)
     wizard.open()
+    wizard.activateWindow()  # focus moves (Tab leaves a field) only in the active window
+    QApplication.processEvents()
     return wizard
 
 
@@ -89,11 +91,60 @@ def tab_chain(wizard: RegistrationWizard) -> list[QWidget]:
 
 
 def type_into(wizard: RegistrationWizard, name: str, text: str) -> None:
-    """Type `text` into a line edit, then leave it (Return), as a user does."""
+    """Type `text` into a line edit, then leave it (Tab), as a user does (Enter would press Next)."""
     line = wizard.fields.inputs[name]
+    line.setFocus()
     line.clear()
     QTest.keyClicks(line, text)
-    QTest.keyClick(line, Qt.Key.Key_Return)
+    QTest.keyClick(line, Qt.Key.Key_Tab)
+
+
+def test_enter_on_a_step_with_problems_shows_them(loop: asyncio.AbstractEventLoop, live_server: LiveServer,
+                                                 tmp_path: Path) -> None:
+    """Next is disabled while a step has problems; its tooltip says why, and Enter shows them."""
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            first = wizard.step_pages[0]
+            assert not wizard.button(NEXT).isEnabled()
+            assert "press Enter to see which" in wizard.button(NEXT).toolTip()
+            QTest.keyClicks(wizard.fields.inputs["first_name"], "Joseph")
+            assert error_of(wizard, "last_name") == "", "nothing said before the user asks"
+            QTest.keyClick(wizard.fields.inputs["first_name"], Qt.Key.Key_Return)
+            assert wizard.currentPage() is first
+            assert error_of(wizard, "last_name") == "Last name is required"
+            assert error_of(wizard, "professional_title") == "Professional title is required"
+            assert wizard.focusWidget() is wizard.fields.inputs["professional_title"], "the first problem has the focus"
+            wizard.reject()
+
+    run_ui(loop, body)
+
+
+def test_a_message_moves_no_field(loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path) -> None:
+    """Each field's message line is kept free: a message that comes or goes moves nothing under it."""
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            wizard.resize(680, 600)
+            await asyncio.sleep(0.05)
+            last = wizard.fields.inputs["last_name"]
+
+            def y() -> int:
+                return last.mapTo(wizard, last.rect().topLeft()).y()
+
+            before = y()
+            type_into(wizard, "first_name", "J")
+            await asyncio.sleep(0.05)
+            assert error_of(wizard, "first_name") == "First name must be at least 2 characters long"
+            assert wizard.fields.errors["first_name"].isVisible()
+            assert y() == before, "the message took a line of its own"
+            type_into(wizard, "first_name", "Joseph")
+            await asyncio.sleep(0.05)
+            assert not wizard.fields.errors["first_name"].isVisible()
+            assert y() == before
+            wizard.reject()
+
+    run_ui(loop, body)
 
 
 def test_registering_step_by_step_then_signing_in(

@@ -73,6 +73,38 @@ def test_a_message_does_not_move_the_page(
     run_ui(loop, body)
 
 
+def test_a_message_that_stays_takes_its_place_and_covers_nothing(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """A warning stays until dismissed: above the page, in the layout, not over its title and buttons."""
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        main = desktop.main_window
+        assert main is not None
+        main.resize(1180, 760)
+        page = directory_of(main)
+        await wait_until(lambda: main.account.directory.cache is not None and not main.account.directory.syncing,
+                         what="the first sync")
+        main.message_bar.clear()
+        await asyncio.sleep(0.05)
+        main.message_bar.show_message("The export could not be written: the disk is full.", "error")
+        await asyncio.sleep(0.05)
+        assert ("The export could not be written: the disk is full.", "error") in main.message_bar.messages
+        assert not main.message_bar.isVisible(), "nothing floats"
+        pinned = main.pinned_messages
+        assert pinned.isVisible()
+        bottom = top_of(pinned, main) + pinned.height()
+        assert top_of(page, main) >= bottom, "the page starts under it: its title and buttons stay uncovered"
+        main.grab().save(str(tmp_path / "pinned.png"))
+        main.message_bar.rows()[0].dismiss.click()
+        await asyncio.sleep(0.05)
+        assert main.message_bar.messages == []
+        assert not pinned.isVisible()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
 @pytest.mark.usefixtures("no_secure_keyring")
 def test_the_keyring_warning_stays_beside_the_license_alert(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
