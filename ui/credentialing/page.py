@@ -120,6 +120,7 @@ class CredentialingPage(Page):
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([2000, 3000])  # two fifths for the list at first, whatever the size hints say
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)

@@ -115,15 +115,11 @@ class ReviewPane(QWidget):
     def buttons(self) -> tuple[QPushButton, ...]:
         return self.verify_button, self.reject_button, self.document_button, self.export_button
 
-    def _trail(self) -> QScrollArea:
-        """Earlier decisions and the audit trail, with the trail's export beside them; scrolled, as a
-        long trail (or a checksum that cannot wrap) may not fit the pane."""
+    def _trail(self) -> QWidget:
+        """The trail's export, over earlier decisions and the audit trail; those scroll, as a long
+        trail (or a checksum that cannot wrap) may not fit the pane, while the button stays in sight."""
         holder = QWidget()
         column = QVBoxLayout(holder)
-        export = QHBoxLayout()
-        export.addStretch(1)
-        export.addWidget(self.export_button)
-        column.addLayout(export)
         for title, label in (("Earlier decisions", self.decisions), ("Audit trail", self.audit)):
             heading = QLabel(title)
             heading.setProperty("role", "heading")
@@ -134,7 +130,15 @@ class ReviewPane(QWidget):
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(holder)
-        return area
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        export = QHBoxLayout()
+        export.addStretch(1)
+        export.addWidget(self.export_button)
+        layout.addLayout(export)
+        layout.addWidget(area, 1)
+        return tab
 
     def _lay_out(self) -> None:
         actions = QHBoxLayout()  # the decisions and the document; the trail's export is in its tab

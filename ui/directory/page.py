@@ -37,7 +37,7 @@ from ui.widgets.state_view import StateView
 
 DEBOUNCE_MS = 120
 COLUMN_WIDTHS = (190, 0, 150, 170, 0, 0, 0, 200)  # the least for free text; the others fit their content
-FLEXIBLE = {0: 3, 2: 2, 3: 3, 7: 2}  # who shares the spare width: name, specialization, organization, email
+FLEXIBLE = {0: 2, 2: 2, 3: 3, 7: 3}  # who shares the spare width: name, specialization, organization, email
 CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
                 "Your own record shows too.")
 FILLING = "Syncing the directory from the server…"
