@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
 
 from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
@@ -157,6 +157,9 @@ async def look_at_staff_dialogs(desktop: Desktop, main: MainWindow, label: str, 
         editor = directory.actions_.editor
         await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
         await look_at_dialog(editor, f"{label} Edit", found)
+        directory.actions_.deactivate_button.click()
+        await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
+        await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
         main._on_register_provider_triggered()
         wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
         await look_at_wizard(wizard, f"{label} on behalf", found)
@@ -301,9 +304,22 @@ def test_the_filter_combos_keep_their_arrows_and_texts(
                 assert page.filters.rect().contains(combo.geometry()), (size, combo.currentText(), "inside the row")
             assert page.filters.rect().contains(page.filters.clear_button.geometry())
             assert not [m for m in misfits(main) if "QComboBox" in m.where], size
+            closed_sets = [page.filters.combos[n] for n in ("professional_role", "professional_title",
+                                                             "license_status")] + [page.filters.active]
+            for combo in closed_sets:  # every choice of a closed set fits, not only the one shown
+                room = combo_field_width(combo)
+                for index in range(combo.count()):
+                    assert combo.fontMetrics().horizontalAdvance(combo.itemText(index)) <= room, combo.itemText(index)
         await closed(desktop)
 
     run_ui(loop, body)
+
+
+def combo_field_width(combo: QComboBox) -> int:
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, combo).width()
 
 
 def test_the_wizards_fee_error_wraps_instead_of_clipping(
