@@ -80,6 +80,7 @@ class ReviewPane(QWidget):
         self.name = _label("title", "Provider under review")
         self.subtitle = _label("muted")
         self.badge = QLabel()
+        self.badge.setProperty("badge", "pending_verification")  # styled from the first polish: its padding too
         self.badge.setAccessibleName("License status")
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its padding too, never squeezed
         self.expiry = _label(None, "License expiry")
@@ -180,10 +181,10 @@ class ReviewPane(QWidget):
         self.subtitle.setText(" · ".join(p for p in (f"License {provider.license_number}",
                                                      provider.professional_role.value, provider.specialization,
                                                      provider.organization_facility) if p))
-        self.badge.setText(status.label)
         self.badge.setProperty("badge", status.value)
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
+        self.badge.setText(status.label)
         self.expiry.setText(expiry_line(provider))
         self.note.setText(f"Note to the provider: {provider.license_note}" if provider.license_note else "")
         self.note.setVisible(bool(provider.license_note))

@@ -238,6 +238,9 @@ def test_the_review_buttons_and_tabs_fit_at_the_minimum_size_and_every_queue_sho
                 assert bar.tabRect(index).width() >= bar.tabSizeHint(index).width(), (size, bar.tabText(index))
             assert not [m for m in misfits(main) if "Queues" in m.where or "Review of the license" in m.where
                         or m.where.endswith(("QPushButton", "QToolButton[Fit width]"))], size
+        badge = pane.badge
+        assert badge.contentsRect().width() >= badge.fontMetrics().horizontalAdvance(badge.text())
+        assert badge.contentsMargins().left() > 0, "the badge keeps its padding (the style's, from the first polish)"
         pane.tabs.setCurrentIndex(2)
         await settled()
         assert pane.export_button.isVisible()
