@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
 
 from app.validation import FEE_INVALID
@@ -98,7 +99,7 @@ async def look_at_wizard(wizard: RegistrationWizard, label: str, found: list[str
         if names:
             wizard.reveal(names)
         for minimum in (False, True):
-            wizard.resize(1, 1) if minimum else wizard.resize(opened_size)
+            wizard.resize(QSize(1, 1) if minimum else opened_size)
             await look(wizard, f"{label} wizard step {step} at {wizard.width()}x{wizard.height()}", found)
         wizard.resize(opened_size)
         if not names:
@@ -131,14 +132,18 @@ def test_every_page_and_dialog_shows_its_texts_whole(
         await look_at_pages(desktop, label, found)
         main.resize(*MINIMUM_SIZE)
         await look_at_shell_dialogs(main, label, found)
-        if role != "provider":
-            await look_at_staff_dialogs(desktop, main, label, found)
+        await look_at_directory_dialogs(desktop, main, label, found)
+        if role == "facility_admin":
+            await look_at_admin_dialogs(desktop, main, label, found)
+        elif role == "credentialing_officer":
+            await look_at_decisions(desktop, main, label, found)
         await closed(desktop)
 
     run_checked(loop, body)
 
 
-async def look_at_staff_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """A provider's detail and the CSV export: every role has them."""
     directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
     main.show_page(main.pages.index(directory))
     directory.table.selectRow(0)
@@ -150,24 +155,27 @@ async def look_at_staff_dialogs(desktop: Desktop, main: MainWindow, label: str, 
     await look_at_dialog(directory.detail, f"{label} Detail", found)
     main._on_export_triggered()
     await look_at_dialog(main.csv_dialog, f"{label} Export", found)
-    if desktop.user is not None and desktop.user.role.value == "facility_admin":
-        main._on_import_triggered()
-        await look_at_dialog(main.csv_dialog, f"{label} Import", found)
-        directory.actions_._on_edit_button_clicked()
-        editor = directory.actions_.editor
-        await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
-        await look_at_dialog(editor, f"{label} Edit", found)
-        directory.actions_.deactivate_button.click()
-        await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
-        await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
-        main._on_register_provider_triggered()
-        wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
-        await look_at_wizard(wizard, f"{label} on behalf", found)
-    else:
-        await look_at_decisions(desktop, main, label, found)
+
+
+async def look_at_admin_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """The roster import, the editor, the deactivate question (answered no) and the wizard on behalf."""
+    directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
+    main._on_import_triggered()
+    await look_at_dialog(main.csv_dialog, f"{label} Import", found)
+    directory.actions_._on_edit_button_clicked()
+    editor = directory.actions_.editor
+    await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
+    await look_at_dialog(editor, f"{label} Edit", found)
+    directory.actions_.deactivate_button.click()
+    await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
+    await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
+    main._on_register_provider_triggered()
+    wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
+    await look_at_wizard(wizard, f"{label} on behalf", found)
 
 
 async def look_at_decisions(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """Verify and Reject (closed unanswered), the decisions export and the document window."""
     page = next(p for p in main.pages if isinstance(p, CredentialingPage))
     main.show_page(main.pages.index(page))
     await wait_until(lambda: page.review.document is not None and desktop.runner.running == 0,
