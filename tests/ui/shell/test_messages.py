@@ -17,6 +17,7 @@ from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from ui.common import notify
 from ui.directory.page import DirectoryPage
+from ui.shell.desktop import Desktop
 from ui.shell.main_window import MainWindow
 
 TECHNICAL = ("keyring.backends", "fail.Keyring", "backend")
@@ -43,21 +44,27 @@ def directory_of(main: MainWindow) -> DirectoryPage:
     return page
 
 
+async def quiet_directory(server: LiveServer, data_dir: Path) -> tuple[Desktop, MainWindow, DirectoryPage]:
+    """An administrator's window on the Directory after the first sync, with no message shown."""
+    desktop = await signed_in_desktop(server, data_dir, "facility_admin")
+    main = desktop.main_window
+    assert main is not None
+    main.resize(1180, 760)
+    page = directory_of(main)
+    await wait_until(lambda: main.account.directory.cache is not None and not main.account.directory.syncing,
+                     what="the first sync")
+    main.message_bar.clear()
+    await asyncio.sleep(0.05)
+    return desktop, main, page
+
+
 def test_a_message_does_not_move_the_page(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(notify, "HIDE_AFTER_MS", {"info": 1000, "success": 1000, "warning": 1000, "error": 1000})
 
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        main = desktop.main_window
-        assert main is not None
-        main.resize(1180, 760)
-        page = directory_of(main)
-        await wait_until(lambda: main.account.directory.cache is not None and not main.account.directory.syncing,
-                         what="the first sync")
-        main.message_bar.clear()
-        await asyncio.sleep(0.05)
+        desktop, main, page = await quiet_directory(live_server, tmp_path)
         before = top_of(page.search, main)
         main.message_bar.show_message("Ann Smith was deactivated.", "success")
         await asyncio.sleep(0)
@@ -78,15 +85,7 @@ def test_a_message_that_stays_takes_its_place_and_covers_nothing(
 ) -> None:
     """A warning stays until dismissed: above the page, in the layout, not over its title and buttons."""
     async def body() -> None:
-        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
-        main = desktop.main_window
-        assert main is not None
-        main.resize(1180, 760)
-        page = directory_of(main)
-        await wait_until(lambda: main.account.directory.cache is not None and not main.account.directory.syncing,
-                         what="the first sync")
-        main.message_bar.clear()
-        await asyncio.sleep(0.05)
+        desktop, main, page = await quiet_directory(live_server, tmp_path)
         main.message_bar.show_message("The export could not be written: the disk is full.", "error")
         await asyncio.sleep(0.05)
         assert ("The export could not be written: the disk is full.", "error") in main.message_bar.messages
