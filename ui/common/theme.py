@@ -2,7 +2,8 @@
 
 Widgets opt into the look with dynamic properties (`card`, `role`, `badge`, `level`) rather
 than colors of their own, so one palette switch restyles everything. Applying the theme also
-installs the app-wide feel of the inputs (the wheel scrolls forms, see `wheel_guard`), so the
+installs the app-wide feel of the inputs (the wheel scrolls forms, see `wheel_guard`) and of the
+dialogs (never shorter than their wrapped text, see `window_fit`), so the
 application and the UI tests, which both start from here, behave alike.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ui.common.wheel_guard import guard_wheel
+from ui.common.window_fit import fit_windows
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,10 @@ def stylesheet(c: Colors) -> str:
 
 
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> Colors:
-    """Style `app` light or dark (default: as the system is), with the wheel guarded; the colors used."""
+    """Style `app` light or dark (default: as the system is), with the wheel guarded and the dialogs'
+    heights fitted; the colors used."""
     guard_wheel(app)
+    fit_windows(app)
     use_dark = is_dark(app) if dark is None else dark
     colors = DARK if use_dark else LIGHT
     app.setStyle("Fusion")

@@ -39,7 +39,7 @@ from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
 HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
-COLUMN_WIDTHS = {0: 180, 3: 160, 4: 115, 6: 100}
+COLUMN_WIDTHS = {0: 180, 3: 160}  # the least for the name and organization; the others fit their content
 
 
 class CredentialingPage(Page):
@@ -70,6 +70,8 @@ class CredentialingPage(Page):
         self.tabs = QTabBar()
         self.tabs.setAccessibleName("Queues")
         self.tabs.setExpanding(False)
+        self.tabs.setUsesScrollButtons(False)  # every queue in sight: the bar spans the page and asks its width
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         for index, queue in enumerate(QUEUES):
             self.tabs.addTab(queue.tab)
             order = "soonest expiry first" if queue.query.expiring_within else "oldest registration first"
@@ -82,6 +84,7 @@ class CredentialingPage(Page):
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
         self.count_label.setAccessibleName("Number in this queue")
+        self.count_label.setWordWrap(True)  # "· read-only: …" takes a second line in a narrow window
         self.export_button = QPushButton("Export decisions…")
         self.export_button.setToolTip("Every license decision in a date range, as CSV, for an accreditation review")
         self.actions_ = CredentialingActions(self.review, self.pane, client, runner, self)
@@ -96,7 +99,8 @@ class CredentialingPage(Page):
     # ---- layout ----
 
     def _build_table(self) -> QTableView:
-        table = provider_view(self.model, "Licenses to review", COLUMN_WIDTHS, hidden=HIDDEN_COLUMNS)
+        table = provider_view(self.model, "Licenses to review", COLUMN_WIDTHS, hidden=HIDDEN_COLUMNS,
+                              flexible={0: 1, 3: 1})
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         table.activated.connect(lambda _index: self.pane.document_requested.emit())
         return table
@@ -111,22 +115,18 @@ class CredentialingPage(Page):
         header = QHBoxLayout()
         header.addLayout(titles, 1)
         header.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
-        list_side = QWidget()
-        holder = QVBoxLayout(list_side)
-        holder.setContentsMargins(0, 0, 0, 0)
-        holder.setSpacing(4)
-        holder.addWidget(self.tabs)
-        holder.addWidget(self.state, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(list_side)
+        self.splitter.addWidget(self.state)
         self.splitter.addWidget(self.pane)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1000, 1000])  # half each at first (the pane asks for its minimum), whatever the hints
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
         layout.addLayout(header)
+        layout.addWidget(self.tabs)  # the queues over the list and the pane: the page's width holds them all
         layout.addWidget(self.splitter, 1)
 
     def _keys(self) -> None:

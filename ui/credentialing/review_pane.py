@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -78,7 +80,9 @@ class ReviewPane(QWidget):
         self.name = _label("title", "Provider under review")
         self.subtitle = _label("muted")
         self.badge = QLabel()
+        self.badge.setProperty("badge", "pending_verification")  # styled from the first polish: its padding too
         self.badge.setAccessibleName("License status")
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its padding too, never squeezed
         self.expiry = _label(None, "License expiry")
         self.note = _label("muted", "Credentialing note")
         self.reason = _label("muted", "Why decisions are not available")
@@ -99,6 +103,7 @@ class ReviewPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setAccessibleName("Review of the license")
+        self.tabs.tabBar().setUsesScrollButtons(False)  # the pane asks the splitter for room for every tab
         self.tabs.addTab(self.viewer, "License document")
         self.tabs.addTab(self.record, "Record")
         self.tabs.addTab(self._trail(), "Decisions and audit trail")
@@ -112,6 +117,8 @@ class ReviewPane(QWidget):
         return self.verify_button, self.reject_button, self.document_button, self.export_button
 
     def _trail(self) -> QWidget:
+        """The trail's export, over earlier decisions and the audit trail; those scroll, as a long
+        trail (or a checksum that cannot wrap) may not fit the pane, while the button stays in sight."""
         holder = QWidget()
         column = QVBoxLayout(holder)
         for title, label in (("Earlier decisions", self.decisions), ("Audit trail", self.audit)):
@@ -120,11 +127,23 @@ class ReviewPane(QWidget):
             column.addWidget(heading)
             column.addWidget(label)
         column.addStretch(1)
-        return holder
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(holder)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        export = QHBoxLayout()
+        export.addStretch(1)
+        export.addWidget(self.export_button)
+        layout.addLayout(export)
+        layout.addWidget(area, 1)
+        return tab
 
     def _lay_out(self) -> None:
-        actions = QHBoxLayout()
-        for button in self.buttons:
+        actions = QHBoxLayout()  # the decisions and the document; the trail's export is in its tab
+        for button in (self.verify_button, self.reject_button, self.document_button):
             actions.addWidget(button)
         actions.addStretch(1)
         status = QHBoxLayout()
@@ -162,10 +181,10 @@ class ReviewPane(QWidget):
         self.subtitle.setText(" · ".join(p for p in (f"License {provider.license_number}",
                                                      provider.professional_role.value, provider.specialization,
                                                      provider.organization_facility) if p))
-        self.badge.setText(status.label)
         self.badge.setProperty("badge", status.value)
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
+        self.badge.setText(status.label)
         self.expiry.setText(expiry_line(provider))
         self.note.setText(f"Note to the provider: {provider.license_note}" if provider.license_note else "")
         self.note.setVisible(bool(provider.license_note))

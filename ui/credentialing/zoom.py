@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QStyle, QToolButton, QWidget
 
 MARGIN = 6  # around the image, as QPdfView leaves around its pages
 STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
@@ -87,6 +87,7 @@ class ZoomControls(QWidget):
         button.setDefaultAction(action)
         button.setAccessibleName(name)
         button.setAutoRaise(True)
+        button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # never narrower than its text
         return button
 
     def show_factor(self, factor: float, *, fit_width: bool) -> None:

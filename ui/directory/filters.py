@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from app.api.models import HospitalRef, LicenseStatus, ProfessionalRole, ProfessionalTitle
+from ui.widgets.flow_layout import FlowLayout
 
 ACTIVE_CHOICES = (("Active", True), ("Inactive", False), ("Active and inactive", None))
 # (query field, label of "no filter", where its choices come from in the cache's facets)
@@ -28,16 +29,16 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
     "license_status": tuple(s.value for s in LicenseStatus),
 }
 STATUS_LABELS = {s.value: s.label for s in LicenseStatus}
+MAX_WIDTH = 240  # a very long organization or hospital name is cut here, not the whole row
 
 
-def _combo(accessible_name: str, width: int = 150) -> QComboBox:
+def _combo(accessible_name: str) -> QComboBox:
+    """As wide as its longest choice (up to MAX_WIDTH), arrow included: the row wraps, never squeezes it."""
     combo = QComboBox()
     combo.setAccessibleName(accessible_name)
     combo.setToolTip(accessible_name)
-    combo.setMinimumWidth(width)
-    combo.setMaximumWidth(230)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(10)
+    combo.setMaximumWidth(MAX_WIDTH)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
 
 
@@ -71,13 +72,11 @@ class DirectoryFilters(QWidget):
         super().__init__(parent)
         self.credentialed_only = credentialed_only
         self.combos: dict[str, QComboBox] = {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        layout = FlowLayout(self, spacing=6)  # a narrow window puts the rest on a second row
         for name, anything in FACETS:
             self.combos[name] = _combo(anything.replace("Any ", "Filter by "))
-        self.combos["hospital_id"] = _combo("Filter by hospital", 170)
-        self.active = _combo("Active or deactivated providers", 110)
+        self.combos["hospital_id"] = _combo("Filter by hospital")
+        self.active = _combo("Active or deactivated providers")
         _fill(self.active, ACTIVE_CHOICES)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Show every credentialed provider again" if credentialed_only
@@ -90,7 +89,6 @@ class DirectoryFilters(QWidget):
             self.combos["license_status"].hide()
             self.active.hide()
         layout.addWidget(self.clear_button)
-        layout.addStretch(1)
         self.set_choices({}, [])
 
     def set_choices(self, facets: Mapping[str, Sequence[str]], hospitals: Sequence[HospitalRef]) -> None:

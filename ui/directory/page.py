@@ -36,7 +36,8 @@ from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
 DEBOUNCE_MS = 120
-COLUMN_WIDTHS = (190, 125, 135, 165, 120, 125, 105, 220)
+COLUMN_WIDTHS = (190, 0, 150, 170, 0, 0, 0, 200)  # the least for free text; the others fit their content
+FLEXIBLE = {0: 2, 2: 2, 3: 3, 7: 3}  # who shares the spare width: name, specialization, organization, email
 CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
                 "Your own record shows too.")
 FILLING = "Syncing the directory from the server…"
@@ -112,7 +113,8 @@ class DirectoryPage(Page):
     # ---- layout ----
 
     def _build_table(self) -> QTableView:
-        table = provider_view(self.model, "Providers", dict(enumerate(COLUMN_WIDTHS)), hidden=(REGISTERED,))
+        table = provider_view(self.model, "Providers", dict(enumerate(COLUMN_WIDTHS)), hidden=(REGISTERED,),
+                              flexible=FLEXIBLE)
         table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(self._on_table_activated)

@@ -65,6 +65,7 @@ class LicensePanel(QFrame):
         self.confirm: QMessageBox | None = None
         self.status: LicenseStatus | None = None
         self.badge = _label(wrap=False)
+        self.badge.setProperty("badge", "pending_verification")  # styled from the first polish: its padding too
         self.expiry = _label("muted")
         self.explanation = _label()
         self.note = _label()

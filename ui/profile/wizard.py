@@ -94,6 +94,7 @@ class RegistrationWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setButtonText(Button.FinishButton, "Register")
         self.resize(680, 600)
+        self.setMinimumSize(580, 520)  # QWizard's own minimum squeezed the fields, their placeholders and errors
         self._build_pages()
         self._connect_inputs()
         self._save_timer = QTimer(self)

@@ -109,6 +109,7 @@ class ProviderFields(QObject):
         error.setText(NO_MESSAGE)
         error.hide()
         self.inputs[name], self.errors[name] = widget, error
+        error.setWordWrap(True)  # a long message takes a second line, never cut ("…at most 2 decima")
         if isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(lambda _i, n=name: self.edited.emit(n))
         elif isinstance(widget, QPlainTextEdit):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from app.api.models import LicenseStatus
+from app.api.models import LicenseStatus, ProfessionalRole
 
 if TYPE_CHECKING:
     from app.directory.cache import DirectoryCache
@@ -45,6 +45,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Registered", "created_at"),  # the worklist's order; hidden in the directory (no index sorts by it alone)
 )
 REGISTERED = len(COLUMNS) - 1
+# Every text a column of a closed set can show (the view sizes those columns to the widest, so none is
+# elided); dates are ISO, and every digit is as wide as "0".
+COLUMN_TEXTS: dict[int, tuple[str, ...]] = {
+    1: tuple(role.value for role in ProfessionalRole),
+    5: tuple(STATUS_LABELS.values()),
+    6: ("0000-00-00",),
+    REGISTERED: ("0000-00-00",),
+}
 
 
 def cell_text(row: ProviderRow, column: int) -> str:

@@ -48,6 +48,10 @@ from ui.widgets.page import Page
 PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
 PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
                     "signed in as you must sign in again.")
+# The smallest window whose pages show every text whole (tests/ui/shell/test_layout_fit.py checks it):
+# the worklist's queue tabs, its list and the review pane side by side need this much.
+MINIMUM_SIZE = (900, 600)
+NAVIGATION_PADDING = 2 * 14 + 2 * 8 + 12  # the item's padding and margin (theme.py), the list's frame and slack
 STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
                ConnectionState.SYNCING: "● Syncing…"}
 
@@ -105,7 +109,7 @@ class MainWindow(QMainWindow):
         self.account = account
         self.settings = settings
         self.setWindowTitle("ProviderDesk")
-        self.setMinimumSize(760, 520)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.message_bar = MessageBar()
         self.presenter = ErrorPresenter(self.message_bar, self)
         self.presenter.session_ended.connect(self.sign_out_requested)
@@ -130,13 +134,15 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setFixedWidth(190)
         self.stack = QStackedWidget()
         for slot in self.slots:
             item = QListWidgetItem(slot.title)
             item.setToolTip(f"{slot.title} ({slot.shortcut})" if slot.shortcut else slot.title)
             self.navigation.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
+        self.navigation.ensurePolished()  # the theme's font, then as wide as the longest title needs
+        widest = max(self.navigation.fontMetrics().horizontalAdvance(slot.title) for slot in self.slots)
+        self.navigation.setFixedWidth(max(150, widest + NAVIGATION_PADDING))
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
         right = QWidget()
         column = QVBoxLayout(right)

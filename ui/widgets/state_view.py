@@ -4,17 +4,45 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def _centered(*widgets: QWidget) -> QWidget:
+    """`widgets` one under the other, centred; a wrapping label as wide as it may be (its maximum),
+    narrower in a narrow pane, never a sliver and never wider than the pane."""
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.addStretch(1)
     for widget in widgets:
-        layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(widget, 100)  # grows first, up to its maximum width; the stretches take the rest
+            row.addStretch(1)
+            layout.addLayout(row)
+        else:
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addStretch(2)
     return holder
+
+
+def _wrapping(role: str | None = None, width: int = 460) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setMaximumWidth(width)
+    label.setMinimumWidth(160)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    if role:
+        label.setProperty("role", role)
+    return label
 
 
 class StateView(QStackedWidget):
@@ -26,14 +54,11 @@ class StateView(QStackedWidget):
         bar.setRange(0, 0)
         bar.setFixedWidth(220)
         bar.setAccessibleName("Loading")
-        self._loading_text = QLabel("Loading…")
-        self._loading_text.setProperty("role", "muted")
-        self._empty = QLabel(empty_text)
-        self._empty.setProperty("role", "muted")
-        self._error = QLabel()
-        self._error.setWordWrap(True)
-        self._error.setFixedWidth(460)  # a wrapped label centred by its layout would shrink to a sliver
-        self._error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._loading_text = _wrapping("muted")
+        self._loading_text.setText("Loading…")
+        self._empty = _wrapping("muted")
+        self._empty.setText(empty_text)
+        self._error = _wrapping()
         self._error.setTextFormat(Qt.TextFormat.PlainText)
         self.retry_button = QPushButton("Try again")
         self.retry_button.clicked.connect(retry)

@@ -1,0 +1,363 @@
+"""Every text fits (issue 12, item 6): each page of the main window for each role, and each dialog it
+opens without a change on the server, at the window's minimum size and at 1600x1000 (dialogs at their
+own size and at their minimum), light and dark, with no button, label, tab, header, combo box or
+placeholder elided or clipped (tests/helpers/text_fit.py). Then the cases the issue named, one by one."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
+
+from app.validation import FEE_INVALID
+from tests.helpers.live_server import LiveServer
+from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from tests.helpers.text_fit import misfits, report
+from ui.common.theme import apply_theme
+from ui.credentialing.page import CredentialingPage
+from ui.directory.page import DirectoryPage
+from ui.profile.wizard import RegistrationWizard
+from ui.screenshots import SAMPLE
+from ui.shell.desktop import Desktop
+from ui.shell.main_window import MINIMUM_SIZE, MainWindow
+
+LARGE = (1600, 1000)
+ROLES = ("facility_admin", "credentialing_officer", "provider")
+
+
+@pytest.fixture(params=["light", "dark"])
+def theme(request: pytest.FixtureRequest, qapp: QApplication, loop: asyncio.AbstractEventLoop) -> Iterator[str]:
+    apply_theme(qapp, dark=request.param == "dark")
+    yield request.param
+    apply_theme(qapp, dark=False)  # the other UI tests run light
+
+
+async def settled() -> None:
+    """Let posted layout requests run (a wrapped row's height follows its width a turn later)."""
+    for _ in range(4):
+        await asyncio.sleep(0.01)
+
+
+async def look(window: QWidget, where: str, found: list[str]) -> None:
+    await settled()
+    found.extend(f"{where}: {each}" for each in misfits(window))
+
+
+async def look_at_dialog(dialog: QWidget, where: str, found: list[str]) -> None:
+    """`dialog` as it opened, then at its minimum size; closed after."""
+    await wait_until(dialog.isVisible, what=f"{where} shown")
+    await look(dialog, f"{where} as opened ({dialog.width()}x{dialog.height()})", found)
+    dialog.resize(1, 1)  # the smallest its layout allows
+    await look(dialog, f"{where} at its minimum ({dialog.width()}x{dialog.height()})", found)
+    dialog.close()
+    await settled()
+
+
+async def look_at_pages(desktop: Desktop, label: str, found: list[str]) -> MainWindow:
+    main = desktop.main_window
+    assert main is not None
+    for width, height in (MINIMUM_SIZE, LARGE):
+        main.resize(width, height)
+        assert (main.width(), main.height()) == (width, height)
+        for index, slot in enumerate(main.slots):
+            main.show_page(index)
+            await wait_until(lambda: desktop.runner.running == 0, what=f"{slot.title} loaded")
+            await look(main, f"{label} {slot.title} at {width}x{height}", found)
+    return main
+
+
+def opened(main: MainWindow, open_it: Callable[[], None], find: Callable[[], QWidget | None]) -> QWidget:
+    open_it()
+    widget = find()
+    assert widget is not None
+    return widget
+
+
+async def look_at_shell_dialogs(main: MainWindow, label: str, found: list[str]) -> None:
+    """Settings, the password change, the shortcuts and the about box: every role has them."""
+    main.show_page(0)
+    for name, open_it, attribute in (("Settings", main._on_settings_triggered, "settings_dialog"),
+                                     ("Password", main._on_change_password_triggered, "password_dialog"),
+                                     ("Shortcuts", main._on_shortcuts_triggered, "info_dialog"),
+                                     ("About", main._on_about_triggered, "info_dialog")):
+        dialog = opened(main, open_it, lambda a=attribute: getattr(main, a))
+        await look_at_dialog(dialog, f"{label} {name}", found)
+
+
+async def look_at_wizard(wizard: RegistrationWizard, label: str, found: list[str]) -> None:
+    """Each step with its errors shown (a fee with three decimals among them), then filled in, at the
+    wizard's size and at its minimum; and the summary."""
+    await wait_until(wizard.isVisible, what="the wizard")
+    opened_size = wizard.size()
+    wizard.fields.set_values({"consultation_fee": "12.345"})
+    for step in range(1, len(wizard.pageIds()) + 1):
+        page = wizard.currentPage()
+        names = getattr(page, "names", ())
+        if names:
+            wizard.reveal(names)
+        for minimum in (False, True):
+            wizard.resize(QSize(1, 1) if minimum else opened_size)
+            await look(wizard, f"{label} wizard step {step} at {wizard.width()}x{wizard.height()}", found)
+        wizard.resize(opened_size)
+        if not names:
+            break
+        wizard.fields.set_values({name: SAMPLE.get(name, "") for name in names})
+        wizard.next()
+        assert wizard.currentPage() is not page, f"step {step} filled in moves on"
+    wizard.close()
+
+
+def run_checked(loop: asyncio.AbstractEventLoop, body: Callable[[list[str]], object]) -> None:
+    found: list[str] = []
+    run_ui(loop, lambda: body(found), timeout=180)  # type: ignore[arg-type, return-value]
+    assert not found, f"{len(found)} texts do not fit:\n" + "\n".join(found)
+
+
+# ---- the guard: every page and dialog ----
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_dialog_shows_its_texts_whole(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, role: str, theme: str,
+) -> None:
+    async def body(found: list[str]) -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, role)
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        label = f"{role}, {theme}:"
+        await look_at_pages(desktop, label, found)
+        main.resize(*MINIMUM_SIZE)
+        await look_at_shell_dialogs(main, label, found)
+        await look_at_directory_dialogs(desktop, main, label, found)
+        if role == "facility_admin":
+            await look_at_admin_dialogs(desktop, main, label, found)
+        elif role == "credentialing_officer":
+            await look_at_decisions(desktop, main, label, found)
+        await closed(desktop)
+
+    run_checked(loop, body)
+
+
+async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """A provider's detail and the CSV export: every role has them."""
+    directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
+    main.show_page(main.pages.index(directory))
+    directory.table.selectRow(0)
+    row = directory.model.row_at(0)
+    assert row is not None
+    directory.open_detail(row.id)
+    await wait_until(lambda: desktop.runner.running == 0, what="the audit trail")
+    assert directory.detail is not None
+    await look_at_dialog(directory.detail, f"{label} Detail", found)
+    main._on_export_triggered()
+    await look_at_dialog(main.csv_dialog, f"{label} Export", found)
+
+
+async def look_at_admin_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """The roster import, the editor, the deactivate question (answered no) and the wizard on behalf."""
+    directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
+    main._on_import_triggered()
+    await look_at_dialog(main.csv_dialog, f"{label} Import", found)
+    directory.actions_._on_edit_button_clicked()
+    editor = directory.actions_.editor
+    await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
+    await look_at_dialog(editor, f"{label} Edit", found)
+    directory.actions_.deactivate_button.click()
+    await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
+    await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
+    main._on_register_provider_triggered()
+    wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
+    await look_at_wizard(wizard, f"{label} on behalf", found)
+
+
+async def look_at_decisions(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
+    """Verify and Reject (closed unanswered), the decisions export and the document window."""
+    page = next(p for p in main.pages if isinstance(p, CredentialingPage))
+    main.show_page(main.pages.index(page))
+    await wait_until(lambda: page.review.document is not None and desktop.runner.running == 0,
+                     what="the license under review, with its document")
+    for name, decide in (("Verify", page.actions_.verify), ("Reject", page.actions_.reject)):
+        decide()
+        dialog = page.actions_.dialog
+        assert isinstance(dialog, QDialog)
+        await look_at_dialog(dialog, f"{label} {name}", found)
+    page.export_button.click()
+    await look_at_dialog(page.actions_.export_dialog, f"{label} Export decisions", found)
+    page.pane.viewer.open_full_size_window()
+    window = page.pane.viewer.full_size_window
+    assert window is not None
+    await look_at_dialog(window, f"{label} Document window", found)
+
+
+def test_the_sign_in_window_and_the_registration_wizard_show_their_texts_whole(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, theme: str,
+) -> None:
+    async def body(found: list[str]) -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        login = desktop.login_window
+        assert login is not None
+        opened_size = login.size()
+        await look(login, f"{theme}: sign-in as opened", found)
+        login.resize(1, 1)
+        await look(login, f"{theme}: sign-in at its minimum ({login.width()}x{login.height()})", found)
+        login.resize(opened_size)
+        login.register_button.click()
+        wizard = next(w for w in login.findChildren(RegistrationWizard) if w.isVisible())
+        await look_at_wizard(wizard, f"{theme}: self-registration", found)
+        await closed(desktop)
+
+    run_checked(loop, body)
+
+
+# ---- the cases of the issue ----
+
+
+def test_the_review_buttons_and_tabs_fit_at_the_minimum_size_and_every_queue_shows_at_1596(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """'Open document (O)' read "n documen", 'Export audit trail…' "ort audit tra", 'Fit width' "…";
+    the Expired and Rejected queues hid behind scroll arrows even at 1596 px."""
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        page = next(p for p in main.pages if isinstance(p, CredentialingPage))
+        main.show_page(main.pages.index(page))
+        await wait_until(lambda: page.review.document is not None and desktop.runner.running == 0,
+                         what="the license under review")
+        for size in (MINIMUM_SIZE, (900, 600), (1596, 1000)):
+            main.resize(*size)
+            await settled()
+            pane = page.pane
+            for button in (pane.verify_button, pane.reject_button, pane.document_button):
+                assert button.width() >= button.sizeHint().width(), (size, button.text(), button.width())
+            fit_width = next(b for b in pane.viewer.zoom.findChildren(QWidget) if b.accessibleName() == "Fit width")
+            assert fit_width.width() >= fit_width.sizeHint().width(), (size, fit_width.width())
+            bar = page.tabs
+            assert not [b for b in bar.children() if isinstance(b, QWidget) and b.isVisible()], "no scroll arrows"
+            for index in range(bar.count()):
+                assert bar.rect().contains(bar.tabRect(index)), (size, bar.tabText(index))
+                assert bar.tabRect(index).width() >= bar.tabSizeHint(index).width(), (size, bar.tabText(index))
+            assert not [m for m in misfits(main) if "Queues" in m.where or "Review of the license" in m.where
+                        or m.where.endswith(("QPushButton", "QToolButton[Fit width]"))], size
+        badge = pane.badge
+        assert badge.contentsRect().width() >= badge.fontMetrics().horizontalAdvance(badge.text())
+        assert badge.contentsMargins().left() > 0, "the badge keeps its padding (the style's, from the first polish)"
+        pane.tabs.setCurrentIndex(2)
+        await settled()
+        assert pane.export_button.isVisible()
+        assert pane.export_button.width() >= pane.export_button.sizeHint().width()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_directory_columns_fit_their_content_and_share_the_spare_width(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """"Healthcare Adm…" and "Pending verifica…" were cut while Email took all the spare width; at the
+    minimum size the table scrolls sideways rather than eliding a header."""
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        page = next(p for p in main.pages if isinstance(p, DirectoryPage))
+        main.show_page(main.pages.index(page))
+        await wait_until(lambda: page.model.count > 0, what="the directory")
+        table, header = page.table, page.table.horizontalHeader()
+        metrics = table.fontMetrics()
+        main.resize(*LARGE)
+        await settled()
+        for column, text in ((1, "Healthcare Administrator"), (5, "Pending verification")):
+            assert header.sectionSize(column) > metrics.horizontalAdvance(text) + 6, text
+        widths = [header.sectionSize(c) for c in range(8)]
+        assert sum(widths) <= table.viewport().width() + 1, "no sideways scrolling at 1600 px"
+        assert widths[7] < widths[0] + widths[3], f"email does not take all the spare width: {widths}"
+        assert widths[0] > 190, f"the name gets its share: {widths}"
+        assert widths[3] > 170, f"the organization gets its share: {widths}"
+        main.resize(*MINIMUM_SIZE)
+        await settled()
+        assert table.horizontalScrollBar().maximum() > 0, "narrow: it scrolls sideways"
+        assert not [m for m in misfits(main) if "header" in m.why]
+        assert header.sectionSize(1) > metrics.horizontalAdvance("Healthcare Administrator") + 6
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_the_filter_combos_keep_their_arrows_and_texts(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """At the default width the combos lost their arrows and clipped their text: the row now wraps."""
+
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        page = next(p for p in main.pages if isinstance(p, DirectoryPage))
+        main.show_page(main.pages.index(page))
+        await wait_until(lambda: page.model.count > 0, what="the directory")
+        for size in (MINIMUM_SIZE, (1180, 760), LARGE):
+            main.resize(*size)
+            await settled()
+            combos = [*page.filters.combos.values(), page.filters.active]
+            for combo in combos:
+                assert combo.width() >= min(combo.sizeHint().width(), combo.maximumWidth()), (size, combo.currentText())
+                assert page.filters.rect().contains(combo.geometry()), (size, combo.currentText(), "inside the row")
+            assert page.filters.rect().contains(page.filters.clear_button.geometry())
+            assert not [m for m in misfits(main) if "QComboBox" in m.where], size
+            closed_sets = [page.filters.combos[n] for n in ("professional_role", "professional_title",
+                                                             "license_status")] + [page.filters.active]
+            for combo in closed_sets:  # every choice of a closed set fits, not only the one shown
+                room = combo_field_width(combo)
+                for index in range(combo.count()):
+                    assert combo.fontMetrics().horizontalAdvance(combo.itemText(index)) <= room, combo.itemText(index)
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def combo_field_width(combo: QComboBox) -> int:
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+
+
+def test_the_wizards_fee_error_wraps_instead_of_clipping(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """The fee error ended "…at most 2 decima": at the wizard's minimum size it takes two lines."""
+
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        login = desktop.login_window
+        assert login is not None
+        login.register_button.click()
+        wizard = next(w for w in login.findChildren(RegistrationWizard) if w.isVisible())
+        while "consultation_fee" not in getattr(wizard.currentPage(), "names", ()):
+            wizard.fields.set_values({name: SAMPLE.get(name, "") for name in wizard.currentPage().names})
+            wizard.next()
+        wizard.fields.set_values({"consultation_fee": "12.345"})
+        wizard.reveal(["consultation_fee"])
+        error = wizard.fields.errors["consultation_fee"]
+        wizard.resize(1, 1)
+        await settled()
+        assert error.isVisible()
+        assert error.text() == FEE_INVALID
+        assert error.fontMetrics().horizontalAdvance(FEE_INVALID) > error.width(), "the case: longer than a line"
+        assert error.height() >= error.heightForWidth(error.width())
+        assert not [m for m in misfits(wizard) if "error" in m.where], report(misfits(wizard))
+        wizard.close()
+        await closed(desktop)
+
+    run_ui(loop, body)
