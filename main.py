@@ -3,6 +3,10 @@
     python main.py                      the embedded demo server, with sample data
     python main.py --server URL         any server implementing the API of docs/api.md
     python main.py --data-dir DIR       keep data (cache, logs, the demo server) in DIR
+
+Installed, the same is the `providerdesk` command. In the frozen application (providerdesk.spec) the
+executable is also the embedded server's: `ProviderDesk --serve-embedded serve ...` runs the server's
+command line (app/embedded_server.py starts it so; the desktop itself never imports the server).
 """
 from __future__ import annotations
 
@@ -48,7 +52,13 @@ async def _run(desktop: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--serve-embedded"]:  # app.embedded_server.SERVE_EMBEDDED: the frozen app's server child
+        # late import: this process is the server, never the desktop
+        from server.__main__ import main as serve
+
+        return serve(argv[1:])
+    args = _arguments(argv)
     # late imports, here and below: --help and a bad setting answer at once, before Qt and the UI load
     from app.logging_setup import setup_logging
     from app.private_files import remove_leftovers, temporary_folder
@@ -75,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.session.token_store import system_token_store
+    from ui.common.icons import install_app_icon
     from ui.common.theme import apply_theme, follow_system_theme
     from ui.shell.desktop import Desktop
 
@@ -82,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ProviderDesk")
     app.setOrganizationName("ProviderDesk")
     app.setQuitOnLastWindowClosed(False)
+    install_app_icon(app)
     apply_theme(app)
     follow_system_theme(app)
     desktop = Desktop(settings, system_token_store(), demo_providers=args.demo_providers)

@@ -45,13 +45,23 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def _stop_when_stdin_closes() -> None:
-    """Stop the server when the parent's end of our stdin closes (it quit or crashed)."""
+    """Stop the server when the parent's end of our stdin closes (it quit or crashed), on every system.
+
+    POSIX: SIGTERM to ourselves, which `_stop` turns into KeyboardInterrupt at once. Windows has no
+    SIGTERM to catch (os.kill would terminate the process on the spot): interrupt the main thread
+    instead, which waitress's loop notices within its one-second select timeout.
+    """
+    # late imports: only the embedded server (--stop-with-stdin) watches its parent
+    import _thread
     import threading
 
     def watch() -> None:
         while sys.stdin.buffer.read(1024):
             pass
-        os.kill(os.getpid(), signal.SIGTERM)
+        if os.name == "nt":
+            _thread.interrupt_main()
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
