@@ -20,7 +20,9 @@ from collections.abc import Mapping
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python main.py", description="ProviderDesk desktop application")
+    installed = os.path.basename(sys.argv[0]).lower().startswith("providerdesk")
+    parser = argparse.ArgumentParser(prog="providerdesk" if installed else "python main.py",
+                                     description="ProviderDesk desktop application")
     parser.add_argument("--server", metavar="URL", help="API address, e.g. https://providers.example.org/api/v1 "
                         "(default: start the local demo server)")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for the cache, logs and the local server's data")

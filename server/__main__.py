@@ -149,7 +149,9 @@ def manage(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m server", description="ProviderDesk reference server")
+    installed = os.path.basename(sys.argv[0]).startswith("providerdesk-server")  # the installed command
+    parser = argparse.ArgumentParser(prog="providerdesk-server" if installed else "python -m server",
+                                     description="ProviderDesk reference server")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="apply migrations and serve the API with waitress")
     run.add_argument("--host", default="127.0.0.1")
