@@ -49,11 +49,13 @@ def _stop_when_stdin_closes() -> None:
 
     POSIX: SIGTERM to ourselves, which `_stop` turns into KeyboardInterrupt at once. Windows has no
     SIGTERM to catch (os.kill would terminate the process on the spot): interrupt the main thread
-    instead, which waitress's loop notices within its one-second select timeout.
+    instead, which waitress's loop notices within its one-second select timeout. Either way, a
+    server still running 15 s later exits at once.
     """
     # late imports: only the embedded server (--stop-with-stdin) watches its parent
     import _thread
     import threading
+    import time
 
     def watch() -> None:
         while sys.stdin.buffer.read(1024):
@@ -62,6 +64,8 @@ def _stop_when_stdin_closes() -> None:
             _thread.interrupt_main()
         else:
             os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(15)  # still here (a request that will not end): go anyway, the parent is gone
+        os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
