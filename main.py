@@ -46,6 +46,19 @@ def display_problem(environ: Mapping[str, str], platform: str = sys.platform) ->
             "\"The desktop application\".")
 
 
+def say(message: str) -> None:
+    """Tell the user why the application cannot start: on standard error, or, where a windowed
+    application has none (the Windows bundle, a `pythonw` start), in a message box."""
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+        return
+    # late import: Qt only for this one box, before the application proper starts
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    QMessageBox.critical(None, "ProviderDesk", message)
+
+
 async def _run(desktop: object) -> None:
     done = asyncio.Event()
     desktop.finished.connect(done.set)  # type: ignore[attr-defined]
@@ -69,10 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings({"server_url": args.server, "data_dir": args.data_dir})
     except SettingsError as error:
-        print(f"ProviderDesk: {error}", file=sys.stderr)
+        say(f"ProviderDesk: {error}")
         return 2
     if problem := display_problem(os.environ):
-        print(problem, file=sys.stderr)
+        say(problem)
         return 2
     settings.prepare_data_dir()
     log_path = setup_logging(settings.data_dir, level=logging.DEBUG if args.debug else logging.INFO)
