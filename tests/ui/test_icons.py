@@ -65,7 +65,7 @@ def test_a_missing_icon_is_an_error() -> None:
         icons.icon("no-such-icon")
 
 
-def test_the_navigation_shows_each_pages_icon(
+def test_the_navigation_shows_each_pages_icon_in_the_themes_color(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
 ) -> None:
     async def body() -> None:
@@ -76,6 +76,13 @@ def test_the_navigation_shows_each_pages_icon(
         assert navigation.count() >= 3
         assert all(not navigation.item(row).icon().isNull() for row in range(navigation.count()))
         assert not window.sync_action.icon().isNull()
+        try:  # the system turns dark: the icons are drawn again in the dark theme's color
+            apply_theme(QApplication.instance(), dark=True)  # type: ignore[arg-type]
+            window.redraw_icons()
+            assert DARK.muted in _colors(navigation.item(0).icon().pixmap(48, 48).toImage())
+            assert DARK.muted in _colors(window.sync_action.icon().pixmap(48, 48).toImage())
+        finally:
+            apply_theme(QApplication.instance(), dark=False)  # type: ignore[arg-type]
         await closed(desktop)
 
     run_ui(loop, body)

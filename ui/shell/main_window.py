@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -56,6 +57,7 @@ STATE_WORDS = {ConnectionState.ONLINE: "â— Online", ConnectionState.OFFLINE: "â
 # the navigation's icons (resources/icons/)
 PAGE_ICONS = {"Dashboard": "dashboard", "Directory": "directory", "Credentialing": "credentialing",
               "My Profile": "profile"}
+ICON_PROPERTY = "providerdesk_icon"  # an action's icon name, to redraw it when the theme changes
 
 
 @dataclass
@@ -129,6 +131,16 @@ class MainWindow(QMainWindow):
             self.alerts.notice.connect(self.message_bar.show_message)
             self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
+        # after apply_theme (follow_system_theme connects first, at start): icons in the new colors
+        QApplication.styleHints().colorSchemeChanged.connect(self.redraw_icons)
+
+    def redraw_icons(self, *_scheme: object) -> None:
+        """Draw the navigation's and the actions' icons again, in the current theme's color."""
+        for row, slot in enumerate(self.slots):
+            self.navigation.item(row).setIcon(icon(PAGE_ICONS[slot.title]))
+        for action in self.actions():
+            if name := action.property(ICON_PROPERTY):
+                action.setIcon(icon(name))
 
     # ---- layout ----
 
@@ -164,6 +176,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
+            action.setProperty(ICON_PROPERTY, icon_name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
