@@ -3,6 +3,10 @@
     python main.py                      the embedded demo server, with sample data
     python main.py --server URL         any server implementing the API of docs/api.md
     python main.py --data-dir DIR       keep data (cache, logs, the demo server) in DIR
+
+Installed, the same is the `providerdesk` command. In the frozen application (providerdesk.spec) the
+executable is also the embedded server's: `ProviderDesk --serve-embedded serve ...` runs the server's
+command line (app/embedded_server.py starts it so; the desktop itself never imports the server).
 """
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from collections.abc import Mapping
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python main.py", description="ProviderDesk desktop application")
+    installed = os.path.basename(sys.argv[0]).lower().startswith("providerdesk")
+    parser = argparse.ArgumentParser(prog="providerdesk" if installed else "python main.py",
+                                     description="ProviderDesk desktop application")
     parser.add_argument("--server", metavar="URL", help="API address, e.g. https://providers.example.org/api/v1 "
                         "(default: start the local demo server)")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for the cache, logs and the local server's data")
@@ -40,6 +46,19 @@ def display_problem(environ: Mapping[str, str], platform: str = sys.platform) ->
             "\"The desktop application\".")
 
 
+def say(message: str) -> None:
+    """Tell the user why the application cannot start: on standard error, or, where a windowed
+    application has none (the Windows bundle, a `pythonw` start), in a message box."""
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+        return
+    # late import: Qt only for this one box, before the application proper starts
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    QMessageBox.critical(None, "ProviderDesk", message)
+
+
 async def _run(desktop: object) -> None:
     done = asyncio.Event()
     desktop.finished.connect(done.set)  # type: ignore[attr-defined]
@@ -48,7 +67,13 @@ async def _run(desktop: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--serve-embedded"]:  # app.embedded_server.SERVE_EMBEDDED: the frozen app's server child
+        # late import: this process is the server, never the desktop
+        from server.__main__ import main as serve
+
+        return serve(argv[1:])
+    args = _arguments(argv)
     # late imports, here and below: --help and a bad setting answer at once, before Qt and the UI load
     from app.logging_setup import setup_logging
     from app.private_files import remove_leftovers, temporary_folder
@@ -57,10 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings({"server_url": args.server, "data_dir": args.data_dir})
     except SettingsError as error:
-        print(f"ProviderDesk: {error}", file=sys.stderr)
+        say(f"ProviderDesk: {error}")
         return 2
     if problem := display_problem(os.environ):
-        print(problem, file=sys.stderr)
+        say(problem)
         return 2
     settings.prepare_data_dir()
     log_path = setup_logging(settings.data_dir, level=logging.DEBUG if args.debug else logging.INFO)
@@ -75,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.session.token_store import system_token_store
+    from ui.common.icons import install_app_icon
     from ui.common.theme import apply_theme, follow_system_theme
     from ui.shell.desktop import Desktop
 
@@ -82,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ProviderDesk")
     app.setOrganizationName("ProviderDesk")
     app.setQuitOnLastWindowClosed(False)
+    install_app_icon(app)
     apply_theme(app)
     follow_system_theme(app)
     desktop = Desktop(settings, system_token_store(), demo_providers=args.demo_providers)

@@ -2,8 +2,14 @@
 
 It is what the desktop talks to when no server is configured. The child reads its standard
 input and stops when that closes, so it goes away with the application even when the
-application crashes (no orphan server). Its output is drained all the time (a full pipe would
-stall it) and the last lines are kept for the message when it fails to start.
+application crashes (no orphan server), on every system (Windows has no SIGTERM to send it).
+Its output is drained all the time (a full pipe would stall it) and the last lines are kept for
+the message when it fails to start.
+
+From a source checkout or an installed wheel the child is `python -m server`. The frozen application
+(PyInstaller, providerdesk.spec) has no Python of the user's to call: the child is the application's
+own executable in its hidden `--serve-embedded` mode (main.py), which runs the server's command line.
+On Windows the child gets no console window of its own (CREATE_NO_WINDOW).
 """
 from __future__ import annotations
 
@@ -17,6 +23,19 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 READY_PREFIX = "Serving on "
+SERVE_EMBEDDED = "--serve-embedded"  # main.py's hidden mode: the server's command line, in the frozen application
+
+
+def server_command() -> list[str]:
+    """How to run the server's command line (`python -m server`) from this process."""
+    if getattr(sys, "frozen", False):  # set by PyInstaller's bootloader
+        return [sys.executable, SERVE_EMBEDDED]
+    return [sys.executable, "-m", "server"]
+
+
+def no_console_window(platform: str = sys.platform) -> int:
+    """subprocess creation flags: on Windows the child opens no console window (none flashes up)."""
+    return 0x08000000 if platform == "win32" else 0  # subprocess.CREATE_NO_WINDOW, defined on Windows only
 
 
 class EmbeddedServerError(Exception):
@@ -49,7 +68,7 @@ class EmbeddedServer:
         return self._process is not None and self._process.returncode is None
 
     def _command(self) -> list[str]:
-        return [sys.executable, "-m", "server", "serve", "--demo", "--port", "0", "--stop-with-stdin",
+        return [*server_command(), "serve", "--demo", "--port", "0", "--stop-with-stdin",
                 "--demo-providers", str(self.demo_providers), "--data-dir", str(self.data_dir)]
 
     async def start(self) -> str:
@@ -60,6 +79,7 @@ class EmbeddedServer:
             self._process = await asyncio.create_subprocess_exec(
                 *self._command(), cwd=PROJECT_ROOT, stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                creationflags=no_console_window(),
             )
         except OSError as error:
             raise EmbeddedServerError(f"The local server could not be started: {error}.", "") from None

@@ -45,13 +45,27 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def _stop_when_stdin_closes() -> None:
-    """Stop the server when the parent's end of our stdin closes (it quit or crashed)."""
+    """Stop the server when the parent's end of our stdin closes (it quit or crashed), on every system.
+
+    POSIX: SIGTERM to ourselves, which `_stop` turns into KeyboardInterrupt at once. Windows has no
+    SIGTERM to catch (os.kill would terminate the process on the spot): interrupt the main thread
+    instead, which waitress's loop notices within its one-second select timeout. Either way, a
+    server still running 15 s later exits at once.
+    """
+    # late imports: only the embedded server (--stop-with-stdin) watches its parent
+    import _thread
     import threading
+    import time
 
     def watch() -> None:
         while sys.stdin.buffer.read(1024):
             pass
-        os.kill(os.getpid(), signal.SIGTERM)
+        if os.name == "nt":
+            _thread.interrupt_main()
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(15)  # still here (a request that will not end): go anyway, the parent is gone
+        os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
@@ -139,7 +153,9 @@ def manage(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m server", description="ProviderDesk reference server")
+    installed = os.path.basename(sys.argv[0]).startswith("providerdesk-server")  # the installed command
+    parser = argparse.ArgumentParser(prog="providerdesk-server" if installed else "python -m server",
+                                     description="ProviderDesk reference server")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="apply migrations and serve the API with waitress")
     run.add_argument("--host", default="127.0.0.1")

@@ -71,6 +71,7 @@ def test_signal_with_none_and_bool_survives_many_emissions() -> None:
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="the 6.12 crash is seen on CPython 3.11")
 def test_pyside6_is_below_6_12_on_python_3_11() -> None:
-    version = importlib.metadata.version("PySide6")
-    major, minor = (int(part) for part in version.split(".")[:2])
-    assert (major, minor) < (6, 12), f"PySide6 {version} crashes CPython 3.11 (bool_dealloc)"
+    for distribution in ("PySide6-Essentials", "PySide6-Addons"):  # what we depend on (not the meta-package)
+        version = importlib.metadata.version(distribution)
+        major, minor = (int(part) for part in version.split(".")[:2])
+        assert (major, minor) < (6, 12), f"{distribution} {version} crashes CPython 3.11 (bool_dealloc)"

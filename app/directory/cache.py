@@ -38,7 +38,8 @@ from app.directory.query import (
 )
 from app.private_files import private_dir, private_file
 
-SCHEMA_VERSION = 5  # 4: the worklist's queue indexes; 5: 16 KiB pages
+SCHEMA_VERSION = 6  # 4: the worklist's queue indexes; 5: 16 KiB pages;
+# 6: written by sqlcipher3 (SQLCipher 4.19): a file of sqlcipher3-binary (4.12, version 5) is rebuilt, not trusted
 PAGE_SIZE = 16384
 DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
 # what a provider never sees of another provider (docs/api.md), blanked should an older server have sent it

@@ -1,12 +1,21 @@
 """The embedded server starts, answers, stops; a failed start is an error with its output."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from app.embedded_server import EmbeddedServer, EmbeddedServerError
+from app.embedded_server import (
+    PROJECT_ROOT,
+    SERVE_EMBEDDED,
+    EmbeddedServer,
+    EmbeddedServerError,
+    no_console_window,
+    server_command,
+)
 from tests.helpers.aio import run
 
 
@@ -52,3 +61,23 @@ def test_unusable_data_folder(tmp_path: Path) -> None:
             await EmbeddedServer(blocker / "server").start()
 
     run(body)
+
+
+def test_the_frozen_application_runs_its_own_executable_as_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle has no Python to run `-m server` with: the child is the executable's --serve-embedded mode."""
+    assert server_command() == [sys.executable, "-m", "server"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert server_command() == [sys.executable, SERVE_EMBEDDED]
+    assert EmbeddedServer(Path("data"))._command()[:3] == [sys.executable, SERVE_EMBEDDED, "serve"]
+
+
+def test_no_console_window_flashes_up_on_windows() -> None:
+    assert no_console_window("win32") == 0x08000000  # CREATE_NO_WINDOW
+    assert no_console_window("linux") == no_console_window("darwin") == 0
+
+
+def test_the_serve_embedded_mode_is_the_servers_command_line() -> None:
+    helped = subprocess.run([sys.executable, "main.py", SERVE_EMBEDDED, "serve", "--help"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0
+    assert "--stop-with-stdin" in helped.stdout

@@ -102,6 +102,7 @@ class Desktop(QObject):
         assert url is not None, "settings name a server, or the embedded one gave its address"
         self._connect(url)
         self._login().server_ready()
+        log.info("sign-in window ready")  # the frozen app's test and its start-up time read this line
         self.server_ready.emit()
         await self._restore()
 

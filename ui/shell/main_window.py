@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ from app.api.connectivity import ConnectionState
 from app.api.models import Role
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
+from ui.common.icons import icon
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
 from ui.credentialing.page import CredentialingPage
@@ -54,6 +56,12 @@ MINIMUM_SIZE = (900, 600)
 NAVIGATION_PADDING = 2 * 14 + 2 * 8 + 12  # the item's padding and margin (theme.py), the list's frame and slack
 STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
                ConnectionState.SYNCING: "● Syncing…"}
+
+
+# the navigation's icons (resources/icons/)
+PAGE_ICONS = {"Dashboard": "dashboard", "Directory": "directory", "Credentialing": "credentialing",
+              "My Profile": "profile"}
+ICON_PROPERTY = "providerdesk_icon"  # an action's icon name, to redraw it when the theme changes
 
 
 @dataclass
@@ -127,6 +135,16 @@ class MainWindow(QMainWindow):
             self.alerts.notice.connect(self.message_bar.show_message)
             self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
+        # after apply_theme (follow_system_theme connects first, at start): icons in the new colors
+        QApplication.styleHints().colorSchemeChanged.connect(self.redraw_icons)
+
+    def redraw_icons(self, *_scheme: object) -> None:
+        """Draw the navigation's and the actions' icons again, in the current theme's color."""
+        for row, slot in enumerate(self.slots):
+            self.navigation.item(row).setIcon(icon(PAGE_ICONS[slot.title]))
+        for action in self.actions():
+            if name := action.property(ICON_PROPERTY):
+                action.setIcon(icon(name))
 
     # ---- layout ----
 
@@ -136,7 +154,7 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Pages")
         self.stack = QStackedWidget()
         for slot in self.slots:
-            item = QListWidgetItem(slot.title)
+            item = QListWidgetItem(icon(PAGE_ICONS[slot.title]), slot.title)
             item.setToolTip(f"{slot.title} ({slot.shortcut})" if slot.shortcut else slot.title)
             self.navigation.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
@@ -163,8 +181,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
-                tip: str = "") -> QAction:
+                tip: str = "", icon_name: str | None = None) -> QAction:
         action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+            action.setProperty(ICON_PROPERTY, icon_name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -177,16 +198,17 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.sync_action = self._action("&Sync now", QKeySequence.StandardKey.Refresh, self._on_sync_triggered,
-                                        "Reload the current page from the server")
+                                        "Reload the current page from the server", "refresh")
         self.export_action = self._action("&Export directory to CSV…", "Ctrl+E", self._on_export_triggered,
-                                          "Export the directory's current search and filters as CSV")
+                                          "Export the directory's current search and filters as CSV", "export")
         self.import_action = self._action("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
-                                          "Create providers from a CSV roster, after a preview")
+                                          "Create providers from a CSV roster, after a preview", "import")
         self.import_action.setVisible(self.account.user.role is Role.FACILITY_ADMIN)
-        settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered)
+        settings = self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self._on_settings_triggered,
+                                icon_name="settings")
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         register = self._action("&Register a provider…", "Ctrl+N", self._on_register_provider_triggered,
-                                "Register a new provider on their behalf")
+                                "Register a new provider on their behalf", "add")
         register.setVisible(self.account.user.role is Role.FACILITY_ADMIN)
         self.register_action = register
         file_menu.addAction(register)
@@ -201,7 +223,7 @@ class MainWindow(QMainWindow):
             action.setProperty(HELP_PROPERTY, f"Show {slot.title}")
             go_menu.addAction(action)
         search = self._action("&Search the directory", QKeySequence.StandardKey.Find,
-                              self._on_search_triggered, "Go to the directory's search")
+                              self._on_search_triggered, "Go to the directory's search", "search")
         go_menu.addAction(search)
         help_menu = self.menuBar().addMenu("&Help")
         keys_action = self._action("&Keyboard shortcuts", "F1", self._on_shortcuts_triggered)
@@ -221,7 +243,8 @@ class MainWindow(QMainWindow):
                                                    PASSWORD_TIP)
         self.account_menu.addAction(self.change_password_action)
         self.account_menu.addSeparator()
-        self.account_menu.addAction(self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered))
+        self.account_menu.addAction(self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered,
+                                                  icon_name="sign-out"))
 
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()
