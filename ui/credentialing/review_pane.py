@@ -160,10 +160,10 @@ class ReviewPane(QWidget):
         status = effective_status(provider)
         self.name.setText(provider.full_name)
         self.subtitle.setText(" · ".join(p for p in (f"License {provider.license_number}",
-                                                     provider.professional_role.value, provider.specialization,
+                                                     provider.professional_role or "", provider.specialization,
                                                      provider.organization_facility) if p))
-        self.badge.setText(status.label)
-        self.badge.setProperty("badge", status.value)
+        self.badge.setText(status.label if status else "—")
+        self.badge.setProperty("badge", status.value if status else "")
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
         self.expiry.setText(expiry_line(provider))
