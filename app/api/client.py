@@ -251,7 +251,7 @@ class ApiClient:
                                         json={"email": email, "password": password})
         except errors.ValidationError as error:
             if not error.field_errors and adapters.is_invalid_credentials(error.non_field_errors):
-                raise errors.AuthenticationError("The email or password is not right.", status=400) from None
+                raise errors.AuthenticationError(error.non_field_errors[0], status=400) from None
             raise
         return read(LoginResult, "sign-in", adapters.signed_in, response.content)
 
@@ -497,7 +497,8 @@ class ApiClient:
             return Health(status="unknown")
 
     async def openapi_schema(self) -> dict[str, Any]:
-        """The server's OpenAPI document (`/api/schema/`, beside the versioned base path)."""
+        """The server's OpenAPI document (`/api/schema/`, beside the versioned base path; NotFoundError
+        when the server publishes none)."""
         root = self.base_url.rsplit("/api/v1", 1)[0]
         response = await self._call("GET", f"{root}/api/schema/", authed=False, params={"format": "json"})
         try:

@@ -313,7 +313,7 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         """No access log on stderr."""
 
 
@@ -331,7 +331,8 @@ class SeedServer:
         return f"{self.url}/api/v1"
 
     def control(self, *parts: str) -> None:
-        """Change the server's data: `control("remove", id)`, `control("rename", id, last)`, `control("broken-login")`."""
+        """Change the server's data: `control("remove", id)`, `control("rename", id, last)`,
+        `control("broken-login")`."""
         import httpx  # late: the server process itself needs only the standard library
 
         httpx.post(f"{self.api}/__seed__/{'/'.join(parts)}/", timeout=10).raise_for_status()
