@@ -139,7 +139,7 @@ class ProviderSummary(Resource):
     is_active: bool = True
     updated_at: datetime | None = None
 
-    @field_validator("professional_title", "professional_role", "license_status", mode="before")
+    @field_validator("professional_title", "professional_role", "license_status", "updated_at", mode="before")
     @classmethod
     def _blank_is_unknown(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -156,6 +156,11 @@ class Provider(ProviderSummary):
     bio: str = ""
     hospitals: tuple[HospitalRef, ...] = ()
     created_at: datetime | None = None
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _blank_time_is_unknown(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class DropdownItem(Resource):

@@ -85,7 +85,9 @@ def _slots_for(account: SignedIn) -> list[PageSlot]:
         slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user),
                               CredentialingPage.shortcuts))
     else:
-        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner), ProfilePage.shortcuts))
+        capabilities = account.session.capabilities
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner, capabilities=capabilities),
+                              ProfilePage.shortcuts))
     return slots
 
 
