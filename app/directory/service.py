@@ -120,6 +120,7 @@ class DirectoryService:
         # without the change feed the cache is synced by walking the list (list_walk.py); learnt at
         # sign-in, or from the feed's 404 at the first sync
         self.list_walk = not capabilities.has(Feature.CHANGE_FEED)
+        self._walker: ListWalkSync | None = None
         self.connectivity = connectivity
         self.user = user
         self.server_key = server_key
@@ -225,7 +226,9 @@ class DirectoryService:
         self._cancel = asyncio.Event()
         self._again = False
         self.connectivity.set(ConnectionState.SYNCING)
-        syncer = ListWalkSync(self.client, self.cache) if self.list_walk else DirectorySync(self.client, self.cache)
+        if self.list_walk and (self._walker is None or self._walker.cache is not self.cache):
+            self._walker = ListWalkSync(self.client, self.cache)  # kept: it learnt whether ordering is honoured
+        syncer = self._walker if self.list_walk and self._walker else DirectorySync(self.client, self.cache)
         work = syncer.run(self._progress, self._cancel)
         self._sync_task = self.start(work, on_done=self._sync_done, on_error=self._sync_failed)
         self._sync_task.add_done_callback(self._sync_ended)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
+
 from app.api.capabilities import Feature
 from app.api.client import ApiClient
 from app.api.connectivity import Connectivity
@@ -15,6 +17,8 @@ from app.session.session import Session
 from app.session.token_store import MemoryTokenStore
 from app.tasks import TaskKeeper
 from tests.helpers.aio import CountingTransport, run
+from tests.helpers.factories import create_provider
+from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 from tests.helpers.seed_server import SeedServer
 
 KEY = bytes(range(32))
@@ -97,6 +101,46 @@ def test_the_service_walks_the_list_and_reads_offline(seed_server: SeedServer, t
             assert service.cache.count(DirectoryQuery(text="Last0")) == 9
         finally:
             await service.aclose()
+            await client.aclose()
+
+    run(body)
+
+
+def test_incremental_where_the_ordering_is_honoured(live_server: LiveServer, admin: httpx.Client,
+                                                    tmp_path: Path) -> None:
+    """Our server honours `ordering=-updated_at`: a second walk reads only the newest page, and a
+    provider leaving the list (its count drops) brings a full walk that removes it."""
+    created = create_provider(admin)
+
+    async def body() -> None:
+        transport = CountingTransport()
+        client = ApiClient(live_server.api, transport=transport)
+        login = await client.login(DEMO_ACCOUNTS["facility_admin"], DEMO_PASSWORD)
+        client.auth.start(login.access, login.refresh)
+        cache = DirectoryCache.open(tmp_path / "ours.db", KEY, Viewer(staff=True))
+        walker = ListWalkSync(client, cache, page_size=20)
+        try:
+            await walker.run()
+            full_pages = transport.paths["/api/v1/providers/"]
+            assert full_pages > 2
+            assert cache.provider(created["id"]) is not None
+            changed = await asyncio.to_thread(admin.patch, f"/providers/{created['id']}/",
+                                              json={"specialization": "Neurology"})
+            assert changed.status_code == 200, changed.text
+            again = await walker.run()
+            assert walker.ordered is True
+            assert again.pages == 1
+            assert again.changed >= 1
+            cached = cache.provider(created["id"])
+            assert cached is not None
+            assert cached.specialization == "Neurology"
+            gone = await asyncio.to_thread(admin.delete, f"/providers/{created['id']}/")
+            assert gone.status_code == 204, gone.text
+            third = await walker.run()
+            assert third.deleted == 1
+            assert cache.provider(created["id"]) is None
+        finally:
+            cache.close()
             await client.aclose()
 
     run(body)
