@@ -85,7 +85,10 @@ class ListWalkSync:
         changed = pages = 0
         page = 1
         while page <= MAX_PAGES and not (cancel is not None and cancel.is_set()):
-            answer = await self._client.providers(ORDERED, page=page, page_size=self._page_size)
+            try:
+                answer = await self._client.providers(ORDERED, page=page, page_size=self._page_size)
+            except NotFoundError:
+                return None  # a page past the end (the list shrank meanwhile): walk it all
             stamps = [self._stamp(item) for item in answer.results]
             if None in stamps or stamps != sorted(stamps, reverse=True):  # type: ignore[type-var]
                 self.ordered = False  # ignored (or no updated_at in the list): full walks from now on
