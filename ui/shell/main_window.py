@@ -84,7 +84,9 @@ def _slots_for(account: SignedIn) -> list[PageSlot]:
         PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(directory, client, runner, user)),
     ]
     if user.role.is_staff:
-        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user),
+        no_worklist = capabilities.reason(Feature.WORKLIST)
+        slots.append(PageSlot("Credentialing", "Ctrl+3",
+                              lambda: CredentialingPage(directory, client, runner, user, unavailable=no_worklist),
                               CredentialingPage.shortcuts))
     else:
         slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner, capabilities=capabilities),
