@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
+from tests.helpers.seed_server import SeedServer, running_seed_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -34,6 +35,13 @@ def own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One demo server for the session (60 providers); tests add their own data beside it."""
     with running_server(tmp_path_factory.mktemp("server")) as server:
+        yield server
+
+
+@pytest.fixture
+def seed_server() -> Iterator[SeedServer]:
+    """A fresh variant server (the seed guide's own backend, tests/helpers/seed_server.py) per test."""
+    with running_seed_server() as server:
         yield server
 
 

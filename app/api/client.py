@@ -16,9 +16,10 @@ from datetime import date
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
-from app.api import errors, multipart
+from app.api import adapters, errors, multipart
 from app.api.auth import TokenAuth
 from app.api.models import (
     AUDIT_EVENTS,
@@ -48,6 +49,7 @@ from app.api.models import (
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+Adapt = Callable[[Any], Any]
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 
@@ -105,6 +107,10 @@ def error_for(response: httpx.Response) -> errors.ApiError:
     """The app error an unsuccessful answer stands for."""
     status = response.status_code
     body, detail = _detail(response)
+    variant = adapters.field_errors(body) if status == 400 else None
+    if variant is not None:  # `{"error", "details"}` of a server without our extensions
+        return errors.ValidationError(variant[0], variant[1] or (["The server refused the request."]
+                                                                 if not variant[0] else []), status=400)
     if status in (400, 413, 415):
         return _validation_error(body, status, detail if status != 400 else None)
     if status == 401:
@@ -122,6 +128,45 @@ def error_for(response: httpx.Response) -> errors.ApiError:
     if status == 429:
         return errors.RateLimitedError(detail, retry_after=_retry_after(response))
     return errors.ServerError(status=status)
+
+
+def _decode(endpoint: str, content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        log.warning("%s: the answer is not JSON (%d bytes)", endpoint, len(content))
+        raise errors.IncompatibleServerError(endpoint, "not JSON") from None
+
+
+def _incompatible(endpoint: str, body: Any, problem: str) -> errors.IncompatibleServerError:
+    log.warning("%s: unreadable answer (%s); its shape: %s", endpoint, problem, adapters.shape(body))
+    return errors.IncompatibleServerError(endpoint, problem)
+
+
+def read(model: type[M], endpoint: str, adapt: Adapt, content: bytes) -> M:
+    """A JSON answer read through `adapt` into `model`; IncompatibleServerError (logged with the
+    body's shape, no values) when neither our contract nor a known variant explains it."""
+    body = _decode(endpoint, content)
+    try:
+        return model.model_validate(adapt(body))
+    except errors.IncompatibleServerError as error:
+        raise _incompatible(endpoint, body, error.missing) from None
+    except PydanticValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise _incompatible(endpoint, body, f"{where}: {first['msg']}" if where else first["msg"]) from None
+
+
+def read_list(adapter: TypeAdapter[list[Any]], endpoint: str, adapt: Adapt, content: bytes) -> list[Any]:
+    """A JSON list read through `adapt` (see `read`)."""
+    body = _decode(endpoint, content)
+    try:
+        return adapter.validate_python(adapt(body))
+    except errors.IncompatibleServerError as error:
+        raise _incompatible(endpoint, body, error.missing) from None
+    except PydanticValidationError as error:
+        first = error.errors()[0]
+        raise _incompatible(endpoint, body, ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]) from None
 
 
 class ApiClient:
@@ -181,9 +226,16 @@ class ApiClient:
         response = await self._call(method, path, **kwargs)
         return parse_model(model, response.content)
 
-    async def _versioned(self, method: str, path: str, **kwargs: Any) -> Versioned[Provider]:
+    async def _read(self, model: type[M], endpoint: str, adapt: Adapt, method: str, path: str,
+                    **kwargs: Any) -> M:
+        """Call, then read the answer through `adapt` (app/api/adapters.py) into `model`."""
         response = await self._call(method, path, **kwargs)
-        return Versioned(parse_model(Provider, response.content), response.headers.get("ETag"))
+        return read(model, endpoint, adapt, response.content)
+
+    async def _versioned(self, method: str, path: str, *, endpoint: str = "a provider's record",
+                         **kwargs: Any) -> Versioned[Provider]:
+        response = await self._call(method, path, **kwargs)
+        return Versioned(read(Provider, endpoint, adapters.provider, response.content), response.headers.get("ETag"))
 
     @staticmethod
     def _if_match(etag: str | None) -> dict[str, str]:
@@ -192,23 +244,63 @@ class ApiClient:
     # ---- authentication (no bearer) ----
 
     async def login(self, email: str, password: str) -> LoginResult:
-        return await self._model(LoginResult, "POST", "auth/login/", authed=False,
-                                 json={"email": email, "password": password})
+        """Sign in. A refused login is AuthenticationError, whether the server said 401 (ours) or
+        400 with the invalid-credentials message (a server without our extensions)."""
+        try:
+            response = await self._call("POST", "auth/login/", authed=False,
+                                        json={"email": email, "password": password})
+        except errors.ValidationError as error:
+            if not error.field_errors and adapters.is_invalid_credentials(error.non_field_errors):
+                raise errors.AuthenticationError(error.non_field_errors[0], status=400) from None
+            raise
+        return read(LoginResult, "sign-in", adapters.signed_in, response.content)
 
     async def register(self, form: Mapping[str, Any]) -> RegistrationResult:
-        return await self._model(RegistrationResult, "POST", "auth/provider/register/", authed=False,
-                                 ok=(201,), json=dict(form))
+        """Register a provider and return the account with its profile.
+
+        A blank username is left for the server to make (ours does); a server that refuses it gets
+        the email's local part instead. A server that answers no profile is asked for it next.
+        """
+        body = dict(form)
+        try:
+            response = await self._call("POST", "auth/provider/register/", authed=False, ok=(201,), json=body)
+        except errors.ValidationError as error:
+            local = str(body.get("email", "")).partition("@")[0]
+            if "username" not in error.field_errors or str(body.get("username", "")).strip() or not local:
+                raise
+            log.info("the server refused a blank username; registering with the email's local part")
+            body["username"] = local
+            response = await self._call("POST", "auth/provider/register/", authed=False, ok=(201,), json=body)
+        result = read(RegistrationResult, "registration", lambda b: adapters.signed_in(b, "registration"),
+                      response.content)
+        if result.profile is not None:
+            return result
+        answer = await self._call("GET", "auth/provider/profile/", authed=False,
+                                  headers={"Authorization": f"Bearer {result.access}"})
+        profile = read(Provider, "the profile", adapters.provider, answer.content)
+        return result.model_copy(update={"profile": profile})
 
     async def _refresh(self, refresh: str) -> TokenRefresh:
         return await self._model(TokenRefresh, "POST", "auth/token/refresh/", authed=False,
                                  json={"refresh": refresh})
 
     async def validate_token(self, access: str) -> TokenValidation:
-        return await self._model(TokenValidation, "POST", "auth/token/validate/", authed=False,
-                                 headers={"Authorization": f"Bearer {access}"})
+        """Check an access token; sent as Bearer (ours) and as a `{"token"}` body (the seed's backend).
+        `user` is None when the server names only `user_id`: the profile tells the rest."""
+        return await self._read(TokenValidation, "the session check", adapters.validation, "POST",
+                                "auth/token/validate/", authed=False, json={"token": access},
+                                headers={"Authorization": f"Bearer {access}"})
 
-    async def logout(self, refresh: str) -> None:
-        await self._call("POST", "auth/logout/", authed=False, json={"refresh": refresh})
+    async def logout(self, refresh: str, access: str | None = None) -> None:
+        """End the session on the server. The refresh token goes as `refresh` and `refresh_token`;
+        a server that wants the bearer too (401 without it) is asked again with `access`."""
+        body = {"refresh": refresh, "refresh_token": refresh}
+        response = await self._send("POST", "auth/logout/", authed=False, json=body)
+        if response.status_code == 401 and access:
+            response = await self._send("POST", "auth/logout/", authed=False, json=body,
+                                        headers={"Authorization": f"Bearer {access}"})
+        if response.status_code != 200:
+            raise error_for(response)
 
     async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
         """Change the signed-in account's password; this client goes on with the new session at once.
@@ -233,7 +325,7 @@ class ApiClient:
     # ---- the provider's own records ----
 
     async def profile(self) -> Versioned[Provider]:
-        return await self._versioned("GET", "auth/provider/profile/")
+        return await self._versioned("GET", "auth/provider/profile/", endpoint="the profile")
 
     async def update_profile(
         self, changes: Mapping[str, Any], *, etag: str | None, document: Upload | None = None,
@@ -242,19 +334,23 @@ class ApiClient:
         """PATCH only `changes` (and the document, as multipart, when given; `progress(sent, total)` as it goes)."""
         headers = self._if_match(etag)
         if document is None:
-            return await self._versioned("PATCH", "auth/provider/profile/", json=dict(changes), headers=headers)
+            return await self._versioned("PATCH", "auth/provider/profile/", json=dict(changes), headers=headers,
+                                         endpoint="the profile")
         files = {document.field: (document.filename, document.content, document.content_type)}
         data = {k: v if isinstance(v, list) else str(v) for k, v in changes.items()}
         body = multipart.MultipartBody(data, files, progress=progress)
         headers.update(body.headers)
-        return await self._versioned("PATCH", "auth/provider/profile/", content=body, headers=headers)
+        return await self._versioned("PATCH", "auth/provider/profile/", content=body, headers=headers,
+                                     endpoint="the profile")
 
     async def replace_profile(self, fields: Mapping[str, Any], *, etag: str | None) -> Versioned[Provider]:
         """PUT every profile field (the required ones must all be there)."""
-        return await self._versioned("PUT", "auth/provider/profile/", json=dict(fields), headers=self._if_match(etag))
+        return await self._versioned("PUT", "auth/provider/profile/", json=dict(fields), headers=self._if_match(etag),
+                                     endpoint="the profile")
 
     async def provider_dashboard(self) -> ProviderDashboard:
-        return await self._model(ProviderDashboard, "GET", "auth/provider/dashboard/")
+        return await self._read(ProviderDashboard, "the dashboard", adapters.dashboard, "GET",
+                                "auth/provider/dashboard/")
 
     # ---- directory ----
 
@@ -262,14 +358,17 @@ class ApiClient:
         self, filters: Mapping[str, str] | None = None, *, page: int = 1, page_size: int = 50
     ) -> Page[ProviderSummary]:
         params = {**(filters or {}), "page": page, "page_size": page_size}
-        return await self._model(Page[ProviderSummary], "GET", "providers/", params=params)
+        endpoint = "the directory list"
+        return await self._read(Page[ProviderSummary], endpoint, lambda b: adapters.page(b, endpoint),
+                                "GET", "providers/", params=params)
 
     async def search_providers(
         self, query: str, filters: Mapping[str, str] | None = None, *, limit: int = 20
     ) -> list[ProviderSummary]:
         params = {**(filters or {}), "q": query, "limit": limit}
         response = await self._call("GET", "providers/search/", params=params)
-        return parse_list(PROVIDER_SUMMARIES, response.content)
+        return read_list(PROVIDER_SUMMARIES, "search", lambda b: adapters.providers(b, "search", "suggestions"),
+                         response.content)
 
     async def dropdown(self, filters: Mapping[str, str] | None = None) -> list[DropdownItem]:
         """Active providers for a picker; cached, and revalidated with If-None-Match."""
@@ -310,7 +409,9 @@ class ApiClient:
         self, hospital_id: str, filters: Mapping[str, str] | None = None
     ) -> list[ProviderSummary]:
         response = await self._call("GET", f"providers/hospital/{hospital_id}/", params=dict(filters or {}))
-        return parse_list(PROVIDER_SUMMARIES, response.content)
+        endpoint = "the providers of a hospital"
+        return read_list(PROVIDER_SUMMARIES, endpoint, lambda b: adapters.providers(b, endpoint, "providers"),
+                         response.content)
 
     async def hospitals(self, *, page: int = 1, page_size: int = 100) -> Page[Hospital]:
         return await self._model(Page[Hospital], "GET", "hospitals/", params={"page": page, "page_size": page_size})
@@ -389,11 +490,16 @@ class ApiClient:
         return await self._model(StaffDashboard, "GET", "dashboard/")
 
     async def health(self) -> Health:
-        """One try, no retries: a probe repeats by itself, and a retried probe tells offline late."""
-        return await self._model(Health, "GET", "health/", authed=False, retry=False)
+        """The server's health, tried once (a probe repeats by itself, and a retried probe tells offline
+        late); a server without `/health/` that answers 404 answered all the same."""
+        try:
+            return await self._model(Health, "GET", "health/", authed=False, retry=False)
+        except errors.NotFoundError:
+            return Health(status="unknown")
 
     async def openapi_schema(self) -> dict[str, Any]:
-        """The server's OpenAPI document (`/api/schema/`, beside the versioned base path)."""
+        """The server's OpenAPI document (`/api/schema/`, beside the versioned base path; NotFoundError
+        when the server publishes none)."""
         root = self.base_url.rsplit("/api/v1", 1)[0]
         response = await self._call("GET", f"{root}/api/schema/", authed=False, params={"format": "json"})
         try:

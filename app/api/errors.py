@@ -15,6 +15,9 @@ Widgets show these; they never look at HTTP. Every error has a `message` in plai
 - `RateLimitedError`: 429. Too many attempts; `retry_after` says how many seconds to wait.
 - `ServerError`: 5xx or an answer the client cannot use. `BadResponseError`, a subclass, is
   raised when an answer does not match the contract (it names the field).
+- `IncompatibleServerError`, a BadResponseError: the answer is one no server ProviderDesk knows
+  gives (neither our contract nor the seed's backend, app/api/adapters.py); it names the
+  endpoint and what was missing. Trying again does not help, and its message does not say to.
 """
 from __future__ import annotations
 
@@ -89,3 +92,14 @@ class BadResponseError(ServerError):
     def __init__(self, where: str, problem: str) -> None:
         self.where = where
         super().__init__(f"The server sent an answer this version cannot read ({where}: {problem}).")
+
+
+class IncompatibleServerError(BadResponseError):
+    """An answer that neither our contract nor a known variant explains (see app/api/adapters.py)."""
+
+    def __init__(self, endpoint: str, missing: str) -> None:
+        super().__init__(endpoint, missing)
+        self.endpoint = endpoint
+        self.missing = missing
+        self.message = f"This server's answer to {endpoint} is not one ProviderDesk understands ({missing})."
+        self.args = (self.message,)

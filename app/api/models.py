@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from app.api.errors import BadResponseError
@@ -119,21 +119,30 @@ class LicenseDocumentInfo(Resource):
 
 
 class ProviderSummary(Resource):
+    """A provider as lists show them. Our server gives every field; a server without our extensions
+    (app/api/adapters.py) may not: a missing title, role or license status is None (unknown, shown
+    as "—"), a missing text is "", a missing time None."""
+
     id: str
-    professional_title: ProfessionalTitle
-    first_name: str
-    last_name: str
+    professional_title: ProfessionalTitle | None = None
+    first_name: str = ""
+    last_name: str = ""
     full_name: str
-    email: str
+    email: str = ""
     phone_number: str = ""
-    organization_facility: str
-    professional_role: ProfessionalRole
+    organization_facility: str = ""
+    professional_role: ProfessionalRole | None = None
     specialization: str = ""
-    license_number: str
-    license_status: LicenseStatus
+    license_number: str = ""
+    license_status: LicenseStatus | None = None
     license_expiry_date: date | None = None
     is_active: bool = True
-    updated_at: datetime
+    updated_at: datetime | None = None
+
+    @field_validator("professional_title", "professional_role", "license_status", "updated_at", mode="before")
+    @classmethod
+    def _blank_is_unknown(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class Provider(ProviderSummary):
@@ -146,7 +155,12 @@ class Provider(ProviderSummary):
     consultation_fee: Decimal = Decimal("0.00")
     bio: str = ""
     hospitals: tuple[HospitalRef, ...] = ()
-    created_at: datetime
+    created_at: datetime | None = None
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _blank_time_is_unknown(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class DropdownItem(Resource):
@@ -191,7 +205,7 @@ class ProviderStats(Resource):
     total_appointments: int = 0
     upcoming_appointments: int = 0
     completed_appointments: int = 0
-    patients_count: int = 0
+    patients_count: int | None = None  # None: the server does not count patients
 
 
 class ProviderDashboard(Resource):
@@ -199,7 +213,12 @@ class ProviderDashboard(Resource):
     stats: ProviderStats
     recent_activities: tuple[Activity, ...] = ()
     notifications: tuple[Notification, ...] = ()
-    license_status: LicenseStatus
+    license_status: LicenseStatus | None = None
+
+    @field_validator("license_status", mode="before")
+    @classmethod
+    def _blank_is_unknown(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class Expiring(Resource):
@@ -247,7 +266,7 @@ class LoginResult(Resource):
 
 class RegistrationResult(Resource):
     user: User
-    profile: Provider
+    profile: Provider | None = None  # None until loaded (a server that answers `userProfile: null`)
     access: str
     refresh: str
 
@@ -259,7 +278,8 @@ class TokenRefresh(Resource):
 
 class TokenValidation(Resource):
     valid: bool
-    user: User | None = None
+    user: User | None = None  # None: the server names only `user_id` (the profile tells the rest)
+    user_id: str | int | None = None
     expires_at: datetime | None = None
 
 

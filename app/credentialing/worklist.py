@@ -97,7 +97,7 @@ def license_alert(cache: DirectoryCache, *, since: str | None, shown: int = 3) -
     return LicenseAlert(cache.count(expiring), tuple(cache.rows(expiring, 0, shown)), pending_count, newly, latest)
 
 
-def effective_status(provider: Provider, today: date | None = None) -> LicenseStatus:
+def effective_status(provider: Provider, today: date | None = None) -> LicenseStatus | None:
     """A verified license past its expiry date reads as expired (as on the server)."""
     left = days_left(provider.license_expiry_date, today)
     if provider.license_status is LicenseStatus.VERIFIED and left is not None and left < 0:

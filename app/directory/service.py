@@ -17,12 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
 from app.api.connectivity import ConnectionState, Connectivity
-from app.api.errors import ApiError, OfflineError
+from app.api.errors import ApiError, NotFoundError, OfflineError
 from app.api.models import Provider, User
 from app.directory.cache import DirectoryCache
 from app.directory.keys import cache_for
+from app.directory.list_walk import ListWalkSync
 from app.directory.query import Viewer
 from app.directory.sync import CacheWriter, DirectorySync
 from app.tasks import Start, TaskKeeper
@@ -112,8 +114,13 @@ class DirectoryService:
         on_sync_running: Callable[[bool], None] = _nothing,
         on_progress: Callable[[int, int | None], None] = _nothing,
         on_online_changed: Callable[[bool], None] = _nothing, on_notice: Callable[[str, str], None] = _nothing,
+        capabilities: Capabilities = ALL,
     ) -> None:
         self.client = client
+        # without the change feed the cache is synced by walking the list (list_walk.py); learnt at
+        # sign-in, or from the feed's 404 at the first sync
+        self.list_walk = not capabilities.has(Feature.CHANGE_FEED)
+        self._walker: ListWalkSync | None = None
         self.connectivity = connectivity
         self.user = user
         self.server_key = server_key
@@ -160,7 +167,9 @@ class DirectoryService:
         self.start(self._open(), on_done=self._opened)
 
     async def _open(self) -> DirectoryCache:
-        viewer = Viewer(staff=self.user.role.is_staff, own_id=self.user.provider_id)
+        # A list walk keeps what the server lists: without license statuses (the seed's backend
+        # gives none in its list and details) the cache cannot apply the directory's rule itself.
+        viewer = Viewer(staff=self.user.role.is_staff or self.list_walk, own_id=self.user.provider_id)
         return await cache_for(self.data_dir, self.server_key, self.user.email, viewer=viewer)
 
     def _opened(self, cache: DirectoryCache) -> None:
@@ -217,7 +226,10 @@ class DirectoryService:
         self._cancel = asyncio.Event()
         self._again = False
         self.connectivity.set(ConnectionState.SYNCING)
-        work = DirectorySync(self.client, self.cache).run(self._progress, self._cancel)
+        if self.list_walk and (self._walker is None or self._walker.cache is not self.cache):
+            self._walker = ListWalkSync(self.client, self.cache)  # kept: it learnt whether ordering is honoured
+        syncer = self._walker if self.list_walk and self._walker else DirectorySync(self.client, self.cache)
+        work = syncer.run(self._progress, self._cancel)
         self._sync_task = self.start(work, on_done=self._sync_done, on_error=self._sync_failed)
         self._sync_task.add_done_callback(self._sync_ended)
         self.on_sync_running(True)  # `syncing` says so already to whoever it tells
@@ -263,6 +275,13 @@ class DirectoryService:
     def _sync_failed(self, error: Exception) -> bool:
         if isinstance(error, OfflineError):
             return True  # the connectivity listener says it once
+        if isinstance(error, NotFoundError) and not self.list_walk and not self._closed:
+            log.info("the server has no change feed; the directory syncs by walking the list")
+            self.list_walk = True
+            if self.cache is not None:  # what the server lists, as `_open` would have chosen
+                self.cache.viewer = Viewer(staff=True, own_id=self.user.provider_id)
+            self._again = True
+            return True
         if isinstance(error, ApiError) and not self._closed:
             log.warning("sync failed: %s", error.message)
             self.on_synced()  # batches applied before the failure are in the cache

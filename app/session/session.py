@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from app.api import capabilities
+from app.api.capabilities import Capabilities
 from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError
-from app.api.models import Role, User
+from app.api.models import Role, TokenValidation, User
 from app.session.token_store import TokenStore
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ class Session:
         self.store = store
         self._server_key = server_key or client.base_url
         self.user: User | None = None
+        self.capabilities: Capabilities = capabilities.ALL
         self._remember = False
         self._ended_listeners: list[Callable[[], None]] = []
         client.auth.on_rotated = self._on_rotated
@@ -55,7 +58,23 @@ class Session:
         if self._remember:
             await self.store.save(self.server, result.user.email, result.refresh)
         log.info("signed in as user %s (%s)", result.user.id, result.user.role.value)
+        await self._learn()
         return result.user
+
+    async def _learn(self) -> None:
+        """What this server offers (capabilities.py); every feature is assumed when nothing is learnt."""
+        assert self.user is not None, "signed in first"
+        self.capabilities = await capabilities.learn(self.client, provider=self.user.role is Role.PROVIDER)
+
+    async def _user_of(self, validation: TokenValidation) -> User | None:
+        """The account of a valid token: the validation's user, or (a server that names only the
+        user's id) the one the profile describes."""
+        if validation.user is not None:
+            return validation.user
+        profile = (await self.client.profile()).value
+        user_id = validation.user_id if validation.user_id is not None else profile.id
+        return User(id=str(user_id), email=profile.email, username="", first_name=profile.first_name,
+                    last_name=profile.last_name, role=Role.PROVIDER, provider_id=profile.id)
 
     async def restore(self) -> User | None:
         """Resume the last remembered session of this server, or None when there is none.
@@ -70,15 +89,17 @@ class Session:
         try:
             access = await self.client.auth.access_token()
             validation = await self.client.validate_token(access)
+            user = await self._user_of(validation) if validation.valid else None
         except AuthenticationError:
             await self.store.delete(self.server, account)
             self.client.auth.clear()
             return None
-        if not validation.valid or validation.user is None:
+        if user is None:
             self.client.auth.clear()
             return None
-        self.user, self._remember = validation.user, True
-        log.info("session restored for user %s", validation.user.id)
+        self.user, self._remember = user, True
+        log.info("session restored for user %s", user.id)
+        await self._learn()
         return self.user
 
     async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
@@ -96,13 +117,14 @@ class Session:
 
     async def logout(self) -> None:
         """End the session on the server (best effort) and forget it here in any case."""
-        refresh = self.client.auth.refresh
+        refresh, access = self.client.auth.refresh, self.client.auth.access
         account = self.user.email if self.user else await self.store.last_account(self.server)
         self.client.auth.clear()
         self.user = None
+        self.capabilities = capabilities.ALL
         try:
             if refresh:
-                await self.client.logout(refresh)
+                await self.client.logout(refresh, access)
         except ApiError as error:
             log.info("logout on the server failed (%s); signed out here", type(error).__name__)
         finally:

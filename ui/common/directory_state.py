@@ -14,6 +14,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.api.capabilities import ALL, Capabilities
 from app.api.client import ApiClient
 from app.api.connectivity import Connectivity
 from app.api.models import Provider, User
@@ -48,10 +49,11 @@ class DirectoryState(QObject):
     notice = Signal(str, str)
 
     def __init__(self, client: ApiClient, connectivity: Connectivity, runner: TaskRunner, *, user: User,
-                 server_key: str, data_dir: Path) -> None:
+                 server_key: str, data_dir: Path, capabilities: Capabilities = ALL) -> None:
         super().__init__()
         self.service = DirectoryService(
             client, connectivity, user=user, server_key=server_key, data_dir=data_dir, start=runner.start,
+            capabilities=capabilities,
             on_opened=self.opened.emit, on_synced=self.synced.emit, on_sync_running=self.sync_running.emit,
             on_progress=self.progress.emit, on_online_changed=self.online_changed.emit,
             on_notice=self.notice.emit)

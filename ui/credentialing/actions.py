@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, OfflineError, ValidationError
-from app.api.models import Decision, Provider, Versioned
+from app.api.models import Decision, LicenseStatus, Provider, Versioned
 from ui.common.tasks import TaskRunner
 from ui.credentialing import operations
 from ui.credentialing.audit_export_dialog import AuditExportDialog
@@ -32,10 +32,14 @@ from ui.providers.edit_dialog import conflict_lines
 CSV_FILTER = "CSV files (*.csv)"
 
 
+def _label(status: LicenseStatus | None) -> str:
+    return status.label if status is not None else "—"
+
+
 def license_changes(base: Provider, current: Provider) -> list[str]:
     """What changed in the license between the reviewed record and the server's current one."""
     lines = conflict_lines(base, current, {})
-    pairs = (("License status", base.license_status.label, current.license_status.label),
+    pairs = (("License status", _label(base.license_status), _label(current.license_status)),
              ("License expiry date", str(base.license_expiry_date or "none"),
               str(current.license_expiry_date or "none")),
              ("Credentialing note", base.license_note or "none", current.license_note or "none"),

@@ -58,8 +58,10 @@ class CredentialingPage(Page):
                  ("Ctrl+Enter", "Confirm a decision"))
 
     def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, unavailable: str | None = None) -> None:
+        """`unavailable`: why the server has no credentialing (capabilities.py); the page says it instead."""
         super().__init__(parent)
+        self.unavailable = unavailable
         self.directory = directory
         self.runner = runner
         self.user = user
@@ -89,6 +91,9 @@ class CredentialingPage(Page):
         self.export_button.setToolTip("Every license decision in a date range, as CSV, for an accreditation review")
         self.actions_ = CredentialingActions(self.review, self.pane, client, runner, self)
         self.export_button.clicked.connect(self.actions_.export_decisions)
+        if unavailable is not None:
+            self.export_button.setEnabled(False)
+            self.export_button.setToolTip(unavailable)
         self.actions_.decided.connect(self._on_actions_decided)
         self.actions_.notice.connect(self.notify)
         self.actions_.dialog_finished.connect(self.refocus)
@@ -169,6 +174,9 @@ class CredentialingPage(Page):
         return self.user.role is Role.CREDENTIALING_OFFICER
 
     def _on_directory_opened(self) -> None:
+        if self.unavailable is not None:  # the queues stay empty: nothing to review on this server
+            self.state.show_empty(self.unavailable)
+            return
         self.model.set_cache(self.directory.cache)
         self.reload()
 
@@ -281,8 +289,8 @@ class CredentialingPage(Page):
     def _on_directory_online_changed(self, online: bool) -> None:
         offline = "Not available offline: the audit trail is on the server."
         for button in (self.export_button, self.pane.export_button):
-            button.setEnabled(online)
-            button.setToolTip("" if online else offline)
+            button.setEnabled(online and self.unavailable is None)
+            button.setToolTip(self.unavailable or ("" if online else offline))
         self._update_decisions()
         if online:
             self.review.fetch_again()

@@ -179,12 +179,12 @@ class ReviewPane(QWidget):
         status = effective_status(provider)
         self.name.setText(provider.full_name)
         self.subtitle.setText(" · ".join(p for p in (f"License {provider.license_number}",
-                                                     provider.professional_role.value, provider.specialization,
+                                                     provider.professional_role or "", provider.specialization,
                                                      provider.organization_facility) if p))
-        self.badge.setProperty("badge", status.value)
+        self.badge.setProperty("badge", status.value if status else "")
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
-        self.badge.setText(status.label)
+        self.badge.setText(status.label if status else "—")
         self.expiry.setText(expiry_line(provider))
         self.note.setText(f"Note to the provider: {provider.license_note}" if provider.license_note else "")
         self.note.setVisible(bool(provider.license_note))

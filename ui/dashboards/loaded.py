@@ -21,6 +21,7 @@ class LoadedPage(Page):
 
     state: PageState
     loader: PageLoader[Any]
+    unavailable: str | None = None  # why the server cannot give this page (capabilities.py): said instead
 
     def _set_up(self, runner: TaskRunner, *, loading_text: str, failure: str, empty_text: str = "Nothing here yet."
                 ) -> QVBoxLayout:
@@ -48,6 +49,9 @@ class LoadedPage(Page):
         raise NotImplementedError
 
     def activate(self) -> None:
+        if self.unavailable is not None:
+            self.state.show_empty(self.unavailable)
+            return
         self.loader.load()
 
     def shutdown(self) -> None:

@@ -107,7 +107,7 @@ class ProviderDashboardPage(LoadedPage):
         profile = dashboard.provider_profile
         now = datetime.now().astimezone()
         self.greeting.setText(f"{greeting(now.hour)}, {profile.full_name}")
-        details = (profile.specialization, profile.professional_role.value, profile.organization_facility)
+        details = (profile.specialization, profile.professional_role or "", profile.organization_facility)
         self.subtitle.setText(" · ".join(part for part in details if part))
         for key, card in self.cards.items():
             card.set_value(getattr(dashboard.stats, key))

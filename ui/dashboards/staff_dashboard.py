@@ -36,9 +36,12 @@ class StaffDashboardPage(LoadedPage):
     title = "Dashboard"
     shortcut = "Ctrl+1"
 
-    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
+                 unavailable: str | None = None) -> None:
+        """`unavailable`: why the server has no staff dashboard; the page says it and loads nothing."""
         super().__init__(parent)
         self.client = client
+        self.unavailable = unavailable
         self.cards = {
             "providers_total": StatCard("Active providers"),
             "pending_queue": StatCard("Pending verification", "Licenses waiting in the verification queue"),

@@ -39,7 +39,9 @@ class StatCard(QFrame):
     def text(self) -> str:
         return self._number.text()
 
-    def set_value(self, value: int) -> None:
+    def set_value(self, value: int | None) -> None:
+        """Show `value`; None (a server that does not count it) shows "—"."""
         self._value = value
-        self._number.setText(f"{value:,}")
-        self.setAccessibleName(f"{self.caption}: {value:,}")
+        text = "—" if value is None else f"{value:,}"
+        self._number.setText(text)
+        self.setAccessibleName(f"{self.caption}: {'unknown' if value is None else text}")

@@ -174,7 +174,7 @@ class DirectoryActions(QObject):
         box = self._question(parent, "Reactivate provider",
                              f"Reactivate {provider.full_name} ({provider.organization_facility})?\n\n"
                              "They return to the active directory and can sign in again. Their license "
-                             f"status stays as it is ({provider.license_status.label}).")
+                             f"status stays as it is ({_status_label(provider)}).")
         box.setIcon(QMessageBox.Icon.Question)
         yes = box.addButton("Reactivate", QMessageBox.ButtonRole.AcceptRole)
         box.finished.connect(lambda _r: self._on_reactivate_confirmed(box, yes, version, busy, done))
@@ -216,3 +216,7 @@ class DirectoryActions(QObject):
 
     def _synced_after_quietly(self) -> None:
         self.directory.sync_now()
+
+
+def _status_label(provider: Provider) -> str:
+    return provider.license_status.label if provider.license_status is not None else "unknown"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.api.models import LicenseDocumentInfo, LicenseStatus, Provider
 from app.documents import SIGNATURES, human_size
 from ui.common.theme import restyle
-from ui.providers.license_card import expiry_words, long_date
+from ui.providers.license_card import UNKNOWN_STATUS, expiry_words, long_date
 
 FILE_FILTER = "License documents: PDF, PNG or JPEG (*.pdf *.png *.jpg *.jpeg)"
 STATUS_WORDS = {
@@ -113,6 +113,9 @@ class LicensePanel(QFrame):
         layout.addWidget(self.problem)
 
     def show_provider(self, provider: Provider) -> None:
+        if provider.license_status is None:  # a server that does not report it
+            self._show_unknown()
+            return
         status = self.status = provider.license_status
         self.badge.setText(status.label)
         self.badge.setAccessibleName(f"License status: {status.label}")  # a label's name is what is read
@@ -132,6 +135,14 @@ class LicensePanel(QFrame):
                                   "No license document uploaded yet.")
 
     # ---- the upload ----
+
+    def _show_unknown(self) -> None:
+        self.status = None
+        self.badge.setText("—")
+        self.badge.setAccessibleName("License status: unknown")
+        self.expiry.setText("")
+        self.explanation.setText(UNKNOWN_STATUS)
+        self.note_box.setVisible(False)
 
     def _on_upload_button_clicked(self) -> None:
         dialog = QFileDialog(self, "Choose your license document")

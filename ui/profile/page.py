@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget
 
+from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
@@ -45,10 +46,14 @@ class ProfilePage(Page):
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
     shortcut = "Ctrl+3"
 
-    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
+                 capabilities: Capabilities = ALL) -> None:
+        """`capabilities`: what the server offers; what it lacks (uploads, conflict detection) is
+        disabled or said, with the reason, in the note under the title."""
         super().__init__(parent)
         self.client = client
         self.runner = runner
+        self.capabilities = capabilities
         self.etag: str | None = None
         self._busy = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -67,6 +72,14 @@ class ProfilePage(Page):
         self.subtitle = QLabel()
         self.subtitle.setProperty("role", "muted")
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        reasons = [r for f in (Feature.UPLOADS, Feature.CONFLICTS) if (r := capabilities.reason(f))]
+        self.server_note = QLabel(" ".join(reasons))
+        self.server_note.setProperty("role", "muted")
+        self.server_note.setWordWrap(True)
+        self.server_note.setAccessibleName("What this server does not offer")
+        self.server_note.setVisible(bool(reasons))
+        if (no_uploads := capabilities.reason(Feature.UPLOADS)) is not None:
+            self.license_panel.upload_button.setToolTip(no_uploads)
         self.scroll_area = QScrollArea()
         self.state = StateView(self.scroll_area, retry=self._load)
         self._lay_out()
@@ -89,6 +102,7 @@ class ProfilePage(Page):
         top.setContentsMargins(0, 0, CARD_GAP + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent), 0)
         top.setSpacing(12)
         top.addLayout(header)
+        top.addWidget(self.server_note)
         top.addWidget(self.banner)
         content = QWidget()
         cards = QVBoxLayout(content)
@@ -172,7 +186,7 @@ class ProfilePage(Page):
             button.setVisible(self.form.base is not None)
         self.save_button.setEnabled(changed)
         self.revert_button.setEnabled(changed)
-        self.license_panel.upload_button.setEnabled(ready)
+        self.license_panel.upload_button.setEnabled(ready and self.capabilities.has(Feature.UPLOADS))
 
     def _on_form_changed(self) -> None:
         self._update_buttons()

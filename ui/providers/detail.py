@@ -116,7 +116,8 @@ def _field_rows(provider: Provider, names: Iterable[str], private_fields: bool =
 
 def _license_rows(provider: Provider, private_fields: bool = True) -> Rows:
     expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
-    rows = [("License status", effective_status(provider).label), ("License expiry date", expiry)]
+    status = effective_status(provider)
+    rows = [("License status", status.label if status else "—"), ("License expiry date", expiry)]
     if private_fields:
         rows.append(("License document", "Uploaded" if provider.has_license_document else "None uploaded"))
     if provider.license_note and private_fields:
@@ -246,8 +247,8 @@ class ProviderDetailDialog(QDialog):
         name.setTextFormat(Qt.TextFormat.PlainText)
         name.setAccessibleName("Provider name")
         status = effective_status(provider)
-        badge = QLabel(status.label)
-        badge.setProperty("badge", status.value)
+        badge = QLabel(status.label if status else "—")
+        badge.setProperty("badge", status.value if status else "")
         badge.setAccessibleName("License status")
         subtitle = self.subtitle
         subtitle.setText(self._subtitle_text())
@@ -262,6 +263,6 @@ class ProviderDetailDialog(QDialog):
 
     def _subtitle_text(self) -> str:
         provider = self.provider
-        role = " · ".join(p for p in (provider.professional_role.value, provider.specialization,
+        role = " · ".join(p for p in (provider.professional_role or "", provider.specialization,
                                       provider.organization_facility) if p)
         return role + ("" if provider.is_active else " · Deactivated")

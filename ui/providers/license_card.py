@@ -38,6 +38,9 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+UNKNOWN_STATUS = "This server does not report the license's status."
+
+
 def expiry_words(status: LicenseStatus, expiry: date | None) -> str:
     if expiry is None:
         return "Expiry date: set when the license is verified"
@@ -95,7 +98,15 @@ class LicenseCard(QFrame):
         layout.addLayout(button_row)
         layout.addStretch(1)
 
-    def set_license(self, profile: Provider, status: LicenseStatus) -> None:
+    def set_license(self, profile: Provider, status: LicenseStatus | None) -> None:
+        if status is None:  # a server that does not report it
+            self.badge.setText("—")
+            self.number.setText(f"License {profile.license_number or '—'}")
+            self.expiry.setText("")
+            self.explanation.setText(UNKNOWN_STATUS)
+            self.note.setVisible(False)
+            self.action_button.setVisible(False)
+            return
         self.badge.setText(status.label)
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)

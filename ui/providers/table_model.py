@@ -57,8 +57,8 @@ COLUMN_TEXTS: dict[int, tuple[str, ...]] = {
 
 def cell_text(row: ProviderRow, column: int) -> str:
     """What column `column` shows for `row` (no parsing: the cache's strings as they are)."""
-    if column == 5:
-        return STATUS_LABELS.get(row.license_status, row.license_status)
+    if column == 5:  # "" from a server that does not report it (app/directory/list_walk.py)
+        return STATUS_LABELS.get(row.license_status, row.license_status) or "—"
     if column == 6:
         return row.license_expiry_date or ""
     if column == REGISTERED:

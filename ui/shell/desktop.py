@@ -192,7 +192,7 @@ class Desktop(QObject):
         user = session.user
         assert user is not None, "signed in first"
         directory = DirectoryState(client, connectivity, self.runner, user=user, server_key=session.server,
-                                   data_dir=self.data_dir)
+                                   data_dir=self.data_dir, capabilities=session.capabilities)
         return SignedIn(user=user, session=session, client=client, connectivity=connectivity, runner=self.runner,
                         directory=directory, data_dir=self.data_dir, server_label=self.server_label,
                         window_state=self.window_state)

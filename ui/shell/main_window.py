@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.capabilities import Feature
 from app.api.connectivity import ConnectionState
 from app.api.models import Role
 from app.directory.query import DirectoryQuery
@@ -83,21 +84,25 @@ class PageSlot:
 def _slots_for(account: SignedIn) -> list[PageSlot]:
     """The pages of `account`'s role, each built from the parts of the account it uses."""
     directory, client, runner, user = account.directory, account.client, account.runner, account.user
+    capabilities = account.session.capabilities
 
     def dashboard() -> Page:
         if user.role is Role.PROVIDER:
             return ProviderDashboardPage(client, runner)
-        return StaffDashboardPage(client, runner)
+        return StaffDashboardPage(client, runner, unavailable=capabilities.reason(Feature.STAFF_DASHBOARD))
 
     slots = [
         PageSlot("Dashboard", "Ctrl+1", dashboard),
         PageSlot("Directory", "Ctrl+2", lambda: DirectoryPage(directory, client, runner, user)),
     ]
     if user.role.is_staff:
-        slots.append(PageSlot("Credentialing", "Ctrl+3", lambda: CredentialingPage(directory, client, runner, user),
+        no_worklist = capabilities.reason(Feature.WORKLIST)
+        slots.append(PageSlot("Credentialing", "Ctrl+3",
+                              lambda: CredentialingPage(directory, client, runner, user, unavailable=no_worklist),
                               CredentialingPage.shortcuts))
     else:
-        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner), ProfilePage.shortcuts))
+        slots.append(PageSlot("My Profile", "Ctrl+3", lambda: ProfilePage(client, runner, capabilities=capabilities),
+                              ProfilePage.shortcuts))
     return slots
 
 

@@ -1,0 +1,172 @@
+"""The client against a server without our extensions (tests/helpers/seed_server.py): each answer read."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from app.api import errors
+from app.api.capabilities import Feature
+from app.api.client import ApiClient
+from app.api.models import LicenseStatus, Role
+from app.session.session import Session
+from app.session.token_store import KeyringTokenStore
+from tests.helpers.aio import run
+from tests.helpers.factories import registration_fields
+from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.seed_server import SeedServer
+
+
+async def signed_in(server: SeedServer) -> ApiClient:
+    client = ApiClient(server.api)
+    result = await client.login(server.email, server.password)
+    client.auth.start(result.access, result.refresh)
+    return client
+
+
+def test_login_reads_nested_tokens_and_auth_user(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            result = await client.login(seed_server.email, seed_server.password)
+            assert result.access.startswith("access-")
+            assert result.refresh.startswith("refresh-")
+            assert result.user.id == "17"
+            assert result.user.role is Role.PROVIDER
+            with pytest.raises(errors.AuthenticationError) as wrong:
+                await client.login(seed_server.email, "not-it")
+            assert wrong.value.message == "Invalid email or password."
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_an_unreadable_login_names_what_is_missing(seed_server: SeedServer, caplog: pytest.LogCaptureFixture) -> None:
+    seed_server.control("broken-login")
+
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            with pytest.raises(errors.IncompatibleServerError) as error:
+                await client.login(seed_server.email, seed_server.password)
+            assert error.value.message == ("This server's answer to sign-in is not one ProviderDesk understands "
+                                           "(no access token).")
+        finally:
+            await client.aclose()
+
+    with caplog.at_level(logging.WARNING):
+        run(body)
+    logged = caplog.text
+    assert "sign-in" in logged
+    assert "'authUser': {'id': 'int'}" in logged
+    assert seed_server.email not in logged
+
+
+def test_validate_refresh_and_logout(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        client = await signed_in(seed_server)
+        try:
+            assert client.auth.access
+            assert client.auth.refresh
+            checked = await client.validate_token(client.auth.access)
+            assert checked.valid
+            assert checked.user is None
+            assert checked.user_id == 17
+            assert checked.expires_at is not None
+            assert checked.expires_at.year == 2030
+            first = client.auth.access
+            access = await client.auth.renew(first)
+            assert access != first
+            assert client.auth.refresh_count == 1
+            await client.logout(client.auth.refresh, access)  # needs the bearer and refresh_token
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_profile_dashboard_and_directory(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        client = await signed_in(seed_server)
+        try:
+            profile = await client.profile()
+            assert profile.etag is None
+            assert profile.value.full_name == "Sam Seed"
+            assert profile.value.license_status is LicenseStatus.VERIFIED  # from license_verified
+            saved = await client.update_profile({"bio": "Cardiologist."}, etag=None)
+            assert saved.value.bio == "Cardiologist."
+            with pytest.raises(errors.ValidationError) as refused:
+                await client.update_profile({"first_name": " "}, etag=None)
+            assert refused.value.field_errors == {"first_name": ["This field may not be blank."]}
+            dashboard = await client.provider_dashboard()
+            assert dashboard.stats.total_appointments == 12
+            assert dashboard.stats.upcoming_appointments == 2
+            assert dashboard.stats.patients_count is None  # not counted by this server: unknown, not 0
+            assert dashboard.license_status is LicenseStatus.VERIFIED
+            page = await client.providers(page_size=100)
+            assert page.count == 46
+            assert len(page.results) == 20
+            assert page.results[0].license_status is None
+            assert page.results[0].professional_role is None
+            hits = await client.search_providers("first0")
+            assert [h.full_name for h in hits][:2] == ["First01 Last01", "First02 Last02"]
+            hospitals = await client.hospitals()
+            listed = await client.providers_by_hospital(hospitals.results[0].id)
+            assert listed
+            assert all(p.full_name for p in listed)
+            detail = await client.provider(page.results[0].id)
+            assert detail.value.first_name
+            assert detail.value.license_status is None
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_registration_sends_a_username_and_loads_the_profile(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            form = {**registration_fields(email="new.doc@example.org"), "username": ""}
+            form.pop("years_of_experience", None)
+            result = await client.register(form)
+            assert result.user.email == "new.doc@example.org"
+            assert result.user.username == "new.doc"
+            assert result.profile is not None
+            assert result.profile.email == "new.doc@example.org"
+            with pytest.raises(errors.ValidationError) as again:
+                await client.register({**form, "consultation_fee": ""})
+            assert "email" in again.value.field_errors
+            assert again.value.field_errors["consultation_fee"] == ["A valid number is required."]
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: MemoryKeyring) -> None:
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        store = KeyringTokenStore()
+        session = Session(client, store)
+        try:
+            await session.login(seed_server.email, seed_server.password, remember=True)
+            caps = session.capabilities
+            assert caps.source == "probes"
+            assert caps.missing == {Feature.CHANGE_FEED, Feature.STAFF_DASHBOARD, Feature.WORKLIST,
+                                    Feature.UPLOADS, Feature.CONFLICTS}
+            assert caps.reason(Feature.CONFLICTS) == ("This server does not report changes made meanwhile: "
+                                                      "the last save wins.")
+            again = Session(ApiClient(seed_server.api), store)
+            user = await again.restore()
+            assert user is not None
+            assert user.email == seed_server.email
+            assert user.id == "17"
+            await again.client.aclose()
+            await session.logout()
+            assert session.user is None
+        finally:
+            await client.aclose()
+
+    run(body)

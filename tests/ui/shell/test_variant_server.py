@@ -1,0 +1,94 @@
+"""The desktop against a server without our extensions (tests/helpers/seed_server.py), as a user tries it."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtTest import QTest
+
+from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
+from tests.helpers.seed_server import SeedServer
+from ui.dashboards.provider_dashboard import ProviderDashboardPage
+from ui.directory.page import DirectoryPage
+from ui.profile.page import ProfilePage
+
+
+def test_sign_in_dashboard_profile_directory_sign_out(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path, qtbot: object
+) -> None:
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        window = desktop.login_window
+        assert window is not None
+        window.email.setText(seed_server.email)
+        window.password.setText("not-the-password")
+        window.sign_in_button.click()
+        await wait_until(lambda: window.message.text() != "", what="error message")
+        assert window.message.text() == "The email or password is not right. Check both and try again."
+        window.password.setText(seed_server.password)
+        window.sign_in_button.click()
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        assert [p.title for p in main.pages] == ["Dashboard", "Directory", "My Profile"]
+
+        dashboard = main.current_page()
+        assert isinstance(dashboard, ProviderDashboardPage)
+        await wait_until(lambda: dashboard.state.state == "content", what="dashboard")
+        assert "Sam Seed" in dashboard.greeting.text()
+        assert dashboard.cards["total_appointments"].accessibleName() == "Total appointments: 12"
+        assert dashboard.cards["patients_count"].accessibleName() == "Patients: unknown"
+        assert dashboard.license.badge.text() == "Verified"
+
+        main.show_page_titled("My Profile")
+        profile = main.current_page()
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: profile.state.state == "content", what="profile")
+        assert profile.server_note.isVisibleTo(profile)
+        assert "the last save wins" in profile.server_note.text()
+        assert "uploads are not possible" in profile.server_note.text()
+        assert not profile.license_panel.upload_button.isEnabled()
+        widget = profile.form.fields.inputs["specialization"]
+        widget.selectAll()
+        QTest.keyClicks(widget, "Neurology")  # as a user types (textEdited)
+        profile.save_button.click()
+        await wait_until(lambda: not profile.has_unsaved_changes() and desktop.runner.running == 0, what="saved")
+        assert profile.form.base is not None
+        assert profile.form.base.specialization == "Neurology"
+
+        main.show_page_titled("Directory")
+        directory = main.current_page()
+        assert isinstance(directory, DirectoryPage)
+        await wait_until(lambda: directory.model.rowCount() == 46, limit=30, what="the directory walked")
+        assert directory.model.index(0, 0).data() == "First01 Last01"
+        assert directory.model.index(0, 5).data() == "—", "a status this server does not report"
+
+        desktop.sign_out()
+        await wait_until(lambda: desktop.runner.running == 0, what="logout")
+        assert desktop.main_window is None
+        assert window.isVisible()
+        assert desktop.session is not None
+        assert desktop.session.user is None
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_an_unreadable_sign_in_answer_says_so(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path
+) -> None:
+    seed_server.control("broken-login")
+
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        window = desktop.login_window
+        window.email.setText(seed_server.email)
+        window.password.setText(seed_server.password)
+        window.sign_in_button.click()
+        await wait_until(lambda: window.message.text() != "", what="error message")
+        assert window.message.text() == ("This server's answer to sign-in is not one ProviderDesk understands "
+                                         "(no access token).")
+        assert "try again" not in window.message.text().lower()
+        assert desktop.main_window is None
+        await closed(desktop)
+
+    run_ui(loop, body)
