@@ -163,9 +163,11 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{slot.title} ({slot.shortcut})" if slot.shortcut else slot.title)
             self.navigation.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
-        self.navigation.ensurePolished()  # the theme's font, then as wide as the longest title needs
+        self.navigation.ensurePolished()  # the theme's font, then as wide as the widest item (icon and title)
         widest = max(self.navigation.fontMetrics().horizontalAdvance(slot.title) for slot in self.slots)
+        widest = max(widest + self.navigation.iconSize().width() + 8, self.navigation.sizeHintForColumn(0))
         self.navigation.setFixedWidth(max(150, widest + NAVIGATION_PADDING))
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it fits: never a bar
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
         right = QWidget()
         column = QVBoxLayout(right)

@@ -117,6 +117,26 @@ def test_only_administrators_see_the_register_action(
     run_ui(loop, body)
 
 
+@pytest.mark.parametrize("role", ["facility_admin", "credentialing_officer", "provider"])
+def test_the_navigation_shows_every_title_whole(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, role: str,
+) -> None:
+    """Its icons and titles fit its width: no sideways scroll bar, no item wider than the list."""
+    async def body() -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, role)
+        main = desktop.main_window
+        assert main is not None
+        navigation = main.navigation
+        await asyncio.sleep(0.05)
+        assert navigation.horizontalScrollBar().maximum() == 0, "the items are wider than the list"
+        for row in range(navigation.count()):
+            needed = navigation.sizeHintForIndex(navigation.model().index(row, 0)).width()
+            assert needed <= navigation.viewport().width(), navigation.item(row).text()
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
 def test_a_page_asks_for_another_and_the_window_shows_it(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
 ) -> None:
