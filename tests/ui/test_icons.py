@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.helpers.live_server import LiveServer
@@ -56,6 +56,8 @@ def test_an_icon_is_drawn_in_the_themes_color(qapp: QApplication, name: str) -> 
             apply_theme(qapp, dark=theme is DARK)
             image = icons.icon(name).pixmap(48, 48).toImage()
             assert theme.muted in _colors(image), f"{name} is drawn in {theme.muted}"
+            selected = icons.icon(name).pixmap(48, 48, QIcon.Mode.Selected).toImage()
+            assert theme.accent_text in _colors(selected), f"{name} reads on the selected item's accent"
     finally:
         apply_theme(qapp, dark=False)
 

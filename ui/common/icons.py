@@ -37,17 +37,20 @@ def app_icon() -> QIcon:
 
 
 def icon(name: str) -> QIcon:
-    """The icon `resources/icons/<name>.svg` in the current theme's color; a missing one raises FileNotFoundError."""
+    """The icon `resources/icons/<name>.svg` in the current theme's muted color, and in its accent text
+    color when selected (a navigation item on the accent); a missing one raises FileNotFoundError."""
     svg = (RESOURCES / "icons" / f"{name}.svg").read_text(encoding="utf-8")
-    renderer = QSvgRenderer(QByteArray(svg.replace(ICON_STROKE, current_colors().muted).encode()))
+    colors = current_colors()
     result = QIcon()
-    for size in ICON_SIZES:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        result.addPixmap(pixmap)
+    for mode, color in ((QIcon.Mode.Normal, colors.muted), (QIcon.Mode.Selected, colors.accent_text)):
+        renderer = QSvgRenderer(QByteArray(svg.replace(ICON_STROKE, color).encode()))
+        for size in ICON_SIZES:
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            result.addPixmap(pixmap, mode)
     return result
 
 
