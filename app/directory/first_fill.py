@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app.api.errors import BadResponseError
-from app.directory.cache import INDEXES, DirectoryCache
+from app.directory.cache import COLUMN_FIELDS, INDEXES, DirectoryCache
 from app.directory.query import TEXT_COLUMNS
 
 STAGING = "first_fill"
@@ -62,15 +62,24 @@ _STAGE_ROWS = (
     f"iif(json_type(r.value, '$.hospitals') IN ('array', 'object'), jsonb_extract(r.value, '$.hospitals'), NULL) "
     f"FROM {_ITEMS}"
 )
-_STAGE_BODIES = f"INSERT INTO provider_json SELECT :first + r.key, CAST(json(r.value) AS BLOB) FROM {_ITEMS}"
+# cache.record_body in SQL: the fields that are not columns, without default values, hospitals by id
+_REST = ("(SELECT json_group_object(e.key, CASE WHEN e.key = 'hospitals' THEN (SELECT json_group_array("
+         "h.value ->> 'id') FROM json_each(e.value) h) WHEN e.type IN ('object', 'array') THEN json(e.value) "
+         "WHEN e.type = 'true' THEN json('true') ELSE e.value END) FROM json_each(r.value) e "
+         f"WHERE e.key NOT IN ({', '.join(repr(f) for f in COLUMN_FIELDS)}) AND NOT (e.type IN ('null', 'false') "
+         "OR (e.type = 'text' AND e.value = '') OR (e.type = 'integer' AND e.value = 0) "
+         "OR (e.type = 'array' AND json_array_length(e.value) = 0)))")
+_STAGE_BODIES = f"INSERT INTO provider_json SELECT :first + r.key, CAST({_REST} AS BLOB) FROM {_ITEMS}"
 _HOSPITALS = f"{STAGING} f, jsonb_each(f.hospitals) h"
-_STAGE_HOSPITALS = (f"INSERT OR REPLACE INTO hospitals SELECT DISTINCT h.value ->> 'id', h.value ->> 'name', "
-                    f"h.value ->> 'city' FROM {_HOSPITALS} WHERE f.rowid > :top")
+# the page's last word on a hospital's name (its number stays, and so do its links)
+_STAGE_HOSPITALS = (f"INSERT INTO hospitals(id, name, city) SELECT h.value ->> 'id', h.value ->> 'name', "
+                    f"h.value ->> 'city' FROM {_HOSPITALS} WHERE f.rowid > :top ORDER BY f.rowid "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city")
 _COLUMNS = ("id", "name_key", *_FIELDS, "is_active", "created_at", "body_id")
 _PUBLISH = (f"INSERT INTO providers(rid, {', '.join(_COLUMNS)}) SELECT row_number() OVER (ORDER BY name_key) * :step, "
             f"{', '.join(_COLUMNS)} FROM {STAGING} ORDER BY name_key")
-_PUBLISH_LINKS = (f"INSERT OR IGNORE INTO provider_hospitals SELECT h.value ->> 'id', f.id FROM {_HOSPITALS} "
-                  "ORDER BY 1, 2")
+_PUBLISH_LINKS = (f"INSERT OR IGNORE INTO provider_hospitals SELECT s.hid, p.rid FROM {_HOSPITALS} "
+                  "JOIN hospitals s ON s.id = h.value ->> 'id' JOIN providers p ON p.id = f.id ORDER BY 1, 2")
 _INDEX_FTS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) "
               f"SELECT rid, {', '.join(TEXT_COLUMNS)}, 'a' || is_active FROM providers")
 # FTS5 writes its pending terms out as a new segment whenever they pass `hashsize` (1 MB by default)

@@ -20,12 +20,15 @@ import orjson
 
 from app.api.client import ApiClient
 from app.api.errors import BadResponseError
-from app.directory.cache import DirectoryCache, forget_rows
+from app.directory.cache import DirectoryCache, forget_rows, record_body
 from app.directory.first_fill import FirstFill
 from app.directory.query import TEXT_COLUMNS
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
 END_GAP = 1 << 32  # room left after the last (or before the first) name for later ones
+# a first fill's rowids: close together, so that the search index stores short rowid deltas
+# (1 << 42 apart at a million rows made its doclists ~40% larger), with room for 20 halvings between two
+FILL_STEP = 1 << 20
 PAGE_LIMIT = 2000  # a 5,000-row page held the GIL ~70 ms in orjson.loads (the loop stalled)
 FILL_LIMIT = 5000  # the feed's largest page: a first fill's pages are parsed by SQLite, off the GIL
 CHUNK = 900  # ids per `IN (...)`
@@ -38,6 +41,11 @@ _INSERT_PROVIDER = f"INSERT OR REPLACE INTO providers({', '.join(_COLUMNS)}) VAL
 _INSERT_FTS = f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _FTS_FROM_PROVIDERS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) "
                        f"SELECT rid, {', '.join(TEXT_COLUMNS)}, 'a' || is_active FROM providers")
+
+# a hospital keeps its number (`hid`) when its name changes: its links stay
+_UPSERT_HOSPITAL = ("INSERT INTO hospitals(id, name, city) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city")
+_LINK = "INSERT OR IGNORE INTO provider_hospitals SELECT hid, ? FROM hospitals WHERE id = ?"
 
 Progress = Callable[[int, int | None], None]
 
@@ -142,7 +150,7 @@ class CacheWriter:
     def bulk_load(self, items: Iterable[dict[str, Any]], cursor: str | None = None) -> int:
         """Load providers into an empty cache at once (benchmarks, first fills); how many."""
         records = sorted(((_record(item), item) for item in items), key=lambda pair: pair[0][1])
-        step = RID_SPACE // (len(records) + 1)
+        step = min(RID_SPACE // (len(records) + 1), FILL_STEP)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -206,13 +214,14 @@ class CacheWriter:
                          [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
-                         [(first + n, orjson.dumps(item)) for n, item in enumerate(items)])
+                         [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
         conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
-        conn.executemany("DELETE FROM provider_hospitals WHERE provider_id = ?", [(item["id"],) for item in items])
-        hospitals = [(h["id"], h["name"], h["city"], item["id"]) for item in items for h in item.get("hospitals") or ()]
-        conn.executemany("INSERT OR REPLACE INTO hospitals VALUES (?, ?, ?)", [h[:3] for h in hospitals])
-        conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)", [(h[0], h[3]) for h in hospitals])
+        conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
+        hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
+                     for h in item.get("hospitals") or ()]
+        conn.executemany(_UPSERT_HOSPITAL, [h[:3] for h in hospitals])
+        conn.executemany(_LINK, [(h[3], h[0]) for h in hospitals])
 
     def _place(self, keys: list[str]) -> dict[str, int] | None:
         """Rowids for new names between their neighbours' rowids; None when some gap is too narrow."""
@@ -255,6 +264,8 @@ class CacheWriter:
                          [(rid, -(i + 1) * step) for i, rid in enumerate(rids)])
         conn.execute("UPDATE providers SET rid = (SELECT new FROM temp.renumber WHERE old = providers.rid)")
         conn.execute("UPDATE providers SET rid = -rid")
+        conn.execute("UPDATE provider_hospitals SET rid = (SELECT new FROM temp.renumber WHERE old = rid)")
+        conn.execute("UPDATE provider_hospitals SET rid = -rid")
         conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
         conn.execute(_FTS_FROM_PROVIDERS)
 
