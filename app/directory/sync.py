@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import queue
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,16 +20,13 @@ from typing import Any
 import orjson
 
 from app.api.client import ApiClient
-from app.api.errors import BadResponseError
+from app.api.errors import BadResponseError, NotFoundError
 from app.directory.cache import DirectoryCache, forget_rows, record_body
-from app.directory.first_fill import FirstFill
+from app.directory.first_fill import FILL_STEP, FirstFill, SnapshotFill
 from app.directory.query import TEXT_COLUMNS
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
 END_GAP = 1 << 32  # room left after the last (or before the first) name for later ones
-# a first fill's rowids: close together, so that the search index stores short rowid deltas
-# (1 << 42 apart at a million rows made its doclists ~40% larger), with room for 20 halvings between two
-FILL_STEP = 1 << 20
 PAGE_LIMIT = 2000  # a 5,000-row page held the GIL ~70 ms in orjson.loads (the loop stalled)
 FILL_LIMIT = 5000  # the feed's largest page: a first fill's pages are parsed by SQLite, off the GIL
 CHUNK = 900  # ids per `IN (...)`
@@ -46,6 +44,8 @@ _FTS_FROM_PROVIDERS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMN
 _UPSERT_HOSPITAL = ("INSERT INTO hospitals(id, name, city) VALUES (?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city")
 _LINK = "INSERT OR IGNORE INTO provider_hospitals SELECT hid, ? FROM hospitals WHERE id = ?"
+
+SNAPSHOT_QUEUE = 64  # chunks of a snapshot waiting for the writer (httpx's are 64 KiB at most)
 
 Progress = Callable[[int, int | None], None]
 
@@ -204,20 +204,35 @@ class CacheWriter:
         if renumber:
             self._renumber()
 
-    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
-        """Write providers (rows with their rowids), their search terms, full records and hospitals."""
+    def records(self, items: list[dict[str, Any]], *, start: int, step: int) -> list[tuple[Any, ...]]:
+        """Rows of `items` (checked) with the rowids (start + 1) * step, (start + 2) * step, ... (a snapshot)."""
+        return [((start + n + 1) * step, *_record(item)) for n, item in enumerate(items)]
+
+    def insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
+        """Write new providers into a cache being filled, without their search terms (built after)."""
+        self._insert(rows, items, fresh=True)
+
+    def renumber_rows(self) -> None:
+        """Give the rows rowids in name order again, the search index aside (a fill builds it after)."""
+        self._renumber(search=False)
+
+    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, fresh: bool = False) -> None:
+        """Write providers (rows with their rowids), their search terms, full records and hospitals;
+        `fresh`: into a cache being filled (no older version to replace, search terms built after)."""
         conn = self._conn
         # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
         order = sorted(range(len(rows)), key=lambda n: rows[n][0])
         rows, items = [rows[n] for n in order], [items[n] for n in order]
-        conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
-                         [(item["id"],) for item in items])
+        if not fresh:
+            conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
+                             [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
                          [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
-        conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
-        conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
+        if not fresh:
+            conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
+            conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
         hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
                      for h in item.get("hospitals") or ()]
         conn.executemany(_UPSERT_HOSPITAL, [h[:3] for h in hospitals])
@@ -253,11 +268,11 @@ class CacheWriter:
             placed.update((name, low + step * (i + 1)) for i, name in enumerate(names))
         return placed
 
-    def _renumber(self) -> None:
+    def _renumber(self, *, search: bool = True) -> None:
         """Spread all rowids evenly again, in name order, and rebuild the search index (rare)."""
         conn = self._conn
         rids = [row[0] for row in conn.execute("SELECT rid FROM providers ORDER BY name_key")]
-        step = RID_SPACE // (len(rids) + 1)
+        step = min(RID_SPACE // (len(rids) + 1), FILL_STEP)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS renumber(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
         conn.execute("DELETE FROM temp.renumber")
         conn.executemany("INSERT INTO temp.renumber VALUES (?, ?)",
@@ -266,8 +281,13 @@ class CacheWriter:
         conn.execute("UPDATE providers SET rid = -rid")
         conn.execute("UPDATE provider_hospitals SET rid = (SELECT new FROM temp.renumber WHERE old = rid)")
         conn.execute("UPDATE provider_hospitals SET rid = -rid")
-        conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
-        conn.execute(_FTS_FROM_PROVIDERS)
+        if search:
+            conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
+            conn.execute(_FTS_FROM_PROVIDERS)
+
+
+class _Cancelled(Exception):
+    """Put in a snapshot's queue: the writer stops and rolls back."""
 
 
 @dataclass(frozen=True)
@@ -290,8 +310,9 @@ class DirectorySync:
     """
 
     def __init__(self, client: ApiClient, cache: DirectoryCache, *, limit: int = PAGE_LIMIT,
-                 fill_limit: int = FILL_LIMIT) -> None:
+                 fill_limit: int = FILL_LIMIT, snapshot: bool = True) -> None:
         self._client = client
+        self._snapshot = snapshot  # False: a first fill walks the change feed even where a snapshot is served
         self._cache = cache
         self._limit = limit
         self._fill_limit = fill_limit
@@ -306,12 +327,56 @@ class DirectorySync:
         """
         async with self._running:
             if await asyncio.to_thread(self._fill.wanted):
-                result = await self._walk(self._fill_page, self._fill_limit, progress, cancel)
+                result = None
+                if self._snapshot and not await asyncio.to_thread(self._fill.started):
+                    result = await self._from_snapshot(progress, cancel)
+                if result is None:  # a server without the snapshot, or a feed fill to go on with
+                    result = await self._walk(self._fill_page, self._fill_limit, progress, cancel)
             else:
                 result = await self._walk(self._apply_page, self._limit, progress, cancel)
             # a provider's cache: the server never announces a license passing its expiry date
             await asyncio.to_thread(self._cache.forget_hidden)
             return result
+
+    async def _from_snapshot(self, progress: Progress | None, cancel: asyncio.Event | None) -> SyncResult | None:
+        """A first fill from the snapshot (first_fill.SnapshotFill); None when the server has none (404).
+
+        The loop only passes the answer's chunks to the writing thread (at most SNAPSHOT_QUEUE waiting).
+        """
+        start = time.perf_counter()
+        chunks: queue.Queue[Any] = queue.Queue()
+        fill = SnapshotFill(self._cache, name_key, FILL_STEP)
+        work: asyncio.Future[int] | None = None
+        try:
+            async with self._client.snapshot() as body:
+                work = asyncio.ensure_future(asyncio.to_thread(fill.write, chunks, self._writer))
+                async for chunk in body:
+                    if work.done() or (cancel is not None and cancel.is_set()):
+                        break
+                    chunks.put(chunk)
+                    # the writer is a thread: polling its queue is simpler than an Event it would set
+                    while chunks.qsize() > SNAPSHOT_QUEUE and not work.done():  # noqa: ASYNC110
+                        await asyncio.sleep(0.002)
+                    if progress is not None:
+                        progress(fill.written, None)
+                else:
+                    chunks.put(None)
+                if not work.done() and cancel is not None and cancel.is_set():
+                    chunks.put(_Cancelled())
+                count = await work
+        except NotFoundError:
+            return None
+        except _Cancelled:
+            return SyncResult(0, 0, 0, False, time.perf_counter() - start)
+        except BaseException:
+            if work is not None and not work.done():
+                chunks.put(_Cancelled())  # the writer rolls back and ends
+                with contextlib.suppress(BaseException):
+                    await work
+            raise
+        if progress is not None:
+            progress(count, count)
+        return SyncResult(count, 0, 1, True, time.perf_counter() - start)
 
     async def _apply_page(self, body: bytes, fetch_next: Callable[[str], None]) -> tuple[int, int, bool]:
         page = await asyncio.to_thread(parse_page, body)
