@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -27,7 +27,7 @@ from server.common.conditional import etag_for
 from server.common.pagination import PageNumberPagination
 from server.common.parsers import JSONParser
 from server.common.renderers import FastJSONRenderer
-from server.directory import feed, selectors, services
+from server.directory import feed, selectors, services, snapshot
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
 from server.directory.models import Hospital, Provider, RevisionCounter
@@ -290,6 +290,42 @@ class ProviderChangesApi(APIView):
         page = feed.changes_page(cursor=cursor, limit=limit, audience=audience_of(request))
         return Response({"results": page.results, "deleted": page.deleted, "cursor": page.cursor,
                          "has_more": page.has_more})
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (by name or "*", and not with q=0)."""
+    for part in header.split(","):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        if name.lower() not in ("gzip", "*"):
+            continue
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    return float(param[2:]) > 0
+                except ValueError:
+                    return False
+        return True
+    return False
+
+
+class ProviderSnapshotApi(APIView):
+    """Every provider the caller may see at one revision, streamed (docs/api.md, "The directory snapshot")."""
+
+    @extend_schema(
+        responses={(200, snapshot.CONTENT_TYPE): OpenApiResponse(
+            description="NDJSON: a header {format, fields, cursor, count[, own]}, one array of values per "
+                        "provider in `fields` order, then {end: true, count}"), **ERRORS},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        lines = snapshot.snapshot_lines(audience_of(request))
+        packed = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        response = StreamingHttpResponse(snapshot.gzipped(lines) if packed else lines,
+                                         content_type=snapshot.CONTENT_TYPE)
+        response["Vary"] = "Accept-Encoding"
+        response["Cache-Control"] = "no-store"
+        if packed:
+            response["Content-Encoding"] = "gzip"
+        return response
 
 
 def _hospitals(request: Request) -> QuerySet[Hospital]:
