@@ -204,35 +204,43 @@ class CacheWriter:
         if renumber:
             self._renumber()
 
-    def records(self, items: list[dict[str, Any]], *, start: int, step: int) -> list[tuple[Any, ...]]:
-        """Rows of `items` (checked) with the rowids (start + 1) * step, (start + 2) * step, ... (a snapshot)."""
-        return [((start + n + 1) * step, *_record(item)) for n, item in enumerate(items)]
+    def write_items(self, items: list[dict[str, Any]]) -> None:
+        """Apply feed items inside the caller's transaction (a snapshot's own record)."""
+        self._apply(items, [])
 
-    def insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
-        """Write new providers into a cache being filled, without their search terms (built after)."""
-        self._insert(rows, items, fresh=True)
+    def move_into_order(self, moved: list[tuple[int, str]]) -> None:
+        """Give the rows `moved` (rowid, name key), which came out of name order, rowids between their
+        neighbours by name among the others (the name index built, the search index not yet)."""
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS moved(rid INTEGER PRIMARY KEY, k TEXT NOT NULL)")
+        conn.execute("DELETE FROM temp.moved")
+        conn.executemany("INSERT INTO temp.moved VALUES (?, ?)", moved)
+        neighbours = conn.execute(
+            "SELECT m.k, (SELECT rid FROM providers WHERE name_key < m.k AND rid NOT IN (SELECT rid FROM temp.moved) "
+            "ORDER BY name_key DESC LIMIT 1), (SELECT rid FROM providers WHERE name_key > m.k AND rid NOT IN "
+            "(SELECT rid FROM temp.moved) ORDER BY name_key LIMIT 1) FROM temp.moved m ORDER BY m.k").fetchall()
+        placed = _spread(neighbours)
+        if placed is None:
+            self._renumber(search=False)
+            return
+        for table in ("providers", "provider_hospitals"):  # by way of negative rowids: no collision
+            conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(-rid, rid) for rid, _ in moved])
+            conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(placed[k], -rid) for rid, k in moved])
 
-    def renumber_rows(self) -> None:
-        """Give the rows rowids in name order again, the search index aside (a fill builds it after)."""
-        self._renumber(search=False)
-
-    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, fresh: bool = False) -> None:
-        """Write providers (rows with their rowids), their search terms, full records and hospitals;
-        `fresh`: into a cache being filled (no older version to replace, search terms built after)."""
+    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
+        """Write providers (rows with their rowids), their search terms, full records and hospitals."""
         conn = self._conn
         # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
         order = sorted(range(len(rows)), key=lambda n: rows[n][0])
         rows, items = [rows[n] for n in order], [items[n] for n in order]
-        if not fresh:
-            conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
-                             [(item["id"],) for item in items])
+        conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
+                         [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
                          [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
-        if not fresh:
-            conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
-            conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
+        conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
+        conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
         hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
                      for h in item.get("hospitals") or ()]
         conn.executemany(_UPSERT_HOSPITAL, [h[:3] for h in hospitals])
@@ -250,23 +258,7 @@ class CacheWriter:
             "SELECT k, (SELECT rid FROM providers WHERE name_key < k ORDER BY name_key DESC LIMIT 1), "
             "(SELECT rid FROM providers WHERE name_key > k ORDER BY name_key LIMIT 1) FROM temp.pending ORDER BY k"
         ).fetchall()
-        placed: dict[str, int] = {}
-        for (before, after), group in itertools.groupby(neighbours, key=lambda row: (row[1], row[2])):
-            names = [row[0] for row in group]
-            slots = len(names) + 1
-            if before is None and after is None:
-                low, step = 0, RID_SPACE // slots
-            elif after is None:
-                low, step = before, min(END_GAP, (RID_SPACE - before) // slots)
-            elif before is None:
-                step = min(END_GAP, after // slots)
-                low = after - step * slots
-            else:
-                low, step = before, (after - before) // slots
-            if step < 1:
-                return None
-            placed.update((name, low + step * (i + 1)) for i, name in enumerate(names))
-        return placed
+        return _spread(neighbours)
 
     def _renumber(self, *, search: bool = True) -> None:
         """Spread all rowids evenly again, in name order, and rebuild the search index (rare)."""
@@ -284,6 +276,28 @@ class CacheWriter:
         if search:
             conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
             conn.execute(_FTS_FROM_PROVIDERS)
+
+
+def _spread(neighbours: list[tuple[str, int | None, int | None]]) -> dict[str, int] | None:
+    """Rowids for names (name key, rowid of the name before, of the name after, in name order), spread
+    evenly between their neighbours; None when some gap is too narrow."""
+    placed: dict[str, int] = {}
+    for (before, after), group in itertools.groupby(neighbours, key=lambda row: (row[1], row[2])):
+        names = [row[0] for row in group]
+        slots = len(names) + 1
+        if before is None and after is None:
+            low, step = 0, RID_SPACE // slots
+        elif after is None:
+            low, step = before, min(END_GAP, (RID_SPACE - before) // slots)
+        elif before is None:
+            step = min(END_GAP, after // slots)
+            low = after - step * slots
+        else:
+            low, step = before, (after - before) // slots
+        if step < 1:
+            return None
+        placed.update((name, low + step * (i + 1)) for i, name in enumerate(names))
+    return placed
 
 
 class _Cancelled(Exception):
@@ -345,7 +359,7 @@ class DirectorySync:
         """
         start = time.perf_counter()
         chunks: queue.Queue[Any] = queue.Queue()
-        fill = SnapshotFill(self._cache, name_key, FILL_STEP)
+        fill = SnapshotFill(self._cache, name_key, FILL_STEP, sortable_time)
         work: asyncio.Future[int] | None = None
         try:
             async with self._client.snapshot() as body:

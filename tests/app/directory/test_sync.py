@@ -15,10 +15,10 @@ from app.api.client import ApiClient
 from app.directory import first_fill, sync
 from app.directory.cache import INDEXES, DirectoryCache
 from app.directory.first_fill import FirstFill
-from app.directory.query import DirectoryQuery
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage, name_key
+from app.directory.query import DirectoryQuery, Viewer
+from app.directory.sync import CacheWriter, DirectorySync, FeedPage, SyncResult, name_key
 from tests.helpers.aio import run
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 
 KEY = bytes(range(32))
@@ -458,3 +458,29 @@ def test_a_malformed_page_is_refused_and_changes_nothing(tmp_path: Path) -> None
             sync.parse_page(b'{"results": 3}')
     finally:
         cache.close()
+
+
+def test_a_providers_snapshot_fill_keeps_its_own_private_fields(
+    live_server: LiveServer, anon: httpx.Client, tmp_path: Path
+) -> None:
+    me = register_provider(anon, first_name="Selfsnap", additional_information="Only I and staff read this")
+    own_id = me["user"]["provider_id"]
+    viewer = Viewer(staff=False, own_id=own_id)
+
+    async def body() -> tuple[Any, SyncResult, list[str]]:
+        client = ApiClient(live_server.api)
+        login = await client.login(me["user"]["email"], me["password"])
+        client.auth.start(login.access, login.refresh)
+        cache = DirectoryCache.open(tmp_path / "c.db", KEY, viewer)
+        try:
+            result = await DirectorySync(client, cache).run()
+            return cache.provider(own_id), result, [row.id for row in cache.rows(DirectoryQuery(text="selfsnap"), 0, 5)]
+        finally:
+            cache.close()
+            await client.aclose()
+
+    own, result, found = run(body)
+    assert result.pages == 1, "filled from the snapshot"
+    assert found == [own_id]
+    assert own is not None
+    assert own.additional_information == "Only I and staff read this"
