@@ -61,7 +61,10 @@ INDEXES = {
     "providers_active": "providers(is_active)",
     # the worklist's queues (credentialing.py): ordered reads and index-only counts at a million rows
     "providers_queue_created": "providers(license_status, is_active, created_at, id)",
-    "providers_queue_expiry": "providers(license_status, is_active, license_expiry_date, created_at, id)",
+    # (ties of a date are sorted as read: a few hundred rows a date at a million). Without created_at
+    # and id it is a quarter of the size, so that the Expired queue's two counts (390,000 entries at a
+    # million) stay in the page cache: 88 ms became ~20
+    "providers_queue_expiry": "providers(license_status, is_active, license_expiry_date)",
     **{f"providers_{c}": f"providers({c})" for c in (*SORT_KEYS[1:], "professional_title") if c != "license_status"},
     "provider_hospitals_provider": "provider_hospitals(rid)",
 }

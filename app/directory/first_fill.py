@@ -87,7 +87,7 @@ _INDEX_FTS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flag
 # FTS5 writes its pending terms out as a new segment whenever they pass `hashsize` (1 MB by default)
 # and merges segments as they pile up: 100,000 rows in one segment take 0.5 s less (64 MB holds
 # their terms; more rows are merged as usual). Later writes are small: back to 1 MB.
-_FTS_HASHSIZE = "INSERT INTO providers_fts(providers_fts, rank) VALUES ('hashsize', ?)"
+SET_FTS_HASHSIZE = "INSERT INTO providers_fts(providers_fts, rank) VALUES ('hashsize', ?)"
 FTS_BUILD_HASHSIZE = 64 << 20
 FTS_HASHSIZE = 1 << 20
 # a first fill's rowids: close together, so that the search index stores short rowid deltas (2^62 / n
@@ -229,9 +229,9 @@ class FirstFill:
         for name in INDEXES:
             conn.execute(create_index(name))
         conn.execute(_PUBLISH_LINKS)
-        conn.execute(_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
+        conn.execute(SET_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
         conn.execute(_INDEX_FTS)
-        conn.execute(_FTS_HASHSIZE, (FTS_HASHSIZE,))
+        conn.execute(SET_FTS_HASHSIZE, (FTS_HASHSIZE,))
         # the staged rows are copies of what was just published: zeroing their pages as they are freed
         # (SQLCipher's default secure_delete) only cost time: 0.6 s at 100,000 rows
         conn.execute("PRAGMA secure_delete = OFF")
@@ -355,9 +355,9 @@ class SnapshotFill:
             conn.execute(create_index(name))
         if batch.moved:
             writer.move_into_order(batch.moved)
-        conn.execute(_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
+        conn.execute(SET_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
         conn.execute(_INDEX_FTS)
-        conn.execute(_FTS_HASHSIZE, (FTS_HASHSIZE,))
+        conn.execute(SET_FTS_HASHSIZE, (FTS_HASHSIZE,))
         own = head.get("own")
         if isinstance(own, dict):  # a provider's own record with its private fields, as a feed page gives it
             writer.write_items([own])

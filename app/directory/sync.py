@@ -21,8 +21,15 @@ import orjson
 
 from app.api.client import ApiClient
 from app.api.errors import BadResponseError, NotFoundError
-from app.directory.cache import DirectoryCache, forget_rows, record_body
-from app.directory.first_fill import FILL_STEP, FirstFill, SnapshotFill
+from app.directory.cache import INDEXES, DirectoryCache, create_index, forget_rows, record_body
+from app.directory.first_fill import (
+    FILL_STEP,
+    FTS_BUILD_HASHSIZE,
+    FTS_HASHSIZE,
+    SET_FTS_HASHSIZE,
+    FirstFill,
+    SnapshotFill,
+)
 from app.directory.query import TEXT_COLUMNS
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
@@ -148,16 +155,24 @@ class CacheWriter:
                 raise
 
     def bulk_load(self, items: Iterable[dict[str, Any]], cursor: str | None = None) -> int:
-        """Load providers into an empty cache at once (benchmarks, first fills); how many."""
+        """Load providers into an empty cache at once, as a first fill does (rows, then the indexes and
+        the search index in one go); for benchmarks and tests. How many."""
         records = sorted(((_record(item), item) for item in items), key=lambda pair: pair[0][1])
         step = min(RID_SPACE // (len(records) + 1), FILL_STEP)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                for name in INDEXES:
+                    self._conn.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, len(records), 50_000):
                     chunk = records[start:start + 50_000]
                     self._insert([((start + i + 1) * step, *r) for i, (r, _) in enumerate(chunk)],
-                                 [item for _, item in chunk])
+                                 [item for _, item in chunk], search=False)
+                for name in INDEXES:
+                    self._conn.execute(create_index(name))
+                self._conn.execute(SET_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
+                self._conn.execute(_FTS_FROM_PROVIDERS)
+                self._conn.execute(SET_FTS_HASHSIZE, (FTS_HASHSIZE,))
                 if cursor is not None:
                     self._meta("cursor", cursor)
                 self._conn.execute("COMMIT")
@@ -227,8 +242,9 @@ class CacheWriter:
             conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(-rid, rid) for rid, _ in moved])
             conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(placed[k], -rid) for rid, k in moved])
 
-    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
-        """Write providers (rows with their rowids), their search terms, full records and hospitals."""
+    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, search: bool = True) -> None:
+        """Write providers (rows with their rowids), their search terms (unless not `search`), full
+        records and hospitals."""
         conn = self._conn
         # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
         order = sorted(range(len(rows)), key=lambda n: rows[n][0])
@@ -239,7 +255,8 @@ class CacheWriter:
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
                          [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
-        conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
+        if search:
+            conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
         conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
         hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
                      for h in item.get("hospitals") or ()]
