@@ -167,7 +167,7 @@ class CacheWriter:
                 for start in range(0, len(records), 50_000):
                     chunk = records[start:start + 50_000]
                     self._insert([((start + i + 1) * step, *r) for i, (r, _) in enumerate(chunk)],
-                                 [item for _, item in chunk], search=False)
+                                 [item for _, item in chunk], fresh=True)
                 for name in INDEXES:
                     self._conn.execute(create_index(name))
                 self._conn.execute(SET_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
@@ -242,22 +242,23 @@ class CacheWriter:
             conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(-rid, rid) for rid, _ in moved])
             conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(placed[k], -rid) for rid, k in moved])
 
-    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, search: bool = True) -> None:
-        """Write providers (rows with their rowids), their search terms (unless not `search`), full
-        records and hospitals."""
+    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, fresh: bool = False) -> None:
+        """Write providers (rows with their rowids), their search terms, full records and hospitals;
+        `fresh`: into an empty cache being loaded (no older version, no index, search terms after)."""
         conn = self._conn
         # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
         order = sorted(range(len(rows)), key=lambda n: rows[n][0])
         rows, items = [rows[n] for n in order], [items[n] for n in order]
-        conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
-                         [(item["id"],) for item in items])
+        if not fresh:
+            conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
+                             [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
                          [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
-        if search:
+        if not fresh:
             conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
-        conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
+            conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
         hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
                      for h in item.get("hospitals") or ()]
         conn.executemany(_UPSERT_HOSPITAL, [h[:3] for h in hospitals])
