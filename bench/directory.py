@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
@@ -90,7 +91,12 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--repeats", type=int, default=20, help="runs of each query (20)")
     parser.add_argument("--keep", action="store_true", help="reuse the cache file built by an earlier run")
     parser.add_argument("--no-sync", action="store_true", help="skip the server sync part")
-    parser.add_argument("--smoke", action="store_true", help="2,000 providers, no sync, few repeats (seconds)")
+    parser.add_argument("--sync-runs", type=int, default=3, help="runs of the first fill and incremental sync (3)")
+    parser.add_argument("--no-feed-fill", action="store_true", help="skip the one first fill from the change feed")
+    parser.add_argument("--fill-providers", type=int, default=0,
+                        help="also one first fill of this many providers (1000000: long; seeds a server once)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="2,000 providers, a sync of 300, one run, few repeats (seconds)")
     parser.add_argument("--output", type=Path, help="results file (bench/results/directory.json)")
     parser.set_defaults(run=run)
 
@@ -279,8 +285,68 @@ def _make_changes(api: str, access: str, count: int) -> int:
     return len(listed)
 
 
-async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
-    """Full sync of `count` providers from a real server process, then 100 changes and an incremental sync."""
+async def _seed_way(api: str, access: str, page_size: int = 100) -> tuple[float, int]:
+    """The seed guide's way to a directory: page through GET /providers/ (`page_size` a page), parse
+    each page and keep its results; seconds and rows. Raw httpx and orjson: no model is built, so
+    this is the fastest form of that way."""
+    kept: list[Any] = []
+    start = time.perf_counter()
+    async with httpx.AsyncClient(base_url=api.rstrip("/") + "/", timeout=60,
+                                 headers={"Authorization": f"Bearer {access}"}) as client:
+        page = 1
+        while True:
+            answer = await client.get("providers/", params={"page": page, "page_size": page_size})
+            answer.raise_for_status()
+            body = orjson.loads(answer.content)
+            kept.extend(body["results"])
+            if not body.get("next"):
+                break
+            page += 1
+    return time.perf_counter() - start, len(kept)
+
+
+async def _snapshot_alone(client: Any) -> tuple[float, int]:
+    """The server's part alone: the whole snapshot received and dropped; seconds and bytes."""
+    start, size = time.perf_counter(), 0
+    async with client.snapshot() as body:
+        async for chunk in body:
+            size += len(chunk)
+    return time.perf_counter() - start, size
+
+
+def _file_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+async def _fill_once(client: Any, *, snapshot: bool = True) -> dict[str, Any]:
+    """One first fill into an empty throwaway cache: seconds, providers, bytes a provider, worst stall."""
+    from app.directory.sync import DirectorySync
+
+    folder = Path(tempfile.mkdtemp(prefix="providerdesk-bench-"))
+    cache = DirectoryCache.open(folder / "directory.db", os.urandom(32), persistent=False)
+    meter = StallMeter()
+    try:
+        meter.start()
+        result = await DirectorySync(client, cache, snapshot=snapshot).run()
+        await meter.stop()
+        size = cache.size()
+        await asyncio.to_thread(cache.write_connection().execute, "PRAGMA wal_checkpoint(TRUNCATE)")
+        per = round(_file_bytes(cache.path) / size) if size else None
+    finally:
+        cache.close()
+        await asyncio.to_thread(folder.rmdir)
+    return {"s": result.seconds, "providers": size, "pages": result.pages, "stall_ms": meter.worst * 1000,
+            "bytes_per_provider": per}
+
+
+def _median(values: list[float], digits: int = 2) -> float:
+    return round(statistics.median(values), digits)
+
+
+async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True) -> dict[str, Any]:
+    """Against one real server process of `count` providers: the server's part alone (the snapshot
+    received and dropped), the seed's way, the first fill (`runs` times, into empty caches), the old
+    feed fill once, then 100 changes and an incremental sync (`runs` times)."""
     from app.api.client import ApiClient
     from app.directory.sync import DirectorySync
     from bench import server_process
@@ -294,33 +360,77 @@ async def measure_sync(count: int, keep: bool) -> dict[str, Any]:
     try:
         login = await client.login("admin@demo.local", "demo-pass-2026")
         client.auth.start(login.access, login.refresh)
-        sync, meter = DirectorySync(client, cache), StallMeter()
-        meter.start()
-        full = await sync.run()
-        await meter.stop()
+        alone = [await _snapshot_alone(client) for _ in range(runs)]
+        print(f"server's part alone (snapshot received): {[round(a[0], 2) for a in alone]} s", flush=True)
+        seed_way, seed_rows = await _seed_way(server.api, login.access)
+        print(f"seed's way (GET /providers/, 100 a page): {seed_rows:,} rows in {seed_way:.2f} s", flush=True)
+        fills = [await _fill_once(client) for _ in range(runs)]
+        print(f"first fill (snapshot): {[round(f['s'], 2) for f in fills]} s, "
+              f"stalls {[round(f['stall_ms'], 1) for f in fills]} ms", flush=True)
+        old = await _fill_once(client, snapshot=False) if feed else None
+        if old is not None:
+            print(f"first fill (change feed, the fallback): {old['s']:.2f} s, stall {old['stall_ms']:.1f} ms",
+                  flush=True)
+        sync = DirectorySync(client, cache)
+        await sync.run()
+        incremental, changed, rows = [], 0, 0
+        for _ in range(runs):
+            changed = await asyncio.to_thread(_make_changes, server.api, login.access, 100)
+            result = await sync.run()
+            incremental.append(result.seconds)
+            rows = result.changed
         synced = cache.size()
-        print(f"full sync: {full.changed:,} rows in {full.seconds:.2f} s, "
-              f"stall {meter.worst * 1000:.1f} ms", flush=True)
-        changed = await asyncio.to_thread(_make_changes, server.api, login.access, 100)
-        incremental = await sync.run()
     finally:
         await client.aclose()
         cache.close()
         await asyncio.to_thread(folder.rmdir)
         server.stop()
-    return {"full_sync_providers": synced, "full_sync_s": round(full.seconds, 2), "full_sync_pages": full.pages,
-            "incremental_changes": changed, "incremental_rows": incremental.changed,
-            "incremental_sync_s": round(incremental.seconds, 3), "max_stall_ms": round(meter.worst * 1000, 1),
-            "stall_ticks": meter.ticks, "server_seed_s": round(seeded.seconds, 1), "server_seed_cached": seeded.cached}
+    full = _median([f["s"] for f in fills])
+    return {"full_sync_providers": synced, "full_sync_s": full, "full_sync_runs_s": [round(f["s"], 2) for f in fills],
+            "full_sync_pages": fills[0]["pages"], "full_sync_way": "snapshot",
+            "seed_way_s": round(seed_way, 2), "seed_way_rows": seed_rows,
+            "seed_way_ratio": round(seed_way / full, 1) if full else None,
+            "server_part_s": _median([a[0] for a in alone]), "server_part_runs_s": [round(a[0], 2) for a in alone],
+            "snapshot_mb": round(alone[0][1] / 2**20, 1),
+            "feed_fill_s": round(old["s"], 2) if old else None,
+            "feed_fill_stall_ms": round(old["stall_ms"], 1) if old else None,
+            "synced_cache_bytes_per_provider": fills[0]["bytes_per_provider"],
+            "incremental_changes": changed, "incremental_rows": rows,
+            "incremental_sync_s": _median(incremental, 3), "incremental_runs_s": [round(t, 3) for t in incremental],
+            "max_stall_ms": round(max(f["stall_ms"] for f in fills), 1),
+            "server_seed_s": round(seeded.seconds, 1), "server_seed_cached": seeded.cached}
+
+
+async def measure_big_fill(count: int, keep: bool) -> dict[str, Any]:
+    """One first fill of `count` providers (a million: --fill-providers 1000000) from a real server."""
+    from app.api.client import ApiClient
+    from bench import server_process
+
+    print(f"seeding {count:,} providers on the server (once; --keep reuses them) ...", flush=True)
+    seeded = await asyncio.to_thread(server_process.seeded_cache, count, keep)
+    server = await asyncio.to_thread(server_process.start, seeded)
+    client = ApiClient(server.api)
+    try:
+        login = await client.login("admin@demo.local", "demo-pass-2026")
+        client.auth.start(login.access, login.refresh)
+        fill = await _fill_once(client)
+    finally:
+        await client.aclose()
+        server.stop()
+    print(f"first fill of {fill['providers']:,}: {fill['s']:.1f} s, stall {fill['stall_ms']:.1f} ms", flush=True)
+    return {"big_fill_providers": fill["providers"], "big_fill_s": round(fill["s"], 1),
+            "big_fill_stall_ms": round(fill["stall_ms"], 1), "big_fill_bytes_per_provider": fill["bytes_per_provider"]}
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.smoke:
-        args.providers, args.proxy_providers, args.repeats, args.no_sync = 2000, 2000, 3, True
+    if args.smoke:  # seconds: a small cache, and a sync of a few hundred providers from a real server
+        args.providers, args.proxy_providers, args.repeats = 2000, 2000, 3
+        args.sync_providers, args.sync_runs = min(args.sync_providers, 300), 1
     print(f"building a cache of {args.providers:,} providers ...", flush=True)
     path, built, cached = build_cache(args.providers, args.keep)
     print(f"cache: {path} ({path.stat().st_size / 2**20:.0f} MB, "
           f"{'reused' if cached else f'built in {built:.1f} s'})", flush=True)
+    per_provider = round(_file_bytes(path) / args.providers)
     cache = DirectoryCache.open(path, KEY)
     try:
         cache.rows(DirectoryQuery(), 0, SCREEN)
@@ -333,8 +443,11 @@ def run(args: argparse.Namespace) -> int:
         cache.close()
     sync: dict[str, Any] = {}
     if not args.no_sync:
-        sync = asyncio.run(measure_sync(args.sync_providers, args.keep))
-    summary = {**_summary(args, search, rss, proxy, sync, built, cached), "worklist": worklist}
+        sync = asyncio.run(measure_sync(args.sync_providers, args.keep, args.sync_runs, not args.no_feed_fill))
+    if args.fill_providers:
+        sync.update(asyncio.run(measure_big_fill(args.fill_providers, args.keep)))
+    summary = {**_summary(args, search, rss, proxy, sync, built, cached), "cache_bytes_per_provider": per_provider,
+               "worklist": worklist}
     _print(summary, search)
     print_worklist(worklist)
     output = Path(args.output) if args.output else RESULTS / "directory.json"
@@ -363,7 +476,10 @@ def _summary(args: argparse.Namespace, search: list[dict[str, Any]], rss: float,
         "speedup_vs_proxy_same_query": round(proxy[1] / ours, 1) if ours else None,
         "rss_mb": rss,
         "full_sync_providers": sync.get("full_sync_providers"), "full_sync_s": sync.get("full_sync_s"),
+        "seed_way_s": sync.get("seed_way_s"), "seed_way_ratio": sync.get("seed_way_ratio"),
+        "server_part_s": sync.get("server_part_s"), "feed_fill_s": sync.get("feed_fill_s"),
         "incremental_sync_s": sync.get("incremental_sync_s"), "max_stall_ms": sync.get("max_stall_ms"),
+        "big_fill_providers": sync.get("big_fill_providers"), "big_fill_s": sync.get("big_fill_s"),
         "sync": sync,
         "queries": [{k: v for k, v in row.items() if k not in ("screens", "counts")} for row in search],
     }
@@ -380,6 +496,8 @@ def _print(summary: dict[str, Any], search: list[dict[str, Any]]) -> None:
     print()
     for key in ("providers", "search_first_screen_ms_p50", "search_first_screen_ms_p95", "search_count_ms_p95",
                 "proxy_baseline_providers", "proxy_baseline_ms_median", "speedup_vs_proxy_same_query", "rss_mb",
-                "full_sync_providers", "full_sync_s", "incremental_sync_s", "max_stall_ms"):
+                "cache_bytes_per_provider", "full_sync_providers", "full_sync_s", "seed_way_s", "seed_way_ratio",
+                "server_part_s", "feed_fill_s", "incremental_sync_s", "max_stall_ms", "big_fill_providers",
+                "big_fill_s"):
         print(f"{key:32} {summary[key]}")
     print(f"{'median of all query samples':32} {statistics.median([s for r in search for s in r['screens']]):.4f} s")

@@ -1,9 +1,11 @@
-"""Walks of the change feed (`GET /providers/changes/`) from no cursor to `has_more: false`."""
+"""Walks of the change feed (`GET /providers/changes/`) from no cursor to `has_more: false`, and reads of
+the snapshot (`GET /providers/snapshot/`)."""
 from __future__ import annotations
 
 import json
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -118,3 +120,50 @@ def feed_row(name: str, walks: list[Walk], clients: int, seconds: float, note: s
         slowest_page_ms=round(max((w.slowest_page_ms for w in walks), default=0.0), 1),
         note="; ".join(part for part in (note, errors) if part),
     )
+
+
+@dataclass
+class SnapshotRead:
+    """One read of `GET /providers/snapshot/`: the body as sent, read and counted, not parsed."""
+
+    seconds: float = 0.0
+    first_byte_ms: float = 0.0
+    wire_bytes: int = 0
+    rows: int = 0
+    complete: bool = False
+    error: str = ""
+
+
+def read_snapshot(factory: ClientFactory, *, gzip: bool) -> SnapshotRead:
+    """Read the snapshot to its end as fast as the client can: the server's part alone.
+
+    The raw bytes are read and counted only (decoding and parsing are the client's own work);
+    after the clock stops the body is checked: the header's count of rows, then its trailer.
+    """
+    read = SnapshotRead()
+    headers = {"Accept-Encoding": "gzip" if gzip else "identity"}
+    chunks: list[bytes] = []
+    with factory() as client:
+        start = time.perf_counter()
+        try:
+            with client.stream("GET", "/providers/snapshot/", headers=headers) as response:
+                if response.status_code != 200:
+                    read.error = f"HTTP {response.status_code}"
+                    return read
+                for chunk in response.iter_raw(1 << 20):
+                    if not chunks:
+                        read.first_byte_ms = round((time.perf_counter() - start) * 1000, 1)
+                    chunks.append(chunk)
+        except httpx.HTTPError as exc:
+            read.error = f"{type(exc).__name__}: {exc}"
+            return read
+        read.seconds = time.perf_counter() - start
+    body = b"".join(chunks)
+    read.wire_bytes = len(body)
+    if gzip:
+        body = zlib.decompress(body, 31)
+    lines = body.split(b"\n")
+    header, trailer = json.loads(lines[0]), json.loads(lines[-2])
+    read.rows = len(lines) - 3
+    read.complete = trailer == {"end": True, "count": read.rows} and header["count"] == read.rows
+    return read

@@ -95,6 +95,9 @@ def serve(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    from server.common.memory import large_blocks_returned  # late: settings load in _setup, this needs none
+
+    large_blocks_returned()  # before the worker threads start (server/common/memory.py)
     _setup(args.data_dir, args.debug)
     _migrate()
     if args.demo:

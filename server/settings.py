@@ -18,6 +18,7 @@ Environment:
                                whatever the accounts, per window (30 per 600 s)
     THROTTLE_REGISTER          registration rate per IP (DRF rate syntax, "20/hour")
     THROTTLE_ANON, THROTTLE_USER  general rates ("300/minute", "6000/minute")
+    DROPDOWN_CACHE_BYTES       rendered dropdown bodies kept in memory, in all (48 MB: three of 100,000)
 """
 from __future__ import annotations
 
@@ -158,9 +159,9 @@ else:
     # addresses would push the counters of the ones it guesses from out of the cache
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}
-# Rendered dropdown bodies (up to ~16 MB each): a few only, in this process's memory.
-CACHES["dropdown"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dropdown",
-                      "OPTIONS": {"MAX_ENTRIES": 8}}
+# Rendered dropdown bodies (up to ~16 MB each at 100,000 providers) kept in this process, in all at most
+# this many bytes (server/common/bodies.py; Django's caches would copy a body at every hit)
+DROPDOWN_CACHE_BYTES = _env_int("DROPDOWN_CACHE_BYTES", 48 * 1024 * 1024)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

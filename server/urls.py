@@ -24,6 +24,7 @@ api = [
     path("providers/search/", directory.ProviderSearchApi.as_view(), name="provider-search"),
     path("providers/dropdown/", directory.ProviderDropdownApi.as_view(), name="provider-dropdown"),
     path("providers/changes/", directory.ProviderChangesApi.as_view(), name="provider-changes"),
+    path("providers/snapshot/", directory.ProviderSnapshotApi.as_view(), name="provider-snapshot"),
     path("providers/hospital/<uuid:hospital_id>/", directory.ProvidersByHospitalApi.as_view(),
          name="provider-by-hospital"),
     path("providers/<uuid:pk>/", directory.ProviderDetailApi.as_view(), name="provider-detail"),

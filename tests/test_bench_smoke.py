@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("providers", "search_first_screen_ms_p50", "search_first_screen_ms_p95", "search_count_ms_p95",
         "proxy_baseline_providers", "proxy_baseline_ms_median", "rss_mb", "full_sync_providers", "full_sync_s",
-        "incremental_sync_s", "max_stall_ms")
+        "incremental_sync_s", "max_stall_ms", "seed_way_s", "seed_way_ratio", "server_part_s", "feed_fill_s",
+        "cache_bytes_per_provider", "big_fill_s")
 
 
 def test_directory_benchmark_smoke(tmp_path: Path) -> None:
@@ -26,3 +27,12 @@ def test_directory_benchmark_smoke(tmp_path: Path) -> None:
     assert 0 < results["search_first_screen_ms_p95"] < 1000
     assert {q["query"].split(":")[0] for q in results["queries"]} >= {"one letter", "two word prefixes", "no match"}
     assert "search_first_screen_ms_p95" in done.stdout
+    assert 0 < results["cache_bytes_per_provider"] < 10_000
+    sync = results["sync"]
+    assert sync["full_sync_way"] == "snapshot"
+    assert sync["full_sync_providers"] >= 300, "the first fill brought the server's providers"
+    assert sync["seed_way_rows"] > 0
+    assert results["seed_way_s"] > 0
+    assert results["server_part_s"] > 0
+    assert results["feed_fill_s"] > 0
+    assert sync["incremental_rows"] >= sync["incremental_changes"] == 100

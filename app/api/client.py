@@ -8,9 +8,10 @@ revalidated with `If-None-Match`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -430,6 +431,31 @@ class ApiClient:
         params: dict[str, Any] = {"limit": limit, **({"since": since} if since else {})}
         response = await self._call("GET", "providers/changes/", params=params)
         return response.content
+
+    @contextlib.asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncIterator[bytes]]:
+        """`GET /providers/snapshot/` streamed: yields its body's chunks (NDJSON, decompressed).
+        A server without it raises NotFoundError; a connection lost on the way, OfflineError."""
+        try:
+            response = await self._http.send(self._http.build_request("GET", "providers/snapshot/"),
+                                             auth=self.auth, stream=True)
+        except httpx.TransportError:
+            raise errors.OfflineError() from None
+        try:
+            if response.status_code != 200:
+                await response.aread()
+                raise error_for(response)
+
+            async def chunks() -> AsyncIterator[bytes]:
+                try:
+                    async for chunk in response.aiter_bytes():
+                        yield chunk
+                except httpx.TransportError:
+                    raise errors.OfflineError() from None
+
+            yield chunks()
+        finally:
+            await response.aclose()
 
     # ---- credentialing ----
 

@@ -18,13 +18,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
+
+import orjson
 
 from app.api.client import ApiClient
 from app.api.errors import NotFoundError
 from app.api.models import Provider, ProviderSummary
-from app.directory.cache import DirectoryCache
+from app.directory.cache import REST_FIELDS, DirectoryCache
 from app.directory.sync import CacheWriter, FeedPage, Progress, SyncResult
+
+UPDATED_AT = REST_FIELDS.index("updated_at")  # where a cached record keeps it
 
 CURSOR = "list-walk"  # the cache's cursor after a walk: it has no change feed to resume
 PAGE_SIZE = 100  # asked for; the server may give fewer (the seed's backend: 20)
@@ -159,9 +164,9 @@ class ListWalkSync:
         with self._cache.write_lock:
             rows = conn.execute("SELECT p.id, j.body FROM providers p JOIN provider_json j USING (body_id)").fetchall()
         stamps: dict[str, str | None] = {}
-        for pid, body in rows:
-            cached = Provider.model_validate_json(body)
-            stamps[pid] = cached.updated_at.isoformat() if cached.updated_at is not None else None
+        for pid, body in rows:  # a record is the array of REST_FIELDS (cache.record_body)
+            updated = orjson.loads(bytes(body))[UPDATED_AT]
+            stamps[pid] = datetime.fromisoformat(updated).isoformat() if updated else None
         return stamps
 
     async def _records(self, items: Iterable[ProviderSummary]) -> list[dict[str, Any]]:

@@ -150,7 +150,8 @@ def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF)
         where.append("p.created_at > :registered_after")
         params["registered_after"] = query.registered_after
     if query.hospital_id is not None:
-        where.append("p.id IN (SELECT provider_id FROM provider_hospitals WHERE hospital_id = :hospital)")
+        where.append("p.rid IN (SELECT l.rid FROM hospitals h JOIN provider_hospitals l ON l.hid = h.hid "
+                     "WHERE h.id = :hospital)")
         params["hospital"] = query.hospital_id
     if query.is_active is not None and match is None:
         # two values: the index helps the name order and counts, never another sort key's order (the

@@ -37,7 +37,7 @@ CLOSE_WAIT_S = 10
 NO_KEYRING = ("ProviderDesk cannot keep the directory on this computer for offline use after you quit. "
               "Everything works until then.")
 CANCELLED = "Sync cancelled. "
-CANCELLED_EMPTY = "The directory fills when it syncs again; it goes on from where it stopped."
+CANCELLED_EMPTY = "The directory fills when it syncs again."  # a snapshot fill starts again; a feed fill goes on
 CANCELLED_PARTLY = "The directory shows what was synced so far."
 NOT_SYNCED = "The directory could not be synced. "
 BACK_ONLINE = "Back online. Syncing the directory…"

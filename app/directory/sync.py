@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import queue
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,9 +20,16 @@ from typing import Any
 import orjson
 
 from app.api.client import ApiClient
-from app.api.errors import BadResponseError
-from app.directory.cache import DirectoryCache, forget_rows
-from app.directory.first_fill import FirstFill
+from app.api.errors import BadResponseError, NotFoundError
+from app.directory.cache import INDEXES, DirectoryCache, create_index, forget_rows, record_body
+from app.directory.first_fill import (
+    FILL_STEP,
+    FTS_BUILD_HASHSIZE,
+    FTS_HASHSIZE,
+    SET_FTS_HASHSIZE,
+    FirstFill,
+    SnapshotFill,
+)
 from app.directory.query import TEXT_COLUMNS
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
@@ -38,6 +46,13 @@ _INSERT_PROVIDER = f"INSERT OR REPLACE INTO providers({', '.join(_COLUMNS)}) VAL
 _INSERT_FTS = f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _FTS_FROM_PROVIDERS = (f"INSERT INTO providers_fts(rowid, {', '.join(TEXT_COLUMNS)}, flags) "
                        f"SELECT rid, {', '.join(TEXT_COLUMNS)}, 'a' || is_active FROM providers")
+
+# a hospital keeps its number (`hid`) when its name changes: its links stay
+_UPSERT_HOSPITAL = ("INSERT INTO hospitals(id, name, city) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city")
+_LINK = "INSERT OR IGNORE INTO provider_hospitals SELECT hid, ? FROM hospitals WHERE id = ?"
+
+SNAPSHOT_QUEUE = 64  # chunks of a snapshot waiting for the writer (httpx's are 64 KiB at most)
 
 Progress = Callable[[int, int | None], None]
 
@@ -140,16 +155,24 @@ class CacheWriter:
                 raise
 
     def bulk_load(self, items: Iterable[dict[str, Any]], cursor: str | None = None) -> int:
-        """Load providers into an empty cache at once (benchmarks, first fills); how many."""
+        """Load providers into an empty cache at once, as a first fill does (rows, then the indexes and
+        the search index in one go); for benchmarks and tests. How many."""
         records = sorted(((_record(item), item) for item in items), key=lambda pair: pair[0][1])
-        step = RID_SPACE // (len(records) + 1)
+        step = min(RID_SPACE // (len(records) + 1), FILL_STEP)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                for name in INDEXES:
+                    self._conn.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, len(records), 50_000):
                     chunk = records[start:start + 50_000]
                     self._insert([((start + i + 1) * step, *r) for i, (r, _) in enumerate(chunk)],
-                                 [item for _, item in chunk])
+                                 [item for _, item in chunk], fresh=True)
+                for name in INDEXES:
+                    self._conn.execute(create_index(name))
+                self._conn.execute(SET_FTS_HASHSIZE, (FTS_BUILD_HASHSIZE,))
+                self._conn.execute(_FTS_FROM_PROVIDERS)
+                self._conn.execute(SET_FTS_HASHSIZE, (FTS_HASHSIZE,))
                 if cursor is not None:
                     self._meta("cursor", cursor)
                 self._conn.execute("COMMIT")
@@ -196,23 +219,50 @@ class CacheWriter:
         if renumber:
             self._renumber()
 
-    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]]) -> None:
-        """Write providers (rows with their rowids), their search terms, full records and hospitals."""
+    def write_items(self, items: list[dict[str, Any]]) -> None:
+        """Apply feed items inside the caller's transaction (a snapshot's own record)."""
+        self._apply(items, [])
+
+    def move_into_order(self, moved: list[tuple[int, str]]) -> None:
+        """Give the rows `moved` (rowid, name key), which came out of name order, rowids between their
+        neighbours by name among the others (the name index built, the search index not yet)."""
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS moved(rid INTEGER PRIMARY KEY, k TEXT NOT NULL)")
+        conn.execute("DELETE FROM temp.moved")
+        conn.executemany("INSERT INTO temp.moved VALUES (?, ?)", moved)
+        neighbours = conn.execute(
+            "SELECT m.k, (SELECT rid FROM providers WHERE name_key < m.k AND rid NOT IN (SELECT rid FROM temp.moved) "
+            "ORDER BY name_key DESC LIMIT 1), (SELECT rid FROM providers WHERE name_key > m.k AND rid NOT IN "
+            "(SELECT rid FROM temp.moved) ORDER BY name_key LIMIT 1) FROM temp.moved m ORDER BY m.k").fetchall()
+        placed = _spread(neighbours)
+        if placed is None:
+            self._renumber(search=False)
+            return
+        for table in ("providers", "provider_hospitals"):  # by way of negative rowids: no collision
+            conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(-rid, rid) for rid, _ in moved])
+            conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(placed[k], -rid) for rid, k in moved])
+
+    def _insert(self, rows: list[tuple[Any, ...]], items: list[dict[str, Any]], *, fresh: bool = False) -> None:
+        """Write providers (rows with their rowids), their search terms, full records and hospitals;
+        `fresh`: into an empty cache being loaded (no older version, no index, search terms after)."""
         conn = self._conn
         # in rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid goes down
         order = sorted(range(len(rows)), key=lambda n: rows[n][0])
         rows, items = [rows[n] for n in order], [items[n] for n in order]
-        conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
-                         [(item["id"],) for item in items])
+        if not fresh:
+            conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
+                             [(item["id"],) for item in items])
         first = int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
         conn.executemany("INSERT INTO provider_json VALUES (?, ?)",
-                         [(first + n, orjson.dumps(item)) for n, item in enumerate(items)])
+                         [(first + n, record_body(item)) for n, item in enumerate(items)])
         conn.executemany(_INSERT_PROVIDER, [(*r, first + n) for n, r in enumerate(rows)])
-        conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
-        conn.executemany("DELETE FROM provider_hospitals WHERE provider_id = ?", [(item["id"],) for item in items])
-        hospitals = [(h["id"], h["name"], h["city"], item["id"]) for item in items for h in item.get("hospitals") or ()]
-        conn.executemany("INSERT OR REPLACE INTO hospitals VALUES (?, ?, ?)", [h[:3] for h in hospitals])
-        conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)", [(h[0], h[3]) for h in hospitals])
+        if not fresh:
+            conn.executemany(_INSERT_FTS, [(r[0], *r[3:5], r[13], r[10], r[8], r[9], f"a{r[14]}") for r in rows])
+            conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(row[0],) for row in rows])
+        hospitals = [(h["id"], h["name"], h["city"], row[0]) for row, item in zip(rows, items, strict=True)
+                     for h in item.get("hospitals") or ()]
+        conn.executemany(_UPSERT_HOSPITAL, [h[:3] for h in hospitals])
+        conn.executemany(_LINK, [(h[3], h[0]) for h in hospitals])
 
     def _place(self, keys: list[str]) -> dict[str, int] | None:
         """Rowids for new names between their neighbours' rowids; None when some gap is too narrow."""
@@ -226,37 +276,50 @@ class CacheWriter:
             "SELECT k, (SELECT rid FROM providers WHERE name_key < k ORDER BY name_key DESC LIMIT 1), "
             "(SELECT rid FROM providers WHERE name_key > k ORDER BY name_key LIMIT 1) FROM temp.pending ORDER BY k"
         ).fetchall()
-        placed: dict[str, int] = {}
-        for (before, after), group in itertools.groupby(neighbours, key=lambda row: (row[1], row[2])):
-            names = [row[0] for row in group]
-            slots = len(names) + 1
-            if before is None and after is None:
-                low, step = 0, RID_SPACE // slots
-            elif after is None:
-                low, step = before, min(END_GAP, (RID_SPACE - before) // slots)
-            elif before is None:
-                step = min(END_GAP, after // slots)
-                low = after - step * slots
-            else:
-                low, step = before, (after - before) // slots
-            if step < 1:
-                return None
-            placed.update((name, low + step * (i + 1)) for i, name in enumerate(names))
-        return placed
+        return _spread(neighbours)
 
-    def _renumber(self) -> None:
+    def _renumber(self, *, search: bool = True) -> None:
         """Spread all rowids evenly again, in name order, and rebuild the search index (rare)."""
         conn = self._conn
         rids = [row[0] for row in conn.execute("SELECT rid FROM providers ORDER BY name_key")]
-        step = RID_SPACE // (len(rids) + 1)
+        step = min(RID_SPACE // (len(rids) + 1), FILL_STEP)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS renumber(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
         conn.execute("DELETE FROM temp.renumber")
         conn.executemany("INSERT INTO temp.renumber VALUES (?, ?)",
                          [(rid, -(i + 1) * step) for i, rid in enumerate(rids)])
         conn.execute("UPDATE providers SET rid = (SELECT new FROM temp.renumber WHERE old = providers.rid)")
         conn.execute("UPDATE providers SET rid = -rid")
-        conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
-        conn.execute(_FTS_FROM_PROVIDERS)
+        conn.execute("UPDATE provider_hospitals SET rid = (SELECT new FROM temp.renumber WHERE old = rid)")
+        conn.execute("UPDATE provider_hospitals SET rid = -rid")
+        if search:
+            conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
+            conn.execute(_FTS_FROM_PROVIDERS)
+
+
+def _spread(neighbours: list[tuple[str, int | None, int | None]]) -> dict[str, int] | None:
+    """Rowids for names (name key, rowid of the name before, of the name after, in name order), spread
+    evenly between their neighbours; None when some gap is too narrow."""
+    placed: dict[str, int] = {}
+    for (before, after), group in itertools.groupby(neighbours, key=lambda row: (row[1], row[2])):
+        names = [row[0] for row in group]
+        slots = len(names) + 1
+        if before is None and after is None:
+            low, step = 0, RID_SPACE // slots
+        elif after is None:
+            low, step = before, min(END_GAP, (RID_SPACE - before) // slots)
+        elif before is None:
+            step = min(END_GAP, after // slots)
+            low = after - step * slots
+        else:
+            low, step = before, (after - before) // slots
+        if step < 1:
+            return None
+        placed.update((name, low + step * (i + 1)) for i, name in enumerate(names))
+    return placed
+
+
+class _Cancelled(Exception):
+    """Put in a snapshot's queue: the writer stops and rolls back."""
 
 
 @dataclass(frozen=True)
@@ -279,8 +342,9 @@ class DirectorySync:
     """
 
     def __init__(self, client: ApiClient, cache: DirectoryCache, *, limit: int = PAGE_LIMIT,
-                 fill_limit: int = FILL_LIMIT) -> None:
+                 fill_limit: int = FILL_LIMIT, snapshot: bool = True) -> None:
         self._client = client
+        self._snapshot = snapshot  # False: a first fill walks the change feed even where a snapshot is served
         self._cache = cache
         self._limit = limit
         self._fill_limit = fill_limit
@@ -295,12 +359,56 @@ class DirectorySync:
         """
         async with self._running:
             if await asyncio.to_thread(self._fill.wanted):
-                result = await self._walk(self._fill_page, self._fill_limit, progress, cancel)
+                result = None
+                if self._snapshot and not await asyncio.to_thread(self._fill.started):
+                    result = await self._from_snapshot(progress, cancel)
+                if result is None:  # a server without the snapshot, or a feed fill to go on with
+                    result = await self._walk(self._fill_page, self._fill_limit, progress, cancel)
             else:
                 result = await self._walk(self._apply_page, self._limit, progress, cancel)
             # a provider's cache: the server never announces a license passing its expiry date
             await asyncio.to_thread(self._cache.forget_hidden)
             return result
+
+    async def _from_snapshot(self, progress: Progress | None, cancel: asyncio.Event | None) -> SyncResult | None:
+        """A first fill from the snapshot (first_fill.SnapshotFill); None when the server has none (404).
+
+        The loop only passes the answer's chunks to the writing thread (at most SNAPSHOT_QUEUE waiting).
+        """
+        start = time.perf_counter()
+        chunks: queue.Queue[Any] = queue.Queue()
+        fill = SnapshotFill(self._cache, name_key, FILL_STEP, sortable_time)
+        work: asyncio.Future[int] | None = None
+        try:
+            async with self._client.snapshot() as body:
+                work = asyncio.ensure_future(asyncio.to_thread(fill.write, chunks, self._writer))
+                async for chunk in body:
+                    if work.done() or (cancel is not None and cancel.is_set()):
+                        break
+                    chunks.put(chunk)
+                    # the writer is a thread: polling its queue is simpler than an Event it would set
+                    while chunks.qsize() > SNAPSHOT_QUEUE and not work.done():  # noqa: ASYNC110
+                        await asyncio.sleep(0.002)
+                    if progress is not None:
+                        progress(fill.written, None)
+                else:
+                    chunks.put(None)
+                if not work.done() and cancel is not None and cancel.is_set():
+                    chunks.put(_Cancelled())
+                count = await work
+        except NotFoundError:
+            return None
+        except _Cancelled:
+            return SyncResult(0, 0, 0, False, time.perf_counter() - start)
+        except BaseException:
+            if work is not None and not work.done():
+                chunks.put(_Cancelled())  # the writer rolls back and ends
+                with contextlib.suppress(BaseException):
+                    await work
+            raise
+        if progress is not None:
+            progress(count, count)
+        return SyncResult(count, 0, 1, True, time.perf_counter() - start)
 
     async def _apply_page(self, body: bytes, fetch_next: Callable[[str], None]) -> tuple[int, int, bool]:
         page = await asyncio.to_thread(parse_page, body)

@@ -5,9 +5,8 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -23,11 +22,12 @@ from server.accounts.models import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start
+from server.common.bodies import BodyCache, body_response, heavy
 from server.common.conditional import etag_for
 from server.common.pagination import PageNumberPagination
 from server.common.parsers import JSONParser
 from server.common.renderers import FastJSONRenderer
-from server.directory import feed, selectors, services
+from server.directory import feed, selectors, services, snapshot
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
 from server.directory.models import Hospital, Provider, RevisionCounter
@@ -47,6 +47,8 @@ from server.directory.serializers import (
 from server.directory.visibility import STAFF, Audience, audience_of, shown_to, visible_providers, visible_q
 
 DROPDOWN_CACHE_SECONDS = 600
+# rendered dropdown bodies, in this process (up to ~16 MB each at 100,000 providers)
+DROPDOWN_BODIES = BodyCache(max_bytes=settings.DROPDOWN_CACHE_BYTES, seconds=DROPDOWN_CACHE_SECONDS)
 ERRORS = {
     400: OpenApiResponse(description="Validation errors: {field: [message]}"),
     401: DetailSerializer,
@@ -245,7 +247,7 @@ class ProviderDropdownApi(APIView):
     filterset_class = ProviderFilter
 
     @extend_schema(responses={200: DropdownItemSerializer(many=True), 304: None, **ERRORS}, filters=True)
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         queryset = filtered(request, self, ProviderFilter).filter(is_active=True)
         revision = RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0
         query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items())) + audience_of(request).key
@@ -254,14 +256,13 @@ class ProviderDropdownApi(APIView):
         if etag in wanted:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         # The same version of the same query renders the same bytes: keep them (a national
-        # roster's dropdown is ~16 MB and takes about a second to build).
-        body = caches["dropdown"].get(etag)
-        if body is None:
-            if not request.query_params.get("ordering"):
-                queryset = queryset.order_by("last_name", "first_name", "id")
-            body = FastJSONRenderer().render(selectors.dropdown_rows(queryset))
-            caches["dropdown"].set(etag, body, DROPDOWN_CACHE_SECONDS)
-        return HttpResponse(body, content_type="application/json", headers={"ETag": etag})
+        # roster's dropdown is ~16 MB and takes about a second to build), one build at a time.
+        if not request.query_params.get("ordering"):
+            queryset = queryset.order_by("last_name", "first_name", "id")
+        body = DROPDOWN_BODIES.build_once(etag, lambda: selectors.dropdown_body(queryset))
+        response = body_response(body)
+        response["ETag"] = etag
+        return response
 
 
 class ProvidersByHospitalApi(APIView):
@@ -284,12 +285,52 @@ class ProviderChangesApi(APIView):
         ],
         responses={200: ChangesSerializer, **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> StreamingHttpResponse:
         cursor = feed.cursor_parse(request.query_params.get("since"))
         limit = _int_param(request, "limit", default=1000, low=1, high=5000)
-        page = feed.changes_page(cursor=cursor, limit=limit, audience=audience_of(request))
-        return Response({"results": page.results, "deleted": page.deleted, "cursor": page.cursor,
-                         "has_more": page.has_more})
+        audience = audience_of(request)
+        with heavy:  # built and rendered here, a few at a time: see server/common/bodies.py
+            page = feed.changes_page(cursor=cursor, limit=limit, audience=audience)
+            body = FastJSONRenderer().render({"results": page.results, "deleted": page.deleted,
+                                              "cursor": page.cursor, "has_more": page.has_more})
+            del page
+        return body_response(body)
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (by name or "*", and not with q=0)."""
+    for part in header.split(","):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        if name.lower() not in ("gzip", "*"):
+            continue
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    return float(param[2:]) > 0
+                except ValueError:
+                    return False
+        return True
+    return False
+
+
+class ProviderSnapshotApi(APIView):
+    """Every provider the caller may see at one revision, streamed (docs/api.md, "The directory snapshot")."""
+
+    @extend_schema(
+        responses={(200, snapshot.CONTENT_TYPE): OpenApiResponse(
+            description="NDJSON: a header {format, fields, cursor, count[, own]}, one array of values per "
+                        "provider in `fields` order, then {end: true, count}"), **ERRORS},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        lines = snapshot.snapshot_lines(audience_of(request))
+        packed = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        response = StreamingHttpResponse(snapshot.gzipped(lines) if packed else lines,
+                                         content_type=snapshot.CONTENT_TYPE)
+        response["Vary"] = "Accept-Encoding"
+        response["Cache-Control"] = "no-store"
+        if packed:
+            response["Content-Encoding"] = "gzip"
+        return response
 
 
 def _hospitals(request: Request) -> QuerySet[Hospital]:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
@@ -191,14 +192,24 @@ def provider_detail(pk: Any) -> dict[str, Any]:
     return provider_rows(Provider.objects.filter(pk=pk), detail=True)[0]
 
 
-def dropdown_rows(queryset: QuerySet[Provider]) -> list[dict[str, str]]:
+def dropdown_body(queryset: QuerySet[Provider], chunk_rows: int = 2000) -> bytes:
+    """The dropdown's JSON body, rendered `chunk_rows` rows at a time from a streaming query.
+
+    Only the rendered bytes grow with the directory (~160 bytes a provider), never a list of
+    100,000 row objects beside them.
+    """
     rows = queryset.values_list("id", "professional_title", "first_name", "last_name", "specialization",
-                                "organization_facility")
-    return [
-        {"id": str(pk), "full_name": full_name(title, first, last), "specialization": spec,
-         "organization_facility": org}
-        for pk, title, first, last, spec, org in rows
-    ]
+                                "organization_facility").iterator(chunk_size=chunk_rows)
+    pieces, chunk = [], []
+    for pk, title, first, last, spec, org in rows:
+        chunk.append({"id": str(pk), "full_name": full_name(title, first, last), "specialization": spec,
+                      "organization_facility": org})
+        if len(chunk) == chunk_rows:
+            pieces.append(orjson.dumps(chunk)[1:-1])
+            chunk = []
+    if chunk:
+        pieces.append(orjson.dumps(chunk)[1:-1])
+    return b"[" + b",".join(pieces) + b"]"
 
 
 def search_words(text: str) -> list[str]:

@@ -116,6 +116,7 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "hospitals": (lambda w, c, r: c.get("/hospitals/"), (401, 200, 200, 200)),
     "hospital": (lambda w, c, r: c.get(f"/hospitals/{w.hospital_id()}/"), (401, 200, 200, 200)),
     "changes": (lambda w, c, r: c.get("/providers/changes/", params={"limit": 5}), (401, 200, 200, 200)),
+    "snapshot": (lambda w, c, r: c.get("/providers/snapshot/"), (401, 200, 200, 200)),
     "profile_get": (lambda w, c, r: c.get("/auth/provider/profile/"), (401, 200, 404, 404)),
     "profile_patch": (lambda w, c, r: c.patch("/auth/provider/profile/", json={"bio": "Hello."}),
                       (401, 200, 404, 404)),

@@ -255,6 +255,40 @@ def test_change_feed_walk(world: World, audience: str) -> None:
         assert leaked == []
 
 
+def _snapshot(client: httpx.Client) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A snapshot's header and its rows as objects (its fields zipped with each row's values)."""
+    answer = client.get("/providers/snapshot/")
+    answer.raise_for_status()
+    header, *rows, trailer = [json.loads(line) for line in answer.content.splitlines()]
+    assert trailer == {"end": True, "count": len(rows)}
+    assert header["count"] == len(rows)
+    return header, [dict(zip(header["fields"], row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_snapshot_holds_what_a_first_walk_of_the_feed_gives(world: World, audience: str) -> None:
+    with world.client(audience) as client:
+        if audience == "anonymous":
+            assert client.get("/providers/snapshot/").status_code == 401
+            return
+        header, rows = _snapshot(client)
+        walked, _, _ = _walk(client)
+    assert {row["id"] for row in rows} == world.visible(audience, active=None)
+    feed = {row["id"]: row for row in walked}
+    own = world.own.get(audience)
+    for row in rows:
+        if row["id"] == own:  # its row has the public fields; the header carries the whole record
+            assert set(row) == PUBLIC_FIELDS
+            assert header["own"] == feed[own]
+            assert {name: feed[own][name] for name in PUBLIC_FIELDS} == row
+        else:
+            assert row == feed[row["id"]], "the snapshot and the feed must encode every value alike"
+    if audience in STAFF:
+        assert "own" not in header
+    else:
+        assert "private words" not in json.dumps(rows)
+
+
 def test_a_provider_who_leaves_the_directory_reaches_providers_in_deleted(world: World) -> None:
     with world.client("facility_admin") as admin, \
             world.client("credentialing_officer") as officer:

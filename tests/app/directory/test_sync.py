@@ -15,10 +15,10 @@ from app.api.client import ApiClient
 from app.directory import first_fill, sync
 from app.directory.cache import INDEXES, DirectoryCache
 from app.directory.first_fill import FirstFill
-from app.directory.query import DirectoryQuery
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage, name_key
+from app.directory.query import DirectoryQuery, Viewer
+from app.directory.sync import CacheWriter, DirectorySync, FeedPage, SyncResult, name_key
 from tests.helpers.aio import run
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 
 KEY = bytes(range(32))
@@ -60,12 +60,13 @@ def assert_same_as_server(cache: DirectoryCache, admin: httpx.Client) -> None:
     assert keys == sorted(keys), "rows come in name order"
 
 
-def synced(server: LiveServer, path: Path, *, limit: int = 25, **kwargs: Any) -> Any:
+def synced(server: LiveServer, path: Path, *, limit: int = 25, snapshot: bool = False, **kwargs: Any) -> Any:
+    """A sync of the cache at `path`; a first fill walks the feed unless `snapshot`."""
     async def body() -> Any:
         client = await admin_client(server)
         cache = DirectoryCache.open(path, KEY)
         try:
-            return await DirectorySync(client, cache, limit=limit, fill_limit=limit).run(**kwargs)
+            return await DirectorySync(client, cache, limit=limit, fill_limit=limit, snapshot=snapshot).run(**kwargs)
         finally:
             cache.close()
             await client.aclose()
@@ -220,7 +221,7 @@ def test_sync_cut_by_a_dropped_connection_resumes(
         cache = DirectoryCache.open(path, KEY)
         try:
             with pytest.raises(errors.OfflineError):
-                await DirectorySync(client, cache, limit=15, fill_limit=15).run()
+                await DirectorySync(client, cache, limit=15, fill_limit=15, snapshot=False).run()
             assert staged(cache) == 30, "the two pages before the cut stay staged"
             assert cache.size() == 0
         finally:
@@ -235,6 +236,113 @@ def test_sync_cut_by_a_dropped_connection_resumes(
         assert_published(cache)
     finally:
         cache.close()
+
+
+def test_first_fill_from_the_snapshot_equals_the_server(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    gone = create_provider(admin, first_name="Inactive", last_name="de la Cruz")  # lower case: another collation
+    assert admin.delete(f"/providers/{gone['id']}/").status_code == 204
+    path = tmp_path / "c.db"
+    seen: list[tuple[int, int | None]] = []
+    result = synced(live_server, path, snapshot=True, progress=lambda done, total: seen.append((done, total)))
+    assert result.complete
+    assert result.pages == 1
+    assert seen[-1][0] == seen[-1][1] == result.changed
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert_published(cache)
+        assert cache.last_full_sync is not None
+        assert cache.count(DirectoryQuery(text="inactive", is_active=False)) >= 1
+        detail = cache.provider(gone["id"])
+        assert detail is not None
+        assert (detail.is_active, detail.email, detail.last_name) == (False, gone["email"], "de la Cruz")
+        server = admin.get(f"/providers/{gone['id']}/").json()
+        assert [(h.id, h.name) for h in detail.hospitals] == [(h["id"], h["name"]) for h in server["hospitals"]]
+        assert detail.bio == server["bio"]
+        assert detail.phone_number == server["phone_number"]
+    finally:
+        cache.close()
+    renamed = create_provider(admin, last_name="Zzafter")
+    after = synced(live_server, path)
+    assert after.complete
+    assert after.changed == 1, "the feed goes on from the snapshot's cursor: nothing lost, nothing repeated"
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+        assert [row.id for row in cache.rows(DirectoryQuery(text="zzafter"), 0, 5)] == [renamed["id"]]
+    finally:
+        cache.close()
+
+
+def test_a_snapshot_cut_short_shows_nothing_and_the_next_sync_fills(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.db"
+    real = httpx.AsyncHTTPTransport()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        response = await real.handle_async_request(request)
+        body = await response.aread()
+        if request.url.path.endswith("/providers/snapshot/"):
+            body = body[: len(body) // 2]  # the answer ends before its trailer
+            headers = {"Content-Type": "application/x-ndjson"}
+            return httpx.Response(200, headers=headers, content=body)
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+    async def cut() -> None:
+        client = await admin_client(live_server, transport=httpx.MockTransport(handler), retries=0)
+        cache = DirectoryCache.open(path, KEY)
+        try:
+            with pytest.raises(errors.BadResponseError):
+                await DirectorySync(client, cache).run()
+            assert cache.size() == 0, "nothing of a cut snapshot is shown"
+            assert cache.cursor is None
+            assert_published(cache)
+        finally:
+            cache.close()
+            await client.aclose()
+
+    run(cut)
+    assert synced(live_server, path, snapshot=True).complete
+    cache = DirectoryCache.open(path, KEY)
+    try:
+        assert_same_as_server(cache, admin)
+    finally:
+        cache.close()
+
+
+def test_a_server_without_the_snapshot_fills_from_the_feed(
+    live_server: LiveServer, admin: httpx.Client, tmp_path: Path
+) -> None:
+    real = httpx.AsyncHTTPTransport()
+    asked: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path.endswith("/providers/snapshot/"):
+            return httpx.Response(404, json={"detail": "Not found."})
+        response = await real.handle_async_request(request)
+        body = await response.aread()
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+    async def fill() -> Any:
+        client = await admin_client(live_server, transport=httpx.MockTransport(handler))
+        cache = DirectoryCache.open(tmp_path / "c.db", KEY)
+        try:
+            result = await DirectorySync(client, cache, fill_limit=20).run()
+            assert_same_as_server(cache, admin)
+            return result
+        finally:
+            cache.close()
+            await client.aclose()
+
+    result = run(fill)
+    assert result.complete
+    assert result.pages > 1
+    assert any(path.endswith("/providers/snapshot/") for path in asked)
+    assert any(path.endswith("/providers/changes/") for path in asked)
 
 
 def feed_page(results: list[dict[str, Any]], deleted: list[str], cursor: str, more: bool) -> bytes:
@@ -350,3 +458,29 @@ def test_a_malformed_page_is_refused_and_changes_nothing(tmp_path: Path) -> None
             sync.parse_page(b'{"results": 3}')
     finally:
         cache.close()
+
+
+def test_a_providers_snapshot_fill_keeps_its_own_private_fields(
+    live_server: LiveServer, anon: httpx.Client, tmp_path: Path
+) -> None:
+    me = register_provider(anon, first_name="Selfsnap", additional_information="Only I and staff read this")
+    own_id = me["user"]["provider_id"]
+    viewer = Viewer(staff=False, own_id=own_id)
+
+    async def body() -> tuple[Any, SyncResult, list[str]]:
+        client = ApiClient(live_server.api)
+        login = await client.login(me["user"]["email"], me["password"])
+        client.auth.start(login.access, login.refresh)
+        cache = DirectoryCache.open(tmp_path / "c.db", KEY, viewer)
+        try:
+            result = await DirectorySync(client, cache).run()
+            return cache.provider(own_id), result, [row.id for row in cache.rows(DirectoryQuery(text="selfsnap"), 0, 5)]
+        finally:
+            cache.close()
+            await client.aclose()
+
+    own, result, found = run(body)
+    assert result.pages == 1, "filled from the snapshot"
+    assert found == [own_id]
+    assert own is not None
+    assert own.additional_information == "Only I and staff read this"
