@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -64,9 +66,18 @@ def marker_environment(platform: str, python: str) -> dict[str, str]:
 
 def resolve(platform: str, python: str) -> subprocess.CompletedProcess[str]:
     tags = [arg for tag in PLATFORMS[platform][0] for arg in ("--platform", tag)]
+    # --target: pip before 24 takes --platform only with it (the dry run writes nothing there)
+    target = tempfile.mkdtemp(prefix="providerdesk-platform-")
+    try:
+        return _pip_for(platform, python, tags, target)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def _pip_for(platform: str, python: str, tags: list[str], target: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", PIP_FOR_TARGET, json.dumps(marker_environment(platform, python)),
-         "install", "--dry-run", "--ignore-installed", "--only-binary=:all:", *tags,
+         "install", "--dry-run", "--target", target, "--ignore-installed", "--only-binary=:all:", *tags,
          "--python-version", python, "--implementation", "cp", "--quiet", "--report", "-",
          "--disable-pip-version-check", *runtime_requirements()],
         capture_output=True, text=True, timeout=600, cwd=ROOT)
