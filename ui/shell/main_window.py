@@ -54,7 +54,7 @@ PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the
 # The smallest window whose pages show every text whole (tests/ui/shell/test_layout_fit.py checks it):
 # the worklist's queue tabs, its list and the review pane side by side need this much.
 MINIMUM_SIZE = (900, 600)
-NAVIGATION_PADDING = 2 * 14 + 2 * 8 + 12  # the item's padding and margin (theme.py), the list's frame and slack
+NAVIGATION_SLACK = 4
 STATE_WORDS = {ConnectionState.ONLINE: "● Online", ConnectionState.OFFLINE: "● Offline",
                ConnectionState.SYNCING: "● Syncing…"}
 
@@ -164,9 +164,8 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
         self.navigation.ensurePolished()  # the theme's font, then as wide as the widest item (icon and title)
-        widest = max(self.navigation.fontMetrics().horizontalAdvance(slot.title) for slot in self.slots)
-        widest = max(widest + self.navigation.iconSize().width() + 8, self.navigation.sizeHintForColumn(0))
-        self.navigation.setFixedWidth(max(150, widest + NAVIGATION_PADDING))
+        # the item's size hint holds its icon, title, padding and margin (theme.py); a little slack
+        self.navigation.setFixedWidth(max(150, self.navigation.sizeHintForColumn(0) + NAVIGATION_SLACK))
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it fits: never a bar
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
         right = QWidget()
