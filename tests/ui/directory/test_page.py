@@ -106,6 +106,13 @@ def server_ids(admin: httpx.Client, **params: str) -> list[str]:
     return all_ids(admin, "/providers/", **params)
 
 
+def same_providers(shown: list[str], server: list[str]) -> bool:
+    """The same providers, each once. Not the same order: the server's database orders names by its
+    collation (binary on SQLite: 'de la Cruz' after every capital), the cache as a reader expects
+    ('de la Cruz' among the D's); the cache's own order is tested in tests/app/directory."""
+    return len(shown) == len(set(shown)) and sorted(shown) == sorted(server)
+
+
 async def settle(page: DirectoryPage) -> None:
     page.apply_query()  # what the debounce timer does after typing stops
     await asyncio.sleep(0)
@@ -122,7 +129,7 @@ def test_search_filters_and_sorting_match_the_server(
     async def body() -> None:
         parts, page = await directory_page(live_server, tmp_path, "facility_admin")
         assert page.state.state == "content"
-        assert shown_ids(page) == server_ids(admin)
+        assert same_providers(shown_ids(page), server_ids(admin))
         assert "active providers" in page.count_label.text()
         model = ProviderTableModel(page.model.query)  # the page's model is deleted with the window
         model.set_cache(parts.own_directory().cache)
@@ -133,7 +140,7 @@ def test_search_filters_and_sorting_match_the_server(
         ids = shown_ids(page)
         assert {made[0]["id"], made[1]["id"]} <= set(ids)
         assert made[2]["id"] not in ids
-        assert ids == server_ids(admin, search="jo smi")
+        assert same_providers(ids, server_ids(admin, search="jo smi"))
         assert page.count_label.text() == f"{len(ids)} providers match"
         page.search.setText("")
         for name, value, param in (("organization_facility", "Quillfeather Clinic", "organization_facility"),
@@ -141,11 +148,11 @@ def test_search_filters_and_sorting_match_the_server(
                                    ("license_status", "pending_verification", "license_status")):
             assert page.filters.choose(name, value)
             await settle(page)
-            assert shown_ids(page) == server_ids(admin, **{param: value})
+            assert same_providers(shown_ids(page), server_ids(admin, **{param: value}))
             page.filters.clear()
         assert page.filters.choose("is_active", False)
         await settle(page)
-        assert shown_ids(page) == server_ids(admin, is_active="false")
+        assert same_providers(shown_ids(page), server_ids(admin, is_active="false"))
         page.filters.clear()
         await settle(page)
         header = page.table.horizontalHeader()
