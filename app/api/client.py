@@ -50,6 +50,7 @@ from app.api.models import (
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Adapt = Callable[[Any], Any]
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -147,27 +148,24 @@ def _incompatible(endpoint: str, body: Any, problem: str) -> errors.Incompatible
 def read(model: type[M], endpoint: str, adapt: Adapt, content: bytes) -> M:
     """A JSON answer read through `adapt` into `model`; IncompatibleServerError (logged with the
     body's shape, no values) when neither our contract nor a known variant explains it."""
+    return _read(model.model_validate, endpoint, adapt, content)
+
+
+def read_list(adapter: TypeAdapter[list[Any]], endpoint: str, adapt: Adapt, content: bytes) -> list[Any]:
+    """A JSON list read through `adapt` (see `read`)."""
+    return _read(adapter.validate_python, endpoint, adapt, content)
+
+
+def _read(validate: Callable[[Any], T], endpoint: str, adapt: Adapt, content: bytes) -> T:
     body = _decode(endpoint, content)
     try:
-        return model.model_validate(adapt(body))
+        return validate(adapt(body))
     except errors.IncompatibleServerError as error:
         raise _incompatible(endpoint, body, error.missing) from None
     except PydanticValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise _incompatible(endpoint, body, f"{where}: {first['msg']}" if where else first["msg"]) from None
-
-
-def read_list(adapter: TypeAdapter[list[Any]], endpoint: str, adapt: Adapt, content: bytes) -> list[Any]:
-    """A JSON list read through `adapt` (see `read`)."""
-    body = _decode(endpoint, content)
-    try:
-        return adapter.validate_python(adapt(body))
-    except errors.IncompatibleServerError as error:
-        raise _incompatible(endpoint, body, error.missing) from None
-    except PydanticValidationError as error:
-        first = error.errors()[0]
-        raise _incompatible(endpoint, body, ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]) from None
 
 
 class ApiClient:
