@@ -65,10 +65,10 @@ class Session:
     def __init__(self, api: str) -> None:
         self.api = api
         self._token = ""
-        self._at = 0.0
+        self._at: float | None = None  # not 0.0: the monotonic clock starts near 0 when the machine boots
 
     def token(self) -> str:
-        if time.monotonic() - self._at > 600:  # access tokens live 15 minutes
+        if self._at is None or time.monotonic() - self._at > 600:  # access tokens live 15 minutes
             with httpx.Client(base_url=self.api, timeout=60) as client:
                 answer = client.post("/auth/login/", json={"email": ADMIN_EMAIL, "password": DEMO_PASSWORD})
             if answer.status_code != 200:
