@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
+from tests.helpers.big_values import summary
+from tests.helpers.live_server import LiveServer, SignIns, running_server
 from tests.helpers.seed_server import SeedServer, running_seed_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,6 +23,24 @@ _HOME = tempfile.mkdtemp(prefix="providerdesk-tests-home-")
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 for _variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_variable] = os.path.join(_HOME, _variable.removeprefix("XDG_").removesuffix("_HOME").lower())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a fixture answering SignIns (the shared `tokens`, say) is `shared_sign_in`."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions is None:
+            continue
+        for name in item.fixturenames:
+            found = definitions.name2fixturedefs.get(name, ())
+            if any("SignIns" in str(getattr(d.func, "__annotations__", {}).get("return", "")) for d in found):
+                item.add_marker(pytest.mark.shared_sign_in)
+                break
+
+
+def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    """A failed `==` of large texts or bytes shows sizes, digests and the first difference."""
+    return summary(left, right) if op == "==" else None
 
 
 @pytest.fixture(autouse=True)
@@ -45,22 +64,10 @@ def seed_server() -> Iterator[SeedServer]:
         yield server
 
 
-class _Tokens(dict[str, str]):
-    """Access tokens by role, each signed in on first use and kept for the session."""
-
-    def __init__(self, server: LiveServer) -> None:
-        super().__init__()
-        self.server = server
-
-    def __missing__(self, role: str) -> str:
-        self[role] = self.server.login(DEMO_ACCOUNTS[role])["access"]
-        return self[role]
-
-
 @pytest.fixture(scope="session")
-def tokens(live_server: LiveServer) -> dict[str, str]:
-    """An access token per demo role (see _Tokens)."""
-    return _Tokens(live_server)
+def tokens(live_server: LiveServer) -> SignIns:
+    """An access token per demo role, renewed before it expires (see SignIns)."""
+    return SignIns(live_server)
 
 
 @pytest.fixture
@@ -70,18 +77,18 @@ def anon(live_server: LiveServer) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def admin(live_server: LiveServer, tokens: dict[str, str]) -> Iterator[httpx.Client]:
-    with live_server.client(tokens["facility_admin"]) as client:
+def admin(live_server: LiveServer, tokens: SignIns) -> Iterator[httpx.Client]:
+    with live_server.client(auth=tokens.auth("facility_admin")) as client:
         yield client
 
 
 @pytest.fixture
-def officer(live_server: LiveServer, tokens: dict[str, str]) -> Iterator[httpx.Client]:
-    with live_server.client(tokens["credentialing_officer"]) as client:
+def officer(live_server: LiveServer, tokens: SignIns) -> Iterator[httpx.Client]:
+    with live_server.client(auth=tokens.auth("credentialing_officer")) as client:
         yield client
 
 
 @pytest.fixture
-def provider(live_server: LiveServer, tokens: dict[str, str]) -> Iterator[httpx.Client]:
-    with live_server.client(tokens["provider"]) as client:
+def provider(live_server: LiveServer, tokens: SignIns) -> Iterator[httpx.Client]:
+    with live_server.client(auth=tokens.auth("provider")) as client:
         yield client

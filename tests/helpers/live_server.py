@@ -1,6 +1,8 @@
 """Start the reference server as a real process on a free port, with a fresh database."""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import queue
 import subprocess
@@ -8,7 +10,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +24,14 @@ DEMO_ACCOUNTS = {
     "credentialing_officer": "credentialing@demo.local",
     "provider": "provider@demo.local",
 }
+# PROVIDERDESK_TEST_ACCESS_SECONDS=60 gives the test servers one-minute access tokens (README,
+# "Tests"): a test that keeps a token longer than the run allows then fails on any machine, not only
+# on a slow one. Servers started with their own JWT_ACCESS_LIFETIME_SECONDS keep theirs.
+ACCESS_SECONDS = os.environ.get("PROVIDERDESK_TEST_ACCESS_SECONDS")
 # Generous limits so that a test suite's many requests from 127.0.0.1 are not throttled;
 # the throttle tests start a server of their own with the real limits.
 TEST_ENV = {
+    **({"JWT_ACCESS_LIFETIME_SECONDS": ACCESS_SECONDS} if ACCESS_SECONDS else {}),
     "THROTTLE_ANON": "100000/minute",
     "THROTTLE_USER": "100000/minute",
     "THROTTLE_REGISTER": "100000/minute",
@@ -45,9 +52,10 @@ class LiveServer:
     def api(self) -> str:
         return f"{self.url}/api/v1"
 
-    def client(self, token: str | None = None) -> httpx.Client:
+    def client(self, token: str | None = None, *, auth: httpx.Auth | None = None) -> httpx.Client:
+        """A client of the API, anonymous, with a fixed `token`, or with `auth` (SignIns.auth)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.api, headers=headers, timeout=30)
+        return httpx.Client(base_url=self.api, headers=headers, auth=auth, timeout=30)
 
     def login(self, email: str, password: str = DEMO_PASSWORD) -> dict:
         with self.client() as client:
@@ -72,6 +80,63 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _lifetime(token: str) -> tuple[float, float]:
+    """When a JWT was issued and when it expires (seconds since the epoch), read from its payload."""
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return float(claims["iat"]), float(claims["exp"])
+
+
+class SignIns(Mapping[str, str]):
+    """Access tokens of named accounts on one server, each signed in on first use and signed in again
+    whenever less than half its lifetime is left: a token taken from here lives at least that long
+    (7.5 minutes with the server's 15-minute tokens, 30 s with PROVIDERDESK_TEST_ACCESS_SECONDS=60),
+    however long the run took before. A client that keeps signing requests for longer takes
+    `auth(name)`, which asks for a token on every request."""
+
+    def __init__(self, server: LiveServer, accounts: Mapping[str, str] | None = None) -> None:
+        self.server = server
+        self._accounts: dict[str, tuple[str, str]] = {
+            name: (email, DEMO_PASSWORD) for name, email in (accounts or DEMO_ACCOUNTS).items()}
+        self._tokens: dict[str, tuple[str, float]] = {}  # name -> (access token, when to sign in again)
+
+    def add(self, name: str, email: str, password: str = DEMO_PASSWORD) -> None:
+        self._accounts[name] = (email, password)
+
+    def __getitem__(self, name: str) -> str:
+        token, renew_at = self._tokens.get(name, ("", 0.0))
+        if not token or time.time() >= renew_at:
+            email, password = self._accounts[name]
+            token = self.server.login(email, password)["access"]
+            issued, expires = _lifetime(token)
+            self._tokens[name] = (token, issued + (expires - issued) / 2)
+        return token
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._accounts)
+
+    def __len__(self) -> int:
+        return len(self._accounts)
+
+    def auth(self, name: str) -> httpx.Auth:
+        """Signs each request with a token of `name` taken from here at the time it is sent."""
+        return _SignedAs(self, name)
+
+    def client(self, name: str | None) -> httpx.Client:
+        """A client of the server signed in as `name` for as long as it is used (None: anonymous)."""
+        return self.server.client(auth=None if name is None else self.auth(name))
+
+
+class _SignedAs(httpx.Auth):
+    def __init__(self, sign_ins: SignIns, name: str) -> None:
+        self.sign_ins = sign_ins
+        self.name = name
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.sign_ins[self.name]}"
+        yield request
 
 
 def _postgres_database(base_url: str) -> str:

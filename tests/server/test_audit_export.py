@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.helpers.factories import create_provider
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
 
 FUTURE = str(date.today() + timedelta(days=365))
 RANGE = {"since": "2001-03-02", "until": "2001-03-04"}  # no demo event is this old
@@ -33,10 +33,10 @@ def item(provider: dict[str, Any], at: str, actor: str, action: str, detail: str
 
 
 @pytest.fixture(scope="module")
-def history(live_server: LiveServer, tokens: dict[str, str]) -> dict[str, dict[str, Any]]:
+def history(live_server: LiveServer, tokens: SignIns) -> dict[str, dict[str, Any]]:
     """Three providers whose events lie around 2 to 4 March 2001 (the server's local dates)."""
-    with live_server.client(tokens["facility_admin"]) as admin, \
-            live_server.client(tokens["credentialing_officer"]) as officer:
+    with tokens.client("facility_admin") as admin, \
+            tokens.client("credentialing_officer") as officer:
         a, b, c = (create_provider(admin, first_name=name) for name in ("Ann", "Bob", "Cid"))
         for target, body in ((a, {"decision": "verified", "license_expiry_date": FUTURE}),
                              (b, {"decision": "rejected", "note": "The scan is unreadable."}),
@@ -131,9 +131,9 @@ def test_extreme_dates_are_an_empty_page_not_an_error(officer: httpx.Client) -> 
     ("anonymous", 401, "Authentication credentials were not provided."),
     ("provider", 403, "You do not have permission to perform this action."),
 ])
-def test_only_staff_may_export(live_server: LiveServer, tokens: dict[str, str], who: str, status: int,
+def test_only_staff_may_export(live_server: LiveServer, tokens: SignIns, who: str, status: int,
                                detail: str) -> None:
-    with live_server.client(None if who == "anonymous" else tokens[who]) as client:
+    with tokens.client(None if who == "anonymous" else who) as client:
         answer = client.get("/credentialing/audit/", params=RANGE)
     assert answer.status_code == status
     assert answer.json() == {"detail": detail}

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.helpers.factories import create_provider
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
 
 
 def walk(client: httpx.Client, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], list[str], str]:
@@ -61,20 +61,20 @@ def test_feed_rejects_a_cursor_it_never_gave(admin: httpx.Client) -> None:
         assert "since" in answer.json()
 
 
-def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dict[str, str]) -> None:
+def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: SignIns) -> None:
     """Four writers create and edit providers while a reader walks the feed in small pages.
 
     Each write stores a unique marker in `bio`. A skipped change shows as a final state the reader
     never saw; a repeated one as the same (id, marker) delivered twice.
     """
-    with live_server.client(tokens["facility_admin"]) as admin:
+    with tokens.client("facility_admin") as admin:
         _, _, start = walk(admin, None, 5000)
         pool = [create_provider(admin)["id"] for _ in range(8)]
     stop = threading.Event()
     errors: list[str] = []
 
     def writer(number: int) -> None:
-        with live_server.client(tokens["facility_admin"]) as client:
+        with tokens.client("facility_admin") as client:
             for i in range(25):
                 target = pool[(number * 7 + i) % len(pool)]
                 answer = client.patch(f"/providers/{target}/", json={"bio": f"w{number}-{i}"})
@@ -88,7 +88,7 @@ def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dic
 
     def reader() -> None:
         nonlocal cursor
-        with live_server.client(tokens["facility_admin"]) as client:
+        with tokens.client("facility_admin") as client:
             while not stop.is_set():
                 results, _, cursor = walk(client, cursor, 3)
                 seen.extend((row["id"], row["bio"]) for row in results)
@@ -104,7 +104,7 @@ def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dic
     stop.set()
     read.join(timeout=60)
     assert not errors, errors[:3]
-    with live_server.client(tokens["facility_admin"]) as admin:
+    with tokens.client("facility_admin") as admin:
         rest, _, _ = walk(admin, cursor, 3)
         seen.extend((row["id"], row["bio"]) for row in rest)
         assert len(seen) == len(set(seen)), "a change was delivered twice"

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.helpers.factories import register_provider, unique
-from tests.helpers.live_server import ROOT, LiveServer
+from tests.helpers.live_server import ROOT, LiveServer, SignIns
 
 NEW_PASSWORD = "Amber-Harbor-7731"
 
@@ -78,7 +78,7 @@ def test_the_password_validators_apply(anon: httpx.Client, weak: str) -> None:
     assert_live(anon, account)
 
 
-def test_missing_fields_and_anonymous(anon: httpx.Client, tokens: dict[str, str]) -> None:
+def test_missing_fields_and_anonymous(anon: httpx.Client, tokens: SignIns) -> None:
     empty = anon.post("/auth/password/change/", headers=bearer(tokens["provider"]), json={})
     assert empty.status_code == 400
     assert set(empty.json()) == {"old_password", "new_password", "new_password_confirm"}

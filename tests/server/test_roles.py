@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.helpers.factories import create_provider, provider_fields, register_provider, registration_fields
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
 
 ROLES = ("anonymous", "provider", "facility_admin", "credentialing_officer")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -16,13 +16,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 class World:
     """What a case needs: a client per role, and objects made fresh for each case."""
 
-    def __init__(self, server: LiveServer, tokens: dict[str, str]) -> None:
+    def __init__(self, server: LiveServer, tokens: SignIns) -> None:
         self.server = server
         self.tokens = tokens
-        self.admin = server.client(tokens["facility_admin"])
+        self.admin = tokens.client("facility_admin")
 
     def client(self, role: str) -> httpx.Client:
-        return self.server.client(None if role == "anonymous" else self.tokens[role])
+        return self.tokens.client(None if role == "anonymous" else role)
 
     def provider_id(self) -> str:
         return str(create_provider(self.admin)["id"])
@@ -30,7 +30,7 @@ class World:
     def credentialed_provider_id(self) -> str:
         """A provider in the credentialed directory (active, verified, not expired)."""
         provider_id = self.provider_id()
-        with self.server.client(self.tokens["credentialing_officer"]) as officer:
+        with self.tokens.client("credentialing_officer") as officer:
             officer.post(f"/providers/{provider_id}/license/decision/",
                          json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
         return provider_id
@@ -140,7 +140,7 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
 
 
 @pytest.fixture(scope="module")
-def world(live_server: LiveServer, tokens: dict[str, str]) -> World:
+def world(live_server: LiveServer, tokens: SignIns) -> World:
     return World(live_server, tokens)
 
 

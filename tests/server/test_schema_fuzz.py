@@ -10,7 +10,7 @@ import schemathesis
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
+from tests.helpers.live_server import LiveServer, SignIns, running_server
 
 CHECKS = [
     checks.not_a_server_error,
@@ -19,6 +19,7 @@ CHECKS = [
     openapi_checks.response_schema_conformance,
     openapi_checks.response_headers_conformance,
 ]
+pytestmark = pytest.mark.shared_sign_in  # fuzz_tokens signs every case of the module (schemathesis hides it)
 # Logout would end the session the rest of the run signs its requests with.
 SKIPPED = ("/api/v1/auth/logout/",)
 
@@ -31,8 +32,8 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="module")
-def fuzz_tokens(fuzz_server: LiveServer) -> dict[str, str]:
-    return {role: fuzz_server.login(email)["access"] for role, email in DEMO_ACCOUNTS.items()}
+def fuzz_tokens(fuzz_server: LiveServer) -> SignIns:
+    return SignIns(fuzz_server)
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +52,13 @@ FUZZ = hypothesis.settings(
 
 @schema.parametrize()
 @FUZZ
-def test_api_as_facility_admin(case: schemathesis.Case, fuzz_tokens: dict[str, str]) -> None:
+def test_api_as_facility_admin(case: schemathesis.Case, fuzz_tokens: SignIns) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_tokens['facility_admin']}"}, checks=CHECKS)
 
 
 @schema.include(path_regex="^/api/v1/(auth/provider|providers/[^/]+/license)").parametrize()
 @FUZZ
-def test_api_as_provider(case: schemathesis.Case, fuzz_tokens: dict[str, str]) -> None:
+def test_api_as_provider(case: schemathesis.Case, fuzz_tokens: SignIns) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_tokens['provider']}"}, checks=CHECKS)
 
 

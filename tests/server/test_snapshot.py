@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from tests.helpers.factories import create_provider
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
 from tests.server.test_change_feed import walk
 
 
@@ -45,7 +45,7 @@ def test_snapshot_format_and_order(admin: httpx.Client) -> None:
     assert header["cursor"] == cursor, "nothing changed since: the snapshot's cursor is the feed's"
 
 
-def test_snapshot_is_gzipped_when_asked(live_server: LiveServer, tokens: dict[str, str]) -> None:
+def test_snapshot_is_gzipped_when_asked(live_server: LiveServer, tokens: SignIns) -> None:
     url = f"{live_server.api}/providers/snapshot/"
     auth = {"Authorization": f"Bearer {tokens['facility_admin']}"}
     plain = httpx.get(url, headers={**auth, "Accept-Encoding": "identity"})
@@ -82,20 +82,20 @@ def test_writes_made_during_a_snapshot_reach_the_feed_after_its_cursor(admin: ht
     assert deleted == []
 
 
-def test_snapshot_and_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dict[str, str]) -> None:
+def test_snapshot_and_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: SignIns) -> None:
     """Four writers create and edit providers while a reader takes snapshots, each continued by the feed.
 
     Each write stores a unique marker in `bio`. For every snapshot: a marker both in the snapshot and
     in the feed after its cursor is a repeat; a provider whose final marker neither holds is a loss.
     """
-    with live_server.client(tokens["facility_admin"]) as admin:
+    with tokens.client("facility_admin") as admin:
         pool = [create_provider(admin)["id"] for _ in range(8)]
     errors: list[str] = []
     stop = threading.Event()
     taken: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
 
     def writer(number: int) -> None:
-        with live_server.client(tokens["facility_admin"]) as client:
+        with tokens.client("facility_admin") as client:
             for i in range(25):
                 target = pool[(number * 7 + i) % len(pool)]
                 answer = client.patch(f"/providers/{target}/", json={"bio": f"w{number}-{i}"})
@@ -105,7 +105,7 @@ def test_snapshot_and_feed_exact_under_concurrent_writes(live_server: LiveServer
                     create_provider(client, bio=f"new-w{number}-{i}")
 
     def reader() -> None:
-        with live_server.client(tokens["facility_admin"]) as client:
+        with tokens.client("facility_admin") as client:
             while not stop.is_set():
                 taken.append(snapshot(client, **{"Accept-Encoding": "identity"}))
 
@@ -120,7 +120,7 @@ def test_snapshot_and_feed_exact_under_concurrent_writes(live_server: LiveServer
     read.join(timeout=60)
     assert not errors, errors[:3]
     assert len(taken) >= 3, "the reader took its snapshots while the writers wrote"
-    with live_server.client(tokens["facility_admin"]) as admin:
+    with tokens.client("facility_admin") as admin:
         final = {row["id"]: row["bio"] for row in walk(admin, None, 5000)[0]}
         cursors = set()
         for header, rows in taken:

@@ -17,7 +17,9 @@ import httpx
 import pytest
 
 from tests.helpers.factories import create_provider, register_provider
-from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
+from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, SignIns, running_server
+
+pytestmark = pytest.mark.shared_sign_in  # the module's World keeps its SignIns for every test
 
 PUBLIC_FIELDS = {
     "id", "professional_title", "first_name", "last_name", "full_name", "email", "phone_number",
@@ -45,13 +47,13 @@ print(json.dumps(rows))
 @dataclass
 class World:
     server: LiveServer
-    tokens: dict[str, str]
+    tokens: SignIns
     own: dict[str, str]  # audience -> its own provider id
     kinds: dict[str, str]  # kind of provider -> id
     hospital: str
 
     def client(self, audience: str) -> httpx.Client:
-        return self.server.client(None if audience == "anonymous" else self.tokens[audience])
+        return self.tokens.client(None if audience == "anonymous" else audience)
 
     def database(self) -> list[dict[str, Any]]:
         return json.loads(self.server.manage("shell", "-c", _DATABASE_ROWS).strip().splitlines()[-1])
@@ -85,10 +87,10 @@ def _set_in_database(server: LiveServer, provider_id: str, code: str) -> None:
 
 
 def _make_world(server: LiveServer) -> World:
-    tokens = {"facility_admin": server.login(DEMO_ACCOUNTS["facility_admin"])["access"],
-              "credentialing_officer": server.login(DEMO_ACCOUNTS["credentialing_officer"])["access"],
-              "verified_provider": server.login(DEMO_ACCOUNTS["provider"])["access"]}
-    with server.client(tokens["facility_admin"]) as admin, server.client(tokens["credentialing_officer"]) as officer, \
+    tokens = SignIns(server, {"facility_admin": DEMO_ACCOUNTS["facility_admin"],
+                              "credentialing_officer": DEMO_ACCOUNTS["credentialing_officer"],
+                              "verified_provider": DEMO_ACCOUNTS["provider"]})
+    with tokens.client("facility_admin") as admin, tokens.client("credentialing_officer") as officer, \
             server.client() as anon:
         hospital = admin.get("/hospitals/").json()["results"][0]["id"]
         kinds = {}
@@ -109,8 +111,8 @@ def _make_world(server: LiveServer) -> World:
         _set_in_database(server, kinds["expired"], "p.license_status = 'expired'\n"
                          "p.license_expiry_date = timezone.localdate() - datetime.timedelta(days=40)")
         pending = register_provider(anon, last_name=f"{TAG}Newcomer", hospitals=[hospital])
-        tokens["pending_provider"] = pending["access"]
-        with server.client(tokens["verified_provider"]) as demo:
+        tokens.add("pending_provider", pending["user"]["email"], pending["password"])
+        with tokens.client("verified_provider") as demo:
             own = {"pending_provider": pending["profile"]["id"],
                    "verified_provider": demo.get("/auth/provider/profile/").json()["id"]}
     return World(server, tokens, own, kinds, hospital)

@@ -24,7 +24,7 @@ from app.transfer.roster_preview import EMAIL_UNIQUE, RowPreview, known_in_cache
 from app.validation import LICENSE_UNIQUE
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, unique
-from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
+from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, SignIns
 
 HEADER = ("professional_title,first_name,last_name,email,phone_number,organization_facility,professional_role,"
           "specialization,license_number,years_of_experience,consultation_fee")
@@ -316,7 +316,7 @@ def test_server_duplicates_and_creation_with_a_report(live_server: LiveServer, a
     assert saved[0]["provider_id"] == made["id"]
 
 
-def test_creation_stops_when_the_server_is_gone(tmp_path: Path, tokens: dict[str, str]) -> None:
+def test_creation_stops_when_the_server_is_gone(tmp_path: Path, tokens: SignIns) -> None:
     tag = unique()
     roster = read_roster(write(tmp_path / "r.csv", roster_text("X-1", tag)))
     rows = preview(roster, known_licenses=set(), known_emails=set(), known_name_orgs=set())
