@@ -6,7 +6,7 @@ import signal
 import sys
 from types import FrameType
 
-from bench import directory, server
+from bench import directory, responsiveness, server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -14,6 +14,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     server.add_parser(commands)
     directory.add_parser(commands)
+    responsiveness.add_parser(commands)
     return parser
 
 
