@@ -20,12 +20,21 @@ def run(body: Callable[[], Awaitable[T]]) -> T:
 
 
 class CountingTransport(httpx.AsyncHTTPTransport):
-    """The real HTTP transport, counting requests by path."""
+    """The real HTTP transport, counting requests by path and noting how each failed one failed."""
 
     def __init__(self) -> None:
         super().__init__()
         self.paths: Counter[str] = Counter()
+        self.failures: list[type[BaseException]] = []
+
+    @property
+    def attempts(self) -> int:
+        return sum(self.paths.values())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.paths[request.url.path] += 1
-        return await super().handle_async_request(request)
+        try:
+            return await super().handle_async_request(request)
+        except httpx.TransportError as error:
+            self.failures.append(type(error))
+            raise
