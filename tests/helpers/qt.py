@@ -22,7 +22,13 @@ from ui.shell.desktop import Desktop
 T = TypeVar("T")
 
 
-async def wait_until(predicate: Callable[[], object], limit: float = 15.0, what: str = "condition") -> None:
+# Bounds against a hang, not measures: a passing test never waits them out, and a machine at load 20
+# runs a UI test ten times slower than a quiet one (pytest-timeout ends any test at 300 s).
+WAIT_LIMIT = 60.0
+BODY_LIMIT = 240.0
+
+
+async def wait_until(predicate: Callable[[], object], limit: float = WAIT_LIMIT, what: str = "condition") -> None:
     """Poll `predicate` on the running loop for at most `limit` seconds (never a blocking wait)."""
     deadline = asyncio.get_running_loop().time() + limit
     while not predicate():
@@ -31,7 +37,7 @@ async def wait_until(predicate: Callable[[], object], limit: float = 15.0, what:
         await asyncio.sleep(0.02)
 
 
-def run_ui(loop: asyncio.AbstractEventLoop, body: Callable[[], Awaitable[T]], timeout: float = 60) -> T:
+def run_ui(loop: asyncio.AbstractEventLoop, body: Callable[[], Awaitable[T]], timeout: float = BODY_LIMIT) -> T:
     """Run an async test body on the Qt event loop, bounded in time."""
     return loop.run_until_complete(asyncio.wait_for(body(), timeout))  # type: ignore[arg-type]
 

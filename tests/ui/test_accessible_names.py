@@ -188,7 +188,7 @@ def test_the_administrators_pages_and_dialogs(
         await closed(parts, directory, dashboard, editor, detail, export, imports, wizard)
         return problems
 
-    problems = {where: found for where, found in run_ui(loop, body, timeout=120).items() if found}
+    problems = {where: found for where, found in run_ui(loop, body).items() if found}
     assert not problems, report(problems)
 
 
@@ -210,7 +210,7 @@ def test_the_officers_pages_and_dialogs(
         await closed(parts, worklist, *decisions, audit)
         return problems
 
-    problems = {where: found for where, found in run_ui(loop, body, timeout=120).items() if found}
+    problems = {where: found for where, found in run_ui(loop, body).items() if found}
     assert not problems, report(problems)
 
 
@@ -227,7 +227,7 @@ def test_the_providers_pages_and_dialogs(
         await closed(parts, profile, dashboard, password)
         return problems
 
-    problems = {where: found for where, found in run_ui(loop, body, timeout=120).items() if found}
+    problems = {where: found for where, found in run_ui(loop, body).items() if found}
     assert not problems, report(problems)
 
 

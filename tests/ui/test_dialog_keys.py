@@ -126,7 +126,7 @@ def test_the_staff_dialogs(
         await signed_out(parts)
         return problems
 
-    problems = run_ui(loop, body, timeout=120)
+    problems = run_ui(loop, body)
     assert not problems, report(problems)
 
 

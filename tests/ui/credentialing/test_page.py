@@ -120,7 +120,7 @@ def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, ser
         qtmodeltester.check(page.model)  # type: ignore[attr-defined]
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=120)
+    run_ui(loop, body)
 
 
 def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path,
@@ -185,7 +185,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
             assert (await asyncio.to_thread(server_queue, officer)) == shown_ids(page)
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=150)
+    run_ui(loop, body)
 
 
 def test_documents_show_in_place_and_stay_readable_offline(
@@ -241,7 +241,7 @@ def test_documents_show_in_place_and_stay_readable_offline(
             await wait_until(lambda: "not been opened on this computer" in viewer.message.text(), what="unseen")
             await closed(parts, page)
 
-        run_ui(loop, body, timeout=120)
+        run_ui(loop, body)
 
 
 def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference(
@@ -278,7 +278,7 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
         assert detail["license_status"] == "pending_verification"
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_another(
@@ -315,7 +315,7 @@ def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_
         page.actions_.message.done(QMessageBox.StandardButton.Ok)
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
@@ -358,7 +358,7 @@ def test_dialogs_ask_for_what_the_server_requires_and_show_its_refusals(
         assert refused.status_code == 403
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_facility_administrators_see_the_worklist_read_only(
@@ -376,7 +376,7 @@ def test_facility_administrators_see_the_worklist_read_only(
         assert "read-only" in page.count_label.text()
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
@@ -417,7 +417,7 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         assert page.pane.expiry.text().startswith("Expired ")
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_audit_trail_and_decisions_export_as_csv(
@@ -458,7 +458,7 @@ def test_audit_trail_and_decisions_export_as_csv(
         assert any(r["provider_id"] == provider_id and r["action"] == "rejected" for r in rows)
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 async def alerted(server: LiveServer, data_dir: Path, role: str) -> tuple[SignedIn, LicenseAlerts, MessageBar]:
@@ -516,7 +516,7 @@ def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
         assert "1 new license is waiting for verification" in bar.text
         await closed_alerts(parts, alerts, bar)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
@@ -548,4 +548,4 @@ def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
         assert not shiboken6.isValid(page), "the page is gone"
         await closed(parts)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)

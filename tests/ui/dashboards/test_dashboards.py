@@ -260,7 +260,7 @@ def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.Abst
         await closed(parts, page)
 
     try:
-        run_ui(loop, body, timeout=180)
+        run_ui(loop, body)
     finally:
         for each in servers:
             each.stop()

@@ -75,7 +75,7 @@ def test_import_previews_creates_and_reports(
         dialog.close()
         await signed_out(parts)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_import_of_a_malformed_file_says_why(
@@ -131,7 +131,7 @@ def test_import_refuses_to_start_or_create_offline(
         dialog.close()
         await signed_out(parts)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
     assert admin.get("/providers/search/", params={"q": f"mira.{tag}"}).json() == []
 
 

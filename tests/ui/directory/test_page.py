@@ -168,7 +168,7 @@ def test_search_filters_and_sorting_match_the_server(
         assert "No provider matches" in page.state._empty.text()
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_enter_opens_the_detail_with_the_audit_trail(
@@ -255,7 +255,7 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         assert gone.json()["is_active"] is False
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_offline_start_with_a_cache_then_back_online(
@@ -296,7 +296,7 @@ def test_offline_start_with_a_cache_then_back_online(
         await closed(parts, page)
 
     try:
-        run_ui(loop, body, timeout=120)
+        run_ui(loop, body)
     finally:
         server.stop()
 
@@ -324,7 +324,7 @@ def test_offline_start_reads_the_cache_of_a_previous_run(
         await closed(parts, page, directory)
 
     try:
-        run_ui(loop, body, timeout=90)
+        run_ui(loop, body)
     finally:
         server.stop()
 
@@ -390,6 +390,6 @@ def test_never_synced_and_offline_it_says_so_rather_than_empty(
         await closed(parts, page, directory)
 
     try:
-        run_ui(loop, body, timeout=90)
+        run_ui(loop, body)
     finally:
         server.stop()

@@ -65,7 +65,7 @@ def test_a_provider_sees_the_credentialed_directory_as_the_server_answers_it(
         assert page.state.state == "empty"
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_a_providers_detail_shows_no_private_row_of_another_provider(
@@ -95,7 +95,7 @@ def test_a_providers_detail_shows_no_private_row_of_another_provider(
         await wait_until(lambda: parts.runner.running == 0, what="quiet")
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_staff_see_every_row_of_the_detail(
@@ -114,4 +114,4 @@ def test_staff_see_every_row_of_the_detail(
         await wait_until(lambda: parts.runner.running == 0, what="quiet")
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)

@@ -93,7 +93,7 @@ def test_admin_reactivates_from_the_row(
         assert not actions.reactivate_button.isVisibleTo(page)
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
@@ -132,7 +132,7 @@ def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
         await wait_until(lambda: parts.runner.running == 0, what="quiet")
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)
 
 
 def test_officers_never_see_reactivate(
@@ -155,4 +155,4 @@ def test_officers_never_see_reactivate(
         await wait_until(lambda: parts.runner.running == 0, what="quiet")
         await closed(parts, page)
 
-    run_ui(loop, body, timeout=90)
+    run_ui(loop, body)

@@ -18,7 +18,7 @@ def test_export_and_import_from_the_file_menu(
         window = desktop.main_window
         assert window is not None
         await wait_until(lambda: desktop.directory is not None and desktop.directory.cache is not None
-                         and desktop.directory.cache.size() > 0, limit=60, what="the first sync")
+                         and desktop.directory.cache.size() > 0, what="the first sync")
         assert window.import_action.isVisible()
         window.export_action.trigger()
         assert isinstance(window.csv_dialog, ExportDialog)

@@ -112,7 +112,7 @@ async def look_at_wizard(wizard: RegistrationWizard, label: str, found: list[str
 
 def run_checked(loop: asyncio.AbstractEventLoop, body: Callable[[list[str]], object]) -> None:
     found: list[str] = []
-    run_ui(loop, lambda: body(found), timeout=180)  # type: ignore[arg-type, return-value]
+    run_ui(loop, lambda: body(found))  # type: ignore[arg-type, return-value]
     assert not found, f"{len(found)} texts do not fit:\n" + "\n".join(found)
 
 

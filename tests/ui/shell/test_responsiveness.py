@@ -30,7 +30,7 @@ async def sign_in_and_load(server: LiveServer, data_dir: Path, role: str) -> lis
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         page = desktop.main_window.current_page()
         await wait_until(lambda: page.state.state == "content", what="dashboard")
-        await wait_until(lambda: desktop.runner.running == 0, limit=60, what="the first sync")
+        await wait_until(lambda: desktop.runner.running == 0, what="the first sync")
         await asyncio.sleep(0.3)  # the first paint of the cards and charts
     await closed(desktop)
     return blocked

@@ -37,7 +37,7 @@ def test_ctrl_e_exports_while_the_search_field_has_focus(
         assert main is not None
         main.activateWindow()
         await wait_until(lambda: desktop.directory is not None and desktop.directory.cache is not None
-                         and desktop.runner.running == 0, limit=60, what="the first sync")
+                         and desktop.runner.running == 0, what="the first sync")
         main.show_page_titled("Directory")
         page = main.current_page()
         assert isinstance(page, DirectoryPage)
