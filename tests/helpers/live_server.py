@@ -90,29 +90,41 @@ def _lifetime(token: str) -> tuple[float, float]:
 
 
 class SignIns(Mapping[str, str]):
-    """Access tokens of named accounts on one server, each signed in on first use and signed in again
-    whenever less than half its lifetime is left: a token taken from here lives at least that long
-    (7.5 minutes with the server's 15-minute tokens, 30 s with PROVIDERDESK_TEST_ACCESS_SECONDS=60),
-    however long the run took before. A client that keeps signing requests for longer takes
-    `auth(name)`, which asks for a token on every request."""
+    """Access tokens of named accounts on one server, each signed in on first use and renewed whenever
+    less than half its lifetime is left: a token taken from here lives at least that long (7.5 minutes
+    with the server's 15-minute tokens, 30 s with PROVIDERDESK_TEST_ACCESS_SECONDS=60), however long the
+    run took before. Renewed with the refresh token, as the desktop does (a test may have changed the
+    account's email meanwhile: the schema fuzz does), and signed in again only when that is refused.
+    A client that keeps signing requests for longer takes `auth(name)`, which asks on every request."""
 
     def __init__(self, server: LiveServer, accounts: Mapping[str, str] | None = None) -> None:
         self.server = server
         self._accounts: dict[str, tuple[str, str]] = {
             name: (email, DEMO_PASSWORD) for name, email in (accounts or DEMO_ACCOUNTS).items()}
-        self._tokens: dict[str, tuple[str, float]] = {}  # name -> (access token, when to sign in again)
+        self._sessions: dict[str, _Session] = {}
 
     def add(self, name: str, email: str, password: str = DEMO_PASSWORD) -> None:
         self._accounts[name] = (email, password)
 
     def __getitem__(self, name: str) -> str:
-        token, renew_at = self._tokens.get(name, ("", 0.0))
-        if not token or time.time() >= renew_at:
-            email, password = self._accounts[name]
-            token = self.server.login(email, password)["access"]
-            issued, expires = _lifetime(token)
-            self._tokens[name] = (token, issued + (expires - issued) / 2)
-        return token
+        session = self._sessions.get(name)
+        if session is None or time.time() >= session.renew_at:
+            session = (session and self._refreshed(session)) or self._signed_in(name)
+            self._sessions[name] = session
+        return session.access
+
+    def _signed_in(self, name: str) -> _Session:
+        email, password = self._accounts[name]
+        answer = self.server.login(email, password)
+        return _Session.of(answer["access"], answer["refresh"])
+
+    def _refreshed(self, session: _Session) -> _Session | None:
+        with self.server.client() as anon:
+            answer = anon.post("/auth/token/refresh/", json={"refresh": session.refresh})
+        if answer.status_code != 200:
+            return None
+        body = answer.json()
+        return _Session.of(body["access"], body.get("refresh", session.refresh))  # a rotating server answers one
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._accounts)
@@ -127,6 +139,18 @@ class SignIns(Mapping[str, str]):
     def client(self, name: str | None) -> httpx.Client:
         """A client of the server signed in as `name` for as long as it is used (None: anonymous)."""
         return self.server.client(auth=None if name is None else self.auth(name))
+
+
+@dataclass(frozen=True)
+class _Session:
+    access: str
+    refresh: str
+    renew_at: float  # seconds since the epoch: half the access token's lifetime
+
+    @classmethod
+    def of(cls, access: str, refresh: str) -> _Session:
+        issued, expires = _lifetime(access)
+        return cls(access, refresh, issued + (expires - issued) / 2)
 
 
 class _SignedAs(httpx.Auth):
