@@ -9,8 +9,11 @@ and widgets never see which server spoke. The variants are those of the seed gui
 
 Values are derived only where the answer implies them (`full_name` from the names, `license_status`
 from `license_verified`); a field the answer does not give stays missing (unknown, shown as "—").
-An answer none of these explain raises IncompatibleServerError naming the endpoint and what is
-missing; `shape()` describes a body for the log without any of its values.
+Each adapter takes the decoded body and returns it in our shape, or raises `Unreadable` saying what
+is missing (the client then raises IncompatibleServerError naming the endpoint); `shape()` describes
+a body for the log without any of its values. The tolerances that are not about an answer's shape
+are here too, each named by the endpoint that declares it (app/api/endpoint.py): how a refused
+login reads, and the registration a server refuses for its blank username.
 """
 from __future__ import annotations
 
@@ -18,13 +21,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from app.api.errors import IncompatibleServerError
+from app.api.errors import REFUSED, ApiError, AuthenticationError, ValidationError
 
 INVALID_CREDENTIALS = re.compile(r"invalid (email|credentials|username)|unable to log in|no active account", re.I)
 _FIELD = re.compile(r"'(\w+)':\s*\[(.*?)\]", re.S)
 _DETAIL = re.compile(r"""string=(['"])(.*?)\1, code=""", re.S)
 _STATS = {"total_appointments": "total", "upcoming_appointments": "upcoming",
           "completed_appointments": "completed", "patients_count": "patients"}
+
+
+class Unreadable(Exception):
+    """An answer neither our contract nor a known variant explains; the message says what is missing."""
 
 
 def shape(body: Any, depth: int = 0) -> Any:
@@ -36,9 +43,14 @@ def shape(body: Any, depth: int = 0) -> Any:
     return type(body).__name__
 
 
-def _object(body: Any, endpoint: str) -> dict[str, Any]:
+def ours(body: Any) -> Any:
+    """An answer only our server gives (an extension) or that both give alike: read as docs/api.md says."""
+    return body
+
+
+def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise IncompatibleServerError(endpoint, "not a JSON object")
+        raise Unreadable("not a JSON object")
     return body
 
 
@@ -57,42 +69,50 @@ def user(raw: Any, role: Any = None) -> dict[str, Any]:
     return found
 
 
-def tokens(body: Any, endpoint: str) -> dict[str, Any]:
+def tokens(body: Any) -> dict[str, Any]:
     """`access` and `refresh` at the top level (ours) or under `tokens` (the seed's backend)."""
-    data = _object(body, endpoint)
+    data = _object(body)
     nested: dict[str, Any] = data["tokens"] if isinstance(data.get("tokens"), dict) else {}
     access = data.get("access") or nested.get("access")
     refresh = data.get("refresh") or nested.get("refresh")
     if not isinstance(access, str) or not access:
-        raise IncompatibleServerError(endpoint, "no access token")
+        raise Unreadable("no access token")
     if not isinstance(refresh, str) or not refresh:
-        raise IncompatibleServerError(endpoint, "no refresh token")
+        raise Unreadable("no refresh token")
     return {"access": access, "refresh": refresh}
 
 
-def signed_in(body: Any, endpoint: str = "sign-in") -> dict[str, Any]:
+def signed_in(body: Any) -> dict[str, Any]:
     """A login (or registration) answer: tokens, the user, and the profile when it came along."""
-    data = _object(body, endpoint)
-    found = tokens(data, endpoint)
+    data = _object(body)
+    found = tokens(data)
     account = user(data.get("user") or data.get("authUser"), data.get("role"))
     if not account.get("id") or not account.get("email"):
-        raise IncompatibleServerError(endpoint, "no user")
+        raise Unreadable("no user")
     if not account.get("role"):
-        raise IncompatibleServerError(endpoint, "no role")
+        raise Unreadable("no role")
     profile = data.get("profile") or data.get("userProfile")
     return {**found, "user": account, "profile": provider(profile) if isinstance(profile, dict) else None}
 
 
+def _time(value: Any) -> Any:
+    """An epoch time (the seed's backend) as ISO; anything else as it came (the model judges it)."""
+    if not isinstance(value, int | float):
+        return value
+    try:
+        return datetime.fromtimestamp(value, UTC).isoformat()
+    except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+        return value
+
+
 def validation(body: Any) -> dict[str, Any]:
     """A token check: `valid`, the user when given (else None: ask the profile), `expires_at` as a time."""
-    data = _object(body, "the session check")
+    data = _object(body)
     if not isinstance(data.get("valid"), bool):
-        raise IncompatibleServerError("the session check", "no valid flag")
-    expires = data.get("expires_at")
-    if isinstance(expires, int | float):
-        expires = datetime.fromtimestamp(expires, UTC).isoformat()
+        raise Unreadable("no valid flag")
     account = user(data.get("user")) or None
-    return {"valid": data["valid"], "user": account, "user_id": data.get("user_id"), "expires_at": expires}
+    return {"valid": data["valid"], "user": account, "user_id": data.get("user_id"),
+            "expires_at": _time(data.get("expires_at"))}
 
 
 # ---- providers ----
@@ -117,51 +137,70 @@ def provider(raw: Any) -> Any:
     return found
 
 
-def providers(body: Any, endpoint: str, *keys: str) -> list[dict[str, Any]]:
-    """A list of providers: a bare array (ours) or under one of `keys` (`suggestions`, `providers`)."""
+def _providers(body: Any, key: str) -> list[dict[str, Any]]:
+    """A list of providers: a bare array (ours) or under `key` (or `results`)."""
     items = body
     if isinstance(body, dict):
-        items = next((body[k] for k in (*keys, "results") if isinstance(body.get(k), list)), None)
+        items = next((body[k] for k in (key, "results") if isinstance(body.get(k), list)), None)
     if not isinstance(items, list):
-        raise IncompatibleServerError(endpoint, "no list of providers")
+        raise Unreadable("no list of providers")
     return [provider(item) for item in items]
 
 
-def page(body: Any, endpoint: str) -> dict[str, Any]:
+def suggestions(body: Any) -> list[dict[str, Any]]:
+    """Search hits: a bare array (ours) or `{"suggestions": [...]}` with `name` for `full_name`."""
+    return _providers(body, "suggestions")
+
+
+def hospital_providers(body: Any) -> list[dict[str, Any]]:
+    """A hospital's providers: a bare array (ours) or `{"hospital", "providers"}`."""
+    return _providers(body, "providers")
+
+
+def page(body: Any) -> dict[str, Any]:
     """A page of providers with each item read by `provider`."""
-    data = _object(body, endpoint)
+    data = _object(body)
     if not isinstance(data.get("results"), list):
-        raise IncompatibleServerError(endpoint, "no results")
+        raise Unreadable("no results")
     return {**data, "results": [provider(item) for item in data["results"]]}
 
 
 def dashboard(body: Any) -> dict[str, Any]:
     """The provider's dashboard: `provider_profile` or `provider`, `stats` or `statistics`."""
-    data = _object(body, "the dashboard")
+    data = _object(body)
     profile = data.get("provider_profile") or data.get("provider")
     if not isinstance(profile, dict):
-        raise IncompatibleServerError("the dashboard", "no provider")
+        raise Unreadable("no provider")
     profile = provider(profile)
     stats = data.get("stats")
     if not isinstance(stats, dict):
         given: dict[str, Any] = data["statistics"] if isinstance(data.get("statistics"), dict) else {}
-        stats = {ours: given[theirs] for ours, theirs in _STATS.items() if theirs in given}
+        stats = {key: given[theirs] for key, theirs in _STATS.items() if theirs in given}
     return {"provider_profile": profile, "stats": stats,
             "recent_activities": data.get("recent_activities") or [],
             "notifications": data.get("notifications") or [],
             "license_status": data.get("license_status") or profile.get("license_status")}
 
 
-# ---- errors ----
+# ---- the server's own documents ----
+
+def schema(body: Any) -> dict[str, Any]:
+    """An OpenAPI document (the paths tell what the server offers: app/api/capabilities.py)."""
+    data = _object(body)
+    if "openapi" not in data:
+        raise Unreadable("not an OpenAPI document")
+    return data
+
+
+# ---- refusals ----
 
 def _messages(text: str) -> list[str]:
     found = [m for _, m in _DETAIL.findall(text)]
     return found or [text.strip(" '\"")]
 
 
-def field_errors(body: Any) -> tuple[dict[str, list[str]], list[str]] | None:
-    """Field and other messages of a variant's 400 (`{"error"}` or `{"error", "details"}`, either a
-    dict or the Python repr of DRF's ErrorDetail dict); None when the body is not of that kind."""
+def _variant_errors(body: Any) -> tuple[dict[str, list[str]], list[str]] | None:
+    """Field and other messages of a variant's refusal; None when the body is not of that kind."""
     if not isinstance(body, dict) or "error" not in body or not set(body) <= {"error", "details", "message"}:
         return None
     details = body.get("details", body["error"])
@@ -176,6 +215,31 @@ def field_errors(body: Any) -> tuple[dict[str, list[str]], list[str]] | None:
     return fields, others
 
 
-def is_invalid_credentials(messages: list[str]) -> bool:
-    """Whether a refused login's messages are the invalid-credentials one (an authentication error)."""
-    return any(INVALID_CREDENTIALS.search(m) for m in messages)
+def refusal(body: Any) -> Any:
+    """A refused answer's body in our shape: a variant's `{"error"}` or `{"error", "details"}` (a dict,
+    or the Python repr of DRF's ErrorDetail dict) as `{field: [messages], "non_field_errors": [...]}`."""
+    found = _variant_errors(body)
+    if found is None:
+        return body
+    fields, others = found
+    return {**fields, "non_field_errors": others or ([] if fields else [REFUSED])}
+
+
+def login_refused(error: ApiError) -> ApiError:
+    """A refused login is wrong credentials, whether the server said 401 (ours) or 400 with the
+    invalid-credentials message and no field (the seed's backend)."""
+    if isinstance(error, ValidationError) and not error.field_errors and any(
+            INVALID_CREDENTIALS.search(m) for m in error.non_field_errors):
+        return AuthenticationError(error.non_field_errors[0], status=400)
+    return error
+
+
+def username_from_email(body: Any, error: ApiError) -> dict[str, Any] | None:
+    """A registration refused for its blank username, with the email's local part as the username
+    (ours makes one; the seed's backend requires it); None when that is not why it was refused."""
+    if not isinstance(error, ValidationError) or "username" not in error.field_errors or not isinstance(body, dict):
+        return None
+    local = str(body.get("email", "")).partition("@")[0]
+    if str(body.get("username", "")).strip() or not local:
+        return None
+    return {**body, "username": local}

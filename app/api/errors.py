@@ -18,10 +18,16 @@ Widgets show these; they never look at HTTP. Every error has a `message` in plai
 - `IncompatibleServerError`, a BadResponseError: the answer is one no server ProviderDesk knows
   gives (neither our contract nor the seed's backend, app/api/adapters.py); it names the
   endpoint and what was missing. Trying again does not help, and its message does not say to.
+
+`error_for` is the one mapping from a refused answer to these errors; the client calls it for every
+endpoint (app/api/endpoint.py), after the adapters have put the body in our contract's shape.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
+
+REFUSED = "The server refused the request."
 
 
 class ApiError(Exception):
@@ -103,3 +109,50 @@ class IncompatibleServerError(BadResponseError):
         self.missing = missing
         self.message = f"This server's answer to {endpoint} is not one ProviderDesk understands ({missing})."
         self.args = (self.message,)
+
+
+def _refused(body: Any, status: int, detail: str | None) -> ValidationError:
+    """A 400 (field by field; `detail` and `non_field_errors` are the others), or a 413/415 (its detail)."""
+    if not isinstance(body, dict) or detail is not None:
+        return ValidationError(non_field_errors=[detail or REFUSED], status=status)
+    fields: dict[str, list[str]] = {}
+    others: list[str] = []
+    for name, messages in body.items():
+        texts = [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]
+        if name in ("non_field_errors", "detail"):
+            others += texts
+        else:
+            fields[name] = texts
+    return ValidationError(fields, others, status=status)
+
+
+def _retry_after(headers: Mapping[str, str]) -> int:
+    try:
+        return max(1, int(float(headers.get("Retry-After", "1"))))
+    except (ValueError, OverflowError):  # not a number, or "inf"
+        return 1
+
+
+def error_for(status: int, body: Any, headers: Mapping[str, str], record: Callable[[Any], Any]) -> ApiError:
+    """The error a refused answer stands for.
+
+    `body` is its JSON in our contract's shape (None when it had none); `record` reads the record a
+    412 carries as `current` (it raises BadResponseError when that is not one).
+    """
+    detail = body.get("detail") if isinstance(body, dict) else None
+    detail = detail if isinstance(detail, str) else None
+    if status in (400, 413, 415):
+        return _refused(body, status, detail if status != 400 else None)
+    if status == 401:
+        return AuthenticationError(detail, status=401)
+    if status == 403:
+        return PermissionDeniedError(detail, status=403)
+    if status == 404:
+        return NotFoundError(status=404)
+    if status == 412:
+        current = body.get("current") if isinstance(body, dict) else None
+        return ConflictError(detail, current=record(current) if isinstance(current, dict) else None,
+                             etag=headers.get("ETag"))
+    if status == 429:
+        return RateLimitedError(detail, retry_after=_retry_after(headers))
+    return ServerError(status=status)

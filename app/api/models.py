@@ -1,7 +1,8 @@
 """pydantic models of every resource of docs/api.md, and the parsing that raises only our errors.
 
-Values are frozen; unknown fields from a server are ignored; a wrong type raises
-`BadResponseError` naming the field. Lists are parsed from bytes with module-level adapters.
+Values are frozen; unknown fields from a server are ignored. The client reads answers into them
+through app/api/endpoint.py; `parse_model` reads what the desktop stored itself (a wrong type raises
+`BadResponseError` naming the field). Lists are validated with module-level adapters.
 """
 from __future__ import annotations
 
@@ -322,12 +323,5 @@ def parse_model(model: type[M], content: bytes) -> M:
     """Parse a JSON body into `model`; anything else raises BadResponseError."""
     try:
         return model.model_validate_json(content)
-    except PydanticValidationError as error:
-        raise BadResponseError(*_where(error)) from None
-
-
-def parse_list(adapter: TypeAdapter[list[Any]], content: bytes) -> list[Any]:
-    try:
-        return adapter.validate_json(content)
     except PydanticValidationError as error:
         raise BadResponseError(*_where(error)) from None

@@ -3,10 +3,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 CHUNK_SIZE = 64 * 1024
 Progress = Callable[[int, int], None]
 FileField = tuple[str, bytes, str]  # (file name, content, content type)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to send as multipart (read into memory: a license document is at most 10 MB)."""
+
+    field: str
+    filename: str
+    content: bytes
+    content_type: str
 
 
 def _quoted(value: str) -> str:
@@ -49,6 +61,12 @@ class MultipartBody:
             parts.append(_part(self.boundary, headers, content))
         parts.append(f"--{self.boundary}--\r\n".encode())
         self.data = b"".join(parts)
+
+    @classmethod
+    def form(cls, changes: Mapping[str, Any], upload: Upload, *, progress: Progress | None = None) -> MultipartBody:
+        """A form's `changes` (a list stays a list of values, anything else its text) and one file."""
+        fields = {k: v if isinstance(v, list) else str(v) for k, v in changes.items()}
+        return cls(fields, {upload.field: (upload.filename, upload.content, upload.content_type)}, progress=progress)
 
     @property
     def headers(self) -> dict[str, str]:

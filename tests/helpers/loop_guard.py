@@ -28,7 +28,10 @@ import pydantic
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
-PARSE_LIMIT = 64 * 1024  # bytes: a dashboard or a detail is a few KB; a feed page or snapshot is MBs
+from app.api.transport import READ_ON_LOOP_LIMIT
+
+# bytes: the client reads larger answers in a worker thread (a dashboard or a detail is a few KB)
+PARSE_LIMIT = READ_ON_LOOP_LIMIT
 _READ = re.compile(r"\s*(SELECT|WITH|EXPLAIN|PRAGMA\s+\w+(\.\w+)?\s*(;|$))", re.IGNORECASE)
 
 

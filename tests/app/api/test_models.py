@@ -1,4 +1,4 @@
-"""The parsing layer raises only our errors, whatever JSON or bytes a server sends."""
+"""The read path raises only our errors, whatever JSON or bytes a server sends, for every endpoint."""
 from __future__ import annotations
 
 import contextlib
@@ -12,11 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.api import errors
-from app.api.client import error_for
+from app.api import account_calls, client, credentialing_calls, directory_calls, errors, transport
+from app.api.endpoint import Endpoint, document, nothing, raw, refusal
 from app.api.models import (
-    DROPDOWN_ITEMS,
-    PROVIDER_SUMMARIES,
     ChangesPage,
     LicenseStatus,
     Page,
@@ -25,10 +23,12 @@ from app.api.models import (
     ProviderSummary,
     StaffDashboard,
     User,
-    parse_list,
     parse_model,
 )
 
+ENDPOINTS = [value for module in (account_calls, directory_calls, credentialing_calls, client, transport)
+             for value in vars(module).values() if isinstance(value, Endpoint)]
+READ_JSON = [e for e in ENDPOINTS if e.read not in (raw, nothing, document)]
 MODELS = [User, Provider, ChangesPage, Page[ProviderSummary], ProviderDashboard, StaffDashboard]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -47,14 +47,23 @@ PROVIDER = {
 }
 
 
+def answered(content: bytes, status: int = 200) -> httpx.Response:
+    return httpx.Response(status, content=content, request=httpx.Request("GET", "http://server.invalid/"))
+
+
+def test_every_endpoint_is_described_once() -> None:
+    assert len(ENDPOINTS) == len({id(e) for e in ENDPOINTS}) > 30
+    assert {e.name for e in READ_JSON} >= {"sign-in", "the profile", "search", "the hospitals", "the worklist"}
+
+
 @settings(max_examples=300, deadline=None)
-@given(value=json_values, model=st.sampled_from(MODELS))
-def test_arbitrary_json_raises_only_our_errors(value: object, model: type) -> None:
+@given(value=json_values, model=st.sampled_from(MODELS), endpoint=st.sampled_from(READ_JSON))
+def test_arbitrary_json_raises_only_our_errors(value: object, model: type, endpoint: Endpoint[object]) -> None:
     # anything but BadResponseError escaping these calls fails the test
     with contextlib.suppress(errors.BadResponseError):
         parse_model(model, json.dumps(value).encode())
     with contextlib.suppress(errors.BadResponseError):
-        parse_list(PROVIDER_SUMMARIES, json.dumps(value).encode())
+        endpoint.read(endpoint.name, answered(json.dumps(value).encode()))
 
 
 @settings(max_examples=300, deadline=None)
@@ -63,8 +72,10 @@ def test_arbitrary_bytes_raise_only_our_errors(body: bytes) -> None:
     for model in MODELS:
         with pytest.raises(errors.BadResponseError):
             parse_model(model, body + b"\x00")
-    with pytest.raises(errors.BadResponseError):
-        parse_list(DROPDOWN_ITEMS, body + b"\x00")
+    for endpoint in READ_JSON:
+        with pytest.raises(errors.IncompatibleServerError) as error:
+            endpoint.read(endpoint.name, answered(body + b"\x00"))
+        assert (error.value.endpoint, error.value.missing) == (endpoint.name, "not JSON")
 
 
 @settings(max_examples=300, deadline=None)
@@ -74,7 +85,7 @@ def test_arbitrary_bytes_raise_only_our_errors(body: bytes) -> None:
 def test_any_error_answer_becomes_an_api_error(status: int, body: bytes, retry: str) -> None:
     response = httpx.Response(status, content=body, headers={"Retry-After": retry})
     try:
-        error = error_for(response)
+        error = refusal(directory_calls.RECORD_UPDATE, response)
     except errors.BadResponseError:
         return  # a 412 whose "current" is not a provider
     assert isinstance(error, errors.ApiError)
@@ -101,7 +112,7 @@ def test_wrong_type_names_the_field() -> None:
 
 def test_error_mapping() -> None:
     def answer(status: int, body: object, **headers: str) -> errors.ApiError:
-        return error_for(httpx.Response(status, json=body, headers=headers))
+        return refusal(directory_calls.RECORD_UPDATE, httpx.Response(status, json=body, headers=headers))
 
     refused = answer(400, {"email": ["Please enter a valid email address"], "non_field_errors": ["No."]})
     assert isinstance(refused, errors.ValidationError)
@@ -119,4 +130,14 @@ def test_error_mapping() -> None:
     assert limited.retry_after == 17
     assert isinstance(answer(413, {"detail": "Too big."}), errors.ValidationError)
     assert isinstance(answer(500, {"detail": "x"}), errors.ServerError)
-    assert isinstance(error_for(httpx.Response(502, text="<html>bad gateway</html>")), errors.ServerError)
+    variant = answer(400, {"error": "Registration failed", "details": (
+        "{'email': [ErrorDetail(string='A user with that email already exists.', code='unique')], "
+        "'non_field_errors': [ErrorDetail(string='Passwords do not match.', code='invalid')]}")})
+    assert isinstance(variant, errors.ValidationError)
+    assert variant.field_errors == {"email": ["A user with that email already exists."]}
+    assert variant.non_field_errors == ["Passwords do not match."]
+    assert answer(400, {"error": {}}).message == "The server refused the request."
+    assert answer(400, {"error": "Refresh token is required"}).message == "Refresh token is required"
+    assert isinstance(answer(429, {}, **{"Retry-After": "inf"}), errors.RateLimitedError)
+    assert isinstance(refusal(directory_calls.RECORD_UPDATE, httpx.Response(502, text="<html>bad gateway</html>")),
+                      errors.ServerError)

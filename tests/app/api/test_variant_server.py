@@ -80,6 +80,7 @@ def test_validate_refresh_and_logout(seed_server: SeedServer) -> None:
             assert access != first
             assert client.auth.refresh_count == 1
             await client.logout(client.auth.refresh, access)  # needs the bearer and refresh_token
+            assert (await client.health()).status == "unknown", "no /health/ (an HTML 404): it answered"
         finally:
             await client.aclose()
 
