@@ -5,30 +5,34 @@ never reach it; PostgreSQL: a fresh database, dropped after), starts `python -m 
 127.0.0.1, registers the run's provider accounts through the API, and runs a closed loop of
 --clients clients (no think time: each sends its next request when the last is answered, so the
 rate is the server's capacity for this mix and the latency what that many people clicking at once
-wait). Phases: all clients sign in at the same moment ("cold", reported apart); warm-up (every
-client runs each of its operations once, then the mix; not counted); the steady phase, counted.
+wait). Phases: all clients sign in at the same moment ("cold", reported apart; then each reuses
+its token, signing in again only before it expires); warm-up, not counted (--warmup seconds, and
+until every client has run each of its operations once); the steady phase of --seconds, counted.
 
 Who the clients are, of every 5: 2 providers (the demo provider, then providers registered for the
 run), 2 facility administrators and 1 credentialing officer (the demo staff accounts, a session
 each): a facility's staff look people up, its providers keep their own record, a few officers work
 the credentialing queue. What each does, in percent of its operations (bench/load_mix.py, MIX):
-- provider: its dashboard 24 (the page it opens first and returns to), search 20, list 15,
+- provider: its dashboard 25 (the page it opens first and comes back to), search 20, list 15,
   detail 15, profile PATCH 10 (a new bio, with the last answer's ETag), change feed 10, hospitals 5;
 - facility administrator: list, search and detail 25 each (looking people up is the job), change
-  feed 10, staff dashboard 8, hospitals 6;
+  feed 10, staff dashboard 9, hospitals 6;
 - credentialing officer: a decision 50 (the pending queue, the provider's record, then verified,
   or rejected one time in five: three requests), staff dashboard 10, change feed 10, search 10,
-  detail 10, list 5, hospitals 4;
-- everyone: sign-in 1. A closed loop squeezes a day into seconds; one sign-in in a hundred keeps
-  password hashing in the mix (does it starve the other requests?) without making it the mix.
+  detail 10, list 5, hospitals 5.
 The change feed stands for every desktop's background sync: polled from the feed's head at the
 run's start (read from the snapshot's first line), each client following its own cursor, so it
 carries the run's own edits and decisions. List pages are mostly the first few (an exponential
-tail, mean 4, reaches deep ones); search terms are 2 to 4 letters of names, or "ma smi".
+tail, mean 4, reaches deep ones); search terms are 2 to 4 letters of names, or "ma smi". A day's
+sign-ins are too few to weigh in a closed loop that squeezes the day into seconds; --sign-ins P
+adds them as P percent of every client's operations, to see whether password hashing starves
+the other requests.
 
 The generator is httpx on one asyncio loop per process (--generator-processes spreads the clients
-over several); its own CPU is measured (process CPU / wall, per process) and reported beside the
-server's (its process tree, from /proc) and the rest of the machine's over the steady phase.
+over several). Measured against the server's hospitals list, 20 clients: about 1.0 ms of the
+generator's CPU a request, asyncio and threads alike (threads 1.0-1.4 ms). Its own CPU is reported
+(process CPU / wall, per process) beside the server's (its process tree, from /proc) and the rest
+of the machine's over the steady phase.
 Writes bench/results/load[-postgresql].json.
 """
 from __future__ import annotations
@@ -58,7 +62,7 @@ RESULTS = ROOT / "bench" / "results"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", ""}  # "" is a Unix socket
 # Bounds on what one run may ask for (the run is bounded in count and time).
 LIMITS = {"clients": (1, 1000), "seconds": (1, 3600), "warmup": (0, 600), "providers": (50, 1_000_000),
-          "workers": (1, 64), "threads": (1, 256), "generator_processes": (1, 16)}
+          "workers": (1, 64), "threads": (1, 256), "generator_processes": (1, 16), "sign_ins": (0, 50)}
 GENERATOR_BUSY = 0.8  # a generator process above this share of a core may be what limits the rate
 
 
@@ -68,7 +72,10 @@ def add_parser(commands: Any) -> None:
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50, help="clients at once (50)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the steady phase (30)")
-    parser.add_argument("--warmup", type=float, default=10.0, help="warm-up after the sign-ins, not counted (10)")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="warm-up after the sign-ins, not counted (10 s, and every operation once)")
+    parser.add_argument("--sign-ins", type=float, default=0.0, metavar="PERCENT",
+                        help="sign-ins in the steady mix, percent of each client's operations (0)")
     parser.add_argument("--providers", type=int, default=20_000, help="demo providers to seed (20000)")
     parser.add_argument("--keep", action="store_true",
                         help="reuse the seeded folder cached in bench/.cache/server-N (SQLite only)")
@@ -128,6 +135,7 @@ def _summary(args: argparse.Namespace, seeded: Seeded, extra: list[str], measure
         "roles": {role: roles.count(role) for role in ROLE_WEIGHTS},
         "mix_percent": MIX,
         "warmup_s": args.warmup,
+        "sign_in_percent": args.sign_ins,
         "seconds": args.seconds,
         **measured.summary(),
         "server": {"threads": args.threads, "workers": args.workers, "serve_arguments": extra,
@@ -151,7 +159,7 @@ def _print(summary: dict[str, Any], rows: list[LoadRow], output: Path) -> None:
           f"{steady['rps']} requests/s, p50 {steady['p50_ms']} ms, p95 {steady['p95_ms']} ms, "
           f"p99 {steady['p99_ms']} ms, {steady['errors']} errors")
     print(f"cold: {summary['clients']} sign-ins at once took {cold['wall_s']} s "
-          f"(server CPU {cold['server_cpu_s']} s)")
+          f"(server CPU {cold['server_cpu_s']} s); warm-up {summary['warmup']['wall_s']} s")
     generator, cpu = summary["generator"], summary["cpu_steady"]
     print(f"generator: {generator['processes']} process(es), {generator['steady_cpu_s']} CPU s in "
           f"{cpu['wall_s']} s = {generator['steady_cores']} of a core "
@@ -160,8 +168,9 @@ def _print(summary: dict[str, Any], rows: list[LoadRow], output: Path) -> None:
         if process["cores"] > GENERATOR_BUSY:
             print(f"  a generator process used {process['cores']} of a core: it may limit the rate "
                   "(try --generator-processes 2)")
+    database = f"PostgreSQL (all its databases) {cpu['postgresql_s']} s, " if "postgresql_s" in cpu else ""
     print(f"CPU over the steady phase ({cpu['cores']} cores x {cpu['wall_s']} s = {cpu['core_seconds']} s): "
-          f"server {cpu['server_s']} s, generator {cpu['generator_s']} s, other processes "
+          f"server {cpu['server_s']} s, generator {cpu['generator_s']} s, {database}other processes "
           f"{cpu['other_processes_s']} s, idle {cpu['idle_s']} s")
     server = summary["server"]
     print(f"server peak RSS during the load: {server['peak_rss_mb']} MB over {server['processes']} process(es) "
@@ -190,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"server: {server.api} (pid {server.process.pid}) {' '.join(extra)}", flush=True)
         if urlsplit(server.api).hostname != "127.0.0.1":
             raise RuntimeError(f"the server is not on 127.0.0.1: {server.api}")
-        shared, plans = prepare(server.api, args.clients)
+        shared, plans = prepare(server.api, args.clients, args.sign_ins)
         print(f"{args.clients} clients; cold sign-in, {args.warmup:.0f} s warm-up, {args.seconds:.0f} s steady ...",
               flush=True)
         measured = load_run.measure(server, shared, plans, args)

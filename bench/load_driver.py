@@ -1,8 +1,9 @@
 """The load generator's process: its share of the clients on one asyncio loop, through the run's phases.
 
 The phases meet the other generator processes and the parent at a barrier: "ready" (every client
-made), then the cold sign-ins, then "signed in"; from there each process counts the warm-up and
-the steady phase on the same monotonic clock (CLOCK_MONOTONIC is the machine's, not the process's).
+made), then the cold sign-ins, "signed in", the warm-up, "warm" (every process has had --warmup
+seconds and every client has run each of its operations once), then the steady phase of --seconds,
+which every process times on the same clock (CLOCK_MONOTONIC is the machine's, not the process's).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bench.load_mix import Client, ClientPlan, Shared, sign_in_all
 
 BARRIER_READY_S = 120.0  # starting a process and importing httpx, on a busy machine
 BARRIER_SIGNED_IN_S = 600.0  # N password hashes at once on two shared cores
+BARRIER_WARM_S = 600.0  # beyond --warmup: every client's first pass through its operations
 REQUEST_TIMEOUT_S = 120.0
 
 
@@ -61,24 +63,39 @@ class Samples:
                        first_failure=self.first_failure, cpu=self.cpu, wall=self.wall)
 
 
-async def _client_loop(client: Client, steady_start: float, steady_end: float) -> None:
+@dataclass
+class Steady:
+    """The steady phase's window, unknown (None) until every process is warm."""
+
+    start: float | None = None
+    end: float | None = None
+
+
+async def _client_loop(client: Client, warm: asyncio.Queue[None], steady: Steady) -> None:
     client.phase = "warmup"
     for name in client.operations():  # every operation once, whatever the warm-up's length
         await client.run(name)
-    while (now := time.monotonic()) < steady_end:
-        client.phase = "steady" if now >= steady_start else "warmup"
+    warm.put_nowait(None)
+    while steady.end is None or time.monotonic() < steady.end:
+        client.phase = "warmup" if steady.start is None else "steady"
         await client.run()
 
 
-async def _marks(samples: Samples, steady_start: float, steady_end: float) -> None:
-    await asyncio.sleep(max(0.0, steady_start - time.monotonic()))
+async def _steady(plan: Plan, barrier: Any, samples: Samples, warm: asyncio.Queue[None], steady: Steady) -> None:
+    """Warm-up: --warmup seconds and every client's first pass; then all meet, and the steady phase runs."""
+    until = time.monotonic() + plan.warmup
+    for _ in plan.clients:
+        await warm.get()
+    await asyncio.sleep(max(0.0, until - time.monotonic()))
+    await asyncio.to_thread(barrier.wait, plan.warmup + BARRIER_WARM_S)
     samples.mark("steady_start")
-    await asyncio.sleep(max(0.0, steady_end - time.monotonic()))
+    steady.start, steady.end = samples.wall["steady_start"], samples.wall["steady_start"] + plan.seconds
+    await asyncio.sleep(plan.seconds)
     samples.mark("steady_end")
 
 
 async def drive(plan: Plan, barrier: Any, samples: Samples) -> None:
-    """Make the clients, meet at the barrier, sign in all at once, meet again, run warm-up and steady phase."""
+    """Make the clients, meet at the barrier, sign in all at once, meet again, warm up, meet, steady phase."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)  # one desktop, one connection
     https = [httpx.AsyncClient(base_url=plan.api, timeout=REQUEST_TIMEOUT_S, limits=limits) for _ in plan.clients]
     try:
@@ -88,11 +105,10 @@ async def drive(plan: Plan, barrier: Any, samples: Samples) -> None:
         await sign_in_all(clients)
         samples.mark("cold_end")
         await asyncio.to_thread(barrier.wait, BARRIER_SIGNED_IN_S)
-        start = time.monotonic()
-        steady_start, steady_end = start + plan.warmup, start + plan.warmup + plan.seconds
-        marks = asyncio.create_task(_marks(samples, steady_start, steady_end))
-        await asyncio.gather(*(_client_loop(c, steady_start, steady_end) for c in clients))
-        await marks
+        warm: asyncio.Queue[None] = asyncio.Queue()
+        steady = Steady()
+        await asyncio.gather(_steady(plan, barrier, samples, warm, steady),
+                             *(_client_loop(c, warm, steady) for c in clients))
         samples.mark("end")
     finally:
         await asyncio.gather(*(http.aclose() for http in https))

@@ -15,13 +15,13 @@ PROVIDER, ADMIN, OFFICER = "provider", "facility_admin", "credentialing_officer"
 # Clients of each role, per 5 (a smooth round robin: any N has these proportions, each role once from N = 3).
 ROLE_WEIGHTS = {PROVIDER: 2, ADMIN: 2, OFFICER: 1}
 # Each role's operations, weights in percent; "decision" is three requests (queue, detail, decision).
+# Sign-ins come on top, --sign-ins percent of every role's operations (none by default).
 MIX: dict[str, dict[str, int]] = {
-    PROVIDER: {"sign-in": 1, "list": 15, "search": 20, "detail": 15, "hospitals": 5, "changes": 10,
-               "provider dashboard": 24, "profile PATCH": 10},
-    ADMIN: {"sign-in": 1, "list": 25, "search": 25, "detail": 25, "hospitals": 6, "changes": 10,
-            "staff dashboard": 8},
-    OFFICER: {"sign-in": 1, "list": 5, "search": 10, "detail": 10, "hospitals": 4, "changes": 10,
-              "staff dashboard": 10, "decision": 50},
+    PROVIDER: {"provider dashboard": 25, "search": 20, "list": 15, "detail": 15, "profile PATCH": 10,
+               "changes": 10, "hospitals": 5},
+    ADMIN: {"list": 25, "search": 25, "detail": 25, "changes": 10, "staff dashboard": 9, "hospitals": 6},
+    OFFICER: {"decision": 50, "staff dashboard": 10, "changes": 10, "search": 10, "detail": 10, "list": 5,
+              "hospitals": 5},
 }
 COLD = "sign-in (cold)"
 # Every endpoint the report lists, in its order (what the server sees: a decision counts thrice).
@@ -57,7 +57,7 @@ class Account:
 
 @dataclass(frozen=True)
 class Shared:
-    """What setup read from the seeded server, the same for every client."""
+    """What every client shares: targets setup read from the seeded server, and the sign-ins' share."""
 
     staff_ids: tuple[str, ...]  # detail targets a staff member may open
     provider_ids: tuple[str, ...]  # ... and a provider (the credentialed directory)
@@ -65,6 +65,7 @@ class Shared:
     provider_pages: int
     terms: tuple[str, ...]  # search prefixes
     cursor: str  # the change feed's head when the run began
+    sign_in_percent: float = 0.0  # of each client's operations, beside its role's mix
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ class Client:
         self._etag: str | None = None
         self._cursor = shared.cursor
         self._decided = 0
-        mix = MIX[self.role]
+        mix: dict[str, float] = dict(MIX[self.role])
+        if shared.sign_in_percent > 0:
+            mix["sign-in"] = shared.sign_in_percent * sum(mix.values()) / (100 - shared.sign_in_percent)
         self._names, self._weights = list(mix), list(mix.values())
         self._ops: dict[str, Callable[[], Awaitable[None]]] = {
             "sign-in": self.sign_in, "list": self._list, "search": self._search, "detail": self._detail,

@@ -10,7 +10,15 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bench.load_driver import BARRIER_READY_S, BARRIER_SIGNED_IN_S, REQUEST_TIMEOUT_S, Plan, Samples, child_main
+from bench.load_driver import (
+    BARRIER_READY_S,
+    BARRIER_SIGNED_IN_S,
+    BARRIER_WARM_S,
+    REQUEST_TIMEOUT_S,
+    Plan,
+    Samples,
+    child_main,
+)
 from bench.load_mix import ENDPOINTS, ClientPlan, Shared
 from bench.load_stats import (
     LoadRow,
@@ -20,6 +28,7 @@ from bench.load_stats import (
     peak_rss_mb,
     peak_rss_reset,
     phase_rows,
+    postmaster,
     process_tree,
     tree_cpu_seconds,
 )
@@ -39,8 +48,10 @@ class Watch:
     rss_load: dict[int, float] = field(default_factory=dict)
     cold_wall: float = 0.0
     cold_server_cpu: float = 0.0
+    warmup_wall: float = 0.0
     steady_wall: float = 0.0
     steady_server_cpu: float = 0.0
+    steady_database_cpu: float | None = None  # PostgreSQL's whole server, when the run uses it
     machine: tuple[MachineCpu, MachineCpu] | None = None
 
 
@@ -66,6 +77,12 @@ class Measured:
         return {"processes": len(per_process), "steady_cpu_s": round(steady, 2),
                 "steady_cores": round(steady / self.watch.steady_wall, 2), "per_process": per_process}
 
+    def _cpu_parts(self, generator_s: float) -> dict[str, float]:
+        parts = {"server": self.watch.steady_server_cpu, "generator": generator_s}
+        if self.watch.steady_database_cpu is not None:
+            parts["postgresql"] = self.watch.steady_database_cpu  # all its databases: other sessions' too
+        return parts
+
     def summary(self) -> dict[str, Any]:
         generator = self.generator()
         before, after = self.watch.machine or (MachineCpu(0, 0), MachineCpu(0, 0))
@@ -75,10 +92,10 @@ class Measured:
             "cold": {**asdict(cold), "wall_s": round(self.watch.cold_wall, 2),
                      "server_cpu_s": round(self.watch.cold_server_cpu, 1)},
             "steady": [asdict(row) for row in self.rows[1:]],
-            "warmup": self.warmup,
+            "warmup": {"wall_s": round(self.watch.warmup_wall, 2), "endpoints": self.warmup},
             "first_failures": first_failures(self.samples),
             "generator": generator,
-            "cpu_steady": cpu_split(self.watch.steady_server_cpu, generator["steady_cpu_s"], before, after,
+            "cpu_steady": cpu_split(self._cpu_parts(generator["steady_cpu_s"]), before, after,
                                     self.watch.steady_wall),
         }
 
@@ -97,11 +114,16 @@ def _watch(barrier: Any, server: ServerProcess, args: argparse.Namespace) -> Wat
     barrier.wait(BARRIER_SIGNED_IN_S)
     start = time.monotonic()
     watch.cold_wall, watch.cold_server_cpu = start - cold_start, tree_cpu_seconds(pid) - cold_cpu
-    _sleep_until(start + args.warmup)
-    first, cpu = MachineCpu.read(), tree_cpu_seconds(pid)
-    _sleep_until(start + args.warmup + args.seconds)
+    database = postmaster() if args.database_url else None
+    barrier.wait(args.warmup + BARRIER_WARM_S)
+    steady_start, first, cpu = time.monotonic(), MachineCpu.read(), tree_cpu_seconds(pid)
+    database_cpu = tree_cpu_seconds(database) if database else 0.0
+    watch.warmup_wall = steady_start - start
+    _sleep_until(steady_start + args.seconds)
     watch.machine, watch.steady_server_cpu = (first, MachineCpu.read()), tree_cpu_seconds(pid) - cpu
-    watch.steady_wall = time.monotonic() - start - args.warmup
+    if database:  # its backends end with each request's connection: counted in the postmaster's cutime
+        watch.steady_database_cpu = tree_cpu_seconds(database) - database_cpu
+    watch.steady_wall = time.monotonic() - steady_start
     watch.rss_load = peak_rss_mb(pid)
     watch.load_end = tuple(round(x, 2) for x in os.getloadavg())
     return watch

@@ -88,21 +88,38 @@ def first_failures(samples: list[Samples]) -> dict[str, str]:
 # ---- /proc: the server's process tree, its CPU and memory, and the machine's CPU ----
 
 
-def _stat_fields(pid: int) -> list[str] | None:
-    """/proc/PID/stat from field 3 on (the command name, in parentheses, may hold spaces)."""
+def _stat(pid: int) -> tuple[str, list[str]] | None:
+    """A process's command name, and /proc/PID/stat from field 3 on (the name, in parentheses, may hold spaces)."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()
+    return text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+
+
+def _processes() -> dict[int, tuple[str, int]]:
+    """Every process now: its command name and its parent."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            found[int(entry.name)] = (stat[0], int(stat[1][1]))
+    return found
+
+
+def postmaster() -> int | None:
+    """The PostgreSQL server's main process on this machine (a `postgres` whose parent is not one), if any."""
+    processes = _processes()
+    for pid, (name, parent) in sorted(processes.items()):
+        if name == "postgres" and processes.get(parent, ("", 0))[0] != "postgres":
+            return pid
+    return None
 
 
 def process_tree(root: int) -> list[int]:
     """`root` and every process descending from it (worker processes, once the server has them)."""
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))) is not None:
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    for pid, (_name, parent) in _processes().items():
+        children.setdefault(parent, []).append(pid)
     tree, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -115,8 +132,8 @@ def tree_cpu_seconds(root: int) -> float:
     """User + system CPU of `root`'s live tree, plus its children already reaped (counted in root's cutime)."""
     ticks = 0
     for pid in process_tree(root):
-        fields = _stat_fields(pid)
-        if fields is not None:
+        if (stat := _stat(pid)) is not None:
+            fields = stat[1]
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
             if pid == root:
                 ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
@@ -163,14 +180,14 @@ class MachineCpu:
         return MachineCpu(busy / TICK, idle / TICK)
 
 
-def cpu_split(server_s: float, generator_s: float, before: MachineCpu, after: MachineCpu,
-              wall_s: float) -> dict[str, float]:
-    """How the machine's cores were spent over `wall_s`: server, generator, everything else, idle."""
+def cpu_split(parts: dict[str, float], before: MachineCpu, after: MachineCpu, wall_s: float) -> dict[str, float]:
+    """How the machine's cores were spent over `wall_s`: `parts` ("server": CPU seconds, ...), the
+    other processes, idle; and each part's share of a core."""
     busy, idle = after.busy - before.busy, after.idle - before.idle
-    capacity = (os.cpu_count() or 1) * wall_s
     return {
-        "wall_s": round(wall_s, 2), "cores": os.cpu_count() or 1, "core_seconds": round(capacity, 1),
-        "server_s": round(server_s, 1), "generator_s": round(generator_s, 1),
-        "other_processes_s": round(max(0.0, busy - server_s - generator_s), 1), "idle_s": round(idle, 1),
-        "server_cores": round(server_s / wall_s, 2), "generator_cores": round(generator_s / wall_s, 2),
+        "wall_s": round(wall_s, 2), "cores": os.cpu_count() or 1,
+        "core_seconds": round((os.cpu_count() or 1) * wall_s, 1),
+        **{f"{name}_s": round(seconds, 1) for name, seconds in parts.items()},
+        "other_processes_s": round(max(0.0, busy - sum(parts.values())), 1), "idle_s": round(idle, 1),
+        **{f"{name}_cores": round(seconds / wall_s, 2) for name, seconds in parts.items()},
     }

@@ -17,7 +17,7 @@ def test_load_benchmark_smoke(tmp_path: Path) -> None:
     output = tmp_path / "load.json"
     # 240 providers: a cache folder of its own (the server bench's smoke test reseeds server-300)
     done = subprocess.run([sys.executable, "-m", "bench", "load", "--providers", "240", "--clients", str(CLIENTS),
-                           "--seconds", "4", "--warmup", "1", "--output", str(output)],
+                           "--seconds", "4", "--warmup", "1", "--sign-ins", "5", "--output", str(output)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(output.read_text())
@@ -28,7 +28,7 @@ def test_load_benchmark_smoke(tmp_path: Path) -> None:
     assert cold["wall_s"] > 0
     assert cold["p50_ms"] > 0
 
-    warmup = results["warmup"]
+    warmup = results["warmup"]["endpoints"]
     assert set(warmup) == set(ENDPOINTS) - {COLD}
     for endpoint, counted in warmup.items():  # the warm-up runs every operation of every client once
         assert counted["count"] > 0, (endpoint, counted)
