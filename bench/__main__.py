@@ -6,7 +6,7 @@ import signal
 import sys
 from types import FrameType
 
-from bench import directory, responsiveness, server
+from bench import directory, load, responsiveness, server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -15,6 +15,7 @@ def _parser() -> argparse.ArgumentParser:
     server.add_parser(commands)
     directory.add_parser(commands)
     responsiveness.add_parser(commands)
+    load.add_parser(commands)
     return parser
 
 

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ SEED_MARKER = "bench-seed.json"
 SERVER_ENV = {
     "THROTTLE_ANON": "1000000/minute",
     "THROTTLE_USER": "1000000/minute",
+    "THROTTLE_REGISTER": "1000000/minute",  # `bench load` registers its provider accounts
 }
 
 
@@ -128,10 +130,10 @@ def _pump(server: ServerProcess, lines: queue.Queue[str]) -> None:
         lines.put(line)
 
 
-def start(seeded: Seeded, threads: int = 8, timeout: float = 120) -> ServerProcess:
-    """Start `python -m server serve --port 0` on `seeded` and wait for its `Serving on` line."""
+def start(seeded: Seeded, threads: int = 8, timeout: float = 120, extra: Sequence[str] = ()) -> ServerProcess:
+    """Start `python -m server serve --port 0 [extra]` on `seeded` and wait for its `Serving on` line."""
     command = [sys.executable, "-m", "server", "serve", "--port", "0", "--data-dir", str(seeded.data_dir),
-               "--threads", str(threads)]
+               "--threads", str(threads), *extra]
     process = subprocess.Popen(command, cwd=ROOT, env=_child_env(seeded.database_url), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     server = ServerProcess(api="", process=process)
