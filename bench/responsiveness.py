@@ -114,16 +114,19 @@ def _measure(api: str, repeats: int) -> dict[str, list[dict[str, float]]]:
     import main  # noqa: F401  (imports every page before the first window, as the application does)
 
     app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # one sign-in's last window closing must not stop the next one's loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     runs: dict[str, list[dict[str, float]]] = {role: [] for role in ROLES}
-    with tempfile.TemporaryDirectory(prefix="bench-responsiveness-") as scratch:
-        for n in range(repeats):
-            for role, email in ROLES.items():
-                data_dir = Path(scratch) / f"{role}-{n}"
-                runs[role].append(loop.run_until_complete(_sign_in_once(api, data_dir, email)))
-                print(f"  {role} #{n + 1}: worst stall {runs[role][-1]['worst_stall_ms']:.1f} ms", flush=True)
-    loop.close()  # joins the loop's worker threads
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-responsiveness-") as scratch:
+            for n in range(repeats):
+                for role, email in ROLES.items():
+                    data_dir = Path(scratch) / f"{role}-{n}"
+                    runs[role].append(loop.run_until_complete(_sign_in_once(api, data_dir, email)))
+                    print(f"  {role} #{n + 1}: worst stall {runs[role][-1]['worst_stall_ms']:.1f} ms", flush=True)
+    finally:
+        loop.close()  # joins the loop's worker threads, also after a failure
     return runs
 
 

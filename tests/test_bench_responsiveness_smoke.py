@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ def test_responsiveness_benchmark_smoke(tmp_path: Path) -> None:
     output = tmp_path / "responsiveness.json"
     done = subprocess.run([sys.executable, "-m", "bench", "responsiveness", "--providers", "40", "--repeats", "1",
                            "--output", str(output)], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          check=False)
+                          check=False, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(output.read_text())
     assert set(results["summary"]) == {"provider", "credentialing_officer", "facility_admin"}
