@@ -24,15 +24,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from server.accounts.models import Role, User
+from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, Role
+from server.accounts.models import User
 from server.credentialing.models import AuditAction, AuditEvent
 from server.demo_documents import attach_demo_documents
-from server.directory.choices import (
-    AppointmentStatus,
-    LicenseStatus,
-    NotificationLevel,
-    ProfessionalRole,
-)
+from server.directory.choices import AppointmentStatus
 from server.directory.models import (
     Appointment,
     Hospital,

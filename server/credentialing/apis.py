@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts.models import Role
+from contract.choices import Decision, LicenseStatus, Role, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
 from server.accounts.serializers import DetailSerializer
 from server.common.pagination import PageNumberPagination
@@ -23,14 +23,13 @@ from server.credentialing import selectors, services
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.credentialing.services import DOCUMENT_SIGNATURES
 from server.directory.apis import ERRORS, _int_param, provider_response
-from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
 from server.directory.selectors import provider_rows
 from server.directory.serializers import ActivitySerializer, ProviderSerializer, ProviderSummarySerializer
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[LicenseStatus.VERIFIED, LicenseStatus.REJECTED])
+    decision = serializers.ChoiceField(choices=values(Decision))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     license_expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -129,7 +128,7 @@ class QueueApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("license_status", str, enum=LicenseStatus.values,
+            OpenApiParameter("license_status", str, enum=values(LicenseStatus),
                              description="Default pending_verification"),
             OpenApiParameter("expiring_within", int, description="Verified licenses expiring within DAYS"),
             OpenApiParameter("page", int), OpenApiParameter("page_size", int),
@@ -138,7 +137,7 @@ class QueueApi(APIView):
     )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("license_status") or LicenseStatus.PENDING
-        if status not in LicenseStatus.values:
+        if status not in values(LicenseStatus):
             raise ValidationError({"license_status": [f"Select a valid choice. {status} is not one of "
                                                       "the available choices."]})
         within = None

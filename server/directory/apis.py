@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from server.accounts.models import Role
+from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start

@@ -17,8 +17,9 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from contract.choices import LicenseStatus
 from server.credentialing.models import LicenseDocument
-from server.directory.choices import LicenseStatus, full_name
+from server.directory.choices import full_name
 from server.directory.models import Hospital, Provider, effective_license_status
 
 SUMMARY_FIELDS = (

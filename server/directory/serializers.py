@@ -9,9 +9,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from contract import validation as rules
+from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
 from server.accounts.serializers import UserSerializer
-from server.directory import validation as rules
-from server.directory.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle
 
 
 def _messages(name: str, **extra: str) -> dict[str, str]:
@@ -69,7 +69,7 @@ def _choice(name: str, choices: Any) -> serializers.ChoiceField:
 class ProviderWriteSerializer(serializers.Serializer):
     """Provider fields a facility administrator (or the provider, on its profile) may write."""
 
-    professional_title = _choice("professional_title", ProfessionalTitle.choices)
+    professional_title = _choice("professional_title", choices(ProfessionalTitle))
     first_name = _required_text("first_name", 100)
     last_name = _required_text("last_name", 100)
     email = serializers.EmailField(
@@ -77,7 +77,7 @@ class ProviderWriteSerializer(serializers.Serializer):
     )
     phone_number = _optional_text("phone_number", 32)
     organization_facility = _required_text("organization_facility", 200)
-    professional_role = _choice("professional_role", ProfessionalRole.choices)
+    professional_role = _choice("professional_role", choices(ProfessionalRole))
     specialization = _optional_text("specialization", 100)
     license_number = _required_text("license_number", 50)
     additional_information = _optional_text("additional_information", 1000)
@@ -163,17 +163,17 @@ class LicenseDocumentInfoSerializer(serializers.Serializer):
 
 class ProviderSummarySerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    professional_title = serializers.ChoiceField(choices=ProfessionalTitle.choices)
+    professional_title = serializers.ChoiceField(choices=choices(ProfessionalTitle))
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     full_name = serializers.CharField()
     email = serializers.EmailField()
     phone_number = serializers.CharField(allow_blank=True)
     organization_facility = serializers.CharField()
-    professional_role = serializers.ChoiceField(choices=ProfessionalRole.choices)
+    professional_role = serializers.ChoiceField(choices=choices(ProfessionalRole))
     specialization = serializers.CharField(allow_blank=True)
     license_number = serializers.CharField()
-    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    license_status = serializers.ChoiceField(choices=choices(LicenseStatus))
     license_expiry_date = serializers.DateField(allow_null=True)
     is_active = serializers.BooleanField()
     updated_at = serializers.DateTimeField()
@@ -243,7 +243,7 @@ class ActivitySerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    level = serializers.ChoiceField(choices=NotificationLevel.choices)
+    level = serializers.ChoiceField(choices=choices(NotificationLevel))
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
@@ -261,7 +261,7 @@ class ProviderDashboardSerializer(serializers.Serializer):
     stats = ProviderStatsSerializer()
     recent_activities = ActivitySerializer(many=True)
     notifications = NotificationSerializer(many=True)
-    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    license_status = serializers.ChoiceField(choices=choices(LicenseStatus))
 
 
 class RegistrationOutputSerializer(serializers.Serializer):

@@ -28,8 +28,9 @@ from django.db.models import F, Func, OuterRef, QuerySet, Subquery, TextField, U
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from contract.choices import LicenseStatus
 from server.credentialing.models import LicenseDocument
-from server.directory.choices import LicenseStatus, full_name
+from server.directory.choices import full_name
 from server.directory.feed import CURSOR_PREFIX
 from server.directory.models import Hospital, Provider, RevisionCounter
 from server.directory.selectors import (

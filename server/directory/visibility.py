@@ -14,9 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from rest_framework.request import Request
 
-from server.accounts.models import Role
+from contract.choices import LicenseStatus, Role
 from server.accounts.permissions import role_of
-from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
 from server.directory.selectors import today
 
