@@ -29,10 +29,6 @@ class UserSerializer(serializers.ModelSerializer):
         return str(provider.id) if provider is not None else None
 
 
-def user_representation(user: User) -> dict[str, Any]:
-    return dict(UserSerializer(user).data)
-
-
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, trim_whitespace=True)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
@@ -74,10 +70,6 @@ class SessionTokensOutputSerializer(serializers.Serializer):
 class LogoutInputSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, max_length=4096)
     refresh_token = serializers.CharField(required=False, max_length=4096)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class SessionTokenRefreshSerializer(TokenRefreshSerializer):

@@ -10,10 +10,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from contract.choices import LicenseStatus, values
+from server.common.rows import iso_datetime
 from server.credentialing.models import AuditEvent
 from server.directory.choices import full_name
 from server.directory.models import Provider
-from server.directory.selectors import iso_datetime, status_q
+from server.directory.selectors import status_q
 
 ACTION_WORDS = {
     "registered": "registered",

@@ -17,10 +17,9 @@ from rest_framework.request import Request
 from contract.choices import LicenseStatus, Role
 from server.accounts.permissions import role_of
 from server.directory.models import Provider
+from server.directory.outputs import PRIVATE_FIELDS
 from server.directory.selectors import today
 
-# The fields of a Provider that only staff and the provider itself may read.
-PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document")
 _VERIFIED = str(LicenseStatus.VERIFIED.value)
 
 
