@@ -1,14 +1,13 @@
-"""Directory endpoints: registration, profile, provider CRUD, search, dropdown, feed, hospitals."""
+"""Directory endpoints: registration, profile, provider CRUD, search, hospitals (bulk_apis.py: the whole directory)."""
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -21,23 +20,18 @@ from rest_framework.views import APIView
 from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.services import session_start
-from server.common.bodies import BodyCache, body_response, heavy
-from server.common.compression import stream_response
-from server.common.conditional import etag_for, not_modified
+from server.common.conditional import etag_for
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
 from server.common.params import int_param
 from server.common.parsers import JSONParser
-from server.common.renderers import FastJSONRenderer
 from server.common.schema import ERRORS
-from server.directory import feed, selectors, services, snapshot
+from server.directory import selectors, services
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
-from server.directory.models import Hospital, Provider, RevisionCounter
+from server.directory.models import Hospital, Provider
 from server.directory.outputs import (
-    ChangesSerializer,
     DirectoryProviderSerializer,
-    DropdownItemSerializer,
     HealthSerializer,
     HospitalSerializer,
     ProviderDashboardSerializer,
@@ -47,10 +41,6 @@ from server.directory.outputs import (
 )
 from server.directory.serializers import AdminProviderWriteSerializer, ProfileWriteSerializer, RegistrationSerializer
 from server.directory.visibility import STAFF, Audience, audience_of, shown_to, visible_providers, visible_q
-
-DROPDOWN_CACHE_SECONDS = 600
-# rendered dropdown bodies, in this process (up to ~16 MB each at 100,000 providers)
-DROPDOWN_BODIES = BodyCache(max_bytes=settings.DROPDOWN_CACHE_BYTES, seconds=DROPDOWN_CACHE_SECONDS)
 
 
 def filtered(request: Request, view: APIView, filterset_class: type[ProviderFilter]) -> QuerySet[Provider]:
@@ -221,28 +211,6 @@ def _rank(words: list[str]) -> Case:
     return Case(When(name_prefix_q(words), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-class ProviderDropdownApi(APIView):
-    filterset_class = ProviderFilter
-
-    @extend_schema(responses={200: DropdownItemSerializer(many=True), 304: None, **ERRORS}, filters=True)
-    def get(self, request: Request) -> HttpResponseBase:
-        queryset = filtered(request, self, ProviderFilter).filter(is_active=True)
-        revision = RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items())) + audience_of(request).key
-        etag = f'"d{revision}-{hashlib.sha256(query.encode()).hexdigest()[:12]}"'
-        unchanged = not_modified(request, etag)
-        if unchanged is not None:
-            return unchanged
-        # The same version of the same query renders the same bytes: keep them (a national
-        # roster's dropdown is ~16 MB and takes about a second to build), one build at a time.
-        if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
-        body = DROPDOWN_BODIES.build_once(etag, lambda: selectors.dropdown_body(queryset))
-        response = body_response(body)
-        response["ETag"] = etag
-        return response
-
-
 class ProvidersByHospitalApi(APIView):
     filterset_class = ProviderFilter
 
@@ -253,40 +221,6 @@ class ProvidersByHospitalApi(APIView):
         if not request.query_params.get("ordering"):
             queryset = queryset.order_by("last_name", "first_name", "id")
         return Response(selectors.provider_rows(queryset, detail=False))
-
-
-class ProviderChangesApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("since", str, description="The cursor of the previous answer; omit for everything"),
-            OpenApiParameter("limit", int, description="Default 1000, at most 5000"),
-        ],
-        responses={200: ChangesSerializer, **ERRORS},
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        cursor = feed.cursor_parse(request.query_params.get("since"))
-        limit = int_param(request, "limit", default=1000, low=1, high=5000)
-        audience = audience_of(request)
-        with heavy:  # built and rendered here, a few at a time: see server/common/bodies.py
-            page = feed.changes_page(cursor=cursor, limit=limit, audience=audience)
-            body = FastJSONRenderer().render({"results": page.results, "deleted": page.deleted,
-                                              "cursor": page.cursor, "has_more": page.has_more})
-            del page
-        return body_response(body)
-
-
-class ProviderSnapshotApi(APIView):
-    """Every provider the caller may see at one revision, streamed (docs/api.md, "The directory snapshot")."""
-
-    @extend_schema(
-        responses={(200, snapshot.CONTENT_TYPE): OpenApiResponse(
-            description="NDJSON: a header {format, fields, cursor, count[, own]}, one array of values per "
-                        "provider in `fields` order, then {end: true, count}"), **ERRORS},
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        response = stream_response(request, snapshot.snapshot_lines(audience_of(request)), snapshot.CONTENT_TYPE)
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 def _hospitals(request: Request) -> QuerySet[Hospital]:
