@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -61,6 +62,40 @@ def test_feed_rejects_a_cursor_it_never_gave(admin: httpx.Client) -> None:
         assert "since" in answer.json()
 
 
+def writes_beside(live_server: LiveServer, token: str, pool: list[str],
+                  read: Callable[[httpx.Client], None]) -> list[str]:
+    """Four writers each edit providers of `pool` 25 times (a unique marker in `bio` each time) and create
+    one every fifth edit, while `read` is called again and again with a client of its own; their errors."""
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def writer(number: int) -> None:
+        with live_server.client(token) as client:
+            for i in range(25):
+                target = pool[(number * 7 + i) % len(pool)]
+                answer = client.patch(f"/providers/{target}/", json={"bio": f"w{number}-{i}"})
+                if answer.status_code != 200:
+                    errors.append(answer.text)
+                if i % 5 == 0:
+                    create_provider(client, bio=f"new-w{number}-{i}")
+
+    def reader() -> None:
+        with live_server.client(token) as client:
+            while not stop.is_set():
+                read(client)
+
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    reading = threading.Thread(target=reader)
+    reading.start()
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    stop.set()
+    reading.join(timeout=60)
+    return errors
+
+
 def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dict[str, str]) -> None:
     """Four writers create and edit providers while a reader walks the feed in small pages.
 
@@ -70,39 +105,16 @@ def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: dic
     with live_server.client(tokens["facility_admin"]) as admin:
         _, _, start = walk(admin, None, 5000)
         pool = [create_provider(admin)["id"] for _ in range(8)]
-    stop = threading.Event()
-    errors: list[str] = []
-
-    def writer(number: int) -> None:
-        with live_server.client(tokens["facility_admin"]) as client:
-            for i in range(25):
-                target = pool[(number * 7 + i) % len(pool)]
-                answer = client.patch(f"/providers/{target}/", json={"bio": f"w{number}-{i}"})
-                if answer.status_code != 200:
-                    errors.append(answer.text)
-                if i % 5 == 0:
-                    create_provider(client, bio=f"new-w{number}-{i}")
-
     seen: list[tuple[str, str]] = []
     cursor = start
 
-    def reader() -> None:
+    def read(client: httpx.Client) -> None:
         nonlocal cursor
-        with live_server.client(tokens["facility_admin"]) as client:
-            while not stop.is_set():
-                results, _, cursor = walk(client, cursor, 3)
-                seen.extend((row["id"], row["bio"]) for row in results)
-                time.sleep(0.005)
+        results, _, cursor = walk(client, cursor, 3)
+        seen.extend((row["id"], row["bio"]) for row in results)
+        time.sleep(0.005)
 
-    writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    read = threading.Thread(target=reader)
-    read.start()
-    for thread in writers:
-        thread.start()
-    for thread in writers:
-        thread.join(timeout=120)
-    stop.set()
-    read.join(timeout=60)
+    errors = writes_beside(live_server, tokens["facility_admin"], pool, read)
     assert not errors, errors[:3]
     with live_server.client(tokens["facility_admin"]) as admin:
         rest, _, _ = walk(admin, cursor, 3)

@@ -6,7 +6,6 @@ built by selectors for speed, so this is what holds them to the declaration, nes
 """
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from tests.helpers.live_server import LiveServer
+from tests.server.test_snapshot import snapshot
 
 
 @pytest.fixture(scope="module")
@@ -126,22 +126,15 @@ def test_sign_in_answers_have_their_declared_shape(anon: httpx.Client, document:
     assert shape_errors(refused.json(), declared(document, "/auth/token/validate/", "post", 401), document) == []
 
 
-def _snapshot(client: httpx.Client) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    lines = [json.loads(line) for line in client.get("/providers/snapshot/").text.splitlines()]
-    header, rows = lines[0], lines[1:-1]
-    assert lines[-1] == {"end": True, "count": len(rows)}
-    return header, [dict(zip(header["fields"], row, strict=True)) for row in rows]
-
-
 def test_the_snapshots_rows_are_providers_in_the_declared_order(admin: httpx.Client, provider: httpx.Client,
                                                                  document: dict[str, Any]) -> None:
     """The snapshot's fields are the Provider's, in its declared order; a provider's rows lack the private ones."""
-    staff_header, staff_rows = _snapshot(admin)
+    staff_header, staff_rows = snapshot(admin)
     declared_fields = list(document["components"]["schemas"]["Provider"]["properties"])
     assert staff_header["fields"] == declared_fields
     assert staff_rows
     assert shape_errors(staff_rows, {"items": {"$ref": "#/components/schemas/Provider"}}, document) == []
-    header, rows = _snapshot(provider)
+    header, rows = snapshot(provider)
     private = set(declared_fields) - set(header["fields"])
     assert header["fields"] == [name for name in declared_fields if name not in private]
     assert private == {"license_note", "additional_information", "license_document", "has_license_document"}
