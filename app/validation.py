@@ -1,7 +1,8 @@
 """Client-side validation of registration and profile fields: the seed's rules and exact words.
 
-The server checks the same rules (section 7 of the seed, "Validation Rules"); checking here
-too lets a form answer as the user types. Every form of the application uses these.
+The server checks the same rules (section 7 of the seed, "Validation Rules") with the same words,
+both read from `contract.validation`; checking here too lets a form answer as the user types.
+Every form of the application uses these.
 """
 from __future__ import annotations
 
@@ -15,36 +16,21 @@ from difflib import SequenceMatcher
 from importlib import resources
 from typing import Any
 
-from app.api.models import ProfessionalRole, ProfessionalTitle
+from contract.choices import ProfessionalRole, ProfessionalTitle
+from contract.validation import (
+    EMAIL_INVALID,
+    EMAIL_MAX_LENGTH,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    PASSWORD_LENGTH,
+    PASSWORD_MATCH,
+    PASSWORD_MIN_LENGTH,
+    PHONE_FORMAT,
+    REQUIRED,
+    phone_is_valid,
+)
+from contract.validation import LICENSE_UNIQUE as LICENSE_UNIQUE  # read by the roster preview and the forms
 
-REQUIRED = {
-    "professional_title": "Professional title is required",
-    "first_name": "First name is required",
-    "last_name": "Last name is required",
-    "email": "Email address is required",
-    "password": "Password is required",
-    "password_confirm": "Please confirm your password",
-    "organization_facility": "Organization/Facility is required",
-    "professional_role": "Professional role is required",
-    "license_number": "License number is required",
-}
-MAX_LENGTH = {
-    "first_name": (100, "First name cannot exceed 100 characters"),
-    "last_name": (100, "Last name cannot exceed 100 characters"),
-    "organization_facility": (200, "Organization name cannot exceed 200 characters"),
-    "specialization": (100, "Specialization cannot exceed 100 characters"),
-    "license_number": (50, "License number cannot exceed 50 characters"),
-    "additional_information": (1000, "Additional information cannot exceed 1000 characters"),
-}
-MIN_LENGTH = {
-    "first_name": (2, "First name must be at least 2 characters long"),
-    "last_name": (2, "Last name must be at least 2 characters long"),
-}
-EMAIL_INVALID = "Please enter a valid email address"
-PASSWORD_LENGTH = "Password must be at least 8 characters long"
-PASSWORD_MATCH = "Passwords do not match"
-PHONE_FORMAT = "Please enter a valid phone number"
-LICENSE_UNIQUE = "A provider with this license number already exists"
 YEARS_INVALID = "Years of experience must be a whole number of 0 or more"
 FEE_INVALID = "Consultation fee must be an amount of 0 or more with at most 2 decimals"
 
@@ -68,25 +54,10 @@ PROFILE_FIELDS = (
 # The same pattern as Django's EmailValidator in spirit: a local part, an @, a dotted domain.
 _EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
                     r"[A-Za-z]{2,63}$")
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
-# A North American number: +1 first, or an area code in parentheses, "(281) 481-4300" (an area code
-# never starts with 0 or 1, so "(030) 1234567" is Berlin's, not one of these).
-_NORTH_AMERICAN = re.compile(r"^(?:\+1|(?:1[ .\-]?)?\([2-9][0-9]{2}\))")
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def phone_is_valid(value: str) -> bool:
-    """Digits with the usual separators, an optional leading +, 7 to 15 digits (E.164); a North
-    American number has its ten digits after the optional 1, so "(281) 481-43" is cut short."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if not _PHONE_CHARS.match(value) or "+" in value[1:] or not 7 <= len(digits) <= 15:
-        return False
-    if _NORTH_AMERICAN.match(value):
-        return len(digits.removeprefix("1") if len(digits) == 11 else digits) == 10
-    return True
 
 
 def _choice_error(name: str, value: str) -> str | None:
@@ -119,7 +90,7 @@ def field_error(name: str, value: Any, form: Mapping[str, Any] | None = None) ->
         return MAX_LENGTH[name][1]
     if name in MIN_LENGTH and len(text) < MIN_LENGTH[name][0]:
         return MIN_LENGTH[name][1]
-    if name == "email" and (len(text) > 254 or not _EMAIL.match(text)):
+    if name == "email" and (len(text) > EMAIL_MAX_LENGTH or not _EMAIL.match(text)):
         return EMAIL_INVALID
     if name == "phone_number" and not phone_is_valid(text):
         return PHONE_FORMAT
@@ -176,7 +147,8 @@ def password_problems(password: str, user: Mapping[str, Any]) -> list[str]:
     """Every reason the server's password validators would refuse `password` for `user` (a mapping
     with any of username, first_name, last_name, email); empty when none."""
     lowered = password.lower()
-    found = [PASSWORD_LENGTH] if len(password) < 8 else []  # the registration form's own first check
+    # the registration form's own first check
+    found = [PASSWORD_LENGTH] if len(password) < PASSWORD_MIN_LENGTH else []
     found += [f"The password is too similar to the {label}."
               for name, label in PERSONAL_ATTRIBUTES.items()
               if isinstance(user.get(name), str) and user[name] and _too_similar(lowered, user[name])][:1]

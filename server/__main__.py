@@ -101,7 +101,8 @@ def serve(args: argparse.Namespace) -> int:
     _setup(args.data_dir, args.debug)
     _migrate()
     if args.demo:
-        from server.demo import database_is_empty, seed_demo
+        from server.demo.reset import database_is_empty
+        from server.demo.seeding import seed_demo
 
         if database_is_empty():
             seed_demo(providers=args.demo_providers)
@@ -135,7 +136,8 @@ def serve(args: argparse.Namespace) -> int:
 def seed(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
     _migrate()
-    from server.demo import database_is_empty, database_reset, seed_demo
+    from server.demo.reset import database_is_empty, database_reset
+    from server.demo.seeding import seed_demo
 
     if args.reset:
         database_reset()

@@ -7,6 +7,7 @@ from server.accounts.admin import admin_login
 from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
+from server.directory import bulk_apis
 
 
 class HealthAliasApi(directory.HealthApi):
@@ -22,9 +23,9 @@ api = [
     path("auth/provider/dashboard/", directory.ProviderDashboardApi.as_view(), name="provider-dashboard"),
     path("providers/", directory.ProviderListApi.as_view(), name="provider-list"),
     path("providers/search/", directory.ProviderSearchApi.as_view(), name="provider-search"),
-    path("providers/dropdown/", directory.ProviderDropdownApi.as_view(), name="provider-dropdown"),
-    path("providers/changes/", directory.ProviderChangesApi.as_view(), name="provider-changes"),
-    path("providers/snapshot/", directory.ProviderSnapshotApi.as_view(), name="provider-snapshot"),
+    path("providers/dropdown/", bulk_apis.ProviderDropdownApi.as_view(), name="provider-dropdown"),
+    path("providers/changes/", bulk_apis.ProviderChangesApi.as_view(), name="provider-changes"),
+    path("providers/snapshot/", bulk_apis.ProviderSnapshotApi.as_view(), name="provider-snapshot"),
     path("providers/hospital/<uuid:hospital_id>/", directory.ProvidersByHospitalApi.as_view(),
          name="provider-by-hospital"),
     path("providers/<uuid:pk>/", directory.ProviderDetailApi.as_view(), name="provider-detail"),

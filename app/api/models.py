@@ -9,81 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from app.api.errors import BadResponseError
+from contract.choices import Decision as Decision  # read by the credentialing pages
+from contract.choices import LicenseStatus, ProfessionalRole, ProfessionalTitle
+from contract.choices import Role as Role  # read by the session and the pages
 
-
-class ProfessionalTitle(StrEnum):
-    DR = "Dr."
-    PROF = "Prof."
-    RN = "RN"
-    LPN = "LPN"
-    NP = "NP"
-    PA = "PA"
-    RPH = "RPh"
-    PT = "PT"
-    OT = "OT"
-    RT = "RT"
-    MT = "MT"
-    RD = "RD"
-    MSW = "MSW"
-    MR = "Mr."
-    MS = "Ms."
-    MRS = "Mrs."
-
-
-TITLE_LABELS: dict[str, str] = {
-    "Dr.": "Dr. (Doctor)", "Prof.": "Prof. (Professor)", "RN": "RN (Registered Nurse)",
-    "LPN": "LPN (Licensed Practical Nurse)", "NP": "NP (Nurse Practitioner)", "PA": "PA (Physician Assistant)",
-    "RPh": "RPh (Pharmacist)", "PT": "PT (Physical Therapist)", "OT": "OT (Occupational Therapist)",
-    "RT": "RT (Respiratory Therapist)", "MT": "MT (Medical Technologist)", "RD": "RD (Registered Dietitian)",
-    "MSW": "MSW (Medical Social Worker)", "Mr.": "Mr.", "Ms.": "Ms.", "Mrs.": "Mrs.",
-}
-
-
-class ProfessionalRole(StrEnum):
-    PHYSICIAN = "Physician"
-    REGISTERED_NURSE = "Registered Nurse"
-    SPECIALIST = "Specialist"
-    HEALTHCARE_ADMINISTRATOR = "Healthcare Administrator"
-    MEDICAL_TECHNICIAN = "Medical Technician"
-    OTHER = "Other"
-
-
-class LicenseStatus(StrEnum):
-    PENDING = "pending_verification"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        return {"pending_verification": "Pending verification"}.get(self.value, self.value.capitalize())
-
-
-class Role(StrEnum):
-    PROVIDER = "provider"
-    FACILITY_ADMIN = "facility_admin"
-    CREDENTIALING_OFFICER = "credentialing_officer"
-
-    @property
-    def label(self) -> str:
-        return {"provider": "Provider", "facility_admin": "Facility administrator",
-                "credentialing_officer": "Credentialing officer"}[self.value]
-
-    @property
-    def is_staff(self) -> bool:
-        return self is not Role.PROVIDER
-
-
-class Decision(StrEnum):
-    VERIFIED = "verified"
-    REJECTED = "rejected"
+# The API's choice lists are declared once, for the server too (contract/choices.py).
+TITLE_LABELS: dict[str, str] = {title.value: title.label for title in ProfessionalTitle}
 
 
 class Resource(BaseModel):

@@ -18,7 +18,6 @@ from server.accounts import services
 from server.accounts.authentication import session_user
 from server.accounts.models import User
 from server.accounts.serializers import (
-    DetailSerializer,
     LoginInputSerializer,
     LogoutInputSerializer,
     PasswordChangeInputSerializer,
@@ -27,18 +26,14 @@ from server.accounts.serializers import (
     TokenRefreshOutputSerializer,
     TokenValidateInputSerializer,
     TokenValidateOutputSerializer,
-    user_representation,
 )
 from server.accounts.throttle import LoginThrottled, throttled_message
 from server.common.exceptions import Throttled429
 from server.common.net import client_ip
+from server.common.outputs import DetailSerializer, rendered
 
 INVALID_LOGIN = "Invalid email or password."
 WRONG_OLD_PASSWORD = "Your old password was entered incorrectly. Please enter it again."
-
-
-def tokens_representation(tokens: services.IssuedTokens) -> dict[str, object]:
-    return {"access": tokens.access, "refresh": tokens.refresh, "user": user_representation(tokens.user)}
 
 
 class LoginApi(APIView):
@@ -69,7 +64,7 @@ class LoginApi(APIView):
             raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
         except services.LoginRefused:
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_401_UNAUTHORIZED)
-        return Response(tokens_representation(tokens))
+        return rendered(TokenPairOutputSerializer, tokens)
 
 
 class PasswordChangeApi(APIView):
@@ -99,7 +94,7 @@ class PasswordChangeApi(APIView):
             raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
         except services.PasswordRefused:
             return Response({"old_password": [WRONG_OLD_PASSWORD]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"access": tokens.access, "refresh": tokens.refresh})
+        return rendered(SessionTokensOutputSerializer, tokens)
 
 
 class LogoutApi(APIView):
@@ -122,7 +117,7 @@ class LogoutApi(APIView):
             )
         if not services.session_end(refresh=refresh, access_sid=access_sid):
             return Response({"detail": "Token is invalid or expired."}, status=status.HTTP_401_UNAUTHORIZED)
-        return Response({"detail": "Signed out."})
+        return rendered(DetailSerializer, {"detail": "Signed out."})
 
 
 class TokenRefreshApi(TokenRefreshView):
@@ -158,7 +153,8 @@ class TokenValidateApi(APIView):
             detail = failed.detail.get("detail", failed.detail) if isinstance(failed.detail, dict) else failed.detail
             return self._invalid(str(detail))
         expires_at = datetime.fromtimestamp(int(token["exp"]), tz=UTC)
-        return Response({"valid": True, "user": user_representation(user), "expires_at": expires_at.isoformat()})
+        return rendered(TokenValidateOutputSerializer,
+                        {"valid": True, "user": user, "expires_at": expires_at.isoformat()})
 
     @staticmethod
     def _raw_token(request: Request) -> str:
@@ -172,4 +168,5 @@ class TokenValidateApi(APIView):
 
     @staticmethod
     def _invalid(detail: str) -> Response:
-        return Response({"valid": False, "detail": detail}, status=status.HTTP_401_UNAUTHORIZED)
+        return rendered(TokenValidateOutputSerializer, {"valid": False, "detail": detail},
+                        status=status.HTTP_401_UNAUTHORIZED)

@@ -7,11 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
-
-class Role(models.TextChoices):
-    PROVIDER = "provider", "Provider"
-    FACILITY_ADMIN = "facility_admin", "Facility administrator"
-    CREDENTIALING_OFFICER = "credentialing_officer", "Credentialing officer"
+from contract.choices import Role, choices
 
 
 def normalize_email(email: str) -> str:
@@ -40,7 +36,7 @@ class User(AbstractUser):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField("email address", max_length=254, unique=True)
-    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PROVIDER)
+    role = models.CharField(max_length=32, choices=choices(Role), default=Role.PROVIDER.value)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]

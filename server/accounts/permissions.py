@@ -6,7 +6,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from server.accounts.models import Role
+from contract.choices import Role
 
 
 def role_of(request: Request) -> str | None:

@@ -9,14 +9,14 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from contract.choices import Role, choices
+from contract.validation import PASSWORD_MATCH
 from server.accounts.authentication import session_user
-from server.accounts.models import Role, User
-
-PASSWORD_MISMATCH = "Passwords do not match"
+from server.accounts.models import User
 
 
 class UserSerializer(serializers.ModelSerializer):
-    role = serializers.ChoiceField(choices=Role.choices, source="effective_role", read_only=True)
+    role = serializers.ChoiceField(choices=choices(Role), source="effective_role", read_only=True)
     provider_id = serializers.SerializerMethodField()
 
     class Meta:
@@ -27,10 +27,6 @@ class UserSerializer(serializers.ModelSerializer):
     def get_provider_id(self, user: User) -> str | None:
         provider = getattr(user, "provider", None)
         return str(provider.id) if provider is not None else None
-
-
-def user_representation(user: User) -> dict[str, Any]:
-    return dict(UserSerializer(user).data)
 
 
 class LoginInputSerializer(serializers.Serializer):
@@ -56,7 +52,7 @@ class PasswordChangeInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         if attrs["new_password"] != attrs["new_password_confirm"]:
-            errors["new_password_confirm"] = [PASSWORD_MISMATCH]
+            errors["new_password_confirm"] = [PASSWORD_MATCH]
         try:
             validate_password(attrs["new_password"], user=self.context["user"])
         except DjangoValidationError as error:
@@ -74,10 +70,6 @@ class SessionTokensOutputSerializer(serializers.Serializer):
 class LogoutInputSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, max_length=4096)
     refresh_token = serializers.CharField(required=False, max_length=4096)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class SessionTokenRefreshSerializer(TokenRefreshSerializer):

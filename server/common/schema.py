@@ -4,6 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.utils import OpenApiResponse
+
+from server.common.outputs import DetailSerializer
+
+# the failures most operations may answer, for their `responses`
+ERRORS = {
+    400: OpenApiResponse(description="Validation errors: {field: [message]}"),
+    401: DetailSerializer,
+    403: DetailSerializer,
+    404: DetailSerializer,
+}
 
 
 class SessionJWTScheme(SimpleJWTScheme):

@@ -8,45 +8,33 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts.models import Role
+from contract.choices import Decision, LicenseStatus, Role, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
-from server.accounts.serializers import DetailSerializer
-from server.common.pagination import PageNumberPagination
+from server.common.outputs import DetailSerializer, rendered
+from server.common.pagination import PagedApi
+from server.common.params import int_param
+from server.common.schema import ERRORS
 from server.credentialing import selectors, services
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
+from server.credentialing.outputs import AuditEventSerializer, AuditRecordSerializer, StaffDashboardSerializer
 from server.credentialing.services import DOCUMENT_SIGNATURES
-from server.directory.apis import ERRORS, _int_param, provider_response
-from server.directory.choices import LicenseStatus
+from server.directory.apis import provider_response
 from server.directory.models import Provider
-from server.directory.selectors import provider_rows
-from server.directory.serializers import ActivitySerializer, ProviderSerializer, ProviderSummarySerializer
+from server.directory.outputs import ProviderSerializer, ProviderSummarySerializer
+from server.directory.selectors import summaries_of
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[LicenseStatus.VERIFIED, LicenseStatus.REJECTED])
+    decision = serializers.ChoiceField(choices=values(Decision))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     license_expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class AuditEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    actor = serializers.CharField()
-    action = serializers.CharField()
-    detail = serializers.CharField(allow_blank=True)
-    fields = serializers.ListField(child=serializers.CharField(), help_text="Extension: the fields changed.")
-
-
-class AuditRecordSerializer(AuditEventSerializer):
-    provider_id = serializers.UUIDField()
-    provider_name = serializers.CharField()
-    license_number = serializers.CharField()
 
 
 AUDIT_DECISIONS = (AuditAction.VERIFIED, AuditAction.REJECTED)
@@ -123,13 +111,12 @@ class LicenseDecisionApi(APIView):
         return provider_response(provider)
 
 
-class QueueApi(APIView):
+class QueueApi(PagedApi):
     permission_classes = [IsStaff]
-    pagination_class = PageNumberPagination  # for the schema: the answer is a page
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("license_status", str, enum=LicenseStatus.values,
+            OpenApiParameter("license_status", str, enum=values(LicenseStatus),
                              description="Default pending_verification"),
             OpenApiParameter("expiring_within", int, description="Verified licenses expiring within DAYS"),
             OpenApiParameter("page", int), OpenApiParameter("page_size", int),
@@ -138,18 +125,14 @@ class QueueApi(APIView):
     )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("license_status") or LicenseStatus.PENDING
-        if status not in LicenseStatus.values:
+        if status not in values(LicenseStatus):
             raise ValidationError({"license_status": [f"Select a valid choice. {status} is not one of "
                                                       "the available choices."]})
         within = None
         if request.query_params.get("expiring_within") not in (None, ""):
-            within = _int_param(request, "expiring_within", default=30, low=0, high=3650)
+            within = int_param(request, "expiring_within", default=30, low=0, high=3650)
         queryset = selectors.queue_queryset(status=status, expiring_within=within, on=timezone.localdate())
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
-        ids = list(page or [])
-        rows = {row["id"]: row for row in provider_rows(Provider.objects.filter(pk__in=ids), detail=False)}
-        return paginator.get_paginated_response([rows[str(pk)] for pk in ids])
+        return self.page(request, queryset.values_list("pk", flat=True), summaries_of)
 
 
 class AuditApi(APIView):
@@ -159,14 +142,13 @@ class AuditApi(APIView):
     def get(self, request: Request, pk: Any) -> Response:
         provider = get_object_or_404(Provider, pk=pk)
         events = AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")
-        return Response(selectors.audit_rows(events))
+        return rendered(AuditEventSerializer, selectors.audit_rows(events), many=True)
 
 
-class AuditExportApi(APIView):
+class AuditExportApi(PagedApi):
     """Every audit event of a date range, oldest first: by default the license decisions."""
 
     permission_classes = [IsStaff]
-    pagination_class = PageNumberPagination  # for the schema: the answer is a page
 
     @extend_schema(
         parameters=[AuditExportQuerySerializer, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
@@ -177,31 +159,14 @@ class AuditExportApi(APIView):
         form.is_valid(raise_exception=True)
         rows = selectors.audit_export_queryset(
             since=form.validated_data["since"], until=form.validated_data["until"], actions=form.actions)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([selectors.audit_export_item(row) for row in page or []])
+        return self.page(request, rows, lambda page: AuditRecordSerializer(
+            [selectors.audit_export_item(row) for row in page], many=True).data)
 
 
 class StaffDashboardApi(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(
-        responses={
-            200: inline_serializer("StaffDashboard", {
-                "providers_total": serializers.IntegerField(),
-                "by_license_status": serializers.DictField(child=serializers.IntegerField()),
-                "by_professional_role": serializers.DictField(child=serializers.IntegerField()),
-                "pending_queue": serializers.IntegerField(),
-                "expiring": inline_serializer("Expiring", {
-                    "within_30": serializers.IntegerField(), "within_60": serializers.IntegerField(),
-                    "within_90": serializers.IntegerField()}),
-                "registrations_by_week": inline_serializer("WeekCount", {
-                    "week": serializers.DateField(), "count": serializers.IntegerField()}, many=True),
-                "recent_activities": ActivitySerializer(many=True),
-            }),
-            **ERRORS,
-        }
-    )
+    @extend_schema(responses={200: StaffDashboardSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(selectors.staff_dashboard())
+        return rendered(StaffDashboardSerializer, selectors.staff_dashboard())
 

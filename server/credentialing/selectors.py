@@ -9,10 +9,12 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from contract.choices import LicenseStatus, values
+from server.common.rows import iso_datetime
 from server.credentialing.models import AuditEvent
-from server.directory.choices import LicenseStatus, full_name
+from server.directory.choices import full_name
 from server.directory.models import Provider
-from server.directory.selectors import iso_datetime, status_q
+from server.directory.selectors import status_q
 
 ACTION_WORDS = {
     "registered": "registered",
@@ -115,7 +117,7 @@ def _registrations_by_week(on: date, weeks: int = 12) -> list[dict[str, Any]]:
 def staff_dashboard() -> dict[str, Any]:
     on = timezone.localdate()
     active = Provider.objects.filter(is_active=True)
-    by_status = {status: active.filter(status_q(status, on)).count() for status in LicenseStatus.values}
+    by_status = {status: active.filter(status_q(status, on)).count() for status in values(LicenseStatus)}
     roles = {row["professional_role"]: row["n"] for row in
              active.values("professional_role").annotate(n=Count("id")).order_by()}
     verified = active.filter(status_q(LicenseStatus.VERIFIED, on))

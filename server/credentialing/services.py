@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from contract.choices import LicenseStatus, NotificationLevel
 from server.accounts.models import User
 from server.common.conditional import if_match_check
 from server.common.exceptions import PayloadTooLarge, Throttled429
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
-from server.directory.choices import LicenseStatus, NotificationLevel
 from server.directory.models import Notification, Provider
 from server.directory.selectors import provider_detail
 

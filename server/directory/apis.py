@@ -1,15 +1,14 @@
-"""Directory endpoints: registration, profile, provider CRUD, search, dropdown, feed, hospitals."""
+"""Directory endpoints: registration, profile, provider CRUD, search, hospitals (bulk_apis.py: the whole directory)."""
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -18,43 +17,30 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from server.accounts.models import Role
+from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
-from server.accounts.serializers import DetailSerializer, user_representation
 from server.accounts.services import session_start
-from server.common.bodies import BodyCache, body_response, heavy
 from server.common.conditional import etag_for
-from server.common.pagination import PageNumberPagination
+from server.common.outputs import DetailSerializer, rendered
+from server.common.pagination import PagedApi
+from server.common.params import int_param
 from server.common.parsers import JSONParser
-from server.common.renderers import FastJSONRenderer
-from server.directory import feed, selectors, services, snapshot
+from server.common.schema import ERRORS
+from server.directory import selectors, services
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
-from server.directory.models import Hospital, Provider, RevisionCounter
-from server.directory.serializers import (
-    AdminProviderWriteSerializer,
-    ChangesSerializer,
+from server.directory.models import Hospital, Provider
+from server.directory.outputs import (
     DirectoryProviderSerializer,
-    DropdownItemSerializer,
+    HealthSerializer,
     HospitalSerializer,
-    ProfileWriteSerializer,
     ProviderDashboardSerializer,
     ProviderSerializer,
     ProviderSummarySerializer,
     RegistrationOutputSerializer,
-    RegistrationSerializer,
 )
+from server.directory.serializers import AdminProviderWriteSerializer, ProfileWriteSerializer, RegistrationSerializer
 from server.directory.visibility import STAFF, Audience, audience_of, shown_to, visible_providers, visible_q
-
-DROPDOWN_CACHE_SECONDS = 600
-# rendered dropdown bodies, in this process (up to ~16 MB each at 100,000 providers)
-DROPDOWN_BODIES = BodyCache(max_bytes=settings.DROPDOWN_CACHE_BYTES, seconds=DROPDOWN_CACHE_SECONDS)
-ERRORS = {
-    400: OpenApiResponse(description="Validation errors: {field: [message]}"),
-    401: DetailSerializer,
-    403: DetailSerializer,
-    404: DetailSerializer,
-}
 
 
 def filtered(request: Request, view: APIView, filterset_class: type[ProviderFilter]) -> QuerySet[Provider]:
@@ -88,9 +74,9 @@ class ProviderRegisterApi(APIView):
             values=values, password=values.pop("password"), username=values.pop("username", None)
         )
         tokens = session_start(user=user)
-        body = {"user": user_representation(user), "profile": selectors.provider_detail(provider.pk),
-                "access": tokens.access, "refresh": tokens.refresh}
-        return Response(body, status=status.HTTP_201_CREATED)
+        body = {"user": user, "profile": selectors.provider_detail(provider.pk), "access": tokens.access,
+                "refresh": tokens.refresh}
+        return rendered(RegistrationOutputSerializer, body, status=status.HTTP_201_CREATED)
 
 
 class ProviderProfileApi(APIView):
@@ -139,13 +125,12 @@ class ProviderDashboardApi(APIView):
         provider = Provider.objects.filter(user=request.user).first()
         if provider is None:
             raise Http404
-        return Response(provider_dashboard(provider))
+        return rendered(ProviderDashboardSerializer, provider_dashboard(provider))
 
 
-class ProviderListApi(APIView):
+class ProviderListApi(PagedApi):
     permission_classes = [ReadOrFacilityAdmin]
     filterset_class = ProviderFilter
-    pagination_class = PageNumberPagination  # for the schema: the answer is a page
 
     @extend_schema(responses={200: ProviderSummarySerializer(many=True), **ERRORS}, filters=True)
     def get(self, request: Request) -> Response:
@@ -154,11 +139,7 @@ class ProviderListApi(APIView):
             queryset = queryset.order_by("last_name", "first_name", "id")
         else:
             queryset = queryset.order_by(*queryset.query.order_by, "id")
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(queryset.values_list("pk", flat=True), request, view=self)
-        rows = selectors.provider_rows(Provider.objects.filter(pk__in=list(page or [])), detail=False)
-        by_id = {row["id"]: row for row in rows}
-        return paginator.get_paginated_response([by_id[str(pk)] for pk in page or [] if str(pk) in by_id])
+        return self.page(request, queryset.values_list("pk", flat=True), selectors.summaries_of)
 
     @extend_schema(request=AdminProviderWriteSerializer, responses={201: ProviderSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -214,7 +195,7 @@ class ProviderSearchApi(APIView):
         filters=True,
     )
     def get(self, request: Request) -> Response:
-        limit = _int_param(request, "limit", default=20, low=1, high=100)
+        limit = int_param(request, "limit", default=20, low=1, high=100)
         text = request.query_params.get("q", "").strip()
         queryset = filtered(request, self, SearchFilter)
         words = selectors.search_words(text)
@@ -230,41 +211,6 @@ def _rank(words: list[str]) -> Case:
     return Case(When(name_prefix_q(words), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def _int_param(request: Request, name: str, *, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: ["A whole number is required."]}) from None
-    if value < low:
-        raise ValidationError({name: [f"Ensure this value is at least {low}."]})
-    return min(value, high)
-
-
-class ProviderDropdownApi(APIView):
-    filterset_class = ProviderFilter
-
-    @extend_schema(responses={200: DropdownItemSerializer(many=True), 304: None, **ERRORS}, filters=True)
-    def get(self, request: Request) -> HttpResponseBase:
-        queryset = filtered(request, self, ProviderFilter).filter(is_active=True)
-        revision = RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items())) + audience_of(request).key
-        etag = f'"d{revision}-{hashlib.sha256(query.encode()).hexdigest()[:12]}"'
-        wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
-        if etag in wanted:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        # The same version of the same query renders the same bytes: keep them (a national
-        # roster's dropdown is ~16 MB and takes about a second to build), one build at a time.
-        if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
-        body = DROPDOWN_BODIES.build_once(etag, lambda: selectors.dropdown_body(queryset))
-        response = body_response(body)
-        response["ETag"] = etag
-        return response
-
-
 class ProvidersByHospitalApi(APIView):
     filterset_class = ProviderFilter
 
@@ -277,93 +223,28 @@ class ProvidersByHospitalApi(APIView):
         return Response(selectors.provider_rows(queryset, detail=False))
 
 
-class ProviderChangesApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("since", str, description="The cursor of the previous answer; omit for everything"),
-            OpenApiParameter("limit", int, description="Default 1000, at most 5000"),
-        ],
-        responses={200: ChangesSerializer, **ERRORS},
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        cursor = feed.cursor_parse(request.query_params.get("since"))
-        limit = _int_param(request, "limit", default=1000, low=1, high=5000)
-        audience = audience_of(request)
-        with heavy:  # built and rendered here, a few at a time: see server/common/bodies.py
-            page = feed.changes_page(cursor=cursor, limit=limit, audience=audience)
-            body = FastJSONRenderer().render({"results": page.results, "deleted": page.deleted,
-                                              "cursor": page.cursor, "has_more": page.has_more})
-            del page
-        return body_response(body)
-
-
-def _accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header takes gzip (by name or "*", and not with q=0)."""
-    for part in header.split(","):
-        name, *params = (piece.strip() for piece in part.split(";"))
-        if name.lower() not in ("gzip", "*"):
-            continue
-        for param in params:
-            if param.lower().startswith("q="):
-                try:
-                    return float(param[2:]) > 0
-                except ValueError:
-                    return False
-        return True
-    return False
-
-
-class ProviderSnapshotApi(APIView):
-    """Every provider the caller may see at one revision, streamed (docs/api.md, "The directory snapshot")."""
-
-    @extend_schema(
-        responses={(200, snapshot.CONTENT_TYPE): OpenApiResponse(
-            description="NDJSON: a header {format, fields, cursor, count[, own]}, one array of values per "
-                        "provider in `fields` order, then {end: true, count}"), **ERRORS},
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        lines = snapshot.snapshot_lines(audience_of(request))
-        packed = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
-        response = StreamingHttpResponse(snapshot.gzipped(lines) if packed else lines,
-                                         content_type=snapshot.CONTENT_TYPE)
-        response["Vary"] = "Accept-Encoding"
-        response["Cache-Control"] = "no-store"
-        if packed:
-            response["Content-Encoding"] = "gzip"
-        return response
-
-
 def _hospitals(request: Request) -> QuerySet[Hospital]:
     """Hospitals with their count of the active providers the caller may see."""
     return selectors.hospitals_with_counts(visible_q(audience_of(request), "providers__"))
 
 
-class HospitalListApi(APIView):
-    pagination_class = PageNumberPagination  # for the schema: the answer is a page
-
+class HospitalListApi(PagedApi):
     @extend_schema(responses={200: HospitalSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(_hospitals(request), request, view=self)
-        return paginator.get_paginated_response(selectors.hospital_rows(page or []))
+        return self.page(request, _hospitals(request), lambda page: HospitalSerializer(page, many=True).data)
 
 
 class HospitalDetailApi(APIView):
     @extend_schema(responses={200: HospitalSerializer, **ERRORS})
     def get(self, request: Request, pk: Any) -> Response:
-        hospital = get_object_or_404(_hospitals(request), pk=pk)
-        return Response(selectors.hospital_rows([hospital])[0])
+        return rendered(HospitalSerializer, get_object_or_404(_hospitals(request), pk=pk))
 
 
 class HealthApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(
-        responses={200: inline_serializer("Health", {"status": serializers.CharField(),
-                                                     "version": serializers.CharField()})},
-        auth=[],
-    )
+    @extend_schema(responses={200: HealthSerializer}, auth=[])
     def get(self, request: Request) -> Response:
-        return Response({"status": "ok", "version": settings.VERSION})
+        return rendered(HealthSerializer, {"status": "ok", "version": settings.VERSION})
 

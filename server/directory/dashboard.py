@@ -8,10 +8,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from contract.choices import LicenseStatus, NotificationLevel
+from server.common.rows import iso_datetime
 from server.credentialing.models import AuditAction, AuditEvent
-from server.directory.choices import AppointmentStatus, LicenseStatus, NotificationLevel
+from server.directory.choices import AppointmentStatus
 from server.directory.models import Appointment, Notification, Provider
-from server.directory.selectors import iso_datetime, provider_detail, today
+from server.directory.selectors import provider_detail, today
 
 EXPIRY_NOTICE_DAYS = 30
 # uuid5 namespace of the computed (never stored) license expiry notices

@@ -6,7 +6,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from server.directory.choices import LicenseStatus, ProfessionalRole, ProfessionalTitle
+from contract.choices import LicenseStatus, ProfessionalRole, ProfessionalTitle, choices
 from server.directory.models import Provider
 from server.directory.selectors import search_filter, status_q, today
 
@@ -24,12 +24,12 @@ class ProviderFilter(django_filters.FilterSet):
     """The contract's filters for list, search, dropdown and by-hospital; `is_active` defaults to true."""
 
     search = django_filters.CharFilter(method="filter_search", max_length=200)
-    professional_role = django_filters.ChoiceFilter(choices=ProfessionalRole.choices)
-    professional_title = django_filters.ChoiceFilter(choices=ProfessionalTitle.choices)
+    professional_role = django_filters.ChoiceFilter(choices=choices(ProfessionalRole))
+    professional_title = django_filters.ChoiceFilter(choices=choices(ProfessionalTitle))
     specialization = django_filters.CharFilter(max_length=100)
     organization_facility = django_filters.CharFilter(max_length=200)
     hospital = django_filters.UUIDFilter(field_name="hospitals")
-    license_status = django_filters.ChoiceFilter(choices=LicenseStatus.choices, method="filter_license_status")
+    license_status = django_filters.ChoiceFilter(choices=choices(LicenseStatus), method="filter_license_status")
     license_verified = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_license_verified")
     is_active = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_is_active")
     ordering = django_filters.OrderingFilter(fields=ORDERING_FIELDS)

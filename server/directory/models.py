@@ -10,13 +10,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Upper
 
-from server.directory.choices import (
-    AppointmentStatus,
-    LicenseStatus,
-    NotificationLevel,
-    ProfessionalRole,
-    ProfessionalTitle,
-)
+from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
+from server.directory.choices import AppointmentStatus
 
 
 class RevisionCounter(models.Model):
@@ -73,16 +68,17 @@ class Provider(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="provider"
     )
-    professional_title = models.CharField(max_length=8, choices=ProfessionalTitle.choices)
+    professional_title = models.CharField(max_length=8, choices=choices(ProfessionalTitle))
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254, unique=True)
     phone_number = models.CharField(max_length=32, blank=True)
     organization_facility = models.CharField(max_length=200)
-    professional_role = models.CharField(max_length=32, choices=ProfessionalRole.choices)
+    professional_role = models.CharField(max_length=32, choices=choices(ProfessionalRole))
     specialization = models.CharField(max_length=100, blank=True)
     license_number = models.CharField(max_length=50)
-    license_status = models.CharField(max_length=24, choices=LicenseStatus.choices, default=LicenseStatus.PENDING)
+    license_status = models.CharField(max_length=24, choices=choices(LicenseStatus),
+                                      default=LicenseStatus.PENDING.value)
     license_expiry_date = models.DateField(null=True, blank=True)
     license_note = models.TextField(blank=True, help_text="The credentialing officer's note on a rejection.")
     additional_information = models.TextField(max_length=1000, blank=True)
@@ -147,7 +143,8 @@ class Appointment(models.Model):
 class Notification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="notifications")
-    level = models.CharField(max_length=8, choices=NotificationLevel.choices, default=NotificationLevel.INFO)
+    level = models.CharField(max_length=8, choices=choices(NotificationLevel),
+                             default=NotificationLevel.INFO.value)
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)

@@ -1,6 +1,6 @@
-"""Input shapes of provider writes (with the seed's messages) and output shapes for the schema.
+"""Input shapes of provider writes, with the seed's rules and words (contract/validation.py).
 
-Output is built from `.values()` rows by `selectors`; the output serializers here document it.
+What the directory answers is declared in outputs.py.
 """
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from server.accounts.serializers import UserSerializer
-from server.directory import validation as rules
-from server.directory.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle
+from contract import validation as rules
+from contract.choices import ProfessionalRole, ProfessionalTitle, choices
 
 
 def _messages(name: str, **extra: str) -> dict[str, str]:
@@ -24,15 +23,19 @@ def _messages(name: str, **extra: str) -> dict[str, str]:
     return messages
 
 
-def _required_text(name: str, max_length: int) -> serializers.CharField:
+def _max_length(name: str) -> int:
+    return rules.MAX_LENGTH[name][0]
+
+
+def _required_text(name: str, max_length: int | None = None) -> serializers.CharField:
     min_length = rules.MIN_LENGTH.get(name, (None, ""))[0]
-    return serializers.CharField(max_length=max_length, min_length=min_length, error_messages=_messages(name))
+    return serializers.CharField(max_length=max_length or _max_length(name), min_length=min_length,
+                                 error_messages=_messages(name))
 
 
-def _optional_text(name: str, max_length: int) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, allow_null=True, error_messages=_messages(name)
-    )
+def _optional_text(name: str, max_length: int | None = None) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length or _max_length(name), required=False, allow_blank=True,
+                                 allow_null=True, error_messages=_messages(name))
 
 
 def _is_blank(data: Any) -> bool:
@@ -69,18 +72,17 @@ def _choice(name: str, choices: Any) -> serializers.ChoiceField:
 class ProviderWriteSerializer(serializers.Serializer):
     """Provider fields a facility administrator (or the provider, on its profile) may write."""
 
-    professional_title = _choice("professional_title", ProfessionalTitle.choices)
-    first_name = _required_text("first_name", 100)
-    last_name = _required_text("last_name", 100)
-    email = serializers.EmailField(
-        max_length=254, error_messages=_messages("email", invalid=rules.EMAIL_INVALID, max_length=rules.EMAIL_INVALID)
-    )
+    professional_title = _choice("professional_title", choices(ProfessionalTitle))
+    first_name = _required_text("first_name")
+    last_name = _required_text("last_name")
+    email = serializers.EmailField(max_length=rules.EMAIL_MAX_LENGTH, error_messages=_messages(
+        "email", invalid=rules.EMAIL_INVALID, max_length=rules.EMAIL_INVALID))
     phone_number = _optional_text("phone_number", 32)
-    organization_facility = _required_text("organization_facility", 200)
-    professional_role = _choice("professional_role", ProfessionalRole.choices)
-    specialization = _optional_text("specialization", 100)
-    license_number = _required_text("license_number", 50)
-    additional_information = _optional_text("additional_information", 1000)
+    organization_facility = _required_text("organization_facility")
+    professional_role = _choice("professional_role", choices(ProfessionalRole))
+    specialization = _optional_text("specialization")
+    license_number = _required_text("license_number")
+    additional_information = _optional_text("additional_information")
     years_of_experience = OptionalIntegerField(
         required=False, allow_null=True, min_value=0, max_value=80, error_messages={"min_value": rules.YEARS_MIN}
     )
@@ -132,7 +134,7 @@ class ProfileWriteSerializer(ProviderWriteSerializer):
 class RegistrationSerializer(ProviderWriteSerializer):
     username = serializers.CharField(max_length=150, required=False, allow_blank=True, allow_null=True)
     password = serializers.CharField(
-        min_length=8, max_length=128, trim_whitespace=False, write_only=True,
+        min_length=rules.PASSWORD_MIN_LENGTH, max_length=128, trim_whitespace=False, write_only=True,
         error_messages=_messages("password", min_length=rules.PASSWORD_LENGTH),
     )
     password_confirm = serializers.CharField(
@@ -143,129 +145,3 @@ class RegistrationSerializer(ProviderWriteSerializer):
         if attrs["password"] != attrs["password_confirm"]:
             raise serializers.ValidationError({"password_confirm": [rules.PASSWORD_MATCH]})
         return attrs
-
-
-# ---- output shapes (documentation for the OpenAPI document; see selectors for the builder) ----
-
-
-class HospitalRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    city = serializers.CharField()
-
-
-class LicenseDocumentInfoSerializer(serializers.Serializer):
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    uploaded_at = serializers.DateTimeField()
-
-
-class ProviderSummarySerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    professional_title = serializers.ChoiceField(choices=ProfessionalTitle.choices)
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    full_name = serializers.CharField()
-    email = serializers.EmailField()
-    phone_number = serializers.CharField(allow_blank=True)
-    organization_facility = serializers.CharField()
-    professional_role = serializers.ChoiceField(choices=ProfessionalRole.choices)
-    specialization = serializers.CharField(allow_blank=True)
-    license_number = serializers.CharField()
-    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
-    license_expiry_date = serializers.DateField(allow_null=True)
-    is_active = serializers.BooleanField()
-    updated_at = serializers.DateTimeField()
-
-
-class PublicProviderSerializer(ProviderSummarySerializer):
-    """A provider's public fields: what a provider reads of the other providers of the directory."""
-
-    license_verified = serializers.BooleanField()
-    years_of_experience = serializers.IntegerField()
-    consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
-    bio = serializers.CharField(allow_blank=True)
-    hospitals = HospitalRefSerializer(many=True)
-    created_at = serializers.DateTimeField()
-
-
-_PRIVATE = "Staff and the provider itself only (docs/api.md, 'What each role sees')."
-
-
-class ProviderSerializer(PublicProviderSerializer):
-    """A whole provider: what staff read of every provider, and a provider of itself."""
-
-    has_license_document = serializers.BooleanField()
-    license_document = LicenseDocumentInfoSerializer(allow_null=True, help_text="Extension: the current document.")
-    license_note = serializers.CharField(allow_blank=True, help_text="Extension: the note of a rejection.")
-    additional_information = serializers.CharField(allow_blank=True)
-
-
-class DirectoryProviderSerializer(PublicProviderSerializer):
-    """A provider as the directory shows it to its reader: the whole record to staff and to the
-    provider itself (the Provider shape), the public fields only to other providers."""
-
-    has_license_document = serializers.BooleanField(required=False, help_text=_PRIVATE)
-    license_document = LicenseDocumentInfoSerializer(allow_null=True, required=False,
-                                                     help_text="Extension: the current document. " + _PRIVATE)
-    license_note = serializers.CharField(allow_blank=True, required=False,
-                                         help_text="Extension: the note of a rejection. " + _PRIVATE)
-    additional_information = serializers.CharField(allow_blank=True, required=False, help_text=_PRIVATE)
-
-
-class DropdownItemSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    full_name = serializers.CharField()
-    specialization = serializers.CharField(allow_blank=True)
-    organization_facility = serializers.CharField()
-
-
-class ChangesSerializer(serializers.Serializer):
-    results = DirectoryProviderSerializer(many=True)
-    deleted = serializers.ListField(child=serializers.UUIDField())
-    cursor = serializers.CharField()
-    has_more = serializers.BooleanField()
-
-
-class HospitalSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    city = serializers.CharField()
-    provider_count = serializers.IntegerField()
-
-
-class ActivitySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    kind = serializers.CharField()
-    message = serializers.CharField()
-
-
-class NotificationSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    level = serializers.ChoiceField(choices=NotificationLevel.choices)
-    message = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read = serializers.BooleanField()
-
-
-class ProviderStatsSerializer(serializers.Serializer):
-    total_appointments = serializers.IntegerField()
-    upcoming_appointments = serializers.IntegerField()
-    completed_appointments = serializers.IntegerField()
-    patients_count = serializers.IntegerField()
-
-
-class ProviderDashboardSerializer(serializers.Serializer):
-    provider_profile = ProviderSerializer()
-    stats = ProviderStatsSerializer()
-    recent_activities = ActivitySerializer(many=True)
-    notifications = NotificationSerializer(many=True)
-    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
-
-
-class RegistrationOutputSerializer(serializers.Serializer):
-    user = UserSerializer()
-    profile = ProviderSerializer()
-    access = serializers.CharField()
-    refresh = serializers.CharField()

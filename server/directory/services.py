@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from rest_framework.exceptions import ValidationError
 
-from server.accounts.models import Role, User
+from contract import validation as rules
+from contract.choices import LicenseStatus, NotificationLevel, Role
+from server.accounts.models import User
 from server.accounts.services import user_sessions_revoke
 from server.common.conditional import if_match_check
 from server.credentialing.models import AuditAction
 from server.credentialing.services import audit_record, license_document_attach
-from server.directory import validation as rules
-from server.directory.choices import LicenseStatus, NotificationLevel
 from server.directory.models import Hospital, Notification, Provider
 from server.directory.selectors import provider_detail
 

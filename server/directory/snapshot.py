@@ -16,9 +16,7 @@ server-side cursor (PostgreSQL); each chunk's hospitals and documents are read f
 """
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,48 +26,25 @@ from django.db.models import F, Func, OuterRef, QuerySet, Subquery, TextField, U
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from contract.choices import LicenseStatus
+from server.common.rows import money_text, raw_rows, stored_time, uuid_text
 from server.credentialing.models import LicenseDocument
-from server.directory.choices import LicenseStatus, full_name
+from server.directory.choices import full_name
 from server.directory.feed import CURSOR_PREFIX
 from server.directory.models import Hospital, Provider, RevisionCounter
-from server.directory.selectors import (
-    _fee,
-    _raw_rows,
-    _uuid_text,
-    _when,
-    provider_rows,
-    today,
-)
-from server.directory.visibility import PRIVATE_FIELDS, Audience, shown_to, visible_providers
+from server.directory.outputs import PROVIDER_FIELDS, PUBLIC_FIELDS
+from server.directory.selectors import PROVIDER_COLUMNS, provider_rows, today
+from server.directory.visibility import Audience, shown_to, visible_providers
 
 FORMAT = 1
 CONTENT_TYPE = "application/x-ndjson"
 CHUNK_ROWS = 2000
-# gzip level 1: on loopback it costs the server about as much as it saves in bytes to send;
-# on a 100 Mbit/s LAN it sends the rows ~7x smaller (measured: docs/api.md, README's bench)
-GZIP_LEVEL = 1
-# compression beside the building of rows (see gzipped); each stream has one chunk in it at a time
-_PACKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot-gzip")
 ORDER = ("last_name", "first_name", "id")
-# The fields of a row, in the order of the change feed's Provider representation.
-FIELDS = (
-    "id", "professional_title", "first_name", "last_name", "full_name", "email", "phone_number",
-    "organization_facility", "professional_role", "specialization", "license_number", "license_status",
-    "license_expiry_date", "is_active", "updated_at", "license_verified", "has_license_document",
-    "license_document", "license_note", "additional_information", "years_of_experience", "consultation_fee",
-    "bio", "hospitals", "created_at",
-)
 _VERIFIED = str(LicenseStatus.VERIFIED.value)
 _EXPIRED = str(LicenseStatus.EXPIRED.value)
 _TIMES = ("license_expiry_date", "updated_at", "created_at")
-_PUBLIC = tuple(name for name in FIELDS if name not in PRIVATE_FIELDS)
-# the columns read, in the order _rows unpacks them (then "linked" and "document_id")
-_COLUMNS = (
-    "id", "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
-    "professional_role", "specialization", "license_number", "license_status", "license_expiry_date", "is_active",
-    "updated_at", "license_note", "additional_information", "years_of_experience", "consultation_fee", "bio",
-    "created_at",
-)
+# the columns read, in the order _lines unpacks them (then "linked" and "document_id")
+_COLUMNS = PROVIDER_COLUMNS
 _COLUMNS_SQLITE = tuple(f"{name}_text" if name in _TIMES else name for name in _COLUMNS)
 # PostgreSQL writes the values the API sends as text itself: psycopg's and Django's loading of
 # 200,000 times, then isoformat(), took 1.5 s of the 3.5 s of a snapshot of 100,000 providers
@@ -83,8 +58,9 @@ _API_TIME_POSTGRESQL = (
 
 
 def fields_for(audience: Audience) -> tuple[str, ...]:
-    """The fields of every row the audience gets (its own record's private ones go in the header)."""
-    return FIELDS if audience.staff else _PUBLIC
+    """The fields of every row the audience gets, in the Provider's declared order (outputs.py); its own
+    record's private ones go in the header."""
+    return PROVIDER_FIELDS if audience.staff else PUBLIC_FIELDS
 
 
 @contextmanager
@@ -118,8 +94,8 @@ def _hospital_lists() -> Callable[[str | None], list[dict[str, str]]]:
 
     Hospitals are few (the table is read whole); one list is shared by every row with the same links.
     """
-    rows, _ = _raw_rows(Hospital.objects.all(), ("id", "name", "city"))
-    by_id = {_uuid_text(str(pk)): {"id": _uuid_text(str(pk)), "name": name, "city": city} for pk, name, city in rows}
+    rows, _ = raw_rows(Hospital.objects.all(), ("id", "name", "city"))
+    by_id = {uuid_text(str(pk)): {"id": uuid_text(str(pk)), "name": name, "city": city} for pk, name, city in rows}
     known: dict[str, list[dict[str, str]]] = {}
 
     def lists(linked: str | None) -> list[dict[str, str]]:
@@ -127,7 +103,7 @@ def _hospital_lists() -> Callable[[str | None], list[dict[str, str]]]:
             return []
         found = known.get(linked)
         if found is None:
-            found = sorted((by_id[_uuid_text(part)] for part in linked.split(",")),
+            found = sorted((by_id[uuid_text(part)] for part in linked.split(",")),
                            key=lambda hospital: hospital["name"])
             known[linked] = found
         return found
@@ -147,9 +123,10 @@ def _documents(ids: list[Any]) -> dict[Any, dict[str, Any]]:
     """The facts of the license documents of `ids` (their primary keys, as the database gave them), by id."""
     if not ids:
         return {}
-    rows, tz = _raw_rows(LicenseDocument.objects.filter(pk__in=ids),
-                         ("id", "content_type", "size", "sha256", "uploaded_at"))
-    return {pk: {"content_type": content_type, "size": size, "sha256": sha256, "uploaded_at": _when(uploaded_at, tz)}
+    rows, tz = raw_rows(LicenseDocument.objects.filter(pk__in=ids),
+                        ("id", "content_type", "size", "sha256", "uploaded_at"))
+    return {pk: {"content_type": content_type, "size": size, "sha256": sha256,
+                 "uploaded_at": stored_time(uploaded_at, tz)}
             for pk, content_type, size, sha256, uploaded_at in rows}
 
 
@@ -186,7 +163,7 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
     """
     staff, dumps, lines = audience.staff, orjson.dumps, []
     same: Callable[[Any], Any] = lambda value: value  # noqa: E731 (PostgreSQL's text is the API's already)
-    ident, when, fee_text = (_uuid_text, _sqlite_time, _fee) if sqlite else (same, same, same)
+    ident, when, fee_text = (uuid_text, _sqlite_time, money_text) if sqlite else (same, same, same)
     for (pk, title, first, last, email, phone, organization, role, specialization, license_number, status, expiry,
          active, updated, note, information, years, fee, bio, created, linked, document_id) in chunk:
         if status == _VERIFIED and expiry is not None and expiry < on:  # the effective status, as the feed's
@@ -238,31 +215,3 @@ def snapshot_lines(audience: Audience) -> Iterator[bytes]:
                 sent += len(chunk)
         yield orjson.dumps({"end": True, "count": sent}) + b"\n"
 
-
-def gzipped(lines: Iterator[bytes], level: int = GZIP_LEVEL) -> Iterator[bytes]:
-    """`lines` as one gzip stream. A chunk is compressed on a helper thread while the next is built.
-
-    zlib lets go of the interpreter lock while it compresses, so on a second core the compression
-    (0.4 s for 100,000 providers at level 1) hides behind the building of the rows; the database
-    work stays on the request's thread, whose connection it is.
-    """
-    packer = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: the gzip wrapper
-    pending: Future[bytes] | None = None
-    try:
-        for piece in lines:
-            if pending is not None:
-                packed = pending.result()
-                if packed:
-                    yield packed
-            pending = _PACKERS.submit(packer.compress, piece)
-        if pending is not None:
-            packed, pending = pending.result(), None
-            if packed:
-                yield packed
-        yield packer.flush()
-    finally:
-        if pending is not None:
-            pending.cancel() or pending.exception()  # never leave the packer in use
-        close = getattr(lines, "close", None)
-        if close is not None:
-            close()

@@ -14,14 +14,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from rest_framework.request import Request
 
-from server.accounts.models import Role
+from contract.choices import LicenseStatus, Role
 from server.accounts.permissions import role_of
-from server.directory.choices import LicenseStatus
 from server.directory.models import Provider
+from server.directory.outputs import PRIVATE_FIELDS
 from server.directory.selectors import today
 
-# The fields of a Provider that only staff and the provider itself may read.
-PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document")
 _VERIFIED = str(LicenseStatus.VERIFIED.value)
 
 

@@ -7,28 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.validation import MAX_LENGTH, REQUIRED
 from tests.helpers.factories import create_provider, register_provider, registration_fields
 from tests.helpers.live_server import LiveServer
 
-REQUIRED = {
-    "professional_title": "Professional title is required",
-    "first_name": "First name is required",
-    "last_name": "Last name is required",
-    "email": "Email address is required",
-    "password": "Password is required",
-    "password_confirm": "Please confirm your password",
-    "organization_facility": "Organization/Facility is required",
-    "professional_role": "Professional role is required",
-    "license_number": "License number is required",
-}
-TOO_LONG = {
-    "first_name": (101, "First name cannot exceed 100 characters"),
-    "last_name": (101, "Last name cannot exceed 100 characters"),
-    "organization_facility": (201, "Organization name cannot exceed 200 characters"),
-    "specialization": (101, "Specialization cannot exceed 100 characters"),
-    "license_number": (51, "License number cannot exceed 50 characters"),
-    "additional_information": (1001, "Additional information cannot exceed 1000 characters"),
-}
+# The server answers in the contract's words (contract/validation.py), the ones the desktop checks with.
+TOO_LONG = {name: (limit + 1, message) for name, (limit, message) in MAX_LENGTH.items()}
 
 
 def register(anon: httpx.Client, **overrides: Any) -> httpx.Response:

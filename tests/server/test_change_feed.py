@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -61,15 +62,10 @@ def test_feed_rejects_a_cursor_it_never_gave(admin: httpx.Client) -> None:
         assert "since" in answer.json()
 
 
-def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: SignIns) -> None:
-    """Four writers create and edit providers while a reader walks the feed in small pages.
-
-    Each write stores a unique marker in `bio`. A skipped change shows as a final state the reader
-    never saw; a repeated one as the same (id, marker) delivered twice.
-    """
-    with tokens.client("facility_admin") as admin:
-        _, _, start = walk(admin, None, 5000)
-        pool = [create_provider(admin)["id"] for _ in range(8)]
+def writes_beside(tokens: SignIns, pool: list[str],
+                  read: Callable[[httpx.Client], None]) -> list[str]:
+    """Four writers each edit providers of `pool` 25 times (a unique marker in `bio` each time) and create
+    one every fifth edit, while `read` is called again and again with a client of its own; their errors."""
     stop = threading.Event()
     errors: list[str] = []
 
@@ -83,26 +79,42 @@ def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: Sig
                 if i % 5 == 0:
                     create_provider(client, bio=f"new-w{number}-{i}")
 
-    seen: list[tuple[str, str]] = []
-    cursor = start
-
     def reader() -> None:
-        nonlocal cursor
         with tokens.client("facility_admin") as client:
             while not stop.is_set():
-                results, _, cursor = walk(client, cursor, 3)
-                seen.extend((row["id"], row["bio"]) for row in results)
-                time.sleep(0.005)
+                read(client)
 
     writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    read = threading.Thread(target=reader)
-    read.start()
+    reading = threading.Thread(target=reader)
+    reading.start()
     for thread in writers:
         thread.start()
     for thread in writers:
         thread.join(timeout=120)
     stop.set()
-    read.join(timeout=60)
+    reading.join(timeout=60)
+    return errors
+
+
+def test_feed_exact_under_concurrent_writes(live_server: LiveServer, tokens: SignIns) -> None:
+    """Four writers create and edit providers while a reader walks the feed in small pages.
+
+    Each write stores a unique marker in `bio`. A skipped change shows as a final state the reader
+    never saw; a repeated one as the same (id, marker) delivered twice.
+    """
+    with tokens.client("facility_admin") as admin:
+        _, _, start = walk(admin, None, 5000)
+        pool = [create_provider(admin)["id"] for _ in range(8)]
+    seen: list[tuple[str, str]] = []
+    cursor = start
+
+    def read(client: httpx.Client) -> None:
+        nonlocal cursor
+        results, _, cursor = walk(client, cursor, 3)
+        seen.extend((row["id"], row["bio"]) for row in results)
+        time.sleep(0.005)
+
+    errors = writes_beside(tokens, pool, read)
     assert not errors, errors[:3]
     with tokens.client("facility_admin") as admin:
         rest, _, _ = walk(admin, cursor, 3)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from typing import Any
 
 import httpx
 
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer, SignIns
-from tests.server.test_change_feed import walk
+from tests.server.test_change_feed import walk, writes_beside
 
 
 def snapshot(client: httpx.Client, **headers: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -90,34 +89,9 @@ def test_snapshot_and_feed_exact_under_concurrent_writes(live_server: LiveServer
     """
     with tokens.client("facility_admin") as admin:
         pool = [create_provider(admin)["id"] for _ in range(8)]
-    errors: list[str] = []
-    stop = threading.Event()
     taken: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-
-    def writer(number: int) -> None:
-        with tokens.client("facility_admin") as client:
-            for i in range(25):
-                target = pool[(number * 7 + i) % len(pool)]
-                answer = client.patch(f"/providers/{target}/", json={"bio": f"w{number}-{i}"})
-                if answer.status_code != 200:
-                    errors.append(answer.text)
-                if i % 5 == 0:
-                    create_provider(client, bio=f"new-w{number}-{i}")
-
-    def reader() -> None:
-        with tokens.client("facility_admin") as client:
-            while not stop.is_set():
-                taken.append(snapshot(client, **{"Accept-Encoding": "identity"}))
-
-    writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    read = threading.Thread(target=reader)
-    read.start()
-    for thread in writers:
-        thread.start()
-    for thread in writers:
-        thread.join(timeout=120)
-    stop.set()
-    read.join(timeout=60)
+    errors = writes_beside(tokens, pool,
+                           lambda client: taken.append(snapshot(client, **{"Accept-Encoding": "identity"})))
     assert not errors, errors[:3]
     assert len(taken) >= 3, "the reader took its snapshots while the writers wrote"
     with tokens.client("facility_admin") as admin:

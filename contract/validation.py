@@ -1,4 +1,9 @@
-"""The seed's validation rules and their exact wording (section 7, "Validation Rules")."""
+"""The seed's validation rules and their exact wording (its section 7, "Validation Rules").
+
+The desktop checks a form with these as the user types; the server answers a 400 with the same
+words. Where the seed gives a rule without words (the names' 2 characters, unique emails), the
+words are ours.
+"""
 from __future__ import annotations
 
 import re
@@ -26,27 +31,29 @@ MIN_LENGTH = {
     "first_name": (2, "First name must be at least 2 characters long"),
     "last_name": (2, "Last name must be at least 2 characters long"),
 }
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit of a forward path, as Django's EmailField
+PASSWORD_MIN_LENGTH = 8
 EMAIL_INVALID = "Please enter a valid email address"
 PASSWORD_LENGTH = "Password must be at least 8 characters long"
 PASSWORD_MATCH = "Passwords do not match"
 PHONE_FORMAT = "Please enter a valid phone number"
 LICENSE_UNIQUE = "A provider with this license number already exists"
+# The server's words for its rules beyond the seed's table
 EMAIL_UNIQUE = "A provider with this email address already exists"
 USERNAME_UNIQUE = "This username is already taken"
 YEARS_MIN = "Years of experience cannot be negative"
 FEE_MIN = "Consultation fee cannot be negative"
 
-# Digits with the usual separators, an optional leading +, and 7 to 15 digits in all (E.164).
+# Digits with the usual separators and an optional leading +.
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+$")
-
-
-# "+1 ..." or "(2xx) ...": a North American number, which has exactly ten digits after an optional 1
+# A North American number: +1 first, or an area code in parentheses, "(281) 481-4300" (an area code
+# never starts with 0 or 1, so "(030) 1234567" is Berlin's, not one of these).
 _NORTH_AMERICAN = re.compile(r"^(?:\+1|(?:1[ .\-]?)?\([2-9][0-9]{2}\))")
 
 
 def phone_is_valid(value: str) -> bool:
     """Digits with the usual separators, an optional leading +, 7 to 15 digits (E.164); a North
-    American number has its ten digits after the optional 1 (the desktop's app/validation.py agrees)."""
+    American number has its ten digits after the optional 1, so "(281) 481-43" is cut short."""
     digits = "".join(ch for ch in value if ch.isdigit())
     if not _PHONE_CHARS.match(value) or "+" in value[1:] or not 7 <= len(digits) <= 15:
         return False

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from contract.choices import LicenseStatus
 from server.accounts.models import User
 from server.common.pdf import license_pdf
 from server.credentialing.services import license_document_attach
-from server.directory.choices import LicenseStatus, full_name
+from server.directory.choices import full_name
 from server.directory.models import Provider
 
 DEMO_DOCUMENTS = 120  # the first pending licenses of the queue that get a document
