@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -141,7 +142,15 @@ class ProviderEditDialog(QDialog):
     # ---- running work ----
 
     def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None]) -> None:
-        self.runner.start(work, busy=[self.save_button], on_done=done, on_error=self._on_failed)
+        """Run `work`; an answer that comes once the dialog is gone (closed while it ran) shows nowhere."""
+        def on_done(result: Any) -> None:
+            if shiboken6.isValid(self):
+                done(result)
+
+        def on_error(error: Exception) -> bool:
+            return shiboken6.isValid(self) and self._on_failed(error)
+
+        self.runner.start(work, busy=[self.save_button], on_done=on_done, on_error=on_error)
 
     def _on_failed(self, error: Exception) -> bool:
         if isinstance(error, ConflictError):
