@@ -25,6 +25,7 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError
 from app.api.models import AuditEvent, Provider, User
 from app.directory.query import DirectoryQuery, ProviderRow
+from ui.common.dialogs import open_dialog
 from ui.common.directory_state import DirectoryState, follow_directory
 from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
@@ -83,7 +84,7 @@ class DirectoryPage(Page):
         self.runner = runner
         self.user = user
         self.staff = user.role.is_staff
-        self.detail: ProviderDetailDialog | None = None
+        self.dialog: ProviderDetailDialog | None = None  # a provider's detail, while open
         self._synced_so_far = 0  # providers the running sync has brought
         self.model = ProviderTableModel(DirectoryQuery(), self)
         self.search = QLineEdit()
@@ -259,7 +260,7 @@ class DirectoryPage(Page):
         online = self.directory.online
         reason = offline_reason(f"as of {self.directory.offline_text().split('as of ', 1)[-1]}")
         self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
-        detail = self.detail
+        detail = self.dialog
         if detail is not None and shiboken6.isValid(detail) and detail.reactivate_button is not None:
             detail.reactivate_button.setEnabled(online)
             detail.reactivate_button.setToolTip(REACTIVATE_TIP if online else reason)
@@ -298,17 +299,17 @@ class DirectoryPage(Page):
         dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True,
                                       private_fields=self.staff or own)
         dialog.hospital_chosen.connect(self.show_hospital)
-        self.detail = dialog
+        self.dialog = dialog  # before the actions update: they follow its Reactivate button
         if self.actions_.allowed and not provider.is_active:
             dialog.offer_reactivate()
             dialog.reactivate_requested.connect(self._on_detail_reactivate_requested)
             self._update_actions()
-        dialog.open()
+        open_dialog(dialog)
         if self.staff:
             self._load_audit(dialog, provider)
 
     def _on_detail_reactivate_requested(self, provider_id: str) -> None:
-        dialog = self.detail
+        dialog = self.dialog
         if dialog is None or not shiboken6.isValid(dialog) or dialog.reactivate_button is None:
             return
 

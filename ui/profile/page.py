@@ -19,9 +19,8 @@ from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
-from ui.providers.fields import SPECS
-from ui.providers.form import ProfileForm, differences, differing_fields
-from ui.widgets.conflict_banner import ConflictBanner
+from ui.providers.conflict_banner import ConflictBanner
+from ui.providers.form import ProfileForm, differing_fields
 from ui.widgets.page import Page
 from ui.widgets.state_view import StateView
 
@@ -62,9 +61,9 @@ class ProfilePage(Page):
         self.completion = CompletionCard()
         self.form = ProfileForm()
         self.form.changed.connect(self._on_form_changed)
-        self.banner = ConflictBanner()
-        self.banner.reload_clicked.connect(self._on_banner_reload_clicked)
-        self.banner.keep_clicked.connect(self._on_banner_keep_clicked)
+        self.banner = ConflictBanner("your profile")
+        self.banner.theirs_clicked.connect(self._on_banner_theirs_clicked)
+        self.banner.mine_clicked.connect(self._on_banner_mine_clicked)
         self.save_button = _button("Save", "Save your changes (Ctrl+S)", self._on_save_button_clicked)
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
@@ -125,7 +124,7 @@ class ProfilePage(Page):
         layout.setContentsMargins(20, 16, 8, 0)
         layout.addWidget(page, 1)
         layout.addStretch(0)
-        chain = [self.revert_button, self.save_button, self.banner.reload_button, self.banner.keep_button,
+        chain = [self.revert_button, self.save_button, self.banner.theirs_button, self.banner.mine_button,
                  self.license_panel.upload_button, *self.form.inputs_in_order]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -145,7 +144,7 @@ class ProfilePage(Page):
 
     def discard_changes(self) -> None:
         if self.banner.conflict is not None:
-            self._on_banner_reload_clicked()
+            self._on_banner_theirs_clicked()
         elif self.form.base is not None:
             self.form.rebase(self.form.base)
 
@@ -252,7 +251,7 @@ class ProfilePage(Page):
 
     def _on_save_failed(self, error: Exception) -> bool:
         if isinstance(error, ConflictError) and error.current is not None:
-            self._show_conflict(error, differences(self.form.base or error.current, error.current))
+            self._show_conflict(Versioned(error.current, error.etag))
             return True
         if isinstance(error, ValidationError):
             shown = self.form.show_server_errors(error.field_errors)
@@ -269,17 +268,17 @@ class ProfilePage(Page):
 
     # ---- a conflict ----
 
-    def _show_conflict(self, conflict: ConflictError, theirs: list[str]) -> None:
-        mine = {SPECS[name].label for name in self.form.edited_names()}
-        self.banner.show_conflict(conflict, theirs, [label for label in theirs if label in mine])
+    def _show_conflict(self, current: Versioned[Provider]) -> None:
+        mine = {name: self.form.fields.value(name) for name in self.form.edited_names()}
+        self.banner.show_conflict(self.form.base or current.value, current, mine)
         self._update_buttons()
 
-    def _on_banner_reload_clicked(self) -> None:
+    def _on_banner_theirs_clicked(self) -> None:
         self._adopt(self.banner.take())
         self._update_buttons()
         self._notify("The current version is shown; your edits were dropped.", "info")
 
-    def _on_banner_keep_clicked(self) -> None:
+    def _on_banner_mine_clicked(self) -> None:
         mine = self.form.edited_names()
         self._adopt(self.banner.take(), keep=mine)
         self._update_buttons()
@@ -304,7 +303,7 @@ class ProfilePage(Page):
         mine = self.form.edited_names()
         theirs = differing_fields(self.form.base or saved.value, saved.value)
         if set(theirs) & set(mine):  # changed meanwhile where the user is editing: let the user choose
-            self._show_conflict(ConflictError(current=saved.value, etag=saved.etag), [SPECS[n].label for n in theirs])
+            self._show_conflict(saved)
         else:
             self._adopt(saved, keep=mine)
         self.license_panel.show_provider(saved.value)

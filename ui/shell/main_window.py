@@ -29,6 +29,7 @@ from app.api.connectivity import ConnectionState
 from app.api.models import Role
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
+from ui.common.dialogs import open_dialog
 from ui.common.icons import icon
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
         account = self.account
         wizard = RegistrationWizard(account.client, account.runner, account.data_dir, on_behalf=True, parent=self)
         wizard.registered.connect(self._on_wizard_registered)
-        wizard.open()
+        open_dialog(wizard)
 
     def _directory_query(self) -> DirectoryQuery:
         page = self.slots[1].page

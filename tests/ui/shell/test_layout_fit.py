@@ -16,6 +16,7 @@ from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from tests.helpers.text_fit import misfits, report
+from ui.common.dialogs import is_open
 from ui.common.theme import apply_theme
 from ui.credentialing.page import CredentialingPage
 from ui.directory.page import DirectoryPage
@@ -151,8 +152,8 @@ async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: s
     assert row is not None
     directory.open_detail(row.id)
     await wait_until(lambda: desktop.runner.running == 0, what="the audit trail")
-    assert directory.detail is not None
-    await look_at_dialog(directory.detail, f"{label} Detail", found)
+    assert directory.dialog is not None
+    await look_at_dialog(directory.dialog, f"{label} Detail", found)
     main._on_export_triggered()
     await look_at_dialog(main.csv_dialog, f"{label} Export", found)
 
@@ -163,12 +164,12 @@ async def look_at_admin_dialogs(desktop: Desktop, main: MainWindow, label: str, 
     main._on_import_triggered()
     await look_at_dialog(main.csv_dialog, f"{label} Import", found)
     directory.actions_._on_edit_button_clicked()
-    editor = directory.actions_.editor
+    editor = directory.actions_.dialog
     await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
     await look_at_dialog(editor, f"{label} Edit", found)
     directory.actions_.deactivate_button.click()
-    await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
-    await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
+    await wait_until(lambda: is_open(directory.actions_.dialog), what="the question")
+    await look_at_dialog(directory.actions_.dialog, f"{label} Deactivate?", found)
     main._on_register_provider_triggered()
     wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
     await look_at_wizard(wizard, f"{label} on behalf", found)
@@ -186,7 +187,7 @@ async def look_at_decisions(desktop: Desktop, main: MainWindow, label: str, foun
         assert isinstance(dialog, QDialog)
         await look_at_dialog(dialog, f"{label} {name}", found)
     page.export_button.click()
-    await look_at_dialog(page.actions_.export_dialog, f"{label} Export decisions", found)
+    await look_at_dialog(page.actions_.dialog, f"{label} Export decisions", found)
     page.pane.viewer.open_full_size_window()
     window = page.pane.viewer.full_size_window
     assert window is not None
