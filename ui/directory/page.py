@@ -12,8 +12,6 @@ from dataclasses import replace
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -27,13 +25,14 @@ from app.api.models import AuditEvent, Provider, User
 from app.directory.query import DirectoryQuery, ProviderRow
 from ui.common.dialogs import open_dialog
 from ui.common.directory_state import DirectoryState, follow_directory
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
 from ui.directory.filters import DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page
+from ui.widgets.page import Page, page_header
 from ui.widgets.state_view import StateView
 
 DEBOUNCE_MS = 120
@@ -53,14 +52,6 @@ def filling_text(done: int) -> str:
     if done <= 0:
         return FILLING
     return f"{FILLING} {done:,} provider{'s' * (done != 1)} so far"
-
-
-def plain(text: str = "", role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class DirectoryPage(Page):
@@ -99,8 +90,7 @@ class DirectoryPage(Page):
         self._debounce.timeout.connect(self.apply_query)
         self.filters = DirectoryFilters(credentialed_only=not self.staff)
         self.filters.changed.connect(self.apply_query)
-        self.count_label = plain("", "muted")
-        self.count_label.setAccessibleName("Number of matches")
+        self.count_label = plain_label(role="muted", name="Number of matches")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
@@ -123,23 +113,14 @@ class DirectoryPage(Page):
         return table
 
     def _lay_out(self) -> None:
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(plain(self.title, "title"))
-        titles.addWidget(self.count_label)
+        under: list[QWidget] = [self.count_label]
         if not self.staff:
-            self.scope_label = plain(CREDENTIALED, "muted")
-            self.scope_label.setWordWrap(True)
-            titles.addWidget(self.scope_label)
-        header = QHBoxLayout()
-        header.addLayout(titles, 1)
-        header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
-        for button in self.actions_.buttons:
-            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+            self.scope_label = plain_label(CREDENTIALED, "muted", wrap=True)
+            under.append(self.scope_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
-        layout.addLayout(header)
+        layout.addLayout(page_header(self.title, under, [self.sync_button, *self.actions_.buttons]))
         layout.addWidget(self.search)
         layout.addWidget(self.filters)
         layout.addWidget(self.state, 1)

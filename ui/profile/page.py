@@ -15,13 +15,14 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
+from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
 from ui.providers.conflict_banner import ConflictBanner
 from ui.providers.form import ProfileForm, differing_fields
-from ui.widgets.page import Page
+from ui.widgets.page import Page, page_header
 from ui.widgets.state_view import StateView
 
 PAGE_WIDTH = 900
@@ -68,9 +69,7 @@ class ProfilePage(Page):
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.revert_button = _button("Revert", "Drop your unsaved changes", self._on_revert_button_clicked)
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "muted")
-        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle = plain_label(role="muted")
         reasons = [r for f in (Feature.UPLOADS, Feature.CONFLICTS) if (r := capabilities.reason(f))]
         self.server_note = QLabel(" ".join(reasons))
         self.server_note.setProperty("role", "muted")
@@ -87,16 +86,8 @@ class ProfilePage(Page):
     # ---- layout ----
 
     def _lay_out(self) -> None:
-        heading = QLabel(self.title)
-        heading.setProperty("role", "title")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(heading)
-        titles.addWidget(self.subtitle)
-        header = QHBoxLayout()
-        header.addLayout(titles, 1)
-        header.addWidget(self.revert_button)
-        header.addWidget(self.save_button)
+        header = page_header(self.title, [self.subtitle], [self.revert_button, self.save_button],
+                             align=Qt.AlignmentFlag.AlignVCenter)
         top = QVBoxLayout()  # as wide as the cards beside the scroll bar
         top.setContentsMargins(0, 0, CARD_GAP + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent), 0)
         top.setSpacing(12)
