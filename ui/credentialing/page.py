@@ -34,7 +34,7 @@ from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
 from ui.providers.table_model import ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page, page_header
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
@@ -48,8 +48,7 @@ class CredentialingPage(Page):
     `client`, started on `runner`; `user`'s role says whether decisions are offered.
     """
 
-    title = "Credentialing"
-    shortcut = "Ctrl+3"
+    key = PageKey.CREDENTIALING
     # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
     shortcuts = (("J / K", "Next / previous license"), ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
                  ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),

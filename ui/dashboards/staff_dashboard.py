@@ -14,7 +14,7 @@ from ui.dashboards.charts import ChartCard, Slice, show_bars, show_donut, status
 from ui.dashboards.loaded import LoadedPage, card_row
 from ui.dashboards.stat_card import StatCard
 from ui.widgets.activity_list import ActivityList
-from ui.widgets.page import page_header
+from ui.widgets.page import PageKey, page_header
 
 STATUS_TITLE = "Providers by license status"
 EXPIRING_TITLE = "Licenses expiring soon"
@@ -35,8 +35,7 @@ def week_label(week: date) -> str:
 class StaffDashboardPage(LoadedPage):
     """What a facility administrator or credentialing officer sees first."""
 
-    title = "Dashboard"
-    shortcut = "Ctrl+1"
+    key = PageKey.DASHBOARD
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  unavailable: str | None = None) -> None:

@@ -32,7 +32,7 @@ from ui.directory.filters import DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page, page_header
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 DEBOUNCE_MS = 120
@@ -63,8 +63,7 @@ class DirectoryPage(Page):
             registration wizard on behalf, then calls `show_registered(email)`.
     """
 
-    title = "Directory"
-    shortcut = "Ctrl+2"
+    key = PageKey.DIRECTORY
     register_requested = Signal()
 
     def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,

@@ -22,7 +22,7 @@ from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
 from ui.providers.conflict_banner import ConflictBanner
 from ui.providers.form import ProfileForm, differing_fields
-from ui.widgets.page import Page, page_header
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 PAGE_WIDTH = 900
@@ -42,9 +42,8 @@ class ProfilePage(Page):
     Works through `client` (signed in as the provider) and `runner`; messages go to the window's message bar.
     """
 
-    title = "My Profile"
+    key = PageKey.PROFILE
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
-    shortcut = "Ctrl+3"
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  capabilities: Capabilities = ALL) -> None:

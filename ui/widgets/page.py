@@ -1,7 +1,8 @@
-"""What every page of the main window offers: a title and its header, loading on show, an unsaved-changes guard."""
+"""What every page of the main window offers: a key, a title, loading on show, an unsaved-changes guard."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -9,11 +10,44 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from ui.common.labels import plain_label
 
 
-class Page(QWidget):
-    """A page of the main window. Subclasses load their data in `activate`."""
+class PageKey(Enum):
+    """The main window's pages, by what they are: navigation, shortcuts, icons and the remembered last
+    page go by this key, never by a page's title or its position in the navigation.
 
-    title = "Page"
-    shortcut = ""
+    The value is what the window's settings keep (so never change one); the title is what the user reads,
+    the icon a name in resources/icons/, the shortcut the Go menu's (the third page is Credentialing for
+    staff and My Profile for a provider: both Ctrl+3).
+    """
+
+    title: str
+    icon: str
+    shortcut: str
+
+    DASHBOARD = ("dashboard", "Dashboard", "dashboard", "Ctrl+1")
+    DIRECTORY = ("directory", "Directory", "directory", "Ctrl+2")
+    CREDENTIALING = ("credentialing", "Credentialing", "credentialing", "Ctrl+3")
+    PROFILE = ("profile", "My Profile", "profile", "Ctrl+3")
+
+    def __new__(cls, value: str, title: str, icon: str, shortcut: str) -> PageKey:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.title, member.icon, member.shortcut = title, icon, shortcut
+        return member
+
+    @classmethod
+    def saved(cls, text: object) -> PageKey | None:
+        """The page a setting names: its key, or its title as versions before the key kept it."""
+        return next((key for key in cls if text in (key.value, key.title)), None)
+
+
+class Page(QWidget):
+    """A page of the main window. Subclasses say which page they are (`key`) and load their data in `activate`."""
+
+    key: PageKey
+
+    @property
+    def title(self) -> str:
+        return self.key.title
 
     def activate(self) -> None:
         """Called each time the page is shown; reload what may have changed."""
