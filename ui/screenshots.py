@@ -97,17 +97,17 @@ async def _role_screens(desktop: Desktop, shoot: Shooter, role: str, email: str)
     assert window is not None
     assert desktop.session is not None
     window.resize(WIDTH, HEIGHT)
-    for index, slot in enumerate(window.slots):
-        window.show_page(index)
+    keys = list(window.pages.slots)
+    for number, key in enumerate(keys, start=1):  # numbered as the navigation lists them
+        window.show_page(key)
         await _until(lambda: desktop.runner.running == 0)
-        await shoot.save(window, f"{role}-{index + 1}-{slot.title.lower().replace(' ', '-')}", settle=0.8)
-    window.show_page(0)
-    window._on_shortcuts_triggered()
-    await shoot.save(window.info_dialog, f"{role}-shortcuts-dialog")
-    window.info_dialog.close()
-    window._on_settings_triggered()
-    await shoot.save(window.settings_dialog, f"{role}-settings-dialog")
-    window.settings_dialog.close()
+        await shoot.save(window, f"{role}-{number}-{key.title.lower().replace(' ', '-')}", settle=0.8)
+    window.show_page(keys[0])
+    for name, open_it in (("shortcuts", window._on_shortcuts_triggered), ("settings", window._on_settings_triggered)):
+        open_it()
+        assert window.dialog is not None
+        await shoot.save(window.dialog, f"{role}-{name}-dialog")
+        window.dialog.close()
     window.close_for_sign_out()
     desktop.main_window = None
     await desktop.session.logout()

@@ -36,6 +36,7 @@ from tests.app.transfer.test_roster_csv import roster_text
 from tests.helpers.factories import create_provider, unique
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
@@ -139,7 +140,7 @@ async def shown_page(page: Page, runner: TaskRunner, *, loaded: bool = True) -> 
 
 
 async def shown_dialog(dialog: QDialog) -> QDialog:
-    dialog.open()
+    open_dialog(dialog)  # as the application opens it
     await asyncio.sleep(0.05)
     return dialog
 
@@ -174,12 +175,12 @@ def test_the_administrators_pages_and_dialogs(
         imports = await shown_dialog(ImportDialog(parts.client, parts.own_directory(), parts.runner))
         empty_import = unnamed(imports)
         imports.choose_button.click()
-        assert imports.file_dialog is not None
-        imports.file_dialog.selectFile(str(roster))
-        imports.file_dialog.accept()
+        assert imports.dialog is not None
+        imports.dialog.selectFile(str(roster))
+        imports.dialog.accept()
         await wait_until(lambda: imports.table.isVisible() and parts.runner.running == 0, what="roster preview")
         wizard = RegistrationWizard(parts.client, parts.runner, tmp_path / "drafts", on_behalf=True)
-        wizard.open()
+        open_dialog(wizard)  # as the application opens it
         problems = {"Directory": unnamed(directory), "Staff dashboard": unnamed(dashboard),
                     "Edit provider": unnamed(editor), "Provider details": unnamed(detail),
                     "Export": unnamed(export), "Import": empty_import, "Import preview": unnamed(imports),
@@ -235,7 +236,7 @@ def test_the_dialogs_before_sign_in(loop: asyncio.AbstractEventLoop, live_server
     async def body() -> dict[str, list[str]]:
         client, runner = ApiClient(live_server.api), TaskRunner()
         wizard = RegistrationWizard(client, runner, tmp_path)
-        wizard.open()
+        open_dialog(wizard)  # as the application opens it
         settings = SettingsDialog(Settings(server_url=live_server.api, data_dir=tmp_path))
         settings.open()
         await asyncio.sleep(0.05)

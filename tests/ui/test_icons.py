@@ -13,7 +13,7 @@ from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop
 from ui.common import icons
 from ui.common.theme import DARK, LIGHT, apply_theme
-from ui.shell.main_window import PAGE_ICONS
+from ui.widgets.page import PageKey
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +48,7 @@ def test_every_window_takes_the_application_icon(qapp: QApplication) -> None:
         qapp.setWindowIcon(before)
 
 
-@pytest.mark.parametrize("name", sorted({*PAGE_ICONS.values(), "add", "edit", "refresh", "export", "import",
+@pytest.mark.parametrize("name", sorted({*(key.icon for key in PageKey), "add", "edit", "refresh", "export", "import",
                                          "search", "sign-out", "settings"}))
 def test_an_icon_is_drawn_in_the_themes_color(qapp: QApplication, name: str) -> None:
     try:
@@ -74,7 +74,7 @@ def test_the_navigation_shows_each_pages_icon_in_the_themes_color(
         desktop = await signed_in_desktop(live_server, tmp_path, "facility_admin")
         window = desktop.main_window
         assert window is not None
-        navigation = window.navigation
+        navigation = window.pages.navigation
         assert navigation.count() >= 3
         assert all(not navigation.item(row).icon().isNull() for row in range(navigation.count()))
         assert not window.sync_action.icon().isNull()

@@ -19,6 +19,7 @@ from app.api.client import ApiClient
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
+from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.profile.page import ProfilePage
 from ui.profile.wizard import RegistrationWizard
@@ -99,7 +100,7 @@ def test_the_wheel_changes_nothing_in_the_registration_wizard(
     async def body() -> None:
         client, runner = ApiClient(live_server.api), TaskRunner()
         wizard = RegistrationWizard(client, runner, tmp_path)
-        wizard.open()
+        open_dialog(wizard)  # as the application opens it
         wizard.button(wizard.WizardButton.CancelButton).setFocus()
         assert wheel_changes(wizard) == []
         wizard.close()
@@ -117,7 +118,7 @@ def test_the_wheel_changes_nothing_in_the_provider_editor(
     async def body() -> None:
         parts = await signed_in(live_server, tmp_path, "facility_admin", directory=False)
         dialog = ProviderEditDialog(parts.client, parts.runner, provider_id)
-        dialog.open()
+        open_dialog(dialog)  # as the application opens it
         await wait_until(lambda: dialog.base is not None and parts.runner.running == 0, what="provider loaded")
         dialog.buttons.button(dialog.buttons.StandardButton.Cancel).setFocus()
         assert wheel_changes(dialog) == []

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.api import errors
+from ui.common.dialogs import open_dialog
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,7 @@ class _Message(QFrame):
         super().__init__(parent)
         self.setProperty("level", level)
         self.setAccessibleName("Warning" if level in IMPORTANT else "Message")
-        self.label = QLabel(text)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label = plain_label(text, wrap=True, selectable=True)
         self.dismiss = QPushButton("Dismiss")
         self.dismiss.setFlat(True)
         self.dismiss.setAccessibleName("Dismiss message")
@@ -229,7 +227,5 @@ class ErrorPresenter(QObject):
         self._bar.show_message(text, level, stays=not isinstance(error, errors.OfflineError))
 
     def _dialog(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self._window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog = box
-        box.open()
+        self.dialog = open_dialog(QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                                              self._window))

@@ -16,18 +16,19 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, OfflineError, ValidationError
 from app.api.models import Decision, LicenseStatus, Provider, Versioned
+from ui.common.dialogs import is_open, open_dialog
 from ui.common.tasks import TaskRunner
 from ui.credentialing import operations
 from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
-from ui.providers.edit_dialog import conflict_lines
+from ui.providers.conflict_banner import conflict_lines
 
 CSV_FILTER = "CSV files (*.csv)"
 
@@ -71,10 +72,7 @@ class CredentialingActions(QObject):
         self.client = client
         self.runner = runner
         self._parent = parent
-        self.dialog: DecisionDialog | None = None
-        self.message: QMessageBox | None = None
-        self.file_dialog: QFileDialog | None = None
-        self.export_dialog: AuditExportDialog | None = None
+        self.dialog: QDialog | None = None  # a decision, the conflict message, an export's choices or file
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def _window(self) -> QWidget:
@@ -108,13 +106,12 @@ class CredentialingActions(QObject):
         if not self.pane.verify_button.isEnabled():
             self.notice.emit(self.pane.verify_button.toolTip() or "Decisions are not available now.", "info")
             return
-        if self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.isVisible():
+        if is_open(self.dialog):
             return
         dialog = DecisionDialog(decision, provider, self._window())
         dialog.confirmed.connect(lambda: self._send(dialog))
         dialog.finished.connect(lambda _result: self.dialog_finished.emit())
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
         dialog.activateWindow()
 
     def _send(self, dialog: DecisionDialog) -> None:
@@ -159,8 +156,7 @@ class CredentialingActions(QObject):
                           QMessageBox.StandardButton.Ok, self._window())
         box.setObjectName("conflict")
         box.finished.connect(lambda _result: self.dialog_finished.emit())
-        self.message = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     # ---- the document ----
 
@@ -195,8 +191,7 @@ class CredentialingActions(QObject):
         dialog.chosen.connect(lambda since, until, action: self._choose(
             f"license-decisions-{since}-to-{until}.csv", lambda path: self.export_decisions_to(path, since, until,
                                                                                                 action)))
-        self.export_dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def export_decisions_to(self, path: str | Path, since: date | None = None, until: date | None = None,
                             action: str | None = None) -> None:
@@ -212,8 +207,7 @@ class CredentialingActions(QObject):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
         dialog.fileSelected.connect(then)
-        self.file_dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def _exported(self, count: int, path: str | Path) -> None:
         noun = "event" if count == 1 else "events"

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+
+from ui.common.labels import plain_label
 
 ACTIONS = (("License decisions (verified and rejected)", None), ("Every audit event", "all"),
            ("Verifications only", "verified"), ("Rejections only", "rejected"))
@@ -33,9 +35,7 @@ class AuditExportDialog(QDialog):
         self.action.setAccessibleName("Events")
         for text, value in ACTIONS:
             self.action.addItem(text, value)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem = plain_label(role="error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Export…")

@@ -14,28 +14,19 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.api.models import Decision, Provider
+from ui.common.labels import plain_label
 
 NOTE_LIMIT = 2000
 NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
 EXPIRY_PAST = "The expiry date must be in the future."
 EXPIRY_FORMAT = "yyyy-MM-dd"  # digits only, four for the year: typed digit by digit, never cut short
 EXPIRY_UNFINISHED = "Finish typing the expiry date as year-month-day, for example 2027-12-01."
-
-
-def _label(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 def suggested_expiry(provider: Provider, today: date | None = None) -> date:
@@ -64,8 +55,7 @@ class DecisionDialog(QDialog):
         self.setWindowTitle(("Verify license" if verify else "Reject license") + " — ProviderDesk")
         self.setMinimumWidth(460)
         who = f"{provider.full_name}, license {provider.license_number}"
-        self.error = _label("", "error")
-        self.error.setAccessibleName("Problem")
+        self.error = plain_label(role="error", wrap=True, name="Problem")
         keep_room = self.error.sizePolicy()
         keep_room.setRetainSizeWhenHidden(True)  # a message appearing moves no button
         self.error.setSizePolicy(keep_room)
@@ -78,23 +68,24 @@ class DecisionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 14)
         layout.setSpacing(8)
-        layout.addWidget(_label(who, "heading"))
+        layout.addWidget(plain_label(who, "heading", wrap=True))
         self.expiry_edit: QDateEdit | None = None
         self.note_edit: QPlainTextEdit | None = None
         if verify:
-            layout.addWidget(_label("The license is valid until (the provider and every user will see it):"))
+            layout.addWidget(plain_label("The license is valid until (the provider and every user will see it):",
+                                         wrap=True))
             self.expiry_edit = self._expiry_edit()
             layout.addWidget(self.expiry_edit)
         else:
-            layout.addWidget(_label("Why is the license rejected? The provider will see this note and can correct "
-                                    "the license and upload a new document."))
+            layout.addWidget(plain_label("Why is the license rejected? The provider will see this note and can "
+                                         "correct the license and upload a new document.", wrap=True))
             self.note_edit = QPlainTextEdit()
             self.note_edit.setAccessibleName("Note to the provider")
             self.note_edit.setPlaceholderText("For example: the document is illegible; please upload a clear scan.")
             self.note_edit.setTabChangesFocus(True)
             self.note_edit.textChanged.connect(self._on_note_text_changed)
             layout.addWidget(self.note_edit)
-            layout.addWidget(_label("Ctrl+Enter confirms.", "muted"))
+            layout.addWidget(plain_label("Ctrl+Enter confirms.", "muted", wrap=True))
             self.note_edit.installEventFilter(self)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import DocumentFile
 from app.documents import SIGNATURES, human_size
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 from ui.credentialing.zoom import ImageView, PdfView, ZoomControls
 
@@ -55,14 +56,6 @@ def describe(document: DocumentFile, uploaded_at: datetime | None, size: int | N
         when = uploaded_at.astimezone()
         parts.append(f"uploaded {when.day} {when:%b %Y %H:%M}")
     return " · ".join(parts)
-
-
-def _label(role: str = "", name: str = "") -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setProperty("role", role)
-    label.setAccessibleName(name)
-    return label
 
 
 class DocumentViewer(QWidget):
@@ -93,16 +86,16 @@ class DocumentViewer(QWidget):
         self.zoom = ZoomControls(self)
         self.zoom.fit_width_requested.connect(self._on_zoom_fit_width_requested)
         self.zoom.zoom_requested.connect(self._on_zoom_zoom_requested)
-        self.page_label = _label("muted", "Page")
+        self.page_label = plain_label(role="muted", name="Page")
         self.full_size_button = QPushButton("Open full size")
         self._full_size_offered = full_size_button
         self.full_size_button.clicked.connect(self.open_full_size_window)
-        self.message = _label("muted", "Message")
+        self.message = plain_label(role="muted", name="Message")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.facts = _label("muted", "Document details")
+        self.facts = plain_label(role="muted", name="Document details")
         self.facts.setWordWrap(True)
-        self.checksum = _label("muted", "Checksum")
+        self.checksum = plain_label(role="muted", name="Checksum")
         self.checksum.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.warning = QFrame()

@@ -15,8 +15,6 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QTabBar,
@@ -29,13 +27,14 @@ from app.api.client import ApiClient
 from app.api.models import Provider, Role, User
 from app.credentialing.worklist import QUEUES, queue_counts
 from ui.common.directory_state import DirectoryState, follow_directory
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.credentialing.actions import CredentialingActions
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
 from ui.providers.table_model import ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 HIDDEN_COLUMNS = (1, 2, 5, 7)  # role, specialization, status (the queue's own), email: the pane shows them
@@ -49,8 +48,7 @@ class CredentialingPage(Page):
     `client`, started on `runner`; `user`'s role says whether decisions are offered.
     """
 
-    title = "Credentialing"
-    shortcut = "Ctrl+3"
+    key = PageKey.CREDENTIALING
     # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
     shortcuts = (("J / K", "Next / previous license"), ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
                  ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),
@@ -83,10 +81,8 @@ class CredentialingPage(Page):
         self.state = StateView(self.table, retry=self.reload)
         self.pane = ReviewPane()
         self.review = ReviewLoader(self.pane, directory, client, runner, self)
-        self.count_label = QLabel()
-        self.count_label.setProperty("role", "muted")
-        self.count_label.setAccessibleName("Number in this queue")
-        self.count_label.setWordWrap(True)  # "· read-only: …" takes a second line in a narrow window
+        # wraps: "· read-only: …" takes a second line in a narrow window
+        self.count_label = plain_label(role="muted", wrap=True, name="Number in this queue")
         self.export_button = QPushButton("Export decisions…")
         self.export_button.setToolTip("Every license decision in a date range, as CSV, for an accreditation review")
         self.actions_ = CredentialingActions(self.review, self.pane, client, runner, self)
@@ -111,15 +107,6 @@ class CredentialingPage(Page):
         return table
 
     def _lay_out(self) -> None:
-        title = QLabel(self.title)
-        title.setProperty("role", "title")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(title)
-        titles.addWidget(self.count_label)
-        header = QHBoxLayout()
-        header.addLayout(titles, 1)
-        header.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.state)
         self.splitter.addWidget(self.pane)
@@ -130,7 +117,7 @@ class CredentialingPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
-        layout.addLayout(header)
+        layout.addLayout(page_header(self.title, [self.count_label], [self.export_button]))
         layout.addWidget(self.tabs)  # the queues over the list and the pane: the page's width holds them all
         layout.addWidget(self.splitter, 1)
 

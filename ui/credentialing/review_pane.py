@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import AuditEvent, Provider
 from app.credentialing.worklist import days_left, effective_status
+from ui.common.labels import plain_label
 from ui.credentialing.document_viewer import DocumentViewer
 from ui.providers.detail import audit_text, details_area, provider_groups
 
@@ -48,18 +49,6 @@ def decisions_text(events: Sequence[AuditEvent]) -> str:
     return "\n".join(lines) or "No decision yet."
 
 
-def _label(role: str | None = None, name: str = "") -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    if name:
-        label.setAccessibleName(name)
-    return label
-
-
 class ReviewPane(QWidget):
     """One provider under review.
 
@@ -77,15 +66,15 @@ class ReviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.provider: Provider | None = None
-        self.name = _label("title", "Provider under review")
-        self.subtitle = _label("muted")
+        self.name = plain_label(role="title", wrap=True, selectable=True, name="Provider under review")
+        self.subtitle = plain_label(role="muted", wrap=True, selectable=True)
         self.badge = QLabel()
         self.badge.setProperty("badge", "pending_verification")  # styled from the first polish: its padding too
         self.badge.setAccessibleName("License status")
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its padding too, never squeezed
-        self.expiry = _label(None, "License expiry")
-        self.note = _label("muted", "Credentialing note")
-        self.reason = _label("muted", "Why decisions are not available")
+        self.expiry = plain_label(wrap=True, selectable=True, name="License expiry")
+        self.note = plain_label(role="muted", wrap=True, selectable=True, name="Credentialing note")
+        self.reason = plain_label(role="muted", wrap=True, selectable=True, name="Why decisions are not available")
         self.verify_button = QPushButton("Verify… (V)")
         self.reject_button = QPushButton("Reject… (R)")
         self.document_button = QPushButton("Open document (O)")
@@ -98,8 +87,8 @@ class ReviewPane(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the keys work from the list; focus stays there
         self.viewer = DocumentViewer()
         self.record = QWidget()
-        self.decisions = _label(None, "Earlier decisions")
-        self.audit = _label(None, "Audit trail")
+        self.decisions = plain_label(wrap=True, selectable=True, name="Earlier decisions")
+        self.audit = plain_label(wrap=True, selectable=True, name="Audit trail")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setAccessibleName("Review of the license")
@@ -107,7 +96,7 @@ class ReviewPane(QWidget):
         self.tabs.addTab(self.viewer, "License document")
         self.tabs.addTab(self.record, "Record")
         self.tabs.addTab(self._trail(), "Decisions and audit trail")
-        self.placeholder = _label("muted")
+        self.placeholder = plain_label(role="muted", wrap=True, selectable=True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._lay_out()
         self.show_provider(None)

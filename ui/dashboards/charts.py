@@ -25,6 +25,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from ui.common.labels import plain_label
 from ui.common.theme import Colors, current_colors
 
 TOP = Qt.AlignmentFlag.AlignTop
@@ -42,11 +43,8 @@ class Slice:
 
 
 def _centered_label(role: str) -> QLabel:
-    label = QLabel()
-    label.setProperty("role", role)
+    label = plain_label(role=role, wrap=True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 
 

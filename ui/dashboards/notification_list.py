@@ -9,7 +9,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QVBoxLayout, QWidget
 
 from app.api.models import Notification
-from ui.widgets.activity_list import FeedCard, plain_label, time_label
+from ui.common.labels import plain_label
+from ui.widgets.activity_list import FeedCard, time_label
 
 ICONS = {
     "info": QStyle.StandardPixmap.SP_MessageBoxInformation,

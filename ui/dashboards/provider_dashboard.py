@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from app.api.client import ApiClient
 from app.api.models import ProviderDashboard, ProviderStats
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.common.theme import current_colors
 from ui.dashboards.charts import ChartCard, Slice, show_donut
@@ -15,10 +16,9 @@ from ui.dashboards.loaded import LoadedPage, card_row
 from ui.dashboards.notification_list import NotificationList
 from ui.dashboards.stat_card import StatCard
 from ui.providers.license_card import LicenseCard
-from ui.widgets.activity_list import ActivityList, plain_label
+from ui.widgets.activity_list import ActivityList
+from ui.widgets.page import PageKey, page_header
 
-PROFILE_PAGE = "My Profile"  # the titles of the pages the dashboard leads to
-DIRECTORY_PAGE = "Directory"
 CHART_TITLE = "Appointments"
 
 
@@ -41,18 +41,17 @@ class ProviderDashboardPage(LoadedPage):
     """What a provider sees first: how the practice is going and what needs doing.
 
     Signals:
-        navigate_requested(str): the title of the page to show ("My Profile", "Directory").
+        navigate_requested(object): the PageKey of the page to show (My Profile, the directory).
     """
 
-    title = "Dashboard"
-    shortcut = "Ctrl+1"
-    navigate_requested = Signal(str)
+    key = PageKey.DASHBOARD
+    navigate_requested = Signal(object)
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client = client
-        self.greeting = plain_label(role="title")
-        self.subtitle = plain_label(role="muted")
+        self.greeting = plain_label(role="title", wrap=True)
+        self.subtitle = plain_label(role="muted", wrap=True)
         self.cards = {
             "total_appointments": StatCard("Total appointments"),
             "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled from now on"),
@@ -81,22 +80,13 @@ class ProviderDashboardPage(LoadedPage):
 
     def _header(self) -> QHBoxLayout:
         self.edit_profile_button = QPushButton("Edit profile")
-        self.edit_profile_button.setToolTip("Open My Profile (Ctrl+3)")
+        self.edit_profile_button.setToolTip(f"Open {PageKey.PROFILE.title} ({PageKey.PROFILE.shortcut})")
         self.edit_profile_button.clicked.connect(self._on_edit_profile_button_clicked)
         self.directory_button = QPushButton("Search the directory")
-        self.directory_button.setToolTip("Open the provider directory (Ctrl+2)")
+        self.directory_button.setToolTip(f"Open the provider directory ({PageKey.DIRECTORY.shortcut})")
         self.directory_button.clicked.connect(self._on_directory_button_clicked)
-        for label in (self.greeting, self.subtitle):
-            label.setWordWrap(True)
-        words = QVBoxLayout()
-        words.setSpacing(2)
-        words.addWidget(self.greeting)
-        words.addWidget(self.subtitle)
-        row = QHBoxLayout()
-        row.addLayout(words, 1)
-        row.addWidget(self.edit_profile_button, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.directory_button, 0, Qt.AlignmentFlag.AlignTop)
-        return row
+        return page_header(self.greeting, [self.subtitle], [self.edit_profile_button, self.directory_button],
+                           align=Qt.AlignmentFlag.AlignTop)
 
     # ---- loading ----
 
@@ -126,10 +116,10 @@ class ProviderDashboardPage(LoadedPage):
     # ---- actions ----
 
     def _on_license_action_requested(self) -> None:
-        self.navigate_requested.emit(PROFILE_PAGE)
+        self.navigate_requested.emit(PageKey.PROFILE)
 
     def _on_edit_profile_button_clicked(self) -> None:
-        self.navigate_requested.emit(PROFILE_PAGE)
+        self.navigate_requested.emit(PageKey.PROFILE)
 
     def _on_directory_button_clicked(self) -> None:
-        self.navigate_requested.emit(DIRECTORY_PAGE)
+        self.navigate_requested.emit(PageKey.DIRECTORY)

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from app.api.client import ApiClient
 from app.api.models import LicenseStatus, StaffDashboard
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.common.theme import current_colors
 from ui.dashboards.charts import ChartCard, Slice, show_bars, show_donut, status_color
 from ui.dashboards.loaded import LoadedPage, card_row
 from ui.dashboards.stat_card import StatCard
-from ui.widgets.activity_list import ActivityList, plain_label
+from ui.widgets.activity_list import ActivityList
+from ui.widgets.page import PageKey, page_header
 
 STATUS_TITLE = "Providers by license status"
 EXPIRING_TITLE = "Licenses expiring soon"
@@ -33,8 +35,7 @@ def week_label(week: date) -> str:
 class StaffDashboardPage(LoadedPage):
     """What a facility administrator or credentialing officer sees first."""
 
-    title = "Dashboard"
-    shortcut = "Ctrl+1"
+    key = PageKey.DASHBOARD
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  unavailable: str | None = None) -> None:
@@ -56,11 +57,7 @@ class StaffDashboardPage(LoadedPage):
         column = self._set_up(runner, loading_text="Loading the dashboard…",
                               failure="The dashboard could not be loaded.",
                               empty_text="No providers in the directory yet.")
-        header = QVBoxLayout()
-        header.setSpacing(2)
-        header.addWidget(plain_label("Dashboard", "title"))
-        header.addWidget(plain_label("Providers and their licenses at a glance.", "muted"))
-        column.addLayout(header)
+        column.addLayout(page_header(self.title, [plain_label("Providers and their licenses at a glance.", "muted")]))
         column.addLayout(card_row(self.cards.values()))
         grid = QGridLayout()
         grid.setSpacing(12)

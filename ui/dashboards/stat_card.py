@@ -1,8 +1,9 @@
 """A dashboard card showing one number with its caption, read out as "caption: number"."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.common.labels import plain_label
 
 
 class StatCard(QFrame):
@@ -14,13 +15,8 @@ class StatCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.caption = caption
         self._value: int | None = None
-        self._number = QLabel("-")
-        self._number.setProperty("role", "big-number")
-        self._number.setTextFormat(Qt.TextFormat.PlainText)
-        title = QLabel(caption)
-        title.setProperty("role", "muted")
-        title.setTextFormat(Qt.TextFormat.PlainText)
-        title.setWordWrap(True)
+        self._number = plain_label("-", "big-number")
+        title = plain_label(caption, "muted", wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(2)

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget
 
 from app.api.client import ApiClient
 from app.api.errors import ConflictError, NotFoundError
 from app.api.models import Provider, Role, User, Versioned
 from app.directory.query import ProviderRow
+from ui.common.dialogs import open_dialog
 from ui.common.directory_state import DirectoryState
 from ui.common.tasks import TaskRunner
 from ui.providers.edit_dialog import ProviderEditDialog
@@ -60,7 +61,7 @@ class DirectoryActions(QObject):
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.deactivate_button.clicked.connect(self._on_deactivate_button_clicked)
         self.reactivate_button.clicked.connect(self._on_reactivate_button_clicked)
-        self.confirm: QMessageBox | None = None
+        self.dialog: QDialog | None = None  # the editor or a question, while open
         self.allowed = user.role is Role.FACILITY_ADMIN
         for button in self.buttons:
             button.setVisible(self.allowed)
@@ -108,9 +109,9 @@ class DirectoryActions(QObject):
     def _on_edit_button_clicked(self) -> None:
         if self.selected is None:
             return
-        self.editor = ProviderEditDialog(self.client, self.runner, self.selected.id, self._parent.window())
-        self.editor.saved.connect(lambda p: self._synced_after(f"{p.full_name} is saved."))
-        self.editor.open()
+        editor = ProviderEditDialog(self.client, self.runner, self.selected.id, self._parent.window())
+        editor.saved.connect(lambda p: self._synced_after(f"{p.full_name} is saved."))
+        self.dialog = open_dialog(editor)
 
     # ---- deactivate and reactivate ----
 
@@ -128,20 +129,18 @@ class DirectoryActions(QObject):
                              "no longer sign in. Their record and history are kept.")
         yes = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
         box.finished.connect(lambda _r: self._on_confirm_finished(box, yes, version))
-        self.confirm = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     @staticmethod
     def _question(parent: QWidget, title: str, text: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return box
 
     def _on_confirm_finished(self, box: QMessageBox, yes: object, version: Versioned[Provider]) -> None:
         chosen = shiboken6.isValid(box) and box.clickedButton() is yes
-        self.confirm = None
+        self.dialog = None
         if not chosen:
             return
         name = version.value.full_name
@@ -178,13 +177,12 @@ class DirectoryActions(QObject):
         box.setIcon(QMessageBox.Icon.Question)
         yes = box.addButton("Reactivate", QMessageBox.ButtonRole.AcceptRole)
         box.finished.connect(lambda _r: self._on_reactivate_confirmed(box, yes, version, busy, done))
-        self.confirm = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     def _on_reactivate_confirmed(self, box: QMessageBox, yes: object, version: Versioned[Provider],
                                  busy: Sequence[QWidget], done: Callable[[Provider], None] | None) -> None:
         chosen = shiboken6.isValid(box) and box.clickedButton() is yes
-        self.confirm = None
+        self.dialog = None
         if not chosen:
             return
         name = version.value.full_name

@@ -8,13 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -24,21 +22,13 @@ from PySide6.QtWidgets import (
 from app.api.errors import ApiError
 from app.transfer.csv_format import Cancelled
 from app.transfer.roster_file import RosterError
+from ui.common.dialogs import open_dialog
+from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
 from ui.common.theme import restyle
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
-
-
-def plain_label(text: str = "", role: str | None = None) -> QLabel:
-    """A wrapping label that shows its text as it is, with an optional style `role`."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # file and provider text is never markup
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class CsvDialog(QDialog):
@@ -49,14 +39,14 @@ class CsvDialog(QDialog):
         self.runner = runner
         self.setWindowTitle(title)
         self.cancelled = False
-        self.file_dialog: QFileDialog | None = None
-        self.heading = plain_label(title, "heading")
+        self.dialog: QFileDialog | None = None  # the file dialog, while open
+        self.heading = plain_label(title, "heading", wrap=True)
         self.notice = QFrame()
-        self.notice_text = plain_label()
+        self.notice_text = plain_label(wrap=True)
         QVBoxLayout(self.notice).addWidget(self.notice_text)
         self.notice.hide()
         self.progress = QProgressBar()
-        self.progress_text = plain_label(role="muted")
+        self.progress_text = plain_label(role="muted", wrap=True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.progress_line = self._progress_line()
@@ -110,8 +100,7 @@ class CsvDialog(QDialog):
         dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
         dialog.setDefaultSuffix("csv")
         dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def _on_file_dialog_file_selected(self, path: str) -> None:
         raise NotImplementedError

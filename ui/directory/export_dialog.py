@@ -7,8 +7,9 @@ from typing import Any
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.transfer.csv_export import export_csv
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
-from ui.directory.csv_dialog import CsvDialog, plain_label
+from ui.directory.csv_dialog import CsvDialog
 
 
 class ExportDialog(CsvDialog):
@@ -21,7 +22,7 @@ class ExportDialog(CsvDialog):
         self.path: Path | None = None
         matches = "1 provider matches" if self.total == 1 else f"{self.total:,} providers match"
         self.summary = plain_label(f"{matches} the current search and filters. They will be saved with a header "
-                                   "row, in UTF-8, ready for Excel or LibreOffice.")
+                                   "row, in UTF-8, ready for Excel or LibreOffice.", wrap=True)
         self.choose_button = QPushButton("Choose file and export…")
         self.choose_button.setProperty("primary", True)
         self.choose_button.clicked.connect(lambda: self.choose_file("Export providers", save=True,

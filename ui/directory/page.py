@@ -12,8 +12,6 @@ from dataclasses import replace
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -25,14 +23,16 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError
 from app.api.models import AuditEvent, Provider, User
 from app.directory.query import DirectoryQuery, ProviderRow
+from ui.common.dialogs import open_dialog
 from ui.common.directory_state import DirectoryState, follow_directory
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
 from ui.directory.filters import DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
 from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
-from ui.widgets.page import Page
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 DEBOUNCE_MS = 120
@@ -54,14 +54,6 @@ def filling_text(done: int) -> str:
     return f"{FILLING} {done:,} provider{'s' * (done != 1)} so far"
 
 
-def plain(text: str = "", role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
 class DirectoryPage(Page):
     """Search, filter and browse the providers the user may see; administrators also create, edit,
     deactivate and reactivate.
@@ -71,8 +63,7 @@ class DirectoryPage(Page):
             registration wizard on behalf, then calls `show_registered(email)`.
     """
 
-    title = "Directory"
-    shortcut = "Ctrl+2"
+    key = PageKey.DIRECTORY
     register_requested = Signal()
 
     def __init__(self, directory: DirectoryState, client: ApiClient, runner: TaskRunner, user: User,
@@ -83,7 +74,7 @@ class DirectoryPage(Page):
         self.runner = runner
         self.user = user
         self.staff = user.role.is_staff
-        self.detail: ProviderDetailDialog | None = None
+        self.dialog: ProviderDetailDialog | None = None  # a provider's detail, while open
         self._synced_so_far = 0  # providers the running sync has brought
         self.model = ProviderTableModel(DirectoryQuery(), self)
         self.search = QLineEdit()
@@ -98,8 +89,7 @@ class DirectoryPage(Page):
         self._debounce.timeout.connect(self.apply_query)
         self.filters = DirectoryFilters(credentialed_only=not self.staff)
         self.filters.changed.connect(self.apply_query)
-        self.count_label = plain("", "muted")
-        self.count_label.setAccessibleName("Number of matches")
+        self.count_label = plain_label(role="muted", name="Number of matches")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Fetch the latest changes from the server (F5)")
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
@@ -122,23 +112,14 @@ class DirectoryPage(Page):
         return table
 
     def _lay_out(self) -> None:
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(plain(self.title, "title"))
-        titles.addWidget(self.count_label)
+        under: list[QWidget] = [self.count_label]
         if not self.staff:
-            self.scope_label = plain(CREDENTIALED, "muted")
-            self.scope_label.setWordWrap(True)
-            titles.addWidget(self.scope_label)
-        header = QHBoxLayout()
-        header.addLayout(titles, 1)
-        header.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
-        for button in self.actions_.buttons:
-            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+            self.scope_label = plain_label(CREDENTIALED, "muted", wrap=True)
+            under.append(self.scope_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
-        layout.addLayout(header)
+        layout.addLayout(page_header(self.title, under, [self.sync_button, *self.actions_.buttons]))
         layout.addWidget(self.search)
         layout.addWidget(self.filters)
         layout.addWidget(self.state, 1)
@@ -259,7 +240,7 @@ class DirectoryPage(Page):
         online = self.directory.online
         reason = offline_reason(f"as of {self.directory.offline_text().split('as of ', 1)[-1]}")
         self.actions_.update(online=online, selected=self.selected_row(), reason=reason)
-        detail = self.detail
+        detail = self.dialog
         if detail is not None and shiboken6.isValid(detail) and detail.reactivate_button is not None:
             detail.reactivate_button.setEnabled(online)
             detail.reactivate_button.setToolTip(REACTIVATE_TIP if online else reason)
@@ -298,17 +279,17 @@ class DirectoryPage(Page):
         dialog = ProviderDetailDialog(provider, self.window(), browse_hospitals=True,
                                       private_fields=self.staff or own)
         dialog.hospital_chosen.connect(self.show_hospital)
-        self.detail = dialog
+        self.dialog = dialog  # before the actions update: they follow its Reactivate button
         if self.actions_.allowed and not provider.is_active:
             dialog.offer_reactivate()
             dialog.reactivate_requested.connect(self._on_detail_reactivate_requested)
             self._update_actions()
-        dialog.open()
+        open_dialog(dialog)
         if self.staff:
             self._load_audit(dialog, provider)
 
     def _on_detail_reactivate_requested(self, provider_id: str) -> None:
-        dialog = self.detail
+        dialog = self.dialog
         if dialog is None or not shiboken6.isValid(dialog) or dialog.reactivate_button is None:
             return
 

@@ -17,9 +17,10 @@ from app.transfer.roster_creation import ImportReport, create_rows
 from app.transfer.roster_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_roster
 from app.transfer.roster_preview import RowPreview, known_in_cache, preview, server_duplicates
 from ui.common.directory_state import DirectoryState
+from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
-from ui.directory.csv_dialog import CsvDialog, plain_label
+from ui.directory.csv_dialog import CsvDialog
 from ui.directory.roster_table import RosterTableModel, preview_entry, report_entry
 
 OFFLINE = "Importing a roster needs the server: you are offline. Try again when the connection is back."
@@ -37,11 +38,11 @@ class ImportDialog(CsvDialog):
         self.report: ImportReport | None = None
         required, optional = ", ".join(REQUIRED_COLUMNS), ", ".join(OPTIONAL_COLUMNS)
         self.intro = plain_label(f"Choose a CSV file whose first row names the columns. Required: {required}. "
-                                 f"Optional: {optional}. Nothing is created until you confirm.", "muted")
-        self.counts = plain_label()
+                                 f"Optional: {optional}. Nothing is created until you confirm.", "muted", wrap=True)
+        self.counts = plain_label(wrap=True)
         self.model = RosterTableModel(self)
         self.table = self._roster_table()
-        self.detail = plain_label()
+        self.detail = plain_label(wrap=True)
         self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 3)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.hide()
@@ -90,7 +91,7 @@ class ImportDialog(CsvDialog):
             self.choose_file("Choose a provider roster", save=False)
 
     def _on_file_dialog_file_selected(self, path: str) -> None:
-        if self.report is not None and self.file_dialog is not None and self.file_dialog.acceptMode() == \
+        if self.report is not None and self.dialog is not None and self.dialog.acceptMode() == \
                 QFileDialog.AcceptMode.AcceptSave:
             self.runner.start(asyncio.to_thread(self.report.write_csv, path), busy=[self.save_button],
                               on_done=lambda _: self.show_notice(f"Report saved to {path}.", "success"),

@@ -11,7 +11,7 @@ from app.transfer.roster_creation import RowResult
 from app.transfer.roster_preview import RowPreview
 from ui.common.theme import current_colors
 
-# Looked up once: the short enum spelling costs microseconds per call in data() (STYLE.md, 14).
+# Looked up once: the short enum spelling costs microseconds per call in data() (docs/style.md, "Qt pitfalls").
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole
 TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole

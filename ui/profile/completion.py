@@ -1,11 +1,11 @@
 """How complete a provider's profile is: a progress bar, "n of m completed" and what is still missing."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.api.models import Provider
 from app.validation import PROFILE_FIELDS
+from ui.common.labels import plain_label
 from ui.providers.fields import SPECS
 
 DOCUMENT = "License document"
@@ -44,10 +44,7 @@ class CompletionCard(QFrame):
         self.bar.setAccessibleName("Profile completion")
         self.bar.setTextVisible(True)
         self.count = QLabel()
-        self.hint = QLabel()
-        self.hint.setProperty("role", "muted")
-        self.hint.setWordWrap(True)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = plain_label(role="muted", wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(heading)

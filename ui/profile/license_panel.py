@@ -5,6 +5,7 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.api.models import LicenseDocumentInfo, LicenseStatus, Provider
 from app.documents import SIGNATURES, human_size
+from ui.common.dialogs import open_dialog
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 from ui.providers.license_card import UNKNOWN_STATUS, expiry_words, long_date
 
@@ -38,15 +41,6 @@ def describe_document(info: LicenseDocumentInfo) -> str:
     return f"{kind}, {human_size(info.size)}, uploaded {long_date(when)} at {when:%H:%M}"
 
 
-def _label(role: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
 class LicensePanel(QFrame):
     """A card with the license of a provider; lets the user pick a new document, asking first when
     the license is verified (a new document sends it back to pending).
@@ -61,21 +55,20 @@ class LicensePanel(QFrame):
         super().__init__(parent)
         self.setProperty("card", True)
         self.setAccessibleName("Your license")
-        self.file_dialog: QFileDialog | None = None
-        self.confirm: QMessageBox | None = None
+        self.dialog: QDialog | None = None  # the file dialog, then the question before a verified license goes
         self.status: LicenseStatus | None = None
-        self.badge = _label(wrap=False)
+        self.badge = plain_label()
         self.badge.setProperty("badge", "pending_verification")  # styled from the first polish: its padding too
-        self.expiry = _label("muted")
-        self.explanation = _label()
-        self.note = _label()
+        self.expiry = plain_label(role="muted", wrap=True)
+        self.explanation = plain_label(wrap=True)
+        self.note = plain_label(wrap=True)
         self.note_box = QFrame()
         self.note_box.setProperty("level", "error")
         note_layout = QVBoxLayout(self.note_box)
         note_layout.setContentsMargins(14, 8, 10, 8)
         note_layout.addWidget(QLabel("Reason given by the credentialing officer:"))
         note_layout.addWidget(self.note)
-        self.document = _label()
+        self.document = plain_label(wrap=True)
         self.upload_button = QPushButton("Upload license document…")
         self.upload_button.setToolTip("PDF, PNG or JPEG, at most 10 MB")
         self.upload_button.clicked.connect(self._on_upload_button_clicked)
@@ -83,7 +76,7 @@ class LicensePanel(QFrame):
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName("Upload progress")
         self.progress.hide()
-        self.problem = _label("error")
+        self.problem = plain_label(role="error", wrap=True)
         self.problem.hide()
         self._lay_out()
 
@@ -95,7 +88,7 @@ class LicensePanel(QFrame):
         status_row.addWidget(self.expiry, 1)
         upload_row = QHBoxLayout()
         upload_row.addWidget(self.upload_button)
-        hint = _label("muted", wrap=False)
+        hint = plain_label(role="muted")
         hint.setText("PDF, PNG or JPEG, at most 10 MB")
         upload_row.addWidget(hint)
         upload_row.addStretch(1)
@@ -148,13 +141,11 @@ class LicensePanel(QFrame):
         dialog = QFileDialog(self, "Choose your license document")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilter(FILE_FILTER)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def _on_file_dialog_file_selected(self, path: str) -> None:
-        self.file_dialog = None
+        self.dialog = None
         if not path:
             return
         if self.status is LicenseStatus.VERIFIED:
@@ -168,14 +159,12 @@ class LicensePanel(QFrame):
         box.setTextFormat(Qt.TextFormat.PlainText)
         upload = box.addButton("Upload", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # losing the verification is never by Enter alone
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _result: self._on_confirm_finished(box, upload, path))
-        self.confirm = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     def _on_confirm_finished(self, box: QMessageBox, upload: QAbstractButton, path: str) -> None:
         chosen = shiboken6.isValid(box) and box.clickedButton() is upload
-        self.confirm = None
+        self.dialog = None
         if chosen:
             self.file_chosen.emit(path)
 

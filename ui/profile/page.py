@@ -15,14 +15,14 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
+from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
-from ui.providers.fields import SPECS
-from ui.providers.form import ProfileForm, differences, differing_fields
-from ui.widgets.conflict_banner import ConflictBanner
-from ui.widgets.page import Page
+from ui.providers.conflict_banner import ConflictBanner
+from ui.providers.form import ProfileForm, differing_fields
+from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
 
 PAGE_WIDTH = 900
@@ -42,9 +42,8 @@ class ProfilePage(Page):
     Works through `client` (signed in as the provider) and `runner`; messages go to the window's message bar.
     """
 
-    title = "My Profile"
+    key = PageKey.PROFILE
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
-    shortcut = "Ctrl+3"
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  capabilities: Capabilities = ALL) -> None:
@@ -62,16 +61,14 @@ class ProfilePage(Page):
         self.completion = CompletionCard()
         self.form = ProfileForm()
         self.form.changed.connect(self._on_form_changed)
-        self.banner = ConflictBanner()
-        self.banner.reload_clicked.connect(self._on_banner_reload_clicked)
-        self.banner.keep_clicked.connect(self._on_banner_keep_clicked)
+        self.banner = ConflictBanner("your profile")
+        self.banner.theirs_clicked.connect(self._on_banner_theirs_clicked)
+        self.banner.mine_clicked.connect(self._on_banner_mine_clicked)
         self.save_button = _button("Save", "Save your changes (Ctrl+S)", self._on_save_button_clicked)
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.revert_button = _button("Revert", "Drop your unsaved changes", self._on_revert_button_clicked)
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "muted")
-        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle = plain_label(role="muted")
         reasons = [r for f in (Feature.UPLOADS, Feature.CONFLICTS) if (r := capabilities.reason(f))]
         self.server_note = QLabel(" ".join(reasons))
         self.server_note.setProperty("role", "muted")
@@ -88,16 +85,8 @@ class ProfilePage(Page):
     # ---- layout ----
 
     def _lay_out(self) -> None:
-        heading = QLabel(self.title)
-        heading.setProperty("role", "title")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(heading)
-        titles.addWidget(self.subtitle)
-        header = QHBoxLayout()
-        header.addLayout(titles, 1)
-        header.addWidget(self.revert_button)
-        header.addWidget(self.save_button)
+        header = page_header(self.title, [self.subtitle], [self.revert_button, self.save_button],
+                             align=Qt.AlignmentFlag.AlignVCenter)
         top = QVBoxLayout()  # as wide as the cards beside the scroll bar
         top.setContentsMargins(0, 0, CARD_GAP + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent), 0)
         top.setSpacing(12)
@@ -125,7 +114,7 @@ class ProfilePage(Page):
         layout.setContentsMargins(20, 16, 8, 0)
         layout.addWidget(page, 1)
         layout.addStretch(0)
-        chain = [self.revert_button, self.save_button, self.banner.reload_button, self.banner.keep_button,
+        chain = [self.revert_button, self.save_button, self.banner.theirs_button, self.banner.mine_button,
                  self.license_panel.upload_button, *self.form.inputs_in_order]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -145,7 +134,7 @@ class ProfilePage(Page):
 
     def discard_changes(self) -> None:
         if self.banner.conflict is not None:
-            self._on_banner_reload_clicked()
+            self._on_banner_theirs_clicked()
         elif self.form.base is not None:
             self.form.rebase(self.form.base)
 
@@ -252,7 +241,7 @@ class ProfilePage(Page):
 
     def _on_save_failed(self, error: Exception) -> bool:
         if isinstance(error, ConflictError) and error.current is not None:
-            self._show_conflict(error, differences(self.form.base or error.current, error.current))
+            self._show_conflict(Versioned(error.current, error.etag))
             return True
         if isinstance(error, ValidationError):
             shown = self.form.show_server_errors(error.field_errors)
@@ -269,17 +258,17 @@ class ProfilePage(Page):
 
     # ---- a conflict ----
 
-    def _show_conflict(self, conflict: ConflictError, theirs: list[str]) -> None:
-        mine = {SPECS[name].label for name in self.form.edited_names()}
-        self.banner.show_conflict(conflict, theirs, [label for label in theirs if label in mine])
+    def _show_conflict(self, current: Versioned[Provider]) -> None:
+        mine = {name: self.form.fields.value(name) for name in self.form.edited_names()}
+        self.banner.show_conflict(self.form.base or current.value, current, mine)
         self._update_buttons()
 
-    def _on_banner_reload_clicked(self) -> None:
+    def _on_banner_theirs_clicked(self) -> None:
         self._adopt(self.banner.take())
         self._update_buttons()
         self._notify("The current version is shown; your edits were dropped.", "info")
 
-    def _on_banner_keep_clicked(self) -> None:
+    def _on_banner_mine_clicked(self) -> None:
         mine = self.form.edited_names()
         self._adopt(self.banner.take(), keep=mine)
         self._update_buttons()
@@ -304,7 +293,7 @@ class ProfilePage(Page):
         mine = self.form.edited_names()
         theirs = differing_fields(self.form.base or saved.value, saved.value)
         if set(theirs) & set(mine):  # changed meanwhile where the user is editing: let the user choose
-            self._show_conflict(ConflictError(current=saved.value, etag=saved.etag), [SPECS[n].label for n in theirs])
+            self._show_conflict(saved)
         else:
             self._adopt(saved, keep=mine)
         self.license_panel.show_provider(saved.value)

@@ -27,6 +27,7 @@ from app.api import errors
 from app.api.client import ApiClient
 from app.drafts import DraftStore
 from app.validation import REGISTRATION_STEPS, password_strength
+from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.profile.draft_banner import DraftBanner
 from ui.profile.wizard_pages import ACCOUNT_STEP, EXTRAS, ON_BEHALF_SUBTITLES, SECRETS, StepPage, SummaryPage
@@ -88,7 +89,6 @@ class RegistrationWizard(QWizard):
         self.fields = ProviderFields([n for _, _, names in self.steps for n in names] + list(EXTRAS), self)
         self.drafts = DraftStore.for_registration(data_dir, on_behalf=on_behalf)
         self._restoring = False
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Register a provider" if on_behalf else "Register as a provider")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
@@ -304,8 +304,7 @@ class RegistrationWizard(QWizard):
         self.drafts.clear()
         if self.on_behalf:
             provider = result.value
-            dialog = ProviderDetailDialog(provider, self.parentWidget())
-            dialog.open()
+            open_dialog(ProviderDetailDialog(provider, self.parentWidget()))  # the window holds it: this wizard goes
             self.registered.emit(provider.email)
         else:
             self.registered.emit(result.user.email)

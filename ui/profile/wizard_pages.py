@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWizardPage
 
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 from ui.providers.detail import details_area, details_body, display_value
 from ui.providers.fields import SPECS, ProviderFields
@@ -89,10 +90,7 @@ class SummaryPage(QWizardPage):
         self._submit = submit
         self.setTitle("Review and register")
         self.setSubTitle("Check the details, then press Register. Use Back to change anything.")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setAccessibleName("Registration status")
+        self.status = plain_label(wrap=True, name="Registration status")
         self.status.hide()
         self.area = details_area(())
         column = QVBoxLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import TITLE_LABELS, AuditEvent, Provider
 from app.credentialing.worklist import effective_status
+from ui.common.labels import plain_label
 from ui.providers.fields import SPECS
 
 NOT_GIVEN = "Not given"
@@ -49,14 +50,8 @@ def display_value(name: str, value: str) -> str:
 
 def value_label(text: str, accessible_name: str) -> QLabel:
     """A selectable, wrapping label that never interprets its text as rich text."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(accessible_name)
-    if text == NOT_GIVEN:
-        label.setProperty("role", "muted")
-    return label
+    return plain_label(text, "muted" if text == NOT_GIVEN else None, wrap=True, selectable=True,
+                       name=accessible_name)
 
 
 def _add_group(form: QFormLayout, title: str, rows: Iterable[tuple[str, str]]) -> None:
@@ -170,7 +165,6 @@ class ProviderDetailDialog(QDialog):
                  private_fields: bool = True) -> None:
         super().__init__(parent)
         self.provider = provider
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"{provider.full_name} — ProviderDesk")
         self.resize(600, 640)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -178,7 +172,7 @@ class ProviderDetailDialog(QDialog):
         self.area = details_area(provider_groups(provider, private_fields=private_fields))
         self.audit: QLabel | None = None
         self.reactivate_button: QPushButton | None = None
-        self.subtitle = QLabel()
+        self.subtitle = plain_label(role="muted", wrap=True, name="Role and organization")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.addWidget(self._header())
@@ -242,22 +236,14 @@ class ProviderDetailDialog(QDialog):
         header = QWidget()
         column = QVBoxLayout(header)
         column.setContentsMargins(0, 0, 0, 8)
-        name = QLabel(provider.full_name)
-        name.setProperty("role", "title")
-        name.setTextFormat(Qt.TextFormat.PlainText)
-        name.setAccessibleName("Provider name")
+        name = plain_label(provider.full_name, "title", name="Provider name")
         status = effective_status(provider)
         badge = QLabel(status.label if status else "—")
         badge.setProperty("badge", status.value if status else "")
         badge.setAccessibleName("License status")
-        subtitle = self.subtitle
-        subtitle.setText(self._subtitle_text())
-        subtitle.setAccessibleName("Role and organization")
-        subtitle.setProperty("role", "muted")
-        subtitle.setTextFormat(Qt.TextFormat.PlainText)
-        subtitle.setWordWrap(True)
+        self.subtitle.setText(self._subtitle_text())
         column.addWidget(name)
-        column.addWidget(subtitle)
+        column.addWidget(self.subtitle)
         column.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
         return header
 

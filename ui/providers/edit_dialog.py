@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,26 +26,14 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.validation import PROFILE_FIELDS
+from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
-from ui.common.theme import restyle
-from ui.providers.fields import SPECS, ProviderFields
-from ui.providers.form import GROUPS, form_value, normal
+from ui.providers.conflict_banner import ConflictBanner
+from ui.providers.fields import ProviderFields
+from ui.providers.form import GROUPS, changes_of, form_value, normal
 
 SECTION_GAP = 14  # above each section's heading but the first
-
-
-def conflict_lines(base: Provider, current: Provider, mine: dict[str, str]) -> list[str]:
-    """'Email: now "x" (you had "y")' for each field the server changed since `base`."""
-    lines = []
-    for name in PROFILE_FIELDS:
-        theirs, before = form_value(current, name), form_value(base, name)
-        if normal(name, theirs) == normal(name, before):
-            continue
-        yours = mine.get(name)
-        also = f"; you typed “{yours}”" if yours is not None and normal(name, yours) != normal(name, before) else ""
-        lines.append(f"{SPECS[name].label}: now “{theirs or 'empty'}” (was “{before or 'empty'}”{also})")
-    return lines
 
 
 class ProviderEditDialog(QDialog):
@@ -67,17 +54,14 @@ class ProviderEditDialog(QDialog):
         self.provider_id = provider_id
         self.base: Provider | None = None
         self.etag: str | None = None
-        self.conflict: Versioned[Provider] | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Edit provider — ProviderDesk")
         self.resize(640, 720)
         self.fields = ProviderFields(PROFILE_FIELDS, self)
         self.fields.edited.connect(self._on_fields_edited)
-        self.status = QLabel("Loading…")
-        self.status.setProperty("role", "muted")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.banner = self._build_banner()
+        self.status = plain_label("Loading…", "muted", wrap=True)
+        self.banner = ConflictBanner("this provider")
+        self.banner.theirs_clicked.connect(self._on_banner_theirs_clicked)
+        self.banner.mine_clicked.connect(self._on_banner_mine_clicked)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
@@ -91,30 +75,6 @@ class ProviderEditDialog(QDialog):
         layout.addWidget(self._form_area(), 1)
         layout.addWidget(self.buttons)
         self._start(self.client.provider(provider_id), self._on_loaded)
-
-    def _build_banner(self) -> QFrame:
-        banner = QFrame()
-        banner.setProperty("level", "warning")
-        banner.setAccessibleName("Conflict")
-        self.conflict_text = QLabel()
-        self.conflict_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.conflict_text.setWordWrap(True)
-        self.theirs_button = QPushButton("Use theirs (drop my edits)")
-        self.theirs_button.clicked.connect(self._on_theirs_button_clicked)
-        self.mine_button = QPushButton("Keep mine on top")
-        self.mine_button.setToolTip("Keep your edits over the current version; Save then sends them")
-        self.mine_button.clicked.connect(self._on_mine_button_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.theirs_button)
-        row.addWidget(self.mine_button)
-        row.addStretch(1)
-        column = QVBoxLayout(banner)
-        column.setContentsMargins(14, 8, 10, 8)
-        column.addWidget(self.conflict_text)
-        column.addLayout(row)
-        restyle(banner)
-        banner.hide()
-        return banner
 
     def _form_area(self) -> QScrollArea:
         """Every section in one form layout, headings spanning both columns: one column of inputs."""
@@ -141,7 +101,15 @@ class ProviderEditDialog(QDialog):
     # ---- running work ----
 
     def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None]) -> None:
-        self.runner.start(work, busy=[self.save_button], on_done=done, on_error=self._on_failed)
+        """Run `work`; an answer that comes once the dialog is gone (closed while it ran) shows nowhere."""
+        def on_done(result: Any) -> None:
+            if shiboken6.isValid(self):
+                done(result)
+
+        def on_error(error: Exception) -> bool:
+            return shiboken6.isValid(self) and self._on_failed(error)
+
+        self.runner.start(work, busy=[self.save_button], on_done=on_done, on_error=on_error)
 
     def _on_failed(self, error: Exception) -> bool:
         if isinstance(error, ConflictError):
@@ -178,18 +146,15 @@ class ProviderEditDialog(QDialog):
         return [n for n in PROFILE_FIELDS if normal(n, self.fields.value(n)) != normal(n, form_value(base, n))]
 
     def changes(self) -> dict[str, Any]:
-        sent: dict[str, Any] = {}
-        for name in self.edited_names():
-            value = normal(name, self.fields.value(name))
-            sent[name] = int(value) if name == "years_of_experience" and value.isdigit() else value
-        return sent
+        return changes_of(self.fields, self.edited_names())
 
     def _update(self) -> None:
         edited = bool(self.edited_names())
-        self.save_button.setEnabled(self.base is not None and self.conflict is None and edited)
+        conflict = self.banner.conflict is not None
+        self.save_button.setEnabled(self.base is not None and not conflict and edited)
         if self.base is None:
             why = "The provider is still loading."
-        elif self.conflict is not None:
+        elif conflict:
             why = "Someone else changed this provider meanwhile: choose in the banner above what to keep."
         else:
             why = "" if edited else "Nothing to save yet: change a field first."
@@ -201,7 +166,7 @@ class ProviderEditDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         changes = self.changes()
-        if not changes or self.conflict is not None:
+        if not changes or self.banner.conflict is not None:
             return
         if self.fields.check(changes):
             self.status.setText("Not saved: some fields need attention.")
@@ -218,25 +183,15 @@ class ProviderEditDialog(QDialog):
 
     def _on_conflict_loaded(self, current: Versioned[Provider]) -> None:
         assert self.base is not None
-        self.conflict = current
         mine = {name: self.fields.value(name) for name in self.edited_names()}
-        lines = conflict_lines(self.base, current.value, mine) or ["Its license or status changed."]
-        self.conflict_text.setText("Not saved: someone else changed this provider after you opened it. "
-                                   "Now on the server:\n" + "\n".join(lines))
+        self.banner.show_conflict(self.base, current, mine)
         self.status.setText("Your edits are still in the form.")
-        self.banner.show()
         self._update()
 
-    def _on_theirs_button_clicked(self) -> None:
-        if self.conflict is not None:
-            version, self.conflict = self.conflict, None
-            self.banner.hide()
-            self._adopt(version)
+    def _on_banner_theirs_clicked(self) -> None:
+        self._adopt(self.banner.take())
 
-    def _on_mine_button_clicked(self) -> None:
-        if self.conflict is not None:
-            mine = self.edited_names()
-            version, self.conflict = self.conflict, None
-            self.banner.hide()
-            self._adopt(version, keep=mine)
-            self.status.setText("Your edits are kept over the current version. Save to send them.")
+    def _on_banner_mine_clicked(self) -> None:
+        mine = self.edited_names()
+        self._adopt(self.banner.take(), keep=mine)
+        self.status.setText("Your edits are kept over the current version. Save to send them.")

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.api.models import TITLE_LABELS, ProfessionalRole
 from app.validation import field_error
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 
 # the text of a hidden error line: one line high, so the line it keeps free is a message's height
@@ -99,17 +100,13 @@ class ProviderFields(QObject):
         if isinstance(widget, (QLineEdit, QComboBox)):
             widget.ensurePolished()  # its height now, so the red frame of an error cannot make it shorter
             widget.setMinimumHeight(widget.sizeHint().height())
-        error = QLabel()
-        error.setProperty("role", "error")
-        error.setTextFormat(Qt.TextFormat.PlainText)
-        error.setAccessibleName(f"{spec.label} error")
+        # wraps: a long message takes a second line, never cut ("…at most 2 decima")
+        error = plain_label(NO_MESSAGE, "error", wrap=True, name=f"{spec.label} error")
         keep = error.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # its line stays reserved: a message moves nothing under it
         error.setSizePolicy(keep)
-        error.setText(NO_MESSAGE)
         error.hide()
         self.inputs[name], self.errors[name] = widget, error
-        error.setWordWrap(True)  # a long message takes a second line, never cut ("…at most 2 decima")
         if isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(lambda _i, n=name: self.edited.emit(n))
         elif isinstance(widget, QPlainTextEdit):

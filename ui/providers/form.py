@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.api.models import Provider
 from app.validation import PROFILE_FIELDS, REGISTRATION_STEPS
-from ui.providers.fields import SPECS, ProviderFields
+from ui.providers.fields import ProviderFields
 
 DESCRIPTIONS = {
     "Personal Information": "Your name as patients and colleagues see it.",
@@ -52,6 +52,15 @@ def normal(name: str, text: str) -> str:
         except InvalidOperation:
             return text
     return text
+
+
+def changes_of(fields: ProviderFields, names: Iterable[str]) -> dict[str, Any]:
+    """The values of `fields`' inputs `names` as the server takes them (whole years as a number)."""
+    sent: dict[str, Any] = {}
+    for name in names:
+        value = normal(name, fields.value(name))
+        sent[name] = int(value) if name == "years_of_experience" and value.isdigit() else value
+    return sent
 
 
 def _card(title: str, fields: ProviderFields, names: Iterable[str]) -> tuple[QFrame, QFormLayout]:
@@ -139,11 +148,7 @@ class ProfileForm(QWidget):
 
     def changes(self) -> dict[str, Any]:
         """The edited fields with the values to send."""
-        sent: dict[str, Any] = {}
-        for name in self.edited_names():
-            value = normal(name, self.fields.value(name))
-            sent[name] = int(value) if name == "years_of_experience" and value.isdigit() else value
-        return sent
+        return changes_of(self.fields, self.edited_names())
 
     def rebase(self, provider: Provider, *, keep: Iterable[str] = ()) -> None:
         """Make `provider` the base; show its values in every field except those in `keep`."""
@@ -176,12 +181,3 @@ def differing_fields(old: Provider, new: Provider) -> list[str]:
     """Names of the profile fields whose values differ between two versions."""
     return [n for n in PROFILE_FIELDS if normal(n, form_value(old, n)) != normal(n, form_value(new, n))]
 
-
-def differences(old: Provider, new: Provider) -> list[str]:
-    """Labels of what differs between two versions of a profile, the license's state included."""
-    names = [SPECS[name].label for name in differing_fields(old, new)]
-    if old.license_status != new.license_status:
-        names.append("License status")
-    if old.license_document != new.license_document:
-        names.append("License document")
-    return names

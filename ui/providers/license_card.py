@@ -7,8 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.api.models import LicenseStatus, Provider
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
-from ui.widgets.activity_list import plain_label
 
 UPLOAD = "Upload your license document"
 SOON_DAYS = 30  # an expiry this close is counted down in days

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from app.directory.cache import DirectoryCache
     from app.directory.query import DirectoryQuery, ProviderRow
 
-# Looked up once: the short enum spelling costs microseconds per call in data() (STYLE.md, 14).
+# Looked up once: the short enum spelling costs microseconds per call in data() (docs/style.md, "Qt pitfalls").
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
 FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole

@@ -94,7 +94,7 @@ def provider_view(
     table.setWordWrap(False)
     table.setShowGrid(False)
     rows = table.verticalHeader()
-    rows.setDefaultSectionSize(ROW_HEIGHT)  # fixed heights: never measured per row (STYLE.md, 14)
+    rows.setDefaultSectionSize(ROW_HEIGHT)  # fixed heights: never measured per row (docs/style.md, "Qt pitfalls")
     rows.setMinimumSectionSize(ROW_HEIGHT)
     rows.hide()
     header = table.horizontalHeader()

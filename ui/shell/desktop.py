@@ -21,6 +21,7 @@ from app.embedded_server import EmbeddedServer, EmbeddedServerError
 from app.session.session import Session
 from app.session.token_store import TokenStore
 from app.settings import Settings
+from ui.common.dialogs import open_dialog
 from ui.common.directory_state import DirectoryState
 from ui.common.tasks import TaskRunner
 from ui.profile.wizard import RegistrationWizard
@@ -152,7 +153,7 @@ class Desktop(QObject):
         window = self._login()
         wizard = RegistrationWizard(self.client, self.runner, self.data_dir, parent=window)
         wizard.registered.connect(window.registration_received)
-        wizard.open()
+        open_dialog(wizard)  # the sign-in window holds it
 
     def _on_login_closed(self) -> None:
         if self.main_window is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.api import errors
 from app.session.token_store import TokenStore
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 
 DEMO_ACCOUNTS = (
@@ -104,17 +105,10 @@ class LoginWindow(QWidget):
         form.addRow("&Email", self.email)
         form.addRow("&Password", self.password)
         form.addRow("", self.remember)
-        self.remember_note = QLabel(self.store.reason or "")
-        self.remember_note.setProperty("role", "muted")
-        self.remember_note.setWordWrap(True)
-        self.remember_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.remember_note = plain_label(self.store.reason or "", "muted", wrap=True)
         self.remember_note.setVisible(not self.store.persistent)
         form.addRow("", self.remember_note)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setProperty("role", "error")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setAccessibleName("Sign-in message")
+        self.message = plain_label(role="error", wrap=True, name="Sign-in message")
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setAccessibleName("Server output")

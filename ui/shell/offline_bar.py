@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 
 if TYPE_CHECKING:
@@ -27,9 +27,7 @@ class OfflineBar(QFrame):
         self.directory = directory
         self.setProperty("level", "warning")
         self.setAccessibleName("Offline")
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setWordWrap(True)
+        self.text = plain_label(wrap=True)
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 12, 6)
         row.addWidget(self.text, 1)

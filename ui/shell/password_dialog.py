@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.api import errors
 from app.validation import PASSWORD_CHANGE_FIELDS, password_change_errors, password_strength
+from ui.common.labels import plain_label
 from ui.common.theme import restyle
 from ui.widgets.strength_meter import StrengthMeter
 
@@ -37,14 +38,6 @@ LABELS = {"old_password": "&Current password", "new_password": "&New password",
 ACCESSIBLE = {"old_password": "Current password", "new_password": "New password",
               "new_password_confirm": "Confirm new password"}
 OFFLINE = "The server cannot be reached, so your password was not changed. Try again when you are online."
-
-
-def _label(text: str, role: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setProperty("role", role)
-    return label
 
 
 def _words(error: Exception) -> str:
@@ -88,9 +81,8 @@ class PasswordDialog(QDialog):
 
     def _build(self) -> None:
         user = self.session.user
-        heading = _label("Change your password", "heading")
-        who = _label(f"Signed in as {user.email}" if user else "", "muted")
-        who.setAccessibleName("Account")
+        heading = plain_label("Change your password", "heading", wrap=True)
+        who = plain_label(f"Signed in as {user.email}" if user else "", "muted", wrap=True, name="Account")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -100,10 +92,9 @@ class PasswordDialog(QDialog):
             form.addRow(LABELS[name], self._field(name))
             if name == "new_password":
                 form.addRow("", self.meter)
-        self.note = _label("Other computers signed in as you will have to sign in again; this one stays "
-                           "signed in.", "muted")
-        self.problem = _label("", "error")
-        self.problem.setAccessibleName("Problem")
+        self.note = plain_label("Other computers signed in as you will have to sign in again; this one stays "
+                                "signed in.", "muted", wrap=True)
+        self.problem = plain_label(role="error", wrap=True, name="Problem")
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -130,8 +121,7 @@ class PasswordDialog(QDialog):
         line.setAccessibleName(ACCESSIBLE[name])
         line.textChanged.connect(lambda _text, n=name: self._on_input_text_changed(n))
         line.editingFinished.connect(lambda n=name: self._touch(n))
-        error = _label("", "error")
-        error.setAccessibleName(f"{ACCESSIBLE[name]} problem")
+        error = plain_label(role="error", wrap=True, name=f"{ACCESSIBLE[name]} problem")
         error.hide()
         self.inputs[name], self.errors[name] = line, error
         box = QWidget()

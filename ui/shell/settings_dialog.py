@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from app.settings import Settings, SettingsError, load_settings, save_settings
+from ui.common.labels import plain_label
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -27,10 +27,7 @@ class SettingsDialog(QDialog):
         self.connect_timeout.setAccessibleName("Connect timeout")
         self.read_timeout = self._seconds(current.read_timeout, 600)
         self.read_timeout.setAccessibleName("Read timeout")
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setWordWrap(True)
+        self.error = plain_label(role="error", wrap=True)
         note = QLabel("Changes take effect the next time ProviderDesk starts.")
         note.setProperty("role", "muted")
         form = QFormLayout()

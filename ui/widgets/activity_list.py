@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.api.models import Activity
+from ui.common.labels import plain_label
 
 UNITS = ((365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"),
          (60, "minute"))
@@ -38,14 +39,6 @@ def exact_time(at: datetime) -> str:
     """`at` in the computer's time zone, spelled out, for tooltips."""
     local = at.astimezone()
     return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({local:%Z})"
-
-
-def plain_label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 def time_label(at: datetime, now: datetime) -> QLabel:

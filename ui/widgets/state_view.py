@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.labels import plain_label
+
 
 def _centered(*widgets: QWidget) -> QWidget:
     """`widgets` one under the other, centred; a wrapping label as wide as it may be (its maximum),
@@ -35,13 +37,10 @@ def _centered(*widgets: QWidget) -> QWidget:
 
 
 def _wrapping(role: str | None = None, width: int = 460) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
+    label = plain_label(role=role, wrap=True)  # the empty text may quote what the user typed
     label.setMaximumWidth(width)
     label.setMinimumWidth(160)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    if role:
-        label.setProperty("role", role)
     return label
 
 
@@ -59,7 +58,6 @@ class StateView(QStackedWidget):
         self._empty = _wrapping("muted")
         self._empty.setText(empty_text)
         self._error = _wrapping()
-        self._error.setTextFormat(Qt.TextFormat.PlainText)
         self.retry_button = QPushButton("Try again")
         self.retry_button.clicked.connect(retry)
         self.content = content

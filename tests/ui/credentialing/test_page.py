@@ -22,6 +22,7 @@ from server.common.pdf import license_pdf
 from tests.helpers.factories import all_ids, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.common.dialogs import is_open
 from ui.common.directory_state import DirectoryState
 from ui.common.notify import MessageBar
 from ui.credentialing.alerts import LicenseAlerts
@@ -151,7 +152,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
             else:
                 assert dialog.expiry_edit is not None
                 QTest.keyClick(dialog.expiry_edit, Qt.Key.Key_Return)
-            await wait_until(lambda: not dialog.isVisible(), what="decision sent")
+            await wait_until(lambda: not is_open(dialog), what="decision sent")
             decided[reviewed.id] = "rejected" if note else "verified"
             await wait_until(lambda: reviewed.id not in shown_ids(page), what="the queue without it")
             await wait_until(lambda: parts.runner.running == 0, what="quiet")
@@ -265,14 +266,16 @@ def test_a_decision_on_a_record_changed_meanwhile_is_refused_with_the_difference
         dialog = page.actions_.dialog
         assert dialog is not None
         dialog.ok_button.click()
-        await wait_until(lambda: page.actions_.message is not None and page.actions_.message.isVisible(),
+        await wait_until(lambda: isinstance(page.actions_.dialog, QMessageBox) and is_open(page.actions_.dialog),
                          what="conflict shown")
-        text = page.actions_.message.text()
+        message = page.actions_.dialog
+        assert isinstance(message, QMessageBox)
+        text = message.text()
         assert "your decision was not taken" in text
         assert "Specialization: now “Neurology” (was “Cardiology”)" in text
         assert page.pane.provider is not None
         assert page.pane.provider.specialization == "Neurology", "the pane shows the current record"
-        page.actions_.message.done(QMessageBox.StandardButton.Ok)
+        message.done(QMessageBox.StandardButton.Ok)
         with client_for(server, "credentialing_officer") as officer:
             detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
         assert detail["license_status"] == "pending_verification"
@@ -306,13 +309,15 @@ def test_a_decision_confirmed_on_the_cached_copy_is_refused_when_the_server_has_
         await wait_until(lambda: review.version is not None, what="the server's copy, while the dialog is open")
         assert page.pane.provider.organization_facility == "New Clinic"
         dialog.ok_button.click()
-        await wait_until(lambda: page.actions_.message is not None and page.actions_.message.isVisible(),
+        await wait_until(lambda: isinstance(page.actions_.dialog, QMessageBox) and is_open(page.actions_.dialog),
                          what="refused")
-        assert "Organization/Facility: now “New Clinic” (was “Old Clinic”)" in page.actions_.message.text()
+        message = page.actions_.dialog
+        assert isinstance(message, QMessageBox)
+        assert "Organization/Facility: now “New Clinic” (was “Old Clinic”)" in message.text()
         with client_for(server, "credentialing_officer") as officer:
             detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
         assert detail["license_status"] == "pending_verification"
-        page.actions_.message.done(QMessageBox.StandardButton.Ok)
+        message.done(QMessageBox.StandardButton.Ok)
         await closed(parts, page)
 
     run_ui(loop, body)

@@ -1,7 +1,7 @@
 """The dashboards against the real server: the server's numbers, charts, the license's next step, errors.
 
 Each page is built alone from a signed-in client and a task runner; where it asks for another page
-(`navigate_requested`), the test records the title; showing that page is the main window's.
+(`navigate_requested`), the test records the page's key; showing that page is the main window's.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.dashboards.staff_dashboard import StaffDashboardPage
 from ui.profile.page import ProfilePage
 from ui.providers.license_card import UPDATE, UPLOAD, long_date
-from ui.widgets.page import Page
+from ui.widgets.page import Page, PageKey
 
 Dashboard = ProviderDashboardPage | StaffDashboardPage
 
@@ -47,11 +47,11 @@ async def closed(parts: SignedIn, *pages: Page) -> None:
     await signed_out(parts)
 
 
-def navigations(page: ProviderDashboardPage) -> list[str]:
-    """The titles the page asks the main window to show, as it asks."""
-    titles: list[str] = []
-    page.navigate_requested.connect(titles.append)
-    return titles
+def navigations(page: ProviderDashboardPage) -> list[PageKey]:
+    """The pages the page asks the main window to show, as it asks."""
+    keys: list[PageKey] = []
+    page.navigate_requested.connect(keys.append)
+    return keys
 
 
 async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -179,7 +179,7 @@ def test_rejected_provider_reads_the_note_and_goes_to_my_profile(
         assert card.action_button.text() == UPDATE
         asked = navigations(page)
         card.action_button.click()
-        assert asked == ["My Profile"]
+        assert asked == [PageKey.PROFILE]
         await closed(parts, page)
 
     run_ui(loop, body)
@@ -230,9 +230,9 @@ def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
         assert page.activity.messages == ["You registered with ProviderDesk."]
         asked = navigations(page)
         page.edit_profile_button.click()
-        assert asked == ["My Profile"]
+        assert asked == [PageKey.PROFILE]
         page.directory_button.click()
-        assert asked == ["My Profile", "Directory"]
+        assert asked == [PageKey.PROFILE, PageKey.DIRECTORY]
         await closed(parts, page)
 
     run_ui(loop, body)

@@ -21,9 +21,9 @@ from ui.directory.roster_import_dialog import OFFLINE, ImportDialog
 
 
 def choose(dialog: ImportDialog | ExportDialog, path: Path) -> None:
-    assert dialog.file_dialog is not None
-    dialog.file_dialog.selectFile(str(path))
-    dialog.file_dialog.accept()
+    assert dialog.dialog is not None
+    dialog.dialog.selectFile(str(path))
+    dialog.dialog.accept()
 
 
 def opened_import(parts: SignedIn, qtbot) -> ImportDialog:
@@ -123,9 +123,9 @@ def test_import_refuses_to_start_or_create_offline(
         assert parts.runner.running == 0, "nothing was started"
         assert dialog.progress_line.isHidden()
         dialog.show_notice("", "info")
-        dialog.file_dialog = None
+        dialog.dialog = None
         dialog.choose_button.click()
-        assert dialog.file_dialog is None, "no file is asked for"
+        assert dialog.dialog is None, "no file is asked for"
         assert dialog.notice_text.text() == OFFLINE
         assert dialog.report is None
         dialog.close()
@@ -174,8 +174,8 @@ def test_enter_does_the_main_thing_and_escape_closes(
         export.close_button.setFocus()
         QTest.keyClick(export.close_button, Qt.Key.Key_Return)
         assert export.isVisible(), "Enter did not close it"
-        assert export.file_dialog is not None, "Enter chose the file to export to"
-        export.file_dialog.reject()
+        assert export.dialog is not None, "Enter chose the file to export to"
+        export.dialog.reject()
         QTest.keyClick(export, Qt.Key.Key_Escape)
         assert not export.isVisible()
         imports = ImportDialog(parts.client, FakeDirectory(), parts.runner)
@@ -184,8 +184,8 @@ def test_enter_does_the_main_thing_and_escape_closes(
         imports.close_button.setFocus()
         QTest.keyClick(imports.close_button, Qt.Key.Key_Enter)
         assert imports.isVisible()
-        assert imports.file_dialog is not None, "Enter chose the roster to read"
-        imports.file_dialog.reject()
+        assert imports.dialog is not None, "Enter chose the roster to read"
+        imports.dialog.reject()
         QTest.keyClick(imports, Qt.Key.Key_Escape)
         assert not imports.isVisible()
         await signed_out(parts)

@@ -185,9 +185,9 @@ def test_enter_opens_the_detail_with_the_audit_trail(
         page._on_search_return_pressed()
         assert page.table.currentIndex().row() == 0
         qtbot.keyClick(page.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        await wait_until(lambda: isinstance(page.detail, ProviderDetailDialog) and page.detail.isVisible(),
+        await wait_until(lambda: isinstance(page.dialog, ProviderDetailDialog) and page.dialog.isVisible(),
                          what="detail")
-        dialog = page.detail
+        dialog = page.dialog
         assert dialog.provider.id == made["id"]
         await wait_until(lambda: dialog.audit is not None and "Loading" not in dialog.audit.text(), what="audit")
         assert dialog.audit.text() != ""
@@ -221,7 +221,7 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         _select(page, made["id"])
         assert page.actions_.edit_button.isEnabled()
         page.actions_.edit_button.click()
-        editor = page.actions_.editor
+        editor = page.actions_.dialog
         assert isinstance(editor, ProviderEditDialog)
         await wait_until(lambda: editor.base is not None, what="provider loaded")
         theirs = await asyncio.to_thread(admin.patch, f"/providers/{made['id']}/", json={"specialization": "Neurology"})
@@ -231,10 +231,10 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         assert editor.save_button.isEnabled()
         editor.save_button.click()
         await wait_until(lambda: editor.banner.isVisible(), what="conflict explained")
-        assert "Neurology" in editor.conflict_text.text()
-        assert "Specialization" in editor.conflict_text.text()
+        assert "Neurology" in editor.banner.text.text()
+        assert "Specialization" in editor.banner.text.text()
         assert editor.fields.value("phone_number") == "+1 555 999 0000", "the edit is kept"
-        editor.mine_button.click()
+        editor.banner.mine_button.click()
         editor.save_button.click()
         await wait_until(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), what="saved")
         await wait_until(lambda: not parts.own_directory().syncing and parts.runner.running == 0, what="sync")
@@ -243,9 +243,10 @@ def test_admin_edit_with_a_conflict_then_deactivate(
         assert page.model.row_at(0).specialization == "Neurology", "the table shows the result at once"
         _select(page, made["id"])
         page.actions_.deactivate_button.click()
-        await wait_until(lambda: page.actions_.confirm is not None and page.actions_.confirm.isVisible(),
+        await wait_until(lambda: isinstance(page.actions_.dialog, QMessageBox) and page.actions_.dialog.isVisible(),
                          what="confirmation")
-        box = page.actions_.confirm
+        box = page.actions_.dialog
+        assert isinstance(box, QMessageBox)
         assert "Deactivate" in box.text()
         deactivate = next(b for b in box.buttons()
                           if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)

@@ -26,7 +26,7 @@ def row_labels(dialog: ProviderDetailDialog) -> set[str]:
 
 async def opened_detail(page: DirectoryPage, provider_id: str) -> ProviderDetailDialog:
     page.open_detail(provider_id)
-    dialog = page.detail
+    dialog = page.dialog
     assert isinstance(dialog, ProviderDetailDialog)
     assert dialog.provider.id == provider_id
     await wait_until(dialog.isVisible, what="detail")

@@ -39,10 +39,10 @@ async def inactive_shown(page: DirectoryPage, parts: SignedIn, made: dict[str, A
 
 async def confirmed(page: DirectoryPage) -> QMessageBox:
     """The confirmation, once shown; its Reactivate button is clicked by the caller."""
-    await wait_until(lambda: page.actions_.confirm is not None and page.actions_.confirm.isVisible(),
+    await wait_until(lambda: isinstance(page.actions_.dialog, QMessageBox) and page.actions_.dialog.isVisible(),
                      what="confirmation")
-    box = page.actions_.confirm
-    assert box is not None
+    box = page.actions_.dialog
+    assert isinstance(box, QMessageBox)
     assert box.windowTitle() == "Reactivate provider"
     assert "Reactivate" in box.text()
     assert "sign in again" in box.text()
@@ -105,7 +105,7 @@ def test_admin_reactivates_from_the_detail_and_offline_it_is_disabled(
         parts, page = await directory_page(live_server, tmp_path, "facility_admin")
         await inactive_shown(page, parts, made)
         page.open_detail(made["id"])
-        dialog = page.detail
+        dialog = page.dialog
         assert isinstance(dialog, ProviderDetailDialog)
         await wait_until(dialog.isVisible, what="detail")
         button = dialog.reactivate_button
@@ -146,7 +146,7 @@ def test_officers_never_see_reactivate(
         page.table.selectRow(shown_ids(page).index(made["id"]))
         assert not any(b.isVisibleTo(page) for b in page.actions_.buttons)
         page.open_detail(made["id"])
-        dialog = page.detail
+        dialog = page.dialog
         assert dialog is not None
         assert dialog.reactivate_button is None
         assert "Reactivate…" not in [b.text() for b in dialog.buttons.buttons()]

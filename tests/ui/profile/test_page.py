@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
@@ -175,10 +175,11 @@ def test_conflict_keeps_my_edits_and_keep_mine_saves(
         page.save_button.click()
         await wait_until(lambda: page.banner.isVisible(), what="conflict banner")
         assert page.banner.property("level") == "warning"
-        assert "Changed meanwhile: Specialization." in page.banner.text.text()
+        assert "Specialization: now “Changed elsewhere”" in page.banner.text.text(), "what changed meanwhile"
+        assert "you typed" not in page.banner.text.text(), "the phone I changed is not theirs"
         assert page.form.fields.value("phone_number") == "+1 555 777 1234", "my edit is still there"
         assert not page.save_button.isEnabled(), "first choose what to keep"
-        page.banner.keep_button.click()
+        page.banner.mine_button.click()
         assert page.banner.isHidden()
         assert page.form.fields.value("specialization") == "Changed elsewhere", "their change shows"
         assert page.form.fields.value("phone_number") == "+1 555 777 1234"
@@ -195,8 +196,9 @@ def test_conflict_keeps_my_edits_and_keep_mine_saves(
         assert elsewhere.status_code == 200
         page.save_button.click()
         await wait_until(lambda: page.banner.isVisible(), what="second conflict")
-        assert "Changed by both of you: Specialization." in page.banner.text.text()
-        page.banner.reload_button.click()
+        assert "Specialization: now “Theirs”" in page.banner.text.text()
+        assert "you typed “Mine”" in page.banner.text.text(), "changed by both of us"
+        page.banner.theirs_button.click()
         assert page.form.fields.value("specialization") == "Theirs"
         assert not page.has_unsaved_changes()
         await closed_profile(parts, page)
@@ -207,8 +209,9 @@ def test_conflict_keeps_my_edits_and_keep_mine_saves(
 async def upload_through_dialog(page: ProfilePage, path: Path) -> None:
     panel = page.license_panel
     panel.upload_button.click()
-    await wait_until(lambda: panel.file_dialog is not None and panel.file_dialog.isVisible(), what="file dialog")
-    dialog = panel.file_dialog
+    await wait_until(lambda: isinstance(panel.dialog, QFileDialog) and panel.dialog.isVisible(), what="file dialog")
+    dialog = panel.dialog
+    assert isinstance(dialog, QFileDialog)
     dialog.selectFile(str(path))
     dialog.accept()
 
@@ -284,9 +287,10 @@ def test_uploading_over_a_verified_license_asks_first_and_cancel_sends_nothing(
     async def asked(page: ProfilePage) -> QMessageBox:
         panel = page.license_panel
         await upload_through_dialog(page, pdf)
-        await wait_until(lambda: panel.confirm is not None and panel.confirm.isVisible(), what="the question")
-        box = panel.confirm
-        assert box is not None
+        await wait_until(lambda: isinstance(panel.dialog, QMessageBox) and panel.dialog.isVisible(),
+                         what="the question")
+        box = panel.dialog
+        assert isinstance(box, QMessageBox)
         assert box.text() == ("Uploading a new document sends your verified license back to pending verification "
                               "until a credentialing officer reviews it. Upload?")
         assert box.isModal()
@@ -300,7 +304,7 @@ def test_uploading_over_a_verified_license_asks_first_and_cancel_sends_nothing(
         box = await asked(page)
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.3)
-        assert panel.confirm is None
+        assert panel.dialog is None
         assert page.runner.running == 0, "nothing was sent"
         assert panel.progress.isHidden()
         assert panel.badge.text() == "Verified"

@@ -26,6 +26,7 @@ from app.validation import LICENSE_UNIQUE
 from tests.helpers.factories import register_provider, registration_fields, unique
 from tests.helpers.live_server import LiveServer, running_server
 from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
+from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import ProviderDetailDialog
@@ -50,7 +51,7 @@ async def not_signed_in(api: str, timeouts: Timeouts | None = None) -> AsyncIter
 def open_wizard(client: ApiClient, runner: TaskRunner, data_dir: Path) -> RegistrationWizard:
     """Open a self-registration wizard, keeping its draft under `data_dir`."""
     wizard = RegistrationWizard(client, runner, data_dir)
-    wizard.open()
+    open_dialog(wizard)  # as the application opens it
     wizard.activateWindow()  # focus moves (Tab leaves a field) only in the active window
     QApplication.processEvents()
     return wizard
@@ -418,7 +419,7 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
         main = QWidget()  # the window the wizard opens over (the main window: the shell's test opens it there)
         main.show()
         wizard = RegistrationWizard(parts.client, parts.runner, tmp_path, on_behalf=True, parent=main)
-        wizard.open()
+        open_dialog(wizard)  # as the application opens it
         assert wizard.on_behalf
         assert "Account Security" not in [p.title() for p in wizard.step_pages]
         subtitles = " ".join(p.subTitle() for p in wizard.step_pages)

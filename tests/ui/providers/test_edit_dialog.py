@@ -20,6 +20,7 @@ from app.validation import PHONE_FORMAT
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.common.dialogs import open_dialog
 from ui.providers.edit_dialog import ProviderEditDialog
 
 
@@ -31,7 +32,7 @@ def made(admin: httpx.Client) -> dict[str, Any]:
 async def open_editor(server: LiveServer, data_dir: Path, provider_id: str) -> tuple[SignedIn, ProviderEditDialog]:
     parts = await signed_in(server, data_dir, "facility_admin", directory=False)
     dialog = ProviderEditDialog(parts.client, parts.runner, provider_id)
-    dialog.open()
+    open_dialog(dialog)  # as the application opens it
     await wait_until(lambda: dialog.base is not None and parts.runner.running == 0, what="provider loaded")
     return parts, dialog
 

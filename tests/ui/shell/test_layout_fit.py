@@ -16,13 +16,13 @@ from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from tests.helpers.text_fit import misfits, report
+from ui.common.dialogs import is_open
 from ui.common.theme import apply_theme
-from ui.credentialing.page import CredentialingPage
-from ui.directory.page import DirectoryPage
 from ui.profile.wizard import RegistrationWizard
 from ui.screenshots import SAMPLE
 from ui.shell.desktop import Desktop
 from ui.shell.main_window import MINIMUM_SIZE, MainWindow
+from ui.widgets.page import PageKey
 
 LARGE = (1600, 1000)
 ROLES = ("facility_admin", "credentialing_officer", "provider")
@@ -62,10 +62,10 @@ async def look_at_pages(desktop: Desktop, label: str, found: list[str]) -> MainW
     for width, height in (MINIMUM_SIZE, LARGE):
         main.resize(width, height)
         assert (main.width(), main.height()) == (width, height)
-        for index, slot in enumerate(main.slots):
-            main.show_page(index)
-            await wait_until(lambda: desktop.runner.running == 0, what=f"{slot.title} loaded")
-            await look(main, f"{label} {slot.title} at {width}x{height}", found)
+        for key in main.pages.slots:
+            main.show_page(key)
+            await wait_until(lambda: desktop.runner.running == 0, what=f"{key.title} loaded")
+            await look(main, f"{label} {key.title} at {width}x{height}", found)
     return main
 
 
@@ -78,12 +78,12 @@ def opened(main: MainWindow, open_it: Callable[[], None], find: Callable[[], QWi
 
 async def look_at_shell_dialogs(main: MainWindow, label: str, found: list[str]) -> None:
     """Settings, the password change, the shortcuts and the about box: every role has them."""
-    main.show_page(0)
-    for name, open_it, attribute in (("Settings", main._on_settings_triggered, "settings_dialog"),
-                                     ("Password", main._on_change_password_triggered, "password_dialog"),
-                                     ("Shortcuts", main._on_shortcuts_triggered, "info_dialog"),
-                                     ("About", main._on_about_triggered, "info_dialog")):
-        dialog = opened(main, open_it, lambda a=attribute: getattr(main, a))
+    main.show_page(PageKey.DASHBOARD)
+    for name, open_it in (("Settings", main._on_settings_triggered),
+                          ("Password", main._on_change_password_triggered),
+                          ("Shortcuts", main._on_shortcuts_triggered),
+                          ("About", main._on_about_triggered)):
+        dialog = opened(main, open_it, lambda: main.dialog)
         await look_at_dialog(dialog, f"{label} {name}", found)
 
 
@@ -144,31 +144,31 @@ def test_every_page_and_dialog_shows_its_texts_whole(
 
 async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
     """A provider's detail and the CSV export: every role has them."""
-    directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
-    main.show_page(main.pages.index(directory))
+    directory = main.pages.page(PageKey.DIRECTORY)
+    main.show_page(directory.key)
     directory.table.selectRow(0)
     row = directory.model.row_at(0)
     assert row is not None
     directory.open_detail(row.id)
     await wait_until(lambda: desktop.runner.running == 0, what="the audit trail")
-    assert directory.detail is not None
-    await look_at_dialog(directory.detail, f"{label} Detail", found)
+    assert directory.dialog is not None
+    await look_at_dialog(directory.dialog, f"{label} Detail", found)
     main._on_export_triggered()
-    await look_at_dialog(main.csv_dialog, f"{label} Export", found)
+    await look_at_dialog(main.dialog, f"{label} Export", found)
 
 
 async def look_at_admin_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
     """The roster import, the editor, the deactivate question (answered no) and the wizard on behalf."""
-    directory = next(p for p in main.pages if isinstance(p, DirectoryPage))
+    directory = main.pages.page(PageKey.DIRECTORY)
     main._on_import_triggered()
-    await look_at_dialog(main.csv_dialog, f"{label} Import", found)
+    await look_at_dialog(main.dialog, f"{label} Import", found)
     directory.actions_._on_edit_button_clicked()
-    editor = directory.actions_.editor
+    editor = directory.actions_.dialog
     await wait_until(lambda: desktop.runner.running == 0, what="the provider to edit")
     await look_at_dialog(editor, f"{label} Edit", found)
     directory.actions_.deactivate_button.click()
-    await wait_until(lambda: getattr(directory.actions_, "confirm", None) is not None, what="the question")
-    await look_at_dialog(directory.actions_.confirm, f"{label} Deactivate?", found)
+    await wait_until(lambda: is_open(directory.actions_.dialog), what="the question")
+    await look_at_dialog(directory.actions_.dialog, f"{label} Deactivate?", found)
     main._on_register_provider_triggered()
     wizard = next(w for w in main.findChildren(RegistrationWizard) if w.isVisible())
     await look_at_wizard(wizard, f"{label} on behalf", found)
@@ -176,8 +176,8 @@ async def look_at_admin_dialogs(desktop: Desktop, main: MainWindow, label: str, 
 
 async def look_at_decisions(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
     """Verify and Reject (closed unanswered), the decisions export and the document window."""
-    page = next(p for p in main.pages if isinstance(p, CredentialingPage))
-    main.show_page(main.pages.index(page))
+    page = main.pages.page(PageKey.CREDENTIALING)
+    main.show_page(page.key)
     await wait_until(lambda: page.review.document is not None and desktop.runner.running == 0,
                      what="the license under review, with its document")
     for name, decide in (("Verify", page.actions_.verify), ("Reject", page.actions_.reject)):
@@ -186,7 +186,7 @@ async def look_at_decisions(desktop: Desktop, main: MainWindow, label: str, foun
         assert isinstance(dialog, QDialog)
         await look_at_dialog(dialog, f"{label} {name}", found)
     page.export_button.click()
-    await look_at_dialog(page.actions_.export_dialog, f"{label} Export decisions", found)
+    await look_at_dialog(page.actions_.dialog, f"{label} Export decisions", found)
     page.pane.viewer.open_full_size_window()
     window = page.pane.viewer.full_size_window
     assert window is not None
@@ -227,8 +227,8 @@ def test_the_review_buttons_and_tabs_fit_at_the_minimum_size_and_every_queue_sho
         main = desktop.main_window
         assert main is not None
         main.show()
-        page = next(p for p in main.pages if isinstance(p, CredentialingPage))
-        main.show_page(main.pages.index(page))
+        page = main.pages.page(PageKey.CREDENTIALING)
+        main.show_page(page.key)
         await wait_until(lambda: page.review.document is not None and desktop.runner.running == 0,
                          what="the license under review")
         for size in (MINIMUM_SIZE, (900, 600), (1596, 1000)):
@@ -269,8 +269,8 @@ def test_directory_columns_fit_their_content_and_share_the_spare_width(
         main = desktop.main_window
         assert main is not None
         main.show()
-        page = next(p for p in main.pages if isinstance(p, DirectoryPage))
-        main.show_page(main.pages.index(page))
+        page = main.pages.page(PageKey.DIRECTORY)
+        main.show_page(page.key)
         await wait_until(lambda: page.model.count > 0, what="the directory")
         table, header = page.table, page.table.horizontalHeader()
         metrics = table.fontMetrics()
@@ -303,8 +303,8 @@ def test_the_filter_combos_keep_their_arrows_and_texts(
         main = desktop.main_window
         assert main is not None
         main.show()
-        page = next(p for p in main.pages if isinstance(p, DirectoryPage))
-        main.show_page(main.pages.index(page))
+        page = main.pages.page(PageKey.DIRECTORY)
+        main.show_page(page.key)
         await wait_until(lambda: page.model.count > 0, what="the directory")
         for size in (MINIMUM_SIZE, (1180, 760), LARGE):
             main.resize(*size)

@@ -17,11 +17,13 @@ from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
 from tests.ui.profile.test_page import type_into
 from tests.ui.profile.test_wizard import fill_all
+from ui.common.dialogs import is_open
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.shell.desktop import Desktop
+from ui.widgets.page import PageKey
 
 FINISH = QWizard.WizardButton.FinishButton
 
@@ -42,15 +44,18 @@ def test_leaving_with_unsaved_changes_asks_first(
         await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
-        page = next(p for p in main.pages if isinstance(p, ProfilePage))
-        main.show_page(main.pages.index(page))
+        main.show_page(PageKey.PROFILE)
+        page = main.current_page()
+        assert isinstance(page, ProfilePage)
         await wait_until(lambda: page.state.state == "content", what="profile loaded")
         type_into(page, "first_name", "Changed")
         assert page.has_unsaved_changes()
-        main.show_page(0)
-        await wait_until(lambda: main.discard_dialog.isVisible(), what="discard dialog")
+        main.show_page(PageKey.DASHBOARD)
+        await wait_until(lambda: is_open(main.dialog), what="discard dialog")
         assert main.current_page() is page, "still here until the user decides"
-        main.discard_dialog.button(QMessageBox.StandardButton.Discard).click()
+        box = main.dialog
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Discard).click()
         await wait_until(lambda: main.current_page() is not page, what="navigation")
         assert not page.has_unsaved_changes()
         assert page.form.fields.value("first_name") == account["profile"]["first_name"]
@@ -126,7 +131,7 @@ def test_the_navigation_shows_every_title_whole(
         desktop = await signed_in_desktop(live_server, tmp_path, role)
         main = desktop.main_window
         assert main is not None
-        navigation = main.navigation
+        navigation = main.pages.navigation
         await asyncio.sleep(0.05)
         assert navigation.horizontalScrollBar().maximum() == 0, "the items are wider than the list"
         for row in range(navigation.count()):
@@ -145,12 +150,12 @@ def test_a_page_asks_for_another_and_the_window_shows_it(
         main = desktop.main_window
         dashboard = main.current_page()
         assert isinstance(dashboard, ProviderDashboardPage)
-        dashboard.navigate_requested.emit("My Profile")
-        assert main.current_page().title == "My Profile"
-        dashboard.navigate_requested.emit("Directory")
-        assert main.current_page().title == "Directory"
-        dashboard.navigate_requested.emit("Credentialing")  # not a provider's page: nothing happens
-        assert main.current_page().title == "Directory"
+        dashboard.navigate_requested.emit(PageKey.PROFILE)
+        assert isinstance(main.current_page(), ProfilePage)
+        dashboard.navigate_requested.emit(PageKey.DIRECTORY)
+        assert isinstance(main.current_page(), DirectoryPage)
+        dashboard.navigate_requested.emit(PageKey.CREDENTIALING)  # not a provider's page: nothing happens
+        assert isinstance(main.current_page(), DirectoryPage)
         await closed(desktop)
 
     run_ui(loop, body)
@@ -165,8 +170,9 @@ def test_offline_is_said_over_every_page_and_writes_are_disabled(
         register = next(a for a in main.findChildren(QAction) if a.text() == "&Register a provider…")
         await wait_until(lambda: desktop.runner.running == 0, what="the first sync")
         desktop.connectivity.set(ConnectionState.OFFLINE)
-        for index in (1, 0, 2):
-            main.show_page(index)
+        for key in (PageKey.DIRECTORY, PageKey.DASHBOARD, PageKey.CREDENTIALING):
+            main.show_page(key)
+            assert main.current_page().key is key
             assert main.offline_bar.isVisible(), f"the offline bar over {main.current_page().title}"
         assert not register.isEnabled()
         assert "offline" in register.toolTip().lower()

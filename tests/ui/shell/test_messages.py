@@ -19,6 +19,7 @@ from ui.common import notify
 from ui.directory.page import DirectoryPage
 from ui.shell.desktop import Desktop
 from ui.shell.main_window import MainWindow
+from ui.widgets.page import PageKey
 
 TECHNICAL = ("keyring.backends", "fail.Keyring", "backend")
 
@@ -38,7 +39,7 @@ def top_of(widget: QWidget, window: QWidget) -> int:
 
 
 def directory_of(main: MainWindow) -> DirectoryPage:
-    main.show_page_titled("Directory")
+    main.show_page(PageKey.DIRECTORY)
     page = main.current_page()
     assert isinstance(page, DirectoryPage)
     return page
@@ -70,7 +71,7 @@ def test_a_message_does_not_move_the_page(
         await asyncio.sleep(0)
         assert main.message_bar.isVisible()
         assert top_of(page.search, main) == before, "while the message shows"
-        assert top_of(main.message_bar, main) == top_of(main.stack, main), "it floats over the top of the page"
+        assert top_of(main.message_bar, main) == top_of(main.pages.stack, main), "it floats over the top of the page"
         main.grab().save(str(tmp_path / "message.png"))
         await wait_until(lambda: ("Ann Smith was deactivated.", "success") not in main.message_bar.messages,
                          what="the success message going")

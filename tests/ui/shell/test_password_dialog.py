@@ -43,7 +43,7 @@ def open_dialog(desktop: Desktop) -> PasswordDialog:
     assert main.change_password_action in main.account_menu.actions()
     assert main.change_password_action.isEnabled()
     main.change_password_action.trigger()
-    dialog = main.password_dialog
+    dialog = main.dialog
     assert isinstance(dialog, PasswordDialog)
     assert dialog.isVisible()
     assert dialog.isModal()

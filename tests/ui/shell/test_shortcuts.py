@@ -12,6 +12,7 @@ from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
 from ui.directory.export_dialog import ExportDialog
 from ui.directory.page import DirectoryPage
 from ui.shell.shortcuts import ShortcutsDialog
+from ui.widgets.page import PageKey
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -38,7 +39,7 @@ def test_ctrl_e_exports_while_the_search_field_has_focus(
         main.activateWindow()
         await wait_until(lambda: desktop.directory is not None and desktop.directory.cache is not None
                          and desktop.runner.running == 0, what="the first sync")
-        main.show_page_titled("Directory")
+        main.show_page(PageKey.DIRECTORY)
         page = main.current_page()
         assert isinstance(page, DirectoryPage)
         x11 = X11LineEdit(page.search)
@@ -48,7 +49,7 @@ def test_ctrl_e_exports_while_the_search_field_has_focus(
         qtbot.keyClicks(page.search, "smith")  # type: ignore[attr-defined]
         qtbot.keyClick(page.search, Qt.Key.Key_Home)  # type: ignore[attr-defined]
         qtbot.keyClick(page.search, Qt.Key.Key_E, CTRL)  # type: ignore[attr-defined]
-        dialog = getattr(main, "csv_dialog", None)
+        dialog = main.dialog
         assert isinstance(dialog, ExportDialog), "Ctrl+E opened the export"
         assert dialog.isVisible()
         assert page.search.cursorPosition() == 0, "the field did not take it as end-of-line"
@@ -67,7 +68,7 @@ def test_f1_lists_every_shortcut_from_the_actions_and_the_pages(
         assert main is not None
         help_action = next(a for a in main.actions() if a.shortcut() == QKeySequence("F1"))
         help_action.trigger()
-        dialog = main.info_dialog
+        dialog = main.dialog
         assert isinstance(dialog, ShortcutsDialog)
         assert dialog.isVisible()
         assert dialog.table.columnCount() == 2
@@ -101,11 +102,12 @@ def test_a_provider_sees_save_and_no_staff_keys(
         main = desktop.main_window
         assert main is not None
         main._on_shortcuts_triggered()
-        rows = dict(main.info_dialog.rows())
+        assert isinstance(main.dialog, ShortcutsDialog)
+        rows = dict(main.dialog.rows())
         assert rows["Ctrl+S"] == "Save the profile"
         assert "Ctrl+N" not in rows, "registering on behalf is the administrator's"
         assert "V" not in rows
-        main.info_dialog.close()
+        main.dialog.close()
         await closed(desktop)
 
     run_ui(loop, body)

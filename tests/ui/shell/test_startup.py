@@ -10,6 +10,7 @@ from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
 from ui.shell.desktop import Desktop
+from ui.widgets.page import PageKey
 
 
 def test_remembered_session_opens_the_main_window(
@@ -25,14 +26,14 @@ def test_remembered_session_opens_the_main_window(
         window.remember.setChecked(True)
         window.sign_in_button.click()
         await wait_until(lambda: first.main_window is not None, what="main window")
-        first.main_window.show_page(1)
+        first.main_window.show_page(PageKey.DIRECTORY)
         await closed(first)
         second = await started_desktop(live_server, tmp_path, KeyringTokenStore(keyring))
         await wait_until(lambda: second.main_window is not None, what="restored main window")
         assert second.user is not None
         assert second.user.email == "credentialing@demo.local"
         assert not second.login_window.isVisible()
-        assert second.main_window.stack.currentIndex() == 1, "the last page is remembered"
+        assert second.main_window.current_page().key is PageKey.DIRECTORY, "the last page is remembered"
         second.sign_out()
         await wait_until(lambda: second.runner.running == 0, what="sign out")
         assert keyring.passwords == {}, "signing out forgets the stored session"

@@ -11,6 +11,7 @@ from tests.helpers.seed_server import SeedServer
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
+from ui.widgets.page import PageKey
 
 
 def test_sign_in_dashboard_profile_directory_sign_out(
@@ -29,7 +30,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         window.sign_in_button.click()
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
-        assert [p.title for p in main.pages] == ["Dashboard", "Directory", "My Profile"]
+        assert [main.pages.page(key).title for key in main.pages.slots] == ["Dashboard", "Directory", "My Profile"]
 
         dashboard = main.current_page()
         assert isinstance(dashboard, ProviderDashboardPage)
@@ -39,7 +40,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert dashboard.cards["patients_count"].accessibleName() == "Patients: unknown"
         assert dashboard.license.badge.text() == "Verified"
 
-        main.show_page_titled("My Profile")
+        main.show_page(PageKey.PROFILE)
         profile = main.current_page()
         assert isinstance(profile, ProfilePage)
         await wait_until(lambda: profile.state.state == "content", what="profile")
@@ -55,7 +56,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert profile.form.base is not None
         assert profile.form.base.specialization == "Neurology"
 
-        main.show_page_titled("Directory")
+        main.show_page(PageKey.DIRECTORY)
         directory = main.current_page()
         assert isinstance(directory, DirectoryPage)
         await wait_until(lambda: directory.model.rowCount() == 46, what="the directory walked")

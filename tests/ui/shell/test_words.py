@@ -1,8 +1,8 @@
 """Counts agree with their number, and the offline bar says in plain words what still works."""
 from __future__ import annotations
 
-from ui.directory.sync_status import progress_text
 from ui.shell.offline_bar import WHAT_WORKS
+from ui.shell.sync_status import progress_text
 
 
 def test_a_count_of_one_is_singular() -> None:

@@ -1,8 +1,9 @@
 """The status bar's sync indicator: "Syncing 12,000 of 100,000", a small progress bar and Cancel."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from ui.common.directory_state import DirectoryState
 
 
 def progress_text(done: int, total: int | None) -> str:
@@ -12,16 +13,11 @@ def progress_text(done: int, total: int | None) -> str:
 
 
 class SyncStatus(QWidget):
-    """Shown while the directory syncs; hidden otherwise.
+    """Shown while `directory` syncs, with a Cancel that stops the sync; hidden otherwise."""
 
-    Signals:
-        cancel_clicked(): the user wants the sync stopped.
-    """
-
-    cancel_clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, directory: DirectoryState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.directory = directory
         self.setAccessibleName("Sync progress")
         self.label = QLabel()
         self.bar = QProgressBar()
@@ -32,7 +28,7 @@ class SyncStatus(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setFlat(True)
         self.cancel_button.setToolTip("Stop the sync; the next sync continues where it stopped")
-        self.cancel_button.clicked.connect(self.cancel_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.setSpacing(8)
@@ -40,6 +36,8 @@ class SyncStatus(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
         self.hide()
+        directory.sync_running.connect(self.set_running)
+        directory.progress.connect(self.set_progress)
 
     def set_running(self, running: bool) -> None:
         if running:
@@ -56,6 +54,7 @@ class SyncStatus(QWidget):
             self.bar.setRange(0, known)
             self.bar.setValue(min(done, known))
 
-    def on_cancel(self) -> None:
+    def _on_cancel_button_clicked(self) -> None:
         self.cancel_button.setEnabled(False)
         self.label.setText("Stopping the sync…")
+        self.directory.cancel_sync()
