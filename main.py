@@ -60,6 +60,9 @@ def say(message: str) -> None:
 
 
 async def _run(desktop: object) -> None:
+    from ui.common.event_loop import close_abandoned_generators_on  # late: the UI loads after the arguments
+
+    close_abandoned_generators_on(asyncio.get_running_loop())
     done = asyncio.Event()
     desktop.finished.connect(done.set)  # type: ignore[attr-defined]
     desktop.start()  # type: ignore[attr-defined]

@@ -112,10 +112,12 @@ def _measure(api: str, repeats: int) -> dict[str, list[dict[str, float]]]:
     from PySide6.QtWidgets import QApplication
 
     import main  # noqa: F401  (imports every page before the first window, as the application does)
+    from ui.common.event_loop import close_abandoned_generators_on
 
     app = QApplication.instance() or QApplication([])
     app.setQuitOnLastWindowClosed(False)  # one sign-in's last window closing must not stop the next one's loop
     loop = qasync.QEventLoop(app)
+    close_abandoned_generators_on(loop)
     asyncio.set_event_loop(loop)
     runs: dict[str, list[dict[str, float]]] = {role: [] for role in ROLES}
     try:

@@ -119,10 +119,12 @@ async def _shoot_all(out: Path, data_dir: Path) -> list[Path]:
 
     from app.session.token_store import MemoryTokenStore
     from app.settings import Settings
+    from ui.common.event_loop import close_abandoned_generators_on
     from ui.common.theme import apply_theme
     from ui.shell.desktop import Desktop
     from ui.shell.login_window import DEMO_ACCOUNTS
 
+    close_abandoned_generators_on(asyncio.get_running_loop())
     app = QApplication.instance()
     shoot = Shooter(out)
     desktop = Desktop(Settings(server_url=None, data_dir=data_dir), MemoryTokenStore(

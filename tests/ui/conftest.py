@@ -9,6 +9,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from ui.common.event_loop import close_abandoned_generators_on
 from ui.common.theme import apply_theme
 
 LOOP_ERRORS: list[dict[str, Any]] = []
@@ -20,6 +21,7 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     qapp.setQuitOnLastWindowClosed(False)
     apply_theme(qapp, dark=False)
     event_loop = qasync.QEventLoop(qapp)
+    close_abandoned_generators_on(event_loop)
     event_loop.set_exception_handler(lambda _loop, context: LOOP_ERRORS.append(context))
     asyncio.set_event_loop(event_loop)
     yield event_loop
