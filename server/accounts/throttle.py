@@ -40,9 +40,12 @@ from django.core.cache import cache
 
 PAIR_WINDOW_SECONDS = 60
 # Pending places are counted per bucket of this many seconds, and a check counts those of its own
-# bucket and the one before: a place left by a process that died mid-check is gone two buckets
-# later, and only a check running longer than a bucket (a hash takes about a second) goes uncounted.
+# bucket and its two neighbours (a check that takes its place just after a bucket's end sees one
+# taken just before, and the other way round): a place left by a process that died mid-check is
+# gone two buckets later, and only a check running longer than a bucket (a hash takes about a
+# second) goes uncounted.
 PENDING_BUCKET_SECONDS = 30
+_NEIGHBOURS = (-1, 0, 1)
 QUEUE_SECONDS = 20.0  # the longest a sign-in waits for a place (the desktop gives up on an answer at 30 s)
 BUSY_WAIT = 5  # what a sign-in that waited in vain is told to wait
 
@@ -147,7 +150,7 @@ def _has_room(limits: tuple[_Limit, ...], bucket: int, *, holding: bool) -> bool
     """Whether each limit's failures and pending places (this check's among them when `holding`)
     leave room for this check; raises LoginThrottled when the failures alone fill a limit."""
     now = time.time()
-    pending = [key for limit in limits for key in (limit.pending_key(bucket), limit.pending_key(bucket - 1))]
+    pending = [limit.pending_key(bucket + step) for limit in limits for step in _NEIGHBOURS]
     # the pending places are read before the failures (one MGET in Redis; in order in memory), so a
     # check that fails between the two reads is seen in one or the other
     held = cache.get_many([*pending, *(key for limit in limits for key in (limit.key, limit.until_key))])
@@ -156,7 +159,7 @@ def _has_room(limits: tuple[_Limit, ...], bucket: int, *, holding: bool) -> bool
         failures = int(held.get(limit.key, 0))
         if failures >= limit.allowed:
             raise LoginThrottled(_wait(held.get(limit.until_key), now))
-        places = sum(max(0, int(held.get(limit.pending_key(b), 0))) for b in (bucket, bucket - 1))
+        places = sum(max(0, int(held.get(limit.pending_key(bucket + step), 0))) for step in _NEIGHBOURS)
         room = room and failures + places + (0 if holding else 1) <= limit.allowed
     return room
 
