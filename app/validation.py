@@ -27,6 +27,7 @@ from contract.validation import (
     PASSWORD_MIN_LENGTH,
     PHONE_FORMAT,
     REQUIRED,
+    character_error,
     phone_is_valid,
 )
 from contract.validation import LICENSE_UNIQUE as LICENSE_UNIQUE  # read by the roster preview and the forms
@@ -86,6 +87,8 @@ def field_error(name: str, value: Any, form: Mapping[str, Any] | None = None) ->
     text = _text(value) if name in ("password", "password_confirm") else _text(value).strip()
     if not text:
         return REQUIRED.get(name)
+    if message := character_error(name, text):
+        return message
     if name in MAX_LENGTH and len(text) > MAX_LENGTH[name][0]:
         return MAX_LENGTH[name][1]
     if name in MIN_LENGTH and len(text) < MIN_LENGTH[name][0]:

@@ -7,6 +7,7 @@ words are ours.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 REQUIRED = {
     "professional_title": "Professional title is required",
@@ -60,3 +61,44 @@ def phone_is_valid(value: str) -> bool:
     if _NORTH_AMERICAN.match(value):
         return len(digits.removeprefix("1") if len(digits) == 11 else digits) == 10
     return True
+
+
+# The text fields and the words that name them. A one-line field holds no line break; a multi-line
+# one may hold line breaks and tabs. Neither holds another control character (C0, DEL, C1), an
+# invisible format character (direction marks, embeddings, overrides and isolates, zero-width
+# spaces, the byte order mark, the soft hyphen) or a lone surrogate: stored, they reorder or hide
+# what every screen and export shows. Choices, numbers and passwords are not checked here.
+ONE_LINE_FIELDS = {
+    "first_name": "First name", "last_name": "Last name", "email": "Email address", "phone_number": "Phone number",
+    "organization_facility": "Organization/Facility", "specialization": "Specialization",
+    "license_number": "License number", "username": "Username",
+}
+MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography"}
+_MULTI_LINE_SPACING = frozenset("\n\r\t")
+# The invisible characters a name may hold: the joiners Persian (ZWNJ) and Indic scripts (ZWJ) spell with
+_JOINERS = frozenset("\u200c\u200d")
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _character_words(label: str, char: str, multiline: bool) -> str:
+    if not multiline and len(f"a{char}b".splitlines()) > 1:
+        return f"{label} cannot contain a line break"
+    if not multiline and char == "\t":
+        return f"{label} cannot contain a tab"
+    name = unicodedata.name(char, "")
+    return f"{label} cannot contain the invisible character U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
+
+
+def character_error(name: str, value: str) -> str | None:
+    """The words for the first character text field `name` may not hold in `value`, or None (also
+    for a field that is not text)."""
+    label = ONE_LINE_FIELDS.get(name) or MULTI_LINE_FIELDS.get(name)
+    if label is None:
+        return None
+    multiline = name in MULTI_LINE_FIELDS
+    for char in value:
+        if (multiline and char in _MULTI_LINE_SPACING) or char in _JOINERS:
+            continue
+        if unicodedata.category(char) in _REFUSED_CATEGORIES:
+            return _character_words(label, char, multiline)
+    return None

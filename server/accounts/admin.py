@@ -48,12 +48,12 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
             return super().clean()
         self.cleaned_data["username"] = email
         try:
-            attempt = throttle.attempt_begin(email=email, ip=client_ip(self.request))
+            with throttle.attempt(email=email, ip=client_ip(self.request)) as attempt:
+                cleaned = super().clean()  # raises for a wrong pair or a non-staff account: a failure
+                attempt.succeeded()
         except throttle.LoginThrottled as throttled:
             self.throttled_wait = throttled.wait
-            raise ValidationError(throttle.throttled_message(throttled.wait), code="throttled") from None
-        cleaned = super().clean()  # raises for a wrong pair or a non-staff account: a failure
-        attempt.succeeded()
+            raise ValidationError(throttled.detail, code="throttled") from None
         return cleaned
 
 

@@ -27,7 +27,7 @@ from server.accounts.serializers import (
     TokenValidateInputSerializer,
     TokenValidateOutputSerializer,
 )
-from server.accounts.throttle import LoginThrottled, throttled_message
+from server.accounts.throttle import LoginThrottled
 from server.common.exceptions import Throttled429
 from server.common.net import client_ip
 from server.common.outputs import DetailSerializer, rendered
@@ -61,7 +61,7 @@ class LoginApi(APIView):
                 ip=client_ip(request),
             )
         except LoginThrottled as throttled:
-            raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
+            raise Throttled429(wait=throttled.wait, detail=throttled.detail) from None
         except services.LoginRefused:
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_401_UNAUTHORIZED)
         return rendered(TokenPairOutputSerializer, tokens)
@@ -91,7 +91,7 @@ class PasswordChangeApi(APIView):
                 ip=client_ip(request),
             )
         except LoginThrottled as throttled:
-            raise Throttled429(wait=throttled.wait, detail=throttled_message(throttled.wait)) from None
+            raise Throttled429(wait=throttled.wait, detail=throttled.detail) from None
         except services.PasswordRefused:
             return Response({"old_password": [WRONG_OLD_PASSWORD]}, status=status.HTTP_400_BAD_REQUEST)
         return rendered(SessionTokensOutputSerializer, tokens)

@@ -45,11 +45,11 @@ def login_attempt(*, email: str, password: str, ip: str) -> IssuedTokens:
     and costs nothing.
     """
     email = normalize_email(email)
-    attempt = throttle.attempt_begin(email=email, ip=ip)
-    user = authenticate(username=email, password=password)
-    if user is None or not user.is_active:
-        raise LoginRefused()
-    attempt.succeeded()
+    with throttle.attempt(email=email, ip=ip) as attempt:
+        user = authenticate(username=email, password=password)
+        if user is None or not user.is_active:
+            raise LoginRefused()
+        attempt.succeeded()
     return session_start(user=user)
 
 
@@ -60,10 +60,10 @@ def password_change(*, user: User, old_password: str, new_password: str, ip: str
     (before the old password is hashed) or PasswordRefused: a wrong old password counts as a
     failed sign-in of the account from that address.
     """
-    attempt = throttle.attempt_begin(email=normalize_email(user.email), ip=ip)
-    if not user.check_password(old_password):
-        raise PasswordRefused()
-    attempt.succeeded()
+    with throttle.attempt(email=normalize_email(user.email), ip=ip) as attempt:
+        if not user.check_password(old_password):
+            raise PasswordRefused()
+        attempt.succeeded()
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])  # User.save ends every session (models.py)

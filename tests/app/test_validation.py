@@ -1,11 +1,15 @@
 """Client-side validation says what the server says, in the seed's words."""
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from app.transfer.roster_file import COLUMNS, read_roster
+from app.transfer.roster_preview import preview
 from app.validation import (
     PASSWORD_COMMON,
     REGISTRATION_STEPS,
@@ -15,7 +19,8 @@ from app.validation import (
     password_strength,
     registration_errors,
 )
-from tests.helpers.factories import register_provider, registration_fields, unique
+from contract.validation import MULTI_LINE_FIELDS, ONE_LINE_FIELDS
+from tests.helpers.factories import provider_fields, register_provider, registration_fields, unique
 from tests.helpers.live_server import LiveServer
 
 CASES: list[tuple[str, Any]] = [
@@ -116,3 +121,55 @@ def test_the_common_list_is_djangos_whole_list() -> None:
     assert field_error("password", "iloveyou2", {}) == PASSWORD_COMMON
     assert field_error("password", "zxcvbnm123", {}) == PASSWORD_COMMON  # not in the old short list
     assert field_error("password", "Quiet-River-2049", {}) is None
+
+
+# characters that reorder or hide a name where it is shown (tests/server/test_text_characters.py
+# sends them through every write of the server)
+HIDDEN = {"\u202e": "U+202E (right-to-left override)", "\u2066": "U+2066 (left-to-right isolate)",
+          "\u200b": "U+200B (zero width space)", "\x07": "U+0007", "\x1b": "U+001B", "\x7f": "U+007F",
+          "\x85": "U+0085", "\x9b": "U+009B", "\ufeff": "U+FEFF (zero width no-break space)"}
+
+
+@pytest.mark.parametrize("char", HIDDEN)
+@pytest.mark.parametrize("field", [*ONE_LINE_FIELDS, *MULTI_LINE_FIELDS])
+def test_a_hidden_character_is_refused_naming_the_field_and_the_character(field: str, char: str) -> None:
+    label = ONE_LINE_FIELDS.get(field) or MULTI_LINE_FIELDS[field]
+    message = field_error(field, f"Ada{char}Lovelace", {})
+    if char == "\x85" and field in ONE_LINE_FIELDS:  # NEL, the C1 control that breaks a line
+        assert message == f"{label} cannot contain a line break"
+    else:
+        assert message == f"{label} cannot contain the invisible character {HIDDEN[char]}"
+
+
+def test_one_line_fields_refuse_line_breaks_and_tabs_that_long_texts_keep() -> None:
+    for char in ("\n", "\r", "\u2028"):
+        assert field_error("last_name", f"Love{char}lace", {}) == "Last name cannot contain a line break"
+        assert field_error("organization_facility", f"St{char}Mary", {}) == \
+            "Organization/Facility cannot contain a line break"
+    assert field_error("license_number", "MD\t123", {}) == "License number cannot contain a tab"
+    assert form_errors({"bio": "One.\r\n\nTwo.", "additional_information": "Hours:\tMon\nFri"}) == {}
+    assert field_error("bio", "One\u2029Two", {}) == "Biography cannot contain the invisible character U+2029 " \
+                                                    "(paragraph separator)"
+    assert field_error("last_name", "Lovelace\n", {}) is None, "trimmed at the ends, as the server trims"
+
+
+def test_the_joiners_scripts_spell_with_are_kept() -> None:
+    assert field_error("last_name", "\u0646\u06cc\u06a9\u200c\u0646\u0627\u0645", {}) is None  # Persian, ZWNJ
+    assert field_error("first_name", "\u0915\u094d\u200d\u0937", {}) is None  # Devanagari, ZWJ
+    assert field_error("first_name", "\u00c7elik \u015eahin", {}) is None
+
+
+def test_a_roster_row_holding_one_is_refused_in_the_same_words(tmp_path: Path) -> None:
+    """The roster import checks each row with the desktop's rules before anything is sent."""
+    chars = [*HIDDEN, "\n"]
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for char in chars:
+            writer.writerow(provider_fields(first_name=f"Ada{char}Mary", bio="Line one\nLine two"))
+    rows = preview(read_roster(path), known_licenses=set(), known_emails=set(), known_name_orgs=set())
+    assert [[problem.text for problem in row.problems] for row in rows] == [
+        [field_error("first_name", f"Ada{char}Mary", {})] for char in chars]
+    assert all("First name cannot contain" in row.problems[0].text for row in rows)
+    assert not any(row.ok for row in rows)

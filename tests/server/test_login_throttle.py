@@ -109,6 +109,54 @@ def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit_checked(
     assert 1 <= statuses.count(401) <= PAIR_LIMIT, "each guess holds its place in the count before the hash"
 
 
+def test_a_crowd_of_right_passwords_from_one_address_all_signs_in(
+    server: LiveServer, client: httpx.Client, account: dict
+) -> None:
+    """Only failures count: 21 sign-ins at once from one address (7 for each of 3 accounts, above
+    both limits) all get in, waiting for the checks ahead of them; failures still count after."""
+    accounts = [account] + [{"email": r["user"]["email"], "password": r["password"]}
+                            for r in (register_provider(client) for _ in range(2))]
+    crowd = [person for person in accounts for _ in range(7)]
+    assert len(crowd) > ADDRESS_LIMIT
+    assert crowd.count(account) > PAIR_LIMIT
+
+    def sign_in(person: dict) -> int:
+        with server.client() as own:
+            return login(own, person["email"], person["password"], "10.8.0.1").status_code
+
+    with ThreadPoolExecutor(max_workers=len(crowd)) as pool:
+        statuses = list(pool.map(sign_in, crowd))
+    assert statuses == [200] * len(crowd)
+    for _ in range(PAIR_LIMIT):
+        assert login(client, account["email"], "wrong-password", "10.8.0.1").status_code == 401
+    assert_throttled(login(client, account["email"], account["password"], "10.8.0.1"), 60)
+
+
+def test_a_check_that_waits_in_vain_for_a_place_is_told_to_come_back(server: LiveServer) -> None:
+    """Checks in flight hold every place of the pair: the next waits QUEUE_SECONDS, then hears why.
+    In the server's own code (a manage shell), as no HTTP request can hold a check open that long."""
+    script = """
+from django.conf import settings
+from server.accounts import throttle
+throttle.QUEUE_SECONDS = 0.5
+places = settings.LOGIN_FAILURES_PER_MINUTE
+holding = [throttle.attempt(email="crowd@example.org", ip="10.9.0.1") for _ in range(places)]
+for held in holding:
+    held.__enter__().succeeded()
+try:
+    with throttle.attempt(email="crowd@example.org", ip="10.9.0.1"):
+        print("checked")
+except throttle.LoginThrottled as refused:
+    print("refused", refused.wait, refused.detail)
+holding[0].__exit__(None, None, None)
+with throttle.attempt(email="crowd@example.org", ip="10.9.0.1") as attempt:
+    attempt.succeeded()
+    print("checked once a place is free")
+"""
+    lines = server.manage("shell", "--no-imports", "-c", script).splitlines()
+    assert lines == ["refused 5 Too many sign-ins at once. Try again in 5 seconds.", "checked once a place is free"]
+
+
 def test_wrong_old_passwords_count_with_the_sign_ins(client: httpx.Client, account: dict) -> None:
     ip = "10.4.0.1"
     access = login(client, account["email"], account["password"], ip).json()["access"]
