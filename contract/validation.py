@@ -73,7 +73,8 @@ ONE_LINE_FIELDS = {
     "organization_facility": "Organization/Facility", "specialization": "Specialization",
     "license_number": "License number", "username": "Username",
 }
-MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography"}
+MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography",
+                     "note": "The note"}  # a license decision's note, which the provider sees
 _MULTI_LINE_SPACING = frozenset("\n\r\t")
 # The invisible characters a name may hold: the joiners Persian (ZWNJ) and Indic scripts (ZWJ) spell with
 _JOINERS = frozenset("\u200c\u200d")

@@ -21,6 +21,7 @@ from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
 from server.common.params import int_param
 from server.common.schema import ERRORS
+from server.common.text import character_validators
 from server.credentialing import selectors, services
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.credentialing.outputs import AuditEventSerializer, AuditRecordSerializer, StaffDashboardSerializer
@@ -33,7 +34,8 @@ from server.directory.selectors import summaries_of
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=values(Decision))
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
+                                 validators=character_validators("note"))
     license_expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 

@@ -4,7 +4,6 @@ What the directory answers is declared in outputs.py.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +11,7 @@ from rest_framework import serializers
 
 from contract import validation as rules
 from contract.choices import ProfessionalRole, ProfessionalTitle, choices
+from server.common.text import character_validators
 
 
 def _messages(name: str, **extra: str) -> dict[str, str]:
@@ -28,25 +28,16 @@ def _max_length(name: str) -> int:
     return rules.MAX_LENGTH[name][0]
 
 
-def _character_validators(name: str) -> list[Callable[[str], None]]:
-    """The field's validators: its characters (contract/validation.py), checked before its length
-    and format, so the first message is the one the desktop shows."""
-    def check(value: str) -> None:
-        if message := rules.character_error(name, value):
-            raise serializers.ValidationError(message)
-    return [check]
-
-
 def _required_text(name: str, max_length: int | None = None) -> serializers.CharField:
     min_length = rules.MIN_LENGTH.get(name, (None, ""))[0]
     return serializers.CharField(max_length=max_length or _max_length(name), min_length=min_length,
-                                 error_messages=_messages(name), validators=_character_validators(name))
+                                 error_messages=_messages(name), validators=character_validators(name))
 
 
 def _optional_text(name: str, max_length: int | None = None) -> serializers.CharField:
     return serializers.CharField(max_length=max_length or _max_length(name), required=False, allow_blank=True,
                                  allow_null=True, error_messages=_messages(name),
-                                 validators=_character_validators(name))
+                                 validators=character_validators(name))
 
 
 def _is_blank(data: Any) -> bool:
@@ -86,7 +77,7 @@ class ProviderWriteSerializer(serializers.Serializer):
     professional_title = _choice("professional_title", choices(ProfessionalTitle))
     first_name = _required_text("first_name")
     last_name = _required_text("last_name")
-    email = serializers.EmailField(max_length=rules.EMAIL_MAX_LENGTH, validators=_character_validators("email"),
+    email = serializers.EmailField(max_length=rules.EMAIL_MAX_LENGTH, validators=character_validators("email"),
                                    error_messages=_messages("email", invalid=rules.EMAIL_INVALID,
                                                             max_length=rules.EMAIL_INVALID))
     phone_number = _optional_text("phone_number", 32)
@@ -145,7 +136,7 @@ class ProfileWriteSerializer(ProviderWriteSerializer):
 
 class RegistrationSerializer(ProviderWriteSerializer):
     username = serializers.CharField(max_length=150, required=False, allow_blank=True, allow_null=True,
-                                     validators=_character_validators("username"))
+                                     validators=character_validators("username"))
     password = serializers.CharField(
         min_length=rules.PASSWORD_MIN_LENGTH, max_length=128, trim_whitespace=False, write_only=True,
         error_messages=_messages("password", min_length=rules.PASSWORD_LENGTH),

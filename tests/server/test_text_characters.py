@@ -11,7 +11,9 @@ import pytest
 from app.validation import field_error
 from contract.validation import MULTI_LINE_FIELDS, ONE_LINE_FIELDS
 from tests.helpers.factories import create_provider, provider_fields, register_provider, registration_fields, unique
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
+
+pytestmark = pytest.mark.shared_sign_in  # own_provider keeps its sign-in for the module
 
 # each character the attack stored, and two the null character's rule already caught
 CHARACTERS = {
@@ -20,7 +22,7 @@ CHARACTERS = {
     "newline": "\n", "carriage return": "\r", "line separator": "\u2028", "byte order mark": "\ufeff",
     "null": "\x00",
 }
-PROVIDER_TEXT = [name for name in (*ONE_LINE_FIELDS, *MULTI_LINE_FIELDS) if name != "username"]
+PROVIDER_TEXT = [name for name in (*ONE_LINE_FIELDS, *MULTI_LINE_FIELDS) if name not in ("username", "note")]
 MULTI_LINE_BREAKS = "\n\r"  # a biography may hold line breaks: nothing to say about them there
 
 
@@ -54,10 +56,12 @@ def assert_refused_in_the_desktops_words(answer: httpx.Response, sent: dict[str,
 
 @pytest.fixture(scope="module")
 def own_provider(live_server: LiveServer) -> dict[str, Any]:
-    """A registered provider of this module: its client (its own token) and its profile."""
+    """A registered provider of this module: its sign-in (renewed: the module may outlive a token) and profile."""
     with live_server.client() as anon:
         registered = register_provider(anon)
-    return {"token": registered["access"], "profile": registered["profile"]}
+    sign_ins = SignIns(live_server, {})
+    sign_ins.add("own", registered["user"]["email"], registered["password"])
+    return {"sign_ins": sign_ins, "profile": registered["profile"]}
 
 
 @pytest.mark.parametrize("char", CHARACTERS.values(), ids=CHARACTERS.keys())
@@ -71,7 +75,7 @@ def test_registration_refuses_them(anon: httpx.Client, char: str) -> None:
 @pytest.mark.parametrize("char", CHARACTERS.values(), ids=CHARACTERS.keys())
 def test_profile_patch_refuses_them(live_server: LiveServer, own_provider: dict[str, Any], char: str) -> None:
     sent = spoiled(valid_text(), PROVIDER_TEXT, char)
-    with live_server.client(own_provider["token"]) as client:
+    with own_provider["sign_ins"].client("own") as client:
         assert_refused_in_the_desktops_words(client.patch("/auth/provider/profile/", json=sent), sent, char)
         stored = client.get("/auth/provider/profile/").json()
     assert stored["first_name"] == own_provider["profile"]["first_name"], "nothing was stored"
@@ -112,3 +116,17 @@ def test_joiners_and_the_lines_of_a_long_text_are_stored_as_sent(
     created = write(anon, admin, text)
     stored = admin.get(f"/providers/{created['id']}/").json()
     assert {name: stored[name] for name in text} == text
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\x1b", "\u200b"], ids=["RLO", "ESC", "ZWSP"])
+def test_a_rejection_note_refuses_them_in_the_desktops_words(admin: httpx.Client, officer: httpx.Client,
+                                                              char: str) -> None:
+    """The note a provider reads of a rejected license: line breaks kept, invisible characters refused."""
+    target = create_provider(admin)
+    note = "The scan\nis blurred" + char + " at the seal."
+    answer = officer.post(f"/providers/{target['id']}/license/decision/", json={"decision": "rejected", "note": note})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["note"] == [field_error("note", note)]
+    kept = officer.post(f"/providers/{target['id']}/license/decision/",
+                        json={"decision": "rejected", "note": "The scan\nis blurred."})
+    assert kept.status_code == 200, kept.text

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Decision, Provider
+from app.validation import character_error
 from ui.common.labels import plain_label
 
 NOTE_LIMIT = 2000
@@ -144,6 +145,8 @@ class DecisionDialog(QDialog):
             return EXPIRY_PAST if expiry is None or expiry <= date.today() else ""
         if not self.note():
             return NOTE_REQUIRED
+        if message := character_error("note", self.note()):
+            return message
         if len(self.note()) > NOTE_LIMIT:
             return f"The note is too long ({len(self.note())} characters, at most {NOTE_LIMIT})."
         return ""

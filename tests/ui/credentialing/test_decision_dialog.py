@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDateEdit
 
 from app.api.models import Decision, Provider
+from app.validation import field_error
 from tests.helpers.factories import create_provider
 from ui.credentialing.decision_dialog import EXPIRY_PAST, EXPIRY_UNFINISHED, DecisionDialog
 
@@ -91,3 +92,20 @@ def test_enter_on_an_unfinished_year_says_so_and_keeps_the_digits(dialog: Decisi
     assert len(sent) == 1
     assert sent[0] is not None
     assert sent[0].year == date.today().year + 1
+
+
+def test_a_rejection_note_with_an_invisible_character_is_refused_in_the_servers_words(
+    loop: asyncio.AbstractEventLoop, admin: httpx.Client, qtbot
+) -> None:
+    provider = Provider.model_validate(create_provider(admin))
+    shown = DecisionDialog(Decision.REJECTED, provider)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert shown.note_edit is not None
+    shown.note_edit.setPlainText("The seal\nis cut off\u202e.")
+    assert shown.problem() == field_error("note", "The seal\nis cut off\u202e.")
+    assert not shown.ok_button.isEnabled()
+    shown.note_edit.setPlainText("The seal\nis cut off.")
+    assert shown.problem() == ""
+    assert shown.ok_button.isEnabled()
+    shown.reject()
