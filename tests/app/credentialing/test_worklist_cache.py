@@ -17,7 +17,7 @@ from app.credentialing.worklist import QUEUES, license_alert
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
 from app.directory.sync import CacheWriter, FeedPage, sortable_time
-from bench.directory import synthetic
+from bench.directory_cache import synthetic
 
 KEY = bytes(range(32))
 TODAY = date.today()
