@@ -5,9 +5,9 @@ then measures in this process: (a) count and first screen (50 rows) latency of f
 sorted by name; (b) Qt's QSortFilterProxyModel over a QAbstractTableModel of Python rows, as a
 baseline; (c) resident memory with the cache open and a screen loaded; (d) a full sync of
 100,000 providers from the real server into an empty cache (a first fill: the snapshot, and once
-the change feed) and an incremental sync of 100 changes made as admin; (e) the longest event-loop
-stall during the full sync. Writes bench/results/directory.json. The cache of (a) to (c) is
-bench/directory_cache.py's.
+the change feed, app/directory/snapshot.py and staging.py) and an incremental sync of 100 changes
+made as admin; (e) the longest event-loop stall during the full sync. Writes
+bench/results/directory.json. The cache of (a) to (c) is bench/directory_cache.py's.
 """
 from __future__ import annotations
 

@@ -7,16 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 
 from app.api import errors
 from app.api.client import ApiClient
-from app.directory import first_fill, sync
-from app.directory.cache import INDEXES, DirectoryCache
-from app.directory.first_fill import FirstFill
+from app.directory import order, sync, writer
+from app.directory.cache import DirectoryCache
+from app.directory.database import INDEXES
 from app.directory.query import DirectoryQuery, Viewer
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage, SyncResult, name_key
+from app.directory.schema import STAGING, name_key
+from app.directory.staging import Staging
+from app.directory.sync import DirectorySync, SyncResult, parse_page
+from tests.app.directory.feed import feed_page, write_page
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
@@ -66,7 +68,7 @@ def synced(server: LiveServer, path: Path, *, limit: int = 25, snapshot: bool = 
         client = await admin_client(server)
         cache = DirectoryCache.open(path, KEY)
         try:
-            return await DirectorySync(client, cache, limit=limit, fill_limit=limit, snapshot=snapshot).run(**kwargs)
+            return await DirectorySync(client, cache, limit=limit, snapshot=snapshot).run(**kwargs)
         finally:
             cache.close()
             await client.aclose()
@@ -123,15 +125,15 @@ def test_incremental_sync_after_edits_and_deactivations(
 def staged(cache: DirectoryCache) -> int:
     """Providers staged by an unpublished first fill (0 when none is pending)."""
     conn = cache.write_connection()
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (first_fill.STAGING,)).fetchone() is None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (STAGING,)).fetchone() is None:
         return 0
-    return int(conn.execute(f"SELECT count(*) FROM {first_fill.STAGING}").fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) FROM {STAGING}").fetchone()[0])
 
 
 def assert_published(cache: DirectoryCache) -> None:
     """No staging table left, and every index of the schema there."""
     names = {row[0] for row in cache.write_connection().execute("SELECT name FROM sqlite_master")}
-    assert first_fill.STAGING not in names
+    assert STAGING not in names
     assert set(INDEXES) <= names
 
 
@@ -149,7 +151,7 @@ def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
         assert staged(cache) == 20
         assert cache.cursor
         assert cache.last_full_sync is None
-        early = cache.write_connection().execute(f"SELECT id FROM {first_fill.STAGING} LIMIT 2").fetchall()
+        early = cache.write_connection().execute(f"SELECT id FROM {STAGING} LIMIT 2").fetchall()
     finally:
         cache.close()
     # while the fill is cut, a staged provider changes (it comes again, renamed) and another goes
@@ -221,7 +223,7 @@ def test_sync_cut_by_a_dropped_connection_resumes(
         cache = DirectoryCache.open(path, KEY)
         try:
             with pytest.raises(errors.OfflineError):
-                await DirectorySync(client, cache, limit=15, fill_limit=15, snapshot=False).run()
+                await DirectorySync(client, cache, limit=15, snapshot=False).run()
             assert staged(cache) == 30, "the two pages before the cut stay staged"
             assert cache.size() == 0
         finally:
@@ -331,7 +333,7 @@ def test_a_server_without_the_snapshot_fills_from_the_feed(
         client = await admin_client(live_server, transport=httpx.MockTransport(handler))
         cache = DirectoryCache.open(tmp_path / "c.db", KEY)
         try:
-            result = await DirectorySync(client, cache, fill_limit=20).run()
+            result = await DirectorySync(client, cache, limit=20).run()
             assert_same_as_server(cache, admin)
             return result
         finally:
@@ -345,13 +347,9 @@ def test_a_server_without_the_snapshot_fills_from_the_feed(
     assert any(path.endswith("/providers/changes/") for path in asked)
 
 
-def feed_page(results: list[dict[str, Any]], deleted: list[str], cursor: str, more: bool) -> bytes:
-    return orjson.dumps({"results": results, "deleted": deleted, "cursor": cursor, "has_more": more})
-
-
 def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_path: Path) -> None:
     cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    fill = Staging(cache)
     north, south = {"id": "h1", "name": "North", "city": "Oslo"}, {"id": "h2", "name": "South", "city": "Rome"}
     try:
         assert fill.wanted()
@@ -363,9 +361,10 @@ def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_pa
              ["c"], False),
         ]
         for n, (results, deleted, more) in enumerate(pages):
-            assert fill.stage(feed_page(results, deleted, f"r{n}", more)) == (f"r{n}", more, len(results),
-                                                                              len(deleted))
-            fill.write(f"r{n}", complete=not more)
+            page = parse_page(feed_page(results, deleted, f"r{n}", more))
+            assert (page.cursor, not page.last, len(page.rows), len(page.deleted)) == (f"r{n}", more, len(results),
+                                                                                        len(deleted))
+            fill.write(page)
         assert not fill.wanted()
         assert [(r.id, r.full_name) for r in cache.rows(ALL, 0, 10)] == [("b", "Bob Aho"), ("d", "Di Ek"),
                                                                         ("a", "Ann Lee")]
@@ -377,7 +376,7 @@ def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_pa
         assert cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0] == 3
         assert_published(cache)
         hashsize = cache.write_connection().execute("SELECT v FROM providers_fts_config WHERE k = 'hashsize'")
-        assert hashsize.fetchone()[0] == first_fill.FTS_HASHSIZE, "the search index's build setting is undone"
+        assert hashsize.fetchone()[0] == writer.FTS_HASHSIZE, "the search index's build setting is undone"
         assert not fill.wanted(), "a published cache is synced page by page from then on"
     finally:
         cache.close()
@@ -385,23 +384,21 @@ def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_pa
 
 def test_a_malformed_page_in_a_first_fill_is_refused_and_changes_nothing(tmp_path: Path) -> None:
     cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    fill = FirstFill(cache, name_key, sync.RID_SPACE)
+    fill = Staging(cache)
     try:
-        fill.stage(feed_page([record("Ann", "Lee", id="a")], [], "r1", True))
-        fill.write("r1", complete=False)
+        fill.write(parse_page(feed_page([record("Ann", "Lee", id="a")], [], "r1", True)))
         bad = {"results.email": record("Cy", "Ox", email=None), "results.last_name": record("Cy", "Ox", last_name=3),
                "results.id": {"first_name": "x"}, "results": "not an item",
                "results.hospitals": record("Cy", "Ox", hospitals=[{"id": "h"}])}
         for where, item in bad.items():
-            fill.stage(feed_page([record("Bob", "Ray"), item], ["a"], "r2", False))
             with pytest.raises(errors.BadResponseError) as refused:
-                fill.write("r2", complete=False)
+                fill.write(parse_page(feed_page([record("Bob", "Ray"), item], ["a"], "r2", False)))
             assert refused.value.where == where
         assert staged(cache) == 1
         assert cache.cursor == "r1"
         for body in (b'{"results": 3}', b"not json", b"[]"):
             with pytest.raises(errors.BadResponseError):
-                fill.stage(body)
+                fill.write(parse_page(body))
     finally:
         cache.close()
 
@@ -418,11 +415,10 @@ def record(first: str, last: str, **fields: Any) -> dict[str, Any]:
 
 
 def test_writer_keeps_name_order_when_gaps_run_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(sync, "RID_SPACE", 1 << 12)
-    monkeypatch.setattr(sync, "END_GAP", 1)
+    monkeypatch.setattr(order, "RID_SPACE", 1 << 12)
+    monkeypatch.setattr(order, "END_GAP", 1)
     rng = random.Random(5)
     cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    writer = CacheWriter(cache)
     try:
         made: dict[str, dict[str, Any]] = {}
         for n in range(30):
@@ -433,7 +429,7 @@ def test_writer_keeps_name_order_when_gaps_run_out(monkeypatch: pytest.MonkeyPat
                 made[item["id"]] = item
             for pid in gone:
                 made.pop(pid)
-            writer.apply(FeedPage(page + moved, gone, f"r{n}", True), complete=n == 29)
+            write_page(cache, page + moved, gone, f"r{n}", more=n != 29)
             rows = cache.rows(ALL, 0, 10_000)
             keys = [name_key(made[r.id]["first_name"], made[r.id]["last_name"], r.id) for r in rows]
             assert keys == sorted(name_key(i["first_name"], i["last_name"], i["id"]) for i in made.values())
@@ -445,12 +441,10 @@ def test_writer_keeps_name_order_when_gaps_run_out(monkeypatch: pytest.MonkeyPat
 
 def test_a_malformed_page_is_refused_and_changes_nothing(tmp_path: Path) -> None:
     cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    writer = CacheWriter(cache)
     try:
-        writer.apply(FeedPage([record("Ann", "Lee", id="a")], [], "r1", True), complete=True)
+        write_page(cache, [record("Ann", "Lee", id="a")])
         with pytest.raises(errors.BadResponseError) as refused:
-            writer.apply(FeedPage([record("Bob", "Ray"), record("Cy", "Ox", email=None)], ["a"], "r2", False),
-                         complete=False)
+            write_page(cache, [record("Bob", "Ray"), record("Cy", "Ox", email=None)], ["a"], "r2")
         assert refused.value.where == "results.email"
         assert cache.size() == 1
         assert cache.cursor == "r1"
