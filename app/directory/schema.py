@@ -88,7 +88,7 @@ FIELDS = (
     Field("email", TEXT, searchable=True),
     Field("is_active", FLAG),
     Field("created_at", TIME),
-    Field("phone_number", TEXT, searchable=True),
+    Field("phone_number", KEPT),
     Field("updated_at", KEPT),
     Field("license_verified", KEPT),
     Field("has_license_document", KEPT),

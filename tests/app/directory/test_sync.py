@@ -409,7 +409,7 @@ def record(first: str, last: str, **fields: Any) -> dict[str, Any]:
             "professional_title": "Dr.", "professional_role": "Physician", "specialization": "Cardiology",
             "organization_facility": "City Clinic", "license_number": f"L-{abs(hash(pid)) % 10**8}",
             "license_status": "verified", "license_expiry_date": "2099-01-01", "email": f"{pid}@example.org",
-            "is_active": True, "hospitals": [], "updated_at": "2026-01-01T00:00:00Z", "phone_number": "+1 555 0100",
+            "is_active": True, "hospitals": [], "updated_at": "2026-01-01T00:00:00Z",
             "created_at": "2026-01-01T00:00:00Z"}
     return {**base, **fields}
 
