@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 import sqlcipher3.dbapi2 as sqlcipher
+from sqlcipher3.dbapi2 import Connection
 
 from app.api.models import DocumentFile, HospitalRef, Provider, parse_model
 from app.directory import schema
@@ -51,7 +52,7 @@ class CacheClosedError(CacheError):
     """The cache was closed before a write could begin."""
 
 
-def forget_rows(conn: Any, rids: list[int], ids: list[str]) -> None:
+def forget_rows(conn: Connection, rids: list[int], ids: list[str]) -> None:
     """Delete providers (by rowid, and their ids) with their records, search terms, links and documents,
     inside the caller's transaction on `conn`."""
     conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE rid = ?)",
@@ -98,19 +99,19 @@ class Transaction:
 class DirectoryCache:
     """The cache file, opened for reading on the event loop; see the module's docstring."""
 
-    def __init__(self, path: Path, key: bytes, conn: Any, persistent: bool, viewer: Viewer = STAFF) -> None:
+    def __init__(self, path: Path, key: bytes, conn: Connection, persistent: bool, viewer: Viewer = STAFF) -> None:
         self.path = path
         self.persistent = persistent
         self.viewer = viewer
         self.reason: str | None = None
         self._key = key
         self._conn = conn
-        self._writer: Any = None
+        self._writer: Connection | None = None
         # held by a writer for a whole transaction; close() waits for it, so a sync still
         # writing in its worker thread never sees its connection closed under it
         self.write_lock = threading.Lock()
         self.closed = False
-        self._side: Any = None  # the worker threads' reading connection (counts_in_worker)
+        self._side: Connection | None = None  # the worker threads' reading connection (counts_in_worker)
         self._side_lock = threading.Lock()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
 
@@ -127,14 +128,14 @@ class DirectoryCache:
         cache.forget_hidden()
         return cache
 
-    def write_connection(self) -> Any:
+    def write_connection(self) -> Connection:
         """The writers' own connection (opened once; use it from one thread at a time)."""
         if self._writer is None:
             self._writer = connect(self.path, self._key, cache_mb=128)
         return self._writer
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Any]:
+    def transaction(self) -> Iterator[Connection]:
         """The write connection in one transaction, committed at the end of the block, rolled back on
         any error; one writer at a time. Raises CacheClosedError once the cache is closed."""
         transaction = Transaction(self)
@@ -180,7 +181,7 @@ class DirectoryCache:
 
     # ---- queries ----
 
-    def count(self, query: DirectoryQuery, conn: Any = None) -> int:
+    def count(self, query: DirectoryQuery, conn: Connection | None = None) -> int:
         """How many providers `query` matches (on `conn`, by default the event loop's connection)."""
         rows = self._execute(*count_sql(query, self.viewer), conn)
         return int(rows[0][0]) if rows else 0
@@ -191,7 +192,7 @@ class DirectoryCache:
         today = params["today"]
         return [row_of(values, today) for values in self._execute(sql, params)]
 
-    def _execute(self, sql: str, params: dict[str, Any], conn: Any = None) -> list[Any]:
+    def _execute(self, sql: str, params: dict[str, Any], conn: Connection | None = None) -> list[Any]:
         try:
             return list((conn or self._conn).execute(sql, params).fetchall())
         except sqlcipher.OperationalError as error:

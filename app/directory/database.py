@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
+from sqlcipher3.dbapi2 import Connection
 
 from app.directory import schema
 from app.directory.query import SORT_KEYS
@@ -69,7 +69,7 @@ class CacheUnreadableError(CacheError):
     """The file is not a cache this key opens (a wrong key, or not a database at all)."""
 
 
-def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
+def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Connection:
     """An SQLCipher connection to `path` with the raw 32-byte `key` (no key derivation), in WAL mode."""
     if len(key) != 32:
         raise ValueError("the cache key must be 32 bytes")
@@ -84,7 +84,7 @@ def connect(path: Path, key: bytes, *, cache_mb: int = 32) -> Any:
     return conn
 
 
-def _keyed(path: Path, key: bytes, page_size: int) -> Any:
+def _keyed(path: Path, key: bytes, page_size: int) -> Connection | None:
     """A connection in WAL mode if `key` and `page_size` read the file at `path` (a new file: always)."""
     private_file(path)  # before SQLite creates it: its -wal and -shm files take the same mode
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -107,7 +107,7 @@ def remove(path: Path) -> None:
         name.unlink(missing_ok=True)
 
 
-def stored_schema(conn: Any) -> tuple[str, str] | None:
+def stored_schema(conn: Connection) -> tuple[str, str] | None:
     """The schema version and shape a file says it has (None: an empty file; "" where it says nothing)."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
@@ -123,7 +123,7 @@ CURRENT = (str(SCHEMA_VERSION), SHAPE)
 
 
 
-def open_current(path: Path, key: bytes) -> Any:
+def open_current(path: Path, key: bytes) -> Connection:
     """A connection to the cache at `path` with this version's tables: a new file gets them, a file of
     another version or shape is deleted and made again; a wrong key raises CacheUnreadableError."""
     private_dir(path.parent)

@@ -8,7 +8,8 @@ renumbering (writer.py). All of it runs inside the caller's transaction.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+
+from sqlcipher3.dbapi2 import Connection
 
 RID_SPACE = 1 << 62  # rowids live in [1, RID_SPACE]
 END_GAP = 1 << 32  # room left after the last (or before the first) name for later ones
@@ -22,7 +23,7 @@ def fill_step(count: int) -> int:
     return min(RID_SPACE // (count + 1), FILL_STEP)
 
 
-def place(conn: Any, keys: list[str]) -> dict[str, int] | None:
+def place(conn: Connection, keys: list[str]) -> dict[str, int] | None:
     """Rowids for new names (`keys`, sorted) between their neighbours'; None when some gap is too narrow."""
     if not keys:
         return {}
@@ -36,7 +37,7 @@ def place(conn: Any, keys: list[str]) -> dict[str, int] | None:
     return _spread(neighbours)
 
 
-def move_into_order(conn: Any, moved: list[tuple[int, str]]) -> None:
+def move_into_order(conn: Connection, moved: list[tuple[int, str]]) -> None:
     """Give the rows `moved` (rowid, name key), which came out of name order, rowids between their
     neighbours by name among the others (the name index built, the search index not yet)."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS moved(rid INTEGER PRIMARY KEY, k TEXT NOT NULL)")
@@ -55,7 +56,7 @@ def move_into_order(conn: Any, moved: list[tuple[int, str]]) -> None:
         conn.executemany(f"UPDATE {table} SET rid = ? WHERE rid = ?", [(placed[k], -rid) for rid, k in moved])
 
 
-def renumber(conn: Any) -> None:
+def renumber(conn: Connection) -> None:
     """Spread all rowids evenly again, in name order (the search index is then rebuilt by the caller)."""
     rids = [row[0] for row in conn.execute("SELECT rid FROM providers ORDER BY name_key")]
     step = fill_step(len(rids))

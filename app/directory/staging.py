@@ -15,9 +15,8 @@ its rows visible.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
+from sqlcipher3.dbapi2 import Connection
 
 from app.directory import order, schema
 from app.directory.cache import DirectoryCache
@@ -88,7 +87,7 @@ def _ids(row: schema.Row) -> str | None:
     return orjson.dumps([h[0] for h in row.hospitals]).decode() if row.hospitals else None
 
 
-def _publish(conn: Any) -> None:
+def _publish(conn: Connection) -> None:
     """Give the staged rows name-ordered rowids, index them, and drop the staging table."""
     if conn.execute("SELECT EXISTS (SELECT 1 FROM providers)").fetchone()[0]:
         raise RuntimeError("a first fill is published only into an empty cache")

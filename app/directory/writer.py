@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlcipher3.dbapi2 import Connection
+
 from app.directory import order, schema
 from app.directory.cache import DirectoryCache, Transaction, forget_rows
 from app.directory.database import INDEXES, create_index
@@ -118,7 +120,7 @@ class Fill:
         self._transaction.rollback()
 
 
-def place_rows(conn: Any, hospitals: Hospitals, rows: Sequence[Row], deleted: Sequence[str]) -> int:
+def place_rows(conn: Connection, hospitals: Hospitals, rows: Sequence[Row], deleted: Sequence[str]) -> int:
     """Erase `deleted` and write `rows` in name order among the others; how many rows. A provider twice
     in `rows`: its last version; an erased one never comes back, whatever else the page says."""
     latest = list(latest_rows(rows, deleted).values())
@@ -151,7 +153,7 @@ def latest_rows(rows: Iterable[Row], deleted: Iterable[str]) -> dict[str, Row]:
     return {row.id: row for row in rows if row.id not in erased}
 
 
-def insert_rows(conn: Any, hospitals: Hospitals, placed: list[tuple[int, Row]], *, fresh: bool) -> None:
+def insert_rows(conn: Connection, hospitals: Hospitals, placed: list[tuple[int, Row]], *, fresh: bool) -> None:
     """Write providers (rowid, row), their records and hospitals, and their search terms unless `fresh`
     (a fill: no older version, no index, the search index built after)."""
     placed.sort(key=lambda pair: pair[0])  # FTS5 flushes its pending terms whenever a rowid goes down
@@ -168,12 +170,12 @@ def insert_rows(conn: Any, hospitals: Hospitals, placed: list[tuple[int, Row]], 
     hospitals.link(placed)
 
 
-def next_body(conn: Any) -> int:
+def next_body(conn: Connection) -> int:
     """The number of the next record (provider_json): records are appended in arrival order."""
     return int(conn.execute("SELECT coalesce(max(body_id), 0) + 1 FROM provider_json").fetchone()[0])
 
 
-def _existing(conn: Any, ids: list[str]) -> dict[str, tuple[int, str]]:
+def _existing(conn: Connection, ids: list[str]) -> dict[str, tuple[int, str]]:
     """The rowid and name key of each of `ids` in the cache."""
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(ids), CHUNK):
@@ -186,7 +188,7 @@ def _existing(conn: Any, ids: list[str]) -> dict[str, tuple[int, str]]:
 class Hospitals:
     """Hospitals by number within one transaction: each written once, again only when its name or city changes."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._known: dict[str, tuple[Hospital, int]] = {}
 
@@ -211,7 +213,7 @@ class Hospitals:
         self._conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)", links)
 
 
-def end_page(conn: Any, page: Page) -> None:
+def end_page(conn: Connection, page: Page) -> None:
     """Store the page's cursor and, when it ends a walk, the time the cache matched the server."""
     if page.cursor is not None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('cursor', ?)", (page.cursor,))
@@ -219,18 +221,18 @@ def end_page(conn: Any, page: Page) -> None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('last_full_sync', ?)", (datetime.now(UTC).isoformat(),))
 
 
-def drop_indexes(conn: Any) -> None:
+def drop_indexes(conn: Connection) -> None:
     """Before a fill's rows: building the indexes once after them is cheaper than keeping them up to date."""
     for name in INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def build_indexes(conn: Any) -> None:
+def build_indexes(conn: Connection) -> None:
     for name in INDEXES:
         conn.execute(create_index(name))
 
 
-def build_search(conn: Any, *, clear: bool = False) -> None:
+def build_search(conn: Connection, *, clear: bool = False) -> None:
     """Build the search index from the providers table (emptied first when `clear`)."""
     if clear:
         conn.execute("INSERT INTO providers_fts(providers_fts) VALUES ('delete-all')")
