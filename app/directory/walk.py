@@ -81,9 +81,11 @@ class Walk(ABC):
                 ahead = None
                 if not (page.last or _is_set(cancel)):  # the next page is read while this one is written
                     ahead = asyncio.ensure_future(_next(pages))
-                if page.last and self.known is not None:
-                    page = replace(page, deleted=sorted(set(self.known) - tally.seen))
-                tally.add(page, await self.off_loop(self.write, page), self.known is not None)
+                if self.known is not None:
+                    tally.see(page)
+                    if page.last:
+                        page = replace(page, deleted=sorted(set(self.known) - tally.seen))
+                tally.add(page, await self.off_loop(self.write, page))
                 if progress is not None:
                     progress(*tally.progress(page))
                 if _is_set(cancel):
@@ -108,14 +110,15 @@ class _Tally:
     complete: bool = False
     seen: set[str] = field(default_factory=set)
 
-    def add(self, page: Page, written: int, keep_ids: bool) -> None:
+    def see(self, page: Page) -> None:
+        self.seen.update(page.listed if page.listed is not None else (row.id for row in page.rows))
+
+    def add(self, page: Page, written: int) -> None:
         self.changed += written
         self.deleted += len(page.deleted)
         self.pages += page.answers
         self.done += len(page.listed) if page.listed is not None else written + len(page.deleted)
         self.complete = page.last
-        if keep_ids:
-            self.seen.update(page.listed if page.listed is not None else (row.id for row in page.rows))
 
     def progress(self, page: Page) -> tuple[int, int | None]:
         """Providers so far, and how many in all when known (at the end: as many)."""
