@@ -8,6 +8,7 @@ row. Run every method from a worker thread.
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,14 +89,17 @@ class Fill:
         self._moved: list[tuple[int, str]] = []  # rows (rowid, name key) that came after a greater name
 
     def append(self, rows: Sequence[Row]) -> None:
+        """Write `rows` after those appended before (rowids in arrival order)."""
         placed = []
+        last = self._last
         for n, row in enumerate(rows, start=self.written + 1):
             rid = n * order.FILL_STEP
-            if row.key >= self._last:
-                self._last = row.key
+            placed.append((rid, row))
+            if row.key >= last:
+                last = row.key
             else:
                 self._moved.append((rid, row.key))
-            placed.append((rid, row))
+        self._last = last
         insert_rows(self._conn, self._hospitals, placed, fresh=True)
         self.written += len(placed)
 
@@ -156,18 +160,24 @@ def latest_rows(rows: Iterable[Row], deleted: Iterable[str]) -> dict[str, Row]:
 def insert_rows(conn: Connection, hospitals: Hospitals, placed: list[tuple[int, Row]], *, fresh: bool) -> None:
     """Write providers (rowid, row), their records and hospitals, and their search terms unless `fresh`
     (a fill: no older version, no index, the search index built after)."""
-    placed.sort(key=lambda pair: pair[0])  # FTS5 flushes its pending terms whenever a rowid goes down
+    placed.sort(key=_ROWID)  # FTS5 flushes its pending terms whenever a rowid goes down
     if not fresh:
         conn.executemany("DELETE FROM provider_json WHERE body_id = (SELECT body_id FROM providers WHERE id = ?)",
                          [(row.id,) for _, row in placed])
-    first = next_body(conn)
-    conn.executemany("INSERT INTO provider_json VALUES (?, ?)", [(first + n, row.body) for n, (_, row) in
-                                                                 enumerate(placed)])
-    conn.executemany(_INSERT_ROW, [(rid, row.key, *row.values, first + n) for n, (rid, row) in enumerate(placed)])
+    values: list[tuple[Any, ...]] = []
+    bodies: list[tuple[int, bytes]] = []
+    links: list[tuple[int, Hospital]] = []
+    for body_id, (rid, row) in enumerate(placed, start=next_body(conn)):  # one pass: a fill's rows are many
+        values.append((rid, row.key, *row.values, body_id))
+        bodies.append((body_id, row.body))
+        for hospital in row.hospitals:
+            links.append((rid, hospital))
+    conn.executemany("INSERT INTO provider_json VALUES (?, ?)", bodies)
+    conn.executemany(_INSERT_ROW, values)
     if not fresh:
         conn.executemany(schema.INSERT_SEARCH, [row.search_terms(rid) for rid, row in placed])
         conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(rid,) for rid, _ in placed])
-    hospitals.link(placed)
+    hospitals.link(links)
 
 
 def next_body(conn: Connection) -> int:
@@ -195,7 +205,7 @@ class Hospitals:
     def upsert(self, hospitals: Iterable[Hospital]) -> None:
         """Write `hospitals` (the last word on each wins) and learn their numbers."""
         known = self._known
-        new = {h[0]: h for h in hospitals if h[0] not in known or known[h[0]][0] != h}
+        new = {h[0]: h for h in hospitals if known.get(h[0], _UNKNOWN)[0] != h}
         if not new:
             return
         self._conn.executemany(_UPSERT_HOSPITAL, list(new.values()))
@@ -206,11 +216,16 @@ class Hospitals:
                                        chunk)
             known.update((pid, (new[pid], hid)) for pid, hid in found)
 
-    def link(self, placed: list[tuple[int, Row]]) -> None:
-        """Write the hospitals of the rows `placed` (rowid, row) and link them."""
-        self.upsert(h for _, row in placed for h in row.hospitals)
-        links = [(self._known[h[0]][1], rid) for rid, row in placed for h in row.hospitals]
-        self._conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)", links)
+    def link(self, links: list[tuple[int, Hospital]]) -> None:
+        """Write the hospitals of `links` (a row's rowid, a hospital of it) and link them."""
+        self.upsert(hospital for _, hospital in links)
+        known = self._known
+        self._conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)",
+                               [(known[hospital[0]][1], rid) for rid, hospital in links])
+
+
+_UNKNOWN: tuple[Hospital | None, int] = (None, 0)
+_ROWID = operator.itemgetter(0)
 
 
 def end_page(conn: Connection, page: Page) -> None:
