@@ -12,7 +12,6 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 from typing import Any, NamedTuple
 
 import orjson
@@ -176,8 +175,8 @@ class Reader:
                 self._refuse(values)
         for n, store in self._stores:
             values[n] = store(values[n])
-        hospitals = _hospitals(values[self._hospitals]) if values[self._hospitals] else ()
-        body = orjson.dumps([*self._record(values), [h[0] for h in hospitals] if hospitals else None])
+        hospitals, ids = _hospitals(values[self._hospitals]) if values[self._hospitals] else _NO_HOSPITALS
+        body = orjson.dumps([*self._record(values), ids])
         return _row((name_key(*self._key(values)), self._columns(values), body, hospitals))
 
     def _refuse(self, values: list[Any]) -> None:
@@ -188,8 +187,9 @@ class Reader:
 
 
 _STRING = {str}
+_NO_HOSPITALS: tuple[tuple[Hospital, ...], None] = ((), None)
 _ITEMS = Reader(ITEM)
-_row = Row._make  # a little cheaper than Row(...): a fill makes a million of them
+_row = Row._make  # cheaper than Row(...): a fill of a million providers makes a million
 
 
 def read_item(item: Any) -> Row:
@@ -199,11 +199,15 @@ def read_item(item: Any) -> Row:
     return _ITEMS.read(list(map(item.get, ITEM)))
 
 
-def _hospitals(value: Any) -> tuple[Hospital, ...]:
+def _hospitals(value: Any) -> tuple[tuple[Hospital, ...], list[str]]:
+    """A provider's hospitals, and their ids as its record keeps them."""
     try:
         found = tuple([(h["id"], h["name"], h["city"]) for h in value])
-        if {*map(type, chain.from_iterable(found))} == _STRING:
-            return found
+        for pid, name, city in found:
+            if type(pid) is not str or type(name) is not str or type(city) is not str:
+                break
+        else:
+            return found, [h[0] for h in found]
     except (TypeError, KeyError):
         pass
     raise BadResponseError("results.hospitals", "id, name and city are required")

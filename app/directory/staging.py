@@ -75,7 +75,7 @@ class Staging:
             rows = list(latest.values())
             conn.executemany("INSERT INTO provider_json VALUES (?, ?)", [(first + n, row.body)
                                                                          for n, row in enumerate(rows)])
-            Hospitals(conn).upsert(h for row in rows for h in row.hospitals)  # the page's last word on each
+            Hospitals(conn).upsert({h[0]: h for row in rows for h in row.hospitals})  # the page's last word
             conn.executemany(_STAGE, [(row.key, *row.values, first + n, _ids(row)) for n, row in enumerate(rows)])
             if page.last:
                 _publish(conn)

@@ -49,6 +49,7 @@ class Page:
     listed: Sequence[str] | None = None
     total: int | None = None
     answers: int = 1
+    raw: bytes = b""  # what a source's `write` parses itself (a block of a snapshot's lines)
 
 
 class CacheWriter:
@@ -166,17 +167,20 @@ def insert_rows(conn: Connection, hospitals: Hospitals, placed: list[tuple[int, 
                          [(row.id,) for _, row in placed])
     values: list[tuple[Any, ...]] = []
     bodies: list[tuple[int, bytes]] = []
-    links: list[tuple[int, Hospital]] = []
-    for body_id, (rid, row) in enumerate(placed, start=next_body(conn)):  # one pass: a fill's rows are many
-        values.append((rid, row.key, *row.values, body_id))
-        bodies.append((body_id, row.body))
-        for hospital in row.hospitals:
-            links.append((rid, hospital))
+    places: dict[str, Hospital] = {}  # the last word on each hospital
+    links: list[tuple[str, int]] = []
+    for body_id, (rid, (key, columns, body, linked)) in enumerate(placed, start=next_body(conn)):  # one pass
+        values.append((rid, key, *columns, body_id))
+        bodies.append((body_id, body))
+        for hospital in linked:
+            places[hospital[0]] = hospital
+            links.append((hospital[0], rid))
     conn.executemany("INSERT INTO provider_json VALUES (?, ?)", bodies)
     conn.executemany(_INSERT_ROW, values)
     if not fresh:
         conn.executemany(schema.INSERT_SEARCH, [row.search_terms(rid) for rid, row in placed])
         conn.executemany("DELETE FROM provider_hospitals WHERE rid = ?", [(rid,) for rid, _ in placed])
+    hospitals.upsert(places)
     hospitals.link(links)
 
 
@@ -202,10 +206,10 @@ class Hospitals:
         self._conn = conn
         self._known: dict[str, tuple[Hospital, int]] = {}
 
-    def upsert(self, hospitals: Iterable[Hospital]) -> None:
-        """Write `hospitals` (the last word on each wins) and learn their numbers."""
+    def upsert(self, hospitals: dict[str, Hospital]) -> None:
+        """Write `hospitals` (by id) unless written so already, and learn their numbers."""
         known = self._known
-        new = {h[0]: h for h in hospitals if known.get(h[0], _UNKNOWN)[0] != h}
+        new = {pid: h for pid, h in hospitals.items() if known.get(pid, _UNKNOWN)[0] != h}
         if not new:
             return
         self._conn.executemany(_UPSERT_HOSPITAL, list(new.values()))
@@ -216,12 +220,11 @@ class Hospitals:
                                        chunk)
             known.update((pid, (new[pid], hid)) for pid, hid in found)
 
-    def link(self, links: list[tuple[int, Hospital]]) -> None:
-        """Write the hospitals of `links` (a row's rowid, a hospital of it) and link them."""
-        self.upsert(hospital for _, hospital in links)
+    def link(self, links: list[tuple[str, int]]) -> None:
+        """Link rows to hospitals written before: `links` holds (a hospital's id, a row's rowid)."""
         known = self._known
         self._conn.executemany("INSERT OR IGNORE INTO provider_hospitals VALUES (?, ?)",
-                               [(known[hospital[0]][1], rid) for rid, hospital in links])
+                               [(known[pid][1], rid) for pid, rid in links])
 
 
 _UNKNOWN: tuple[Hospital | None, int] = (None, 0)
