@@ -1,12 +1,12 @@
-"""One sync run over a source of pages: the walk, its counts, progress and stopping, and the erasures of a
-walk that lists everything.
+"""One sync run over a source of pages: its walk, counts, progress, stopping, and a full walk's erasures.
 
 A source (a `Walk`: the change feed, the snapshot, the list) says only how to read its pages
-(`pages`, on the event loop: requests, and parsing in a worker thread) and how to write one
+(`pages`, on the event loop: requests, and parsing through `off_loop`) and how to write one
 (`write`: one transaction, in a worker thread). The walk reads the next page while it writes
-this one, reports progress after each, stops after the page it is writing when `cancel` is set,
-and, for a source that lists every provider (`known` set), erases with its last page those it
-did not see. (The shape of libpretixsync's download adapters.)
+this one: its requests overlap the write, its parsing waits for it (one worker thread at a time
+leaves the loop its share of the GIL). It reports progress after each page, stops after the page
+it is writing when `cancel` is set, and, for a source that lists every provider (`known` set),
+erases with its last page those it did not see. (The shape of libpretixsync's download adapters.)
 """
 from __future__ import annotations
 
