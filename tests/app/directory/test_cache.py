@@ -18,8 +18,8 @@ from app.directory.keys import cache_for, key_entry
 from app.directory.query import DirectoryQuery
 from app.directory.sync import DirectorySync
 from app.session.token_store import SERVICE
-from tests.app.directory.feed import write_page
-from tests.app.directory.test_sync import admin_client, record, server_providers
+from tests.app.directory.feed import record, write_page
+from tests.app.directory.test_sync import admin_client, server_providers
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer

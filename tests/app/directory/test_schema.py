@@ -13,8 +13,7 @@ from app.directory import schema
 from app.directory.cache import DirectoryCache
 from app.directory.database import CURRENT, stored_schema
 from app.directory.sync import parse_page
-from tests.app.directory.feed import feed_page, write_page
-from tests.app.directory.test_sync import record
+from tests.app.directory.feed import feed_page, record, write_page
 
 KEY = bytes(range(32))
 NORTH = {"id": "h1", "name": "North", "city": "Oslo"}

@@ -14,8 +14,7 @@ from app.directory import query
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery, Viewer
 from app.directory.sync import DirectorySync
-from tests.app.directory.feed import write_page
-from tests.app.directory.test_sync import record
+from tests.app.directory.feed import record, write_page
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import LiveServer
