@@ -1,1 +1,1 @@
-"""The directory's encrypted offline cache: its queries, the first fill, the sync, the keys."""
+"""The directory's encrypted offline cache: its shape, file, reads and one write side, the syncs, the keys."""

@@ -17,7 +17,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from app.directory.cache import CacheUnreadableError, DirectoryCache
+from app.directory.cache import DirectoryCache
+from app.directory.database import CacheUnreadableError, remove
 from app.directory.query import STAFF, Viewer
 from app.private_files import temporary_file, temporary_folder
 from app.session.token_store import SERVICE, backend_name, insecure_reason
@@ -58,8 +59,7 @@ def _open_persistent(path: Path, key: bytes, viewer: Viewer) -> DirectoryCache:
     except CacheUnreadableError:
         # encrypted with a key we no longer have: nothing in it can be read, so start again
         log.warning("directory cache %s unreadable with the stored key; rebuilding it", path.name)
-        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            name.unlink(missing_ok=True)
+        remove(path)
         return DirectoryCache.open(path, key, viewer)
 
 

@@ -1,6 +1,6 @@
 """What the directory asks of its cache, as SQL: search, filters, orders, and the worklist's queues.
 
-Pure text building (no I/O): `directory_cache` runs what these functions write. The effective
+Pure text building (no I/O): `cache.py` runs what these functions write. The effective
 license status ("expired" once a verified license's date has passed) is computed here, in SQL
 conditions the indexes can serve, and in `row_of` for each row read. Every query is limited to
 what its `Viewer` may see (least privilege: a provider sees the credentialed providers and itself).
@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-TEXT_COLUMNS = ("first_name", "last_name", "email", "license_number", "specialization", "organization_facility")
+from app.directory.schema import SEARCHABLE
+
+FACETS = ("professional_role", "professional_title", "specialization", "organization_facility")  # filters
 SORT_KEYS = ("name", "professional_role", "specialization", "organization_facility", "license_number",
              "license_status", "license_expiry_date", "email")
 # the credentialing worklist's orders (the server's queue): registration, or expiry then registration
 # ties broken by id, as the server's queue does (never by name: that would differ from the server)
 WORKLIST_KEYS = {"created_at": ("created_at", "id"), "expiry_created": ("license_expiry_date", "created_at", "id")}
 MAX_WORDS = 8
-ROW_COLUMNS = ("id", "full_name", "professional_title", "professional_role", "specialization",
-               "organization_facility", "license_number", "license_status", "license_expiry_date", "email",
-               "is_active", "created_at")
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps as one token
 _EFFECTIVE_STATUS = ("CASE WHEN p.license_status = 'verified' AND p.license_expiry_date < :today "
                      "THEN 'expired' ELSE p.license_status END")
@@ -104,6 +103,10 @@ class ProviderRow:
     created_at: str = ""  # as stored: sortable ISO UTC text
 
 
+ROW_COLUMNS = tuple(field.name for field in fields(ProviderRow))
+_STATUS, _EXPIRY, _ACTIVE = (ROW_COLUMNS.index(name) for name in ("license_status", "license_expiry_date", "is_active"))
+
+
 def match_expression(text: str, is_active: bool | None) -> str | None:
     """The FTS5 query for `text` (every word a prefix) and the active flag; None when neither applies.
 
@@ -113,18 +116,19 @@ def match_expression(text: str, is_active: bool | None) -> str | None:
     parts = []
     if words:
         terms = " AND ".join(f'"{word}"*' for word in words)
-        parts.append(f"{{{' '.join(TEXT_COLUMNS)}}} : ({terms})")
+        parts.append(f"{{{' '.join(SEARCHABLE)}}} : ({terms})")
     if is_active is not None and parts:
         parts.append(f'flags : "a{int(is_active)}"')
     return " AND ".join(parts) or None
 
 
 def row_of(values: tuple[Any, ...], today: str) -> ProviderRow:
-    status, expiry = values[7], values[8]
-    if status == "verified" and expiry is not None and expiry < today:
-        status = "expired"
-    return ProviderRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], status,
-                       expiry, values[9], bool(values[10]), values[11])
+    """The row of ROW_COLUMNS' `values`, with the effective license status as of `today`."""
+    row = list(values)
+    if row[_STATUS] == "verified" and row[_EXPIRY] is not None and row[_EXPIRY] < today:
+        row[_STATUS] = "expired"
+    row[_ACTIVE] = bool(row[_ACTIVE])
+    return ProviderRow(*row)
 
 
 def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF) -> tuple[list[str], dict[str, Any]]:
@@ -135,7 +139,7 @@ def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF)
     if not viewer.staff:
         where.append(_VISIBLE)
         params["own"] = viewer.own_id or ""
-    for name in ("professional_role", "professional_title", "specialization", "organization_facility"):
+    for name in FACETS:
         if (value := getattr(query, name)) is not None:
             where.append(f"p.{name} = :{name}")
             params[name] = value

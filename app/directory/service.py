@@ -26,7 +26,8 @@ from app.directory.cache import DirectoryCache
 from app.directory.keys import cache_for
 from app.directory.list_walk import ListWalkSync
 from app.directory.query import Viewer
-from app.directory.sync import CacheWriter, DirectorySync
+from app.directory.sync import DirectorySync
+from app.directory.writer import CacheWriter
 from app.tasks import Start, TaskKeeper
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app.credentialing.worklist import LicenseAlert, days_left
 from app.directory.query import ProviderRow
-from app.directory.sync import sortable_time
+from app.directory.schema import sortable_time
 
 times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
     lambda d: d.replace(tzinfo=UTC))

@@ -16,8 +16,10 @@ from app.api.models import DocumentFile
 from app.credentialing.worklist import QUEUES, license_alert
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
-from app.directory.sync import CacheWriter, FeedPage, sortable_time
-from bench.directory import synthetic
+from app.directory.schema import sortable_time
+from app.directory.writer import CacheWriter
+from bench.directory_cache import synthetic
+from tests.app.directory.feed import write_page
 
 KEY = bytes(range(32))
 TODAY = date.today()
@@ -42,9 +44,8 @@ def worklist_items() -> list[dict[str, Any]]:
 def worklist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DirectoryCache, list[dict[str, Any]]]]:
     items = worklist_items()
     cache = DirectoryCache.open(tmp_path_factory.mktemp("worklist") / "w.db", KEY)
-    writer = CacheWriter(cache)
     for start in range(0, len(items), 120):  # the sync's own path, page by page
-        writer.apply(FeedPage(items[start:start + 120], [], f"r{start}", False), complete=False)
+        write_page(cache, items[start:start + 120], cursor=f"r{start}", more=True)
     yield cache, items
     cache.close()
 
@@ -139,11 +140,10 @@ def test_own_changes_show_at_once_and_erasures_take_their_documents(tmp_path: Pa
     items = synthetic(30)
     cache = DirectoryCache.open(tmp_path / "o.db", KEY)
     try:
-        writer = CacheWriter(cache)
-        writer.apply(FeedPage(items, [], "r30", False), complete=True)
+        write_page(cache, items, cursor="r30")
         first = items[0]
         decided = {**first, "license_status": "rejected", "license_note": "Illegible scan."}
-        writer.put([decided])
+        CacheWriter(cache).put([decided])
         assert cache.cursor == "r30", "the cursor stays: the next sync brings the change again"
         row = cache.rows(DirectoryQuery(text=first["license_number"]), 0, 5)
         assert [(r.id, r.license_status) for r in row] == [(first["id"], "rejected")]
@@ -152,7 +152,7 @@ def test_own_changes_show_at_once_and_erasures_take_their_documents(tmp_path: Pa
         assert provider.license_note == "Illegible scan."
         assert cache.size() == 30
         cache.store_document(first["id"], document(1, 100))
-        writer.apply(FeedPage([], [first["id"]], "r31", False), complete=True)
+        write_page(cache, [], [first["id"]], "r31")
         assert cache.document(first["id"]) is None, "an erased provider's document is forgotten with it"
         assert cache.size() == 29
     finally:

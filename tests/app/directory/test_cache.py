@@ -12,12 +12,14 @@ import httpx
 import keyring.backends.fail
 import pytest
 
-from app.directory.cache import CacheUnreadableError, DirectoryCache
+from app.directory.cache import DirectoryCache
+from app.directory.database import CacheUnreadableError
 from app.directory.keys import cache_for, key_entry
 from app.directory.query import DirectoryQuery
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage
+from app.directory.sync import DirectorySync
 from app.session.token_store import SERVICE
-from tests.app.directory.test_sync import admin_client, record, server_providers
+from tests.app.directory.feed import record, write_page
+from tests.app.directory.test_sync import admin_client, server_providers
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer
@@ -34,7 +36,7 @@ PEOPLE = [record("John", "Smith", id="1"), record("Joanna", "Smithers", id="2"),
 @pytest.fixture
 def people(tmp_path: Path) -> Iterator[DirectoryCache]:
     cache = DirectoryCache.open(tmp_path / "p.db", KEY)
-    CacheWriter(cache).apply(FeedPage(PEOPLE, [], "r6", False), complete=True)
+    write_page(cache, PEOPLE, cursor="r6")
     yield cache
     cache.close()
 
@@ -121,7 +123,7 @@ def test_cache_for_keeps_the_key_in_the_keyring(tmp_path: Path) -> None:
         cache = await cache_for(tmp_path, "http://s/api/v1/", "Ann@x.org", backend=backend)
         assert cache.persistent
         assert cache.reason is None
-        CacheWriter(cache).apply(FeedPage(PEOPLE[:1], [], "r1", False), complete=False)
+        write_page(cache, PEOPLE[:1])
         cache.close()
         assert len(backend.passwords[(SERVICE, key_entry("http://s/api/v1", "ann@x.org"))]) == 64
         again = await cache_for(tmp_path, "http://s/api/v1", "ann@x.org", backend=backend)
@@ -141,7 +143,7 @@ def test_an_insecure_keyring_gives_a_temporary_cache(tmp_path: Path) -> None:
         assert not cache.persistent
         assert cache.reason is not None
         assert "system keyring" in cache.reason
-        CacheWriter(cache).apply(FeedPage(PEOPLE, [], "r1", False), complete=False)
+        write_page(cache, PEOPLE)
         assert cache.count(DirectoryQuery(text="jo smi")) == 2
         path = cache.path
         # in the private data folder, never in /tmp: a killed run's is deleted at the next start

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.directory.cache import SCHEMA_VERSION, DirectoryCache, _schema_version
+from app.directory.cache import DirectoryCache
+from app.directory.database import CURRENT, SCHEMA_VERSION, stored_schema
 
 KEY = bytes(range(32))
 
@@ -20,6 +21,6 @@ def test_a_cache_of_the_old_binding_is_rebuilt(tmp_path: Path) -> None:
     reopened = DirectoryCache.open(path, KEY)
     conn = reopened.write_connection()
     assert SCHEMA_VERSION > 5
-    assert _schema_version(conn) == SCHEMA_VERSION
+    assert stored_schema(conn) == CURRENT
     assert conn.execute("SELECT value FROM meta WHERE key = 'written_by'").fetchone() is None, "rebuilt, not read"
     reopened.close()

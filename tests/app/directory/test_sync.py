@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 
 from app.api import errors
 from app.api.client import ApiClient
-from app.directory import first_fill, sync
-from app.directory.cache import INDEXES, DirectoryCache
-from app.directory.first_fill import FirstFill
+from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery, Viewer
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage, SyncResult, name_key
+from app.directory.schema import STAGING, name_key
+from app.directory.sync import DirectorySync, SyncResult
+from tests.app.directory.feed import assert_published, staged
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
@@ -66,7 +64,7 @@ def synced(server: LiveServer, path: Path, *, limit: int = 25, snapshot: bool = 
         client = await admin_client(server)
         cache = DirectoryCache.open(path, KEY)
         try:
-            return await DirectorySync(client, cache, limit=limit, fill_limit=limit, snapshot=snapshot).run(**kwargs)
+            return await DirectorySync(client, cache, limit=limit, snapshot=snapshot).run(**kwargs)
         finally:
             cache.close()
             await client.aclose()
@@ -120,21 +118,6 @@ def test_incremental_sync_after_edits_and_deactivations(
         cache.close()
 
 
-def staged(cache: DirectoryCache) -> int:
-    """Providers staged by an unpublished first fill (0 when none is pending)."""
-    conn = cache.write_connection()
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (first_fill.STAGING,)).fetchone() is None:
-        return 0
-    return int(conn.execute(f"SELECT count(*) FROM {first_fill.STAGING}").fetchone()[0])
-
-
-def assert_published(cache: DirectoryCache) -> None:
-    """No staging table left, and every index of the schema there."""
-    names = {row[0] for row in cache.write_connection().execute("SELECT name FROM sqlite_master")}
-    assert first_fill.STAGING not in names
-    assert set(INDEXES) <= names
-
-
 def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
     live_server: LiveServer, admin: httpx.Client, tmp_path: Path
 ) -> None:
@@ -149,7 +132,7 @@ def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
         assert staged(cache) == 20
         assert cache.cursor
         assert cache.last_full_sync is None
-        early = cache.write_connection().execute(f"SELECT id FROM {first_fill.STAGING} LIMIT 2").fetchall()
+        early = cache.write_connection().execute(f"SELECT id FROM {STAGING} LIMIT 2").fetchall()
     finally:
         cache.close()
     # while the fill is cut, a staged provider changes (it comes again, renamed) and another goes
@@ -221,7 +204,7 @@ def test_sync_cut_by_a_dropped_connection_resumes(
         cache = DirectoryCache.open(path, KEY)
         try:
             with pytest.raises(errors.OfflineError):
-                await DirectorySync(client, cache, limit=15, fill_limit=15, snapshot=False).run()
+                await DirectorySync(client, cache, limit=15, snapshot=False).run()
             assert staged(cache) == 30, "the two pages before the cut stay staged"
             assert cache.size() == 0
         finally:
@@ -331,7 +314,7 @@ def test_a_server_without_the_snapshot_fills_from_the_feed(
         client = await admin_client(live_server, transport=httpx.MockTransport(handler))
         cache = DirectoryCache.open(tmp_path / "c.db", KEY)
         try:
-            result = await DirectorySync(client, cache, fill_limit=20).run()
+            result = await DirectorySync(client, cache, limit=20).run()
             assert_same_as_server(cache, admin)
             return result
         finally:
@@ -343,121 +326,6 @@ def test_a_server_without_the_snapshot_fills_from_the_feed(
     assert result.pages > 1
     assert any(path.endswith("/providers/snapshot/") for path in asked)
     assert any(path.endswith("/providers/changes/") for path in asked)
-
-
-def feed_page(results: list[dict[str, Any]], deleted: list[str], cursor: str, more: bool) -> bytes:
-    return orjson.dumps({"results": results, "deleted": deleted, "cursor": cursor, "has_more": more})
-
-
-def test_first_fill_keeps_the_latest_version_and_forgets_erased_providers(tmp_path: Path) -> None:
-    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    fill = FirstFill(cache, name_key, sync.RID_SPACE)
-    north, south = {"id": "h1", "name": "North", "city": "Oslo"}, {"id": "h2", "name": "South", "city": "Rome"}
-    try:
-        assert fill.wanted()
-        pages = [
-            ([record("Ann", "Lee", id="a", hospitals=[north]), record("Bob", "Ray", id="b"),
-              record("Cy", "Ox", id="c", hospitals=[south])], [], True),
-            ([record("Ann", "Lee", id="a"), record("Bo", "Ray", id="b", hospitals=[south]),
-              record("Bob", "Aho", id="b", hospitals=[north]), record("Di", "Ek", id="d", hospitals=None)],
-             ["c"], False),
-        ]
-        for n, (results, deleted, more) in enumerate(pages):
-            assert fill.stage(feed_page(results, deleted, f"r{n}", more)) == (f"r{n}", more, len(results),
-                                                                              len(deleted))
-            fill.write(f"r{n}", complete=not more)
-        assert not fill.wanted()
-        assert [(r.id, r.full_name) for r in cache.rows(ALL, 0, 10)] == [("b", "Bob Aho"), ("d", "Di Ek"),
-                                                                        ("a", "Ann Lee")]
-        assert [r.id for r in cache.rows(DirectoryQuery(hospital_id="h1"), 0, 10)] == ["b"]
-        assert cache.rows(DirectoryQuery(hospital_id="h2"), 0, 10) == []
-        assert cache.count(DirectoryQuery(text="ox", is_active=None)) == 0
-        assert cache.count(DirectoryQuery(text="aho")) == 1
-        assert cache.cursor == "r1"
-        assert cache.write_connection().execute("SELECT count(*) FROM provider_json").fetchone()[0] == 3
-        assert_published(cache)
-        hashsize = cache.write_connection().execute("SELECT v FROM providers_fts_config WHERE k = 'hashsize'")
-        assert hashsize.fetchone()[0] == first_fill.FTS_HASHSIZE, "the search index's build setting is undone"
-        assert not fill.wanted(), "a published cache is synced page by page from then on"
-    finally:
-        cache.close()
-
-
-def test_a_malformed_page_in_a_first_fill_is_refused_and_changes_nothing(tmp_path: Path) -> None:
-    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    fill = FirstFill(cache, name_key, sync.RID_SPACE)
-    try:
-        fill.stage(feed_page([record("Ann", "Lee", id="a")], [], "r1", True))
-        fill.write("r1", complete=False)
-        bad = {"results.email": record("Cy", "Ox", email=None), "results.last_name": record("Cy", "Ox", last_name=3),
-               "results.id": {"first_name": "x"}, "results": "not an item",
-               "results.hospitals": record("Cy", "Ox", hospitals=[{"id": "h"}])}
-        for where, item in bad.items():
-            fill.stage(feed_page([record("Bob", "Ray"), item], ["a"], "r2", False))
-            with pytest.raises(errors.BadResponseError) as refused:
-                fill.write("r2", complete=False)
-            assert refused.value.where == where
-        assert staged(cache) == 1
-        assert cache.cursor == "r1"
-        for body in (b'{"results": 3}', b"not json", b"[]"):
-            with pytest.raises(errors.BadResponseError):
-                fill.stage(body)
-    finally:
-        cache.close()
-
-
-def record(first: str, last: str, **fields: Any) -> dict[str, Any]:
-    pid = fields.pop("id", None) or f"{first}-{last}-{random.random()}"
-    base = {"id": pid, "first_name": first, "last_name": last, "full_name": f"{first} {last}",
-            "professional_title": "Dr.", "professional_role": "Physician", "specialization": "Cardiology",
-            "organization_facility": "City Clinic", "license_number": f"L-{abs(hash(pid)) % 10**8}",
-            "license_status": "verified", "license_expiry_date": "2099-01-01", "email": f"{pid}@example.org",
-            "is_active": True, "hospitals": [], "updated_at": "2026-01-01T00:00:00Z",
-            "created_at": "2026-01-01T00:00:00Z"}
-    return {**base, **fields}
-
-
-def test_writer_keeps_name_order_when_gaps_run_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(sync, "RID_SPACE", 1 << 12)
-    monkeypatch.setattr(sync, "END_GAP", 1)
-    rng = random.Random(5)
-    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    writer = CacheWriter(cache)
-    try:
-        made: dict[str, dict[str, Any]] = {}
-        for n in range(30):
-            page = [record(rng.choice("ABCDE") + str(rng.randint(0, 99)), rng.choice("VWXYZ")) for _ in range(20)]
-            moved = [dict(made[pid], last_name="Moved" + str(n)) for pid in rng.sample(sorted(made), min(5, len(made)))]
-            gone = rng.sample(sorted(made), min(3, len(made)))
-            for item in page + moved:
-                made[item["id"]] = item
-            for pid in gone:
-                made.pop(pid)
-            writer.apply(FeedPage(page + moved, gone, f"r{n}", True), complete=n == 29)
-            rows = cache.rows(ALL, 0, 10_000)
-            keys = [name_key(made[r.id]["first_name"], made[r.id]["last_name"], r.id) for r in rows]
-            assert keys == sorted(name_key(i["first_name"], i["last_name"], i["id"]) for i in made.values())
-            assert cache.count(DirectoryQuery(text="moved", is_active=None)) == sum(
-                i["last_name"].startswith("Moved") for i in made.values())
-    finally:
-        cache.close()
-
-
-def test_a_malformed_page_is_refused_and_changes_nothing(tmp_path: Path) -> None:
-    cache = DirectoryCache.open(tmp_path / "c.db", KEY)
-    writer = CacheWriter(cache)
-    try:
-        writer.apply(FeedPage([record("Ann", "Lee", id="a")], [], "r1", True), complete=True)
-        with pytest.raises(errors.BadResponseError) as refused:
-            writer.apply(FeedPage([record("Bob", "Ray"), record("Cy", "Ox", email=None)], ["a"], "r2", False),
-                         complete=False)
-        assert refused.value.where == "results.email"
-        assert cache.size() == 1
-        assert cache.cursor == "r1"
-        with pytest.raises(errors.BadResponseError):
-            sync.parse_page(b'{"results": 3}')
-    finally:
-        cache.close()
 
 
 def test_a_providers_snapshot_fill_keeps_its_own_private_fields(

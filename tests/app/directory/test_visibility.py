@@ -13,8 +13,8 @@ from app.api.client import ApiClient
 from app.directory import query
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery, Viewer
-from app.directory.sync import CacheWriter, DirectorySync, FeedPage
-from tests.app.directory.test_sync import record
+from app.directory.sync import DirectorySync
+from tests.app.directory.feed import record, write_page
 from tests.helpers.aio import run
 from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import LiveServer
@@ -42,7 +42,7 @@ def ids(cache: DirectoryCache, **query: Any) -> list[str]:
 def written(path: Path, rows: list[dict[str, Any]], viewer: Viewer) -> DirectoryCache:
     """A cache opened for `viewer` with `rows` written as a sync writes them (before any purge)."""
     cache = DirectoryCache.open(path, KEY, viewer)
-    CacheWriter(cache).apply(FeedPage(rows, [], "r1", False), complete=True)
+    write_page(cache, rows)
     return cache
 
 
