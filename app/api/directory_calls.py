@@ -11,7 +11,6 @@ from app.api.endpoint import RECORD, Endpoint, nothing, raw, reads, unless_uncha
 from app.api.models import (
     DROPDOWN_ITEMS,
     PROVIDER_SUMMARIES,
-    ChangesPage,
     DropdownItem,
     Hospital,
     Page,
@@ -34,7 +33,6 @@ BY_HOSPITAL = Endpoint("the providers of a hospital", "GET", "providers/hospital
                        reads(PROVIDER_SUMMARIES.validate_python, adapters.hospital_providers))
 HOSPITALS = Endpoint("the hospitals", "GET", "hospitals/", reads(Page[Hospital].model_validate))
 HOSPITAL = Endpoint("a hospital", "GET", "hospitals/{}/", reads(Hospital.model_validate))
-CHANGES = Endpoint("the change feed", "GET", "providers/changes/", reads(ChangesPage.model_validate))
 CHANGES_RAW = Endpoint("the change feed", "GET", "providers/changes/", raw)
 SNAPSHOT = Endpoint("the snapshot", "GET", "providers/snapshot/", nothing, retry=False)  # streamed: `_stream`
 
@@ -102,11 +100,9 @@ class DirectoryCalls(Caller):
     async def hospital(self, hospital_id: str) -> Hospital:
         return await self._call(HOSPITAL, hospital_id)
 
-    async def changes(self, since: str | None = None, *, limit: int = 1000) -> ChangesPage:
-        return await self._call(CHANGES, params=_feed(since, limit))
-
     async def changes_raw(self, since: str | None = None, limit: int = 1000) -> bytes:
-        """The same page as `changes`, as the unparsed JSON body (for parsing off the event loop)."""
+        """A page of the change feed after `since`, as the unparsed JSON body: the directory's sync
+        parses and checks it off the event loop (app/directory/sync.py, parse_page)."""
         return await self._call(CHANGES_RAW, params=_feed(since, limit))
 
     @contextlib.asynccontextmanager

@@ -108,13 +108,6 @@ class DropdownItem(Resource):
     organization_facility: str = ""
 
 
-class ChangesPage(Resource):
-    results: tuple[Provider, ...]
-    deleted: tuple[str, ...]
-    cursor: str
-    has_more: bool
-
-
 T = TypeVar("T")
 
 

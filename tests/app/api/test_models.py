@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from app.api import account_calls, client, credentialing_calls, directory_calls, errors, transport
 from app.api.endpoint import Endpoint, document, nothing, raw, refusal
 from app.api.models import (
-    ChangesPage,
     LicenseStatus,
     Page,
     Provider,
@@ -29,7 +28,7 @@ from app.api.models import (
 ENDPOINTS = [value for module in (account_calls, directory_calls, credentialing_calls, client, transport)
              for value in vars(module).values() if isinstance(value, Endpoint)]
 READ_JSON = [e for e in ENDPOINTS if e.read not in (raw, nothing, document)]
-MODELS = [User, Provider, ChangesPage, Page[ProviderSummary], ProviderDashboard, StaffDashboard]
+MODELS = [User, Provider, Page[ProviderSummary], ProviderDashboard, StaffDashboard]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
