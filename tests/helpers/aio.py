@@ -9,6 +9,18 @@ from typing import TypeVar
 import httpx
 
 T = TypeVar("T")
+# A bound against a hang, not a measure: a passing test never waits it out, and a machine at load 20
+# runs a test ten times slower than a quiet one (pytest-timeout ends any test at 900 s).
+WAIT_LIMIT = 60.0
+
+
+async def wait_until(predicate: Callable[[], object], limit: float = WAIT_LIMIT, what: str = "condition") -> None:
+    """Poll `predicate` on the running loop for at most `limit` seconds (never a blocking wait)."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
 
 
 def run(body: Callable[[], Awaitable[T]]) -> T:

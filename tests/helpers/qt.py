@@ -14,6 +14,7 @@ from app.api.models import User
 from app.session.session import Session
 from app.session.token_store import MemoryTokenStore, TokenStore
 from app.settings import Settings
+from tests.helpers.aio import wait_until
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 from ui.common.directory_state import DirectoryState
 from ui.common.tasks import TaskRunner
@@ -22,19 +23,8 @@ from ui.shell.desktop import Desktop
 T = TypeVar("T")
 
 
-# Bounds against a hang, not measures: a passing test never waits them out, and a machine at load 20
-# runs a UI test ten times slower than a quiet one (pytest-timeout ends any test at 300 s).
-WAIT_LIMIT = 60.0
+# A bound against a hang, not a measure (see tests/helpers/aio.py, WAIT_LIMIT).
 BODY_LIMIT = 240.0
-
-
-async def wait_until(predicate: Callable[[], object], limit: float = WAIT_LIMIT, what: str = "condition") -> None:
-    """Poll `predicate` on the running loop for at most `limit` seconds (never a blocking wait)."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def run_ui(loop: asyncio.AbstractEventLoop, body: Callable[[], Awaitable[T]], timeout: float = BODY_LIMIT) -> T:

@@ -22,21 +22,21 @@ from bench.directory_cache import synthetic
 from tests.app.directory.feed import write_page
 
 KEY = bytes(range(32))
-TODAY = date.today()
 
 
 def worklist_items() -> list[dict[str, Any]]:
     """500 providers: registration times with many ties, every status, expiry dates around today."""
+    today = date.today()
     rng = random.Random(7)
     items = synthetic(500)
     for n, item in enumerate(items):
-        day = TODAY - timedelta(days=rng.randint(0, 30))
+        day = today - timedelta(days=rng.randint(0, 30))
         # a third share one second with others (ties), the rest have microseconds; one offset spelling
         item["created_at"] = (f"{day}T09:00:00Z" if n % 3 == 0 else f"{day}T09:00:00.{rng.randint(0, 999999):06d}Z"
                               if n % 3 == 1 else f"{day}T11:00:00+02:00")
         item["license_status"] = rng.choice(["verified", "verified", "pending_verification", "rejected", "expired"])
         item["license_expiry_date"] = (None if rng.random() < 0.1 else
-                                       str(TODAY + timedelta(days=rng.randint(-60, 120))))
+                                       str(today + timedelta(days=rng.randint(-60, 120))))
     return items
 
 
@@ -50,9 +50,9 @@ def worklist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directo
     cache.close()
 
 
-def effective(item: dict[str, Any]) -> str:
+def effective(item: dict[str, Any]) -> str:  # today as the cache reads it: when asked
     expiry = item["license_expiry_date"]
-    if item["license_status"] == "verified" and expiry is not None and expiry < TODAY.isoformat():
+    if item["license_status"] == "verified" and expiry is not None and expiry < date.today().isoformat():
         return "expired"
     return str(item["license_status"])
 
@@ -61,7 +61,7 @@ def expected(items: list[dict[str, Any]], query: DirectoryQuery) -> list[str]:
     """The server's queue for `query`, computed here: active, the status or expiry window, its order."""
     chosen = [i for i in items if i["is_active"]]
     if query.expiring_within is not None:
-        horizon = (TODAY + timedelta(days=query.expiring_within)).isoformat()
+        horizon = (date.today() + timedelta(days=query.expiring_within)).isoformat()
         chosen = [i for i in chosen if effective(i) == "verified" and i["license_expiry_date"] is not None
                   and i["license_expiry_date"] <= horizon]
         key = lambda i: (i["license_expiry_date"], sortable_time(i["created_at"]), i["id"])  # noqa: E731

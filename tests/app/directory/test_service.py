@@ -17,7 +17,7 @@ from app.directory.service import BACK_ONLINE, CANCELLED, CANCELLED_PARTLY, Dire
 from app.session.session import Session
 from app.session.token_store import MemoryTokenStore
 from app.tasks import TaskKeeper
-from tests.helpers.aio import CountingTransport, run
+from tests.helpers.aio import CountingTransport, run, wait_until
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer, start_server
 
@@ -58,13 +58,6 @@ class Opened:
     transport: CountingTransport
 
 
-async def wait_for(predicate: Callable[[], object], limit: float = 30, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
-
-
 async def opened(server: LiveServer, data_dir: Path, role: str = "facility_admin", **kwargs: Any) -> Opened:
     """A service of a signed-in demo account, opened and through its first sync."""
     transport = CountingTransport()
@@ -80,7 +73,7 @@ async def opened(server: LiveServer, data_dir: Path, role: str = "facility_admin
         on_progress=heard("progress"), on_online_changed=heard("online_changed"), on_notice=heard("notice"),
         **kwargs)
     service.open()
-    await wait_for(lambda: service.last_sync is not None and not service.syncing and not keeper.tasks,
+    await wait_until(lambda: service.last_sync is not None and not service.syncing and not keeper.tasks,
                    60, "the first sync")
     return Opened(service, heard, keeper, client, transport)
 
@@ -128,7 +121,7 @@ def test_requests_during_a_sync_run_exactly_one_more(live_server: LiveServer, tm
         assert service.syncing
         service.sync_now()
         service.sync_now()
-        await wait_for(lambda: heard.syncs_started() == 3 and not service.syncing and not parts.keeper.tasks,
+        await wait_until(lambda: heard.syncs_started() == 3 and not service.syncing and not parts.keeper.tasks,
                        what="the second sync")
         await asyncio.sleep(0.2)
         assert heard.syncs_started() == 3, "the first at open, the one asked for, one more for both requests"
@@ -159,7 +152,7 @@ def test_the_users_own_change_shows_before_the_sync_that_confirms_it(
 
         heard.on_synced = at_synced
         service.show_own_change(answer.value)
-        await wait_for(lambda: heard.syncs_started() == 2 and not service.syncing and not parts.keeper.tasks,
+        await wait_until(lambda: heard.syncs_started() == 2 and not service.syncing and not parts.keeper.tasks,
                        what="the confirming sync")
         assert seen[0] == ("Nephrology", 1, False), "written into the cache before any sync"
         assert seen[-1][:2] == ("Nephrology", 2), "the sync that follows confirms it"
@@ -176,7 +169,7 @@ def test_cancel_keeps_what_was_synced_and_says_so(live_server: LiveServer, tmp_p
         size = service.cache.size() if service.cache is not None else 0
         service.sync_now()
         service.cancel_sync()
-        await wait_for(lambda: not service.syncing and not parts.keeper.tasks, what="the cancelled sync")
+        await wait_until(lambda: not service.syncing and not parts.keeper.tasks, what="the cancelled sync")
         assert heard.notices() == [CANCELLED + CANCELLED_PARTLY]
         assert heard.named("notice")[-1][1] == "info"
         assert service.last_sync == before, "a cancelled sync is not a sync"
@@ -198,18 +191,18 @@ def test_offline_it_probes_and_back_online_it_says_so_once_and_syncs(tmp_path: P
         service, heard = parts.service, parts.heard
         server.stop()
         service.sync_now()
-        await wait_for(lambda: not service.online, 20, "offline noticed")
+        await wait_until(lambda: not service.online, what="offline noticed")
         assert heard.named("online_changed") == [(False,)]
         assert service.probe_timer.active
         assert not any("could not be synced" in text for text in heard.notices()), "offline is said by the bar"
         probes = parts.transport.paths["/api/v1/health/"]
-        await wait_for(lambda: parts.transport.paths["/api/v1/health/"] >= probes + 2, 20, "probes")
+        await wait_until(lambda: parts.transport.paths["/api/v1/health/"] >= probes + 2, what="probes")
         assert service.offline_text().startswith("Offline — directory as of ")
         started = heard.syncs_started()
         service.sync_now()  # offline: a probe, not a sync
         assert heard.syncs_started() == started
         server = await asyncio.to_thread(start_server, tmp_path / "server", demo_providers=None, port=port)
-        await wait_for(lambda: service.online and heard.syncs_started() > started and not service.syncing
+        await wait_until(lambda: service.online and heard.syncs_started() > started and not service.syncing
                        and not parts.keeper.tasks, 30, "back online and synced")
         await asyncio.sleep(0.5)  # a few more probe intervals: nothing more is said
         assert heard.named("online_changed") == [(False,), (True,)]

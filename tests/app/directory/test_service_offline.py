@@ -8,7 +8,6 @@ the kill, and "Back online" is said once. Probes are counted; no wall-clock time
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from app.api.client import ApiClient
@@ -17,7 +16,7 @@ from app.directory.service import BACK_ONLINE, DirectoryService
 from app.session.session import Session
 from app.session.token_store import MemoryTokenStore
 from app.tasks import TaskKeeper
-from tests.helpers.aio import run
+from tests.helpers.aio import run, wait_until
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, start_server
 
 PROBE_EVERY = 0.2  # the test's patience, not the user's 15 s
@@ -51,13 +50,6 @@ class Timeline(Connectivity):
         return [text for kind, text in self.since(what) if kind == "state"]
 
 
-async def wait_for(predicate: Callable[[], object], limit: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
-
-
 def test_killed_and_restarted_the_state_goes_offline_once_and_back_once(tmp_path: Path) -> None:
     server = start_server(tmp_path / "server", demo_providers=5)
     port = int(server.url.rsplit(":", 1)[1])
@@ -76,11 +68,11 @@ def test_killed_and_restarted_the_state_goes_offline_once_and_back_once(tmp_path
             probe_every=PROBE_EVERY, on_online_changed=online_changed.append,
             on_notice=lambda text, _level: notices.append(text))
         service.open()
-        await wait_for(lambda: service.last_sync is not None and not service.syncing, 60, "the first sync")
+        await wait_until(lambda: service.last_sync is not None and not service.syncing, what="the first sync")
 
         connectivity.mark("killed")
         server.stop()  # idle and online: only the probes can notice
-        await wait_for(lambda: connectivity.probes_since("killed") >= DOWN_FOR_PROBES, 60, "probes while down")
+        await wait_until(lambda: connectivity.probes_since("killed") >= DOWN_FOR_PROBES, what="probes while down")
         down = connectivity.since("killed")
         assert connectivity.states_since("killed") == ["offline"], f"steady while down: {down}"
         offline_at = down.index(("state", "offline"))
@@ -91,10 +83,10 @@ def test_killed_and_restarted_the_state_goes_offline_once_and_back_once(tmp_path
 
         connectivity.mark("restarted")
         server = await asyncio.to_thread(start_server, tmp_path / "server", demo_providers=None, port=port)
-        await wait_for(lambda: connectivity.state is ConnectionState.ONLINE and not service.syncing, 30,
-                       "back online and synced")
+        await wait_until(lambda: connectivity.state is ConnectionState.ONLINE and not service.syncing,
+                         what="back online and synced")
         connectivity.mark("back")
-        await wait_for(lambda: connectivity.probes_since("back") >= 2, 30, "probes after")
+        await wait_until(lambda: connectivity.probes_since("back") >= 2, what="probes after")
         assert connectivity.states_since("restarted") == ["online", "syncing", "online"], connectivity.events
         assert connectivity.states_since("back") == [], "answered probes change nothing"
         assert online_changed == [False, True]

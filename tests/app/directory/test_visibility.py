@@ -20,19 +20,23 @@ from tests.helpers.factories import create_provider, register_provider
 from tests.helpers.live_server import LiveServer
 
 KEY = bytes(range(32))
-YESTERDAY = str(date.today() - timedelta(days=1))
-TODAY = str(date.today())
 ME = Viewer(staff=False, own_id="me")
 HOSPITAL = {"id": "h-old", "name": "Old Infirmary", "city": "Bergen"}
-# as they were when the server sent them: every other provider was credentialed then
-ROWS = [
-    record("Valid", "Current", id="ok", license_expiry_date="2099-01-01", license_note="private note",
-           additional_information="private", has_license_document=True),
-    record("Olga", "Lapsed", id="old", license_expiry_date=YESTERDAY, hospitals=[HOSPITAL]),
-    record("Tess", "Today", id="today", license_expiry_date=TODAY),
-    record("Mona", "Myself", id="me", license_status="verified", license_expiry_date=YESTERDAY,
-           license_note="my note"),
-]
+
+
+def sent_rows() -> list[dict[str, Any]]:
+    """As they were when the server sent them: every other provider was credentialed then. Dated from
+    today when called, as the cache reads them (a run may pass midnight)."""
+    today = date.today()
+    yesterday = str(today - timedelta(days=1))
+    return [
+        record("Valid", "Current", id="ok", license_expiry_date="2099-01-01", license_note="private note",
+               additional_information="private", has_license_document=True),
+        record("Olga", "Lapsed", id="old", license_expiry_date=yesterday, hospitals=[HOSPITAL]),
+        record("Tess", "Today", id="today", license_expiry_date=str(today)),
+        record("Mona", "Myself", id="me", license_status="verified", license_expiry_date=yesterday,
+               license_note="my note"),
+    ]
 
 
 def ids(cache: DirectoryCache, **query: Any) -> list[str]:
@@ -47,7 +51,7 @@ def written(path: Path, rows: list[dict[str, Any]], viewer: Viewer) -> Directory
 
 
 def test_reads_leave_out_other_providers_past_expiry_before_the_purge(tmp_path: Path) -> None:
-    cache = written(tmp_path / "c.db", ROWS, ME)
+    cache = written(tmp_path / "c.db", sent_rows(), ME)
     try:
         assert cache.size() == 4, "not erased yet"
         assert ids(cache) == ["ok", "me", "today"], "the lapsed license is hidden, the own record kept"
@@ -65,7 +69,7 @@ def test_reads_leave_out_other_providers_past_expiry_before_the_purge(tmp_path: 
 
 
 def test_another_providers_record_has_no_private_field(tmp_path: Path) -> None:
-    cache = written(tmp_path / "c.db", ROWS, ME)
+    cache = written(tmp_path / "c.db", sent_rows(), ME)
     try:
         other = cache.provider("ok")
         assert other is not None
@@ -78,7 +82,7 @@ def test_another_providers_record_has_no_private_field(tmp_path: Path) -> None:
 
 
 def test_the_purge_erases_them_and_keeps_the_own_record(tmp_path: Path) -> None:
-    cache = written(tmp_path / "c.db", ROWS, ME)
+    cache = written(tmp_path / "c.db", sent_rows(), ME)
     try:
         assert [h.name for h in cache.hospitals()] == ["Old Infirmary"]
         assert cache.forget_hidden() == 1
@@ -91,7 +95,7 @@ def test_the_purge_erases_them_and_keeps_the_own_record(tmp_path: Path) -> None:
 
 
 def test_opening_a_providers_cache_erases_what_it_may_not_see(tmp_path: Path) -> None:
-    rows = [*ROWS, record("Ina", "Active", id="inactive", is_active=False),
+    rows = [*sent_rows(), record("Ina", "Active", id="inactive", is_active=False),
             record("Pia", "Pending", id="pending", license_status="pending_verification", license_expiry_date=None),
             record("Rex", "Rejected", id="rejected", license_status="rejected")]
     staff = written(tmp_path / "c.db", rows, Viewer())  # say, a cache an older server filled
@@ -107,7 +111,7 @@ def test_opening_a_providers_cache_erases_what_it_may_not_see(tmp_path: Path) ->
 
 
 def test_a_provider_without_an_own_record_sees_only_credentialed_ones(tmp_path: Path) -> None:
-    cache = written(tmp_path / "c.db", ROWS, Viewer(staff=False))
+    cache = written(tmp_path / "c.db", sent_rows(), Viewer(staff=False))
     try:
         assert ids(cache) == ["ok", "today"]
         assert cache.forget_hidden() == 2
