@@ -237,6 +237,7 @@ class Desktop(QObject):
         self.runner.cancel_all()
         if self.main_window is not None:
             self.main_window.close_for_sign_out()
+            self.main_window = None
         if self.login_window is not None:
             self.login_window.hide()
         if self.client is not None:

@@ -300,9 +300,11 @@ class MainWindow(QMainWindow):
         state.sync()
 
     def close_for_sign_out(self) -> None:
-        """Close without asking (the session is over)."""
+        """Close without asking (the session is over), and delete the window: nothing of the account it
+        showed stays in memory (its pages, models and connections kept it alive after each sign-out)."""
         self._closing_for_sign_out = True
         self.close()
+        self.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         page = self.current_page()

@@ -72,3 +72,33 @@ def test_offline_server_is_said_in_plain_words(loop: asyncio.AbstractEventLoop, 
         await closed(desktop)
 
     run_ui(loop, body)
+
+
+def test_signing_out_and_in_again_leaves_no_window_of_the_last_account_behind(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Each sign-out deletes the main window with its pages and models (they stayed in memory, one set
+    per sign-in, until the application quit)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.main_window import MainWindow
+
+    def windows() -> int:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return sum(isinstance(each, MainWindow) for each in QApplication.topLevelWidgets())
+
+    async def body() -> None:
+        before = windows()
+        desktop = await started_desktop(live_server, tmp_path)
+        for email in ("admin@demo.local", "credentialing@demo.local", "provider@demo.local"):
+            await desktop.sign_in(email, DEMO_PASSWORD, remember=False)
+            await wait_until(lambda: desktop.main_window is not None, what="main window")
+            assert windows() == before + 1
+            desktop.sign_out()
+            await wait_until(lambda: desktop.main_window is None and desktop.runner.running == 0, what="signed out")
+            await asyncio.sleep(0)
+            assert windows() == before, "the signed-out account's window is gone"
+        await closed(desktop)
+
+    run_ui(loop, body)
