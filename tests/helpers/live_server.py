@@ -183,15 +183,15 @@ def _postgres_drop(database_url: str) -> None:
 
 def start_server(
     data_dir: Path, *, demo_providers: int | None = 60, env: dict[str, str] | None = None, timeout: float = 120,
-    port: int = 0,
+    port: int = 0, extra: tuple[str, ...] = (),
 ) -> LiveServer:
-    """Run `python -m server serve --port 0` and wait for its `Serving on` line."""
+    """Run `python -m server serve --port 0 [extra]` and wait for its `Serving on` line."""
     child_env = {**os.environ, **TEST_ENV, **(env or {})}
     database_url = None
     if os.environ.get("PROVIDERDESK_TEST_DATABASE_URL"):
         database_url = _postgres_database(os.environ["PROVIDERDESK_TEST_DATABASE_URL"])
         child_env["DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "server", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    command = [sys.executable, "-m", "server", "serve", "--port", str(port), "--data-dir", str(data_dir), *extra]
     if demo_providers is not None:
         command += ["--demo", "--demo-providers", str(demo_providers)]
     process = subprocess.Popen(
