@@ -8,7 +8,8 @@
 Every command makes the files it creates private (umask 077: the data folder 0700, the database
 with its -wal/-shm files and the documents 0600). `serve` without ALLOWED_HOSTS answers to the
 loopback names only; bound to any other address it refuses to start (exit status 2) unless
-ALLOWED_HOSTS is set or it runs in demo mode (which then answers to any host name).
+ALLOWED_HOSTS is set or it runs in demo mode (which then answers to any host name). It also refuses
+(exit status 2) when REDIS_URL names a Redis it cannot reach.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_WORKERS = 64
 
@@ -94,11 +96,28 @@ def _allowed_hosts_check(host: str, demo: bool) -> str | None:
             "reach this server, comma-separated (e.g. ALLOWED_HOSTS=providers.example.org).")
 
 
+def _redis_check() -> str | None:
+    """Why the server must not start with its REDIS_URL (it cannot be reached), or None."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    if not url:
+        return None
+    from server.common.cache import reachable
+
+    problem = reachable(url)
+    if problem is None:
+        return None
+    shown = urlsplit(url)
+    if shown.password:  # never print the password
+        shown = shown._replace(netloc=shown.netloc.replace(f":{shown.password}@", ":***@"))
+    return (f"Refusing to serve: the Redis of REDIS_URL={shown.geturl()} cannot be reached ({problem}). "
+            "Start it, or correct or unset REDIS_URL.")
+
+
 def serve(args: argparse.Namespace) -> int:
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
         print(f"--workers must be between 1 and {MAX_WORKERS}.", file=sys.stderr)
         return 2
-    refusal = _allowed_hosts_check(args.host, args.demo)
+    refusal = _allowed_hosts_check(args.host, args.demo) or _redis_check()
     if refusal:
         print(refusal, file=sys.stderr)
         return 2

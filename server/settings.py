@@ -3,7 +3,8 @@
 Environment:
     PROVIDERDESK_DATA_DIR      folder for the SQLite file, uploads and the secret key (set by the CLI)
     DATABASE_URL               e.g. postgres://user@host:5432/db; SQLite in the data folder without it
-    REDIS_URL                  shared cache for throttles and login failure counters across processes
+    REDIS_URL                  shared cache for throttles and login failure counters across processes;
+                               `serve` refuses to start when it cannot be reached (exit status 2)
     DJANGO_DEBUG=1             debug pages (never in production; the CLI sets it with --debug)
     ALLOWED_HOSTS              comma-separated host names clients reach the server by; default the
                                loopback names (127.0.0.1, localhost, [::1]), never "*". `python -m server
@@ -149,7 +150,8 @@ CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, which counts in this process while Redis is away (common/cache.py)
+            "BACKEND": "server.common.cache.FallbackRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "providerdesk",
         }

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.services import session_start
+from server.common.cache import health_problems
 from server.common.conditional import etag_for
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
@@ -246,5 +247,8 @@ class HealthApi(APIView):
 
     @extend_schema(responses={200: HealthSerializer}, auth=[])
     def get(self, request: Request) -> Response:
+        problems = health_problems()
+        if problems:
+            return rendered(HealthSerializer, {"status": "degraded", "version": settings.VERSION, "problems": problems})
         return rendered(HealthSerializer, {"status": "ok", "version": settings.VERSION})
 
