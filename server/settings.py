@@ -20,6 +20,8 @@ Environment:
     THROTTLE_REGISTER          registration rate per IP (DRF rate syntax, "20/hour")
     THROTTLE_ANON, THROTTLE_USER  general rates ("300/minute", "6000/minute")
     DROPDOWN_CACHE_BYTES       rendered dropdown bodies kept in memory, in all (48 MB: three of 100,000)
+    DOCUMENT_STORAGE           where license documents are kept: database (the default on PostgreSQL, shared
+                               by every process on every machine) or files (the data folder; SQLite's default)
 """
 from __future__ import annotations
 
@@ -181,6 +183,17 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Where license documents are kept: "database" (PostgreSQL's default: every process on every machine
+# reaches them) or "files" (the data folder's media/: SQLite's default, one machine's disk)
+DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "").strip() or (
+    "database" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "files")
+if DOCUMENT_STORAGE not in ("database", "files"):
+    raise ValueError(f"DOCUMENT_STORAGE must be database or files, not {DOCUMENT_STORAGE!r}")
+STORAGES = {
+    "default": {"BACKEND": "server.credentialing.storage.DatabaseStorage" if DOCUMENT_STORAGE == "database"
+                else "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # The document itself (credentialing/services.py, 413); the request may be larger by its form fields.
 LICENSE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

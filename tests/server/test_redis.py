@@ -3,53 +3,23 @@ counts throttles on its own, says so in its log and in `/health/`, and answers e
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, ROOT, LiveServer, running_server
+from tests.helpers.redis_server import AVAILABLE, free_port, redis_server
 
 HANG_GUARD_S = 120  # a bound against a hang, not a measure
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _redis(port: int, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A Redis of this test's own on `port` (no persistence), stopped at the end."""
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + HANG_GUARD_S
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield process
-    finally:
-        process.kill()
-        process.wait()
-
-
 def test_serve_refuses_an_unreachable_redis_and_never_prints_its_password(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["REDIS_URL"] = f"redis://:hunter2@127.0.0.1:{_free_port()}/0"
+    env["REDIS_URL"] = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
     done = subprocess.run([sys.executable, "-m", "server", "serve", "--port", "0", "--data-dir", str(tmp_path / "d")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert done.returncode == 2
@@ -78,11 +48,11 @@ def _wait_for(condition: object, what: str) -> None:
         time.sleep(0.2)
 
 
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+@pytest.mark.skipif(not AVAILABLE, reason="needs redis-server")
 def test_redis_going_away_degrades_the_process_instead_of_failing_it(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {"REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-    with _redis(port, tmp_path) as redis, running_server(tmp_path / "data", demo_providers=5, env=env) as server:
+    with redis_server(port, tmp_path) as redis, running_server(tmp_path / "data", demo_providers=5, env=env) as server:
         assert _health(server) == {"status": "ok", "version": _health(server)["version"]}
         token = _sign_in(server).json()["access"]
         redis.kill()
@@ -95,7 +65,7 @@ def test_redis_going_away_degrades_the_process_instead_of_failing_it(tmp_path: P
         with server.client(token) as client:
             assert client.get("/providers/").status_code == 200
         _wait_for(lambda: "Redis cannot be reached" in "".join(server.output), "warning in the log")
-        with _redis(port, tmp_path):
+        with redis_server(port, tmp_path):
             _wait_for(lambda: _health(server)["status"] == "ok", "recovery once Redis is back")
         _wait_for(lambda: "Redis answers again" in "".join(server.output), "recovery in the log")
         assert "Traceback" not in "".join(server.output)
