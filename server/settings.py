@@ -239,8 +239,8 @@ REST_FRAMEWORK = {
     # an integer always: DRF trusts every X-Forwarded-For when this is None
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "server.common.throttles.AnonWindowThrottle",
+        "server.common.throttles.UserWindowThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "300/minute"),

@@ -14,7 +14,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from contract.choices import Role
@@ -27,6 +26,7 @@ from server.common.pagination import PagedApi
 from server.common.params import int_param
 from server.common.parsers import JSONParser
 from server.common.schema import ERRORS
+from server.common.throttles import ScopedWindowThrottle
 from server.directory import selectors, services
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
@@ -64,7 +64,7 @@ def provider_response(
 class ProviderRegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
     throttle_scope = "register"
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutputSerializer, **ERRORS}, auth=[])
