@@ -175,6 +175,13 @@ else:
 DROPDOWN_CACHE_BYTES = _env_int("DROPDOWN_CACHE_BYTES", 48 * 1024 * 1024)
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id first (accounts/hashers.py says why); hashes stored by Django's PBKDF2 verify, then upgrade
+PASSWORD_HASHERS = [
+    "server.accounts.hashers.BoundedArgon2PasswordHasher",
+    "server.accounts.hashers.BoundedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
