@@ -26,7 +26,8 @@ carries the run's own edits and decisions. List pages are mostly the first few (
 tail, mean 4, reaches deep ones); search terms are 2 to 4 letters of names, or "ma smi". A day's
 sign-ins are too few to weigh in a closed loop that squeezes the day into seconds; --sign-ins P
 adds them as P percent of every client's operations, to see whether password hashing starves
-the other requests.
+the other requests. --reads-only leaves the writes out (profile PATCHes, decisions): the read mix,
+to compare `serve --workers N` with one worker.
 
 The generator is httpx on one asyncio loop per process (--generator-processes spreads the clients
 over several). Measured against the server's hospitals list, 20 clients: about 1.0 ms of the
