@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-HANG_GUARD_S = 120  # a bound against a hang, not a measure
+from tests.helpers.waiting import HANG_GUARD_S
+
 AVAILABLE = shutil.which("redis-server") is not None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,8 +12,7 @@ import pytest
 
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, ROOT, LiveServer, running_server
 from tests.helpers.redis_server import AVAILABLE, free_port, redis_server
-
-HANG_GUARD_S = 120  # a bound against a hang, not a measure
+from tests.helpers.waiting import HANG_GUARD_S, wait_for
 
 
 def test_serve_refuses_an_unreachable_redis_and_never_prints_its_password(tmp_path: Path) -> None:
@@ -40,14 +38,6 @@ def _sign_in(server: LiveServer, password: str = DEMO_PASSWORD) -> httpx.Respons
         return client.post("/auth/login/", json={"email": DEMO_ACCOUNTS["facility_admin"], "password": password})
 
 
-def _wait_for(condition: object, what: str) -> None:
-    deadline = time.monotonic() + HANG_GUARD_S
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} within {HANG_GUARD_S} s")
-        time.sleep(0.2)
-
-
 @pytest.mark.skipif(not AVAILABLE, reason="needs redis-server")
 def test_redis_going_away_degrades_the_process_instead_of_failing_it(tmp_path: Path) -> None:
     port = free_port()
@@ -64,8 +54,8 @@ def test_redis_going_away_degrades_the_process_instead_of_failing_it(tmp_path: P
         assert _sign_in(server, "wrong-password").status_code == 401
         with server.client(token) as client:
             assert client.get("/providers/").status_code == 200
-        _wait_for(lambda: "Redis cannot be reached" in "".join(server.output), "warning in the log")
+        wait_for(lambda: "Redis cannot be reached" in "".join(server.output), "warning in the log")
         with redis_server(port, tmp_path):
-            _wait_for(lambda: _health(server)["status"] == "ok", "recovery once Redis is back")
-        _wait_for(lambda: "Redis answers again" in "".join(server.output), "recovery in the log")
+            wait_for(lambda: _health(server)["status"] == "ok", "recovery once Redis is back")
+        wait_for(lambda: "Redis answers again" in "".join(server.output), "recovery in the log")
         assert "Traceback" not in "".join(server.output)

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,10 +12,10 @@ import pytest
 
 from server import workers
 from tests.helpers.live_server import ROOT, LiveServer, running_server
+from tests.helpers.waiting import HANG_GUARD_S, wait_for
 
 pytestmark = pytest.mark.skipif(not workers.available() or not Path("/proc").is_dir(),
                                 reason="worker processes need gunicorn (POSIX) and /proc to find them")
-HANG_GUARD_S = 120  # a bound against a hang, not a measure
 
 
 def _children(pid: int) -> set[int]:
@@ -34,27 +33,19 @@ def _answers(server: LiveServer) -> bool:
         return False
 
 
-def _wait_for(condition: object, what: str) -> None:
-    deadline = time.monotonic() + HANG_GUARD_S
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} within {HANG_GUARD_S} s")
-        time.sleep(0.05)
-
-
 def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(tmp_path: Path) -> None:
     with running_server(tmp_path / "data", demo_providers=None, extra=("--workers", "2", "--threads", "2")) as server:
         master = server.process.pid
-        _wait_for(lambda: len(_children(master)) == 2, "two workers")
+        wait_for(lambda: len(_children(master)) == 2, "two workers")
         first = _children(master)
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
         # the other worker answers meanwhile: the port never stops answering
         assert all(_answers(server) for _ in range(20))
-        _wait_for(lambda: len(_children(master) - first) == 1 and victim not in _children(master), "replacement")
+        wait_for(lambda: len(_children(master) - first) == 1 and victim not in _children(master), "replacement")
         replacement = (_children(master) - first).pop()
         os.kill(max(first), signal.SIGKILL)  # now only the replacement (and, soon, another) can answer
-        _wait_for(lambda: _answers(server), "answer from the replacement")
+        wait_for(lambda: _answers(server), "answer from the replacement")
         assert replacement in _children(master)
         assert "was sent SIGKILL" in "".join(server.output)
 
@@ -62,7 +53,7 @@ def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(tmp_path: P
 def test_sigterm_stops_the_master_and_every_worker(tmp_path: Path) -> None:
     with running_server(tmp_path / "data", demo_providers=None, extra=("--workers", "2")) as server:
         master = server.process.pid
-        _wait_for(lambda: len(_children(master)) == 2, "two workers")
+        wait_for(lambda: len(_children(master)) == 2, "two workers")
         spawned = _children(master)
         assert _answers(server)
         server.process.send_signal(signal.SIGTERM)
