@@ -26,7 +26,8 @@ carries the run's own edits and decisions. List pages are mostly the first few (
 tail, mean 4, reaches deep ones); search terms are 2 to 4 letters of names, or "ma smi". A day's
 sign-ins are too few to weigh in a closed loop that squeezes the day into seconds; --sign-ins P
 adds them as P percent of every client's operations, to see whether password hashing starves
-the other requests.
+the other requests. --reads-only leaves the writes out (profile PATCHes, decisions): the read mix,
+to compare `serve --workers N` with one worker.
 
 The generator is httpx on one asyncio loop per process (--generator-processes spreads the clients
 over several). Measured against the server's hospitals list, 20 clients: about 1.0 ms of the
@@ -42,8 +43,6 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -76,14 +75,16 @@ def add_parser(commands: Any) -> None:
                         help="warm-up after the sign-ins, not counted (10 s, and every operation once)")
     parser.add_argument("--sign-ins", type=float, default=0.0, metavar="PERCENT",
                         help="sign-ins in the steady mix, percent of each client's operations (0)")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="the read mix: no profile PATCHes and no credentialing decisions")
     parser.add_argument("--providers", type=int, default=20_000, help="demo providers to seed (20000)")
     parser.add_argument("--keep", action="store_true",
                         help="reuse the seeded folder cached in bench/.cache/server-N (SQLite only)")
     parser.add_argument("--database-url", metavar="URL",
                         help="a PostgreSQL server on this machine (postgres://postgres@127.0.0.1:5432/test): "
                              "a fresh database is created there, used and dropped")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes (`serve --workers N`, once the server has that option)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (`serve --workers N`: gunicorn); without it one waitress process")
     parser.add_argument("--threads", type=int, default=SERVER_THREADS, help="server threads (`serve --threads`)")
     parser.add_argument("--generator-processes", type=int, default=1,
                         help="processes the clients are spread over (1; 2 when one is near a full core)")
@@ -93,21 +94,15 @@ def add_parser(commands: Any) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     for name, (low, high) in LIMITS.items():
-        if not low <= getattr(args, name) <= high:
+        if getattr(args, name) is not None and not low <= getattr(args, name) <= high:
             raise RuntimeError(f"--{name.replace('_', '-')} must be between {low} and {high}")
     if args.database_url and urlsplit(args.database_url).hostname not in LOOPBACK | {None}:
         raise RuntimeError("--database-url must name a PostgreSQL server on this machine (127.0.0.1)")
 
 
-def serve_arguments(workers: int) -> list[str]:
-    """`--workers N` for `serve` when the server has that option; today's server runs one process."""
-    usage = subprocess.run([sys.executable, "-m", "server", "serve", "--help"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=120, check=False).stdout
-    if "--workers" in usage:
-        return ["--workers", str(workers)]
-    if workers > 1:
-        raise RuntimeError("this server has no `serve --workers` option yet: only --workers 1 runs")
-    return []
+def serve_arguments(workers: int | None) -> list[str]:
+    """`serve --workers N` (gunicorn's worker processes) when asked for; else one waitress process."""
+    return [] if workers is None else ["--workers", str(workers)]
 
 
 def _seeded(args: argparse.Namespace, stack: ExitStack) -> Seeded:
@@ -136,6 +131,7 @@ def _summary(args: argparse.Namespace, seeded: Seeded, extra: list[str], measure
         "mix_percent": MIX,
         "warmup_s": args.warmup,
         "sign_in_percent": args.sign_ins,
+        "reads_only": args.reads_only,
         "seconds": args.seconds,
         **measured.summary(),
         "server": {"threads": args.threads, "workers": args.workers, "serve_arguments": extra,
@@ -196,10 +192,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"seed: {seeded.seconds:.1f} s{' (cached)' if seeded.cached else ''}", flush=True)
         server = server_process.start(seeded, threads=args.threads, extra=extra)
         stack.callback(server.stop)
-        print(f"server: {server.api} (pid {server.process.pid}) {' '.join(extra)}", flush=True)
+        print(f"server: {server.api} (pid {server.process.pid}) {' '.join(extra) or 'one waitress process'}",
+              flush=True)
         if urlsplit(server.api).hostname != "127.0.0.1":
             raise RuntimeError(f"the server is not on 127.0.0.1: {server.api}")
-        shared, plans = prepare(server.api, args.clients, args.sign_ins)
+        shared, plans = prepare(server.api, args.clients, args.sign_ins, reads_only=args.reads_only)
         print(f"{args.clients} clients; cold sign-in, {args.warmup:.0f} s warm-up, {args.seconds:.0f} s steady ...",
               flush=True)
         measured = load_run.measure(server, shared, plans, args)

@@ -23,6 +23,7 @@ MIX: dict[str, dict[str, int]] = {
     OFFICER: {"decision": 50, "staff dashboard": 10, "changes": 10, "search": 10, "detail": 10, "list": 5,
               "hospitals": 5},
 }
+WRITES = ("profile PATCH", "decision")  # left out by --reads-only (the read mix)
 COLD = "sign-in (cold)"
 # Every endpoint the report lists, in its order (what the server sees: a decision counts thrice).
 ENDPOINTS = (COLD, "sign-in", "list", "search", "detail", "provider dashboard", "staff dashboard", "hospitals",
@@ -66,6 +67,7 @@ class Shared:
     terms: tuple[str, ...]  # search prefixes
     cursor: str  # the change feed's head when the run began
     sign_in_percent: float = 0.0  # of each client's operations, beside its role's mix
+    reads_only: bool = False  # the read mix: each role's mix without WRITES
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ class Client:
         self._etag: str | None = None
         self._cursor = shared.cursor
         self._decided = 0
-        mix: dict[str, float] = dict(MIX[self.role])
+        mix: dict[str, float] = {name: weight for name, weight in MIX[self.role].items()
+                                 if not (shared.reads_only and name in WRITES)}
         if shared.sign_in_percent > 0:
             mix["sign-in"] = shared.sign_in_percent * sum(mix.values()) / (100 - shared.sign_in_percent)
         self._names, self._weights = list(mix), list(mix.values())

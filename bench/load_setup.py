@@ -112,7 +112,8 @@ def _accounts(api: str, roles: list[str]) -> tuple[list[Account], set[str]]:
     return accounts, own | {i for _, i in registered}
 
 
-def prepare(api: str, clients: int, sign_in_percent: float, seed: int = 2026) -> tuple[Shared, tuple[ClientPlan, ...]]:
+def prepare(api: str, clients: int, sign_in_percent: float, seed: int = 2026,
+            reads_only: bool = False) -> tuple[Shared, tuple[ClientPlan, ...]]:
     """Register the run's providers, read the targets, share the pending providers out to the officers."""
     rng = random.Random(seed)
     roles = roles_for(clients)
@@ -125,7 +126,7 @@ def prepare(api: str, clients: int, sign_in_percent: float, seed: int = 2026) ->
     shared = Shared(
         staff_ids=tuple(r["id"] for r in staff_rows), provider_ids=tuple(r["id"] for r in provider_rows),
         staff_pages=max(1, math.ceil(staff_count / 50)), provider_pages=max(1, math.ceil(provider_count / 50)),
-        terms=_terms(staff_rows, rng), cursor=cursor, sign_in_percent=sign_in_percent,
+        terms=_terms(staff_rows, rng), cursor=cursor, sign_in_percent=sign_in_percent, reads_only=reads_only,
     )
     pending = _pending(api, provider_ids)
     rng.shuffle(pending)

@@ -3,7 +3,8 @@
 Seeds N demo providers (or reuses the cached folder with --keep), starts the real server
 process on 127.0.0.1, signs in as the demo facility administrator, reads the whole snapshot
 (plain and gzipped, several times each, then 8 clients at once), walks the whole change feed,
-and measures each endpoint with one client in sequence and with 8 clients at once. Prints
+and measures each endpoint (lists, search, detail, dropdown, health, staff dashboard, hospitals)
+with one client in sequence and with 8 clients at once. Prints
 tables and writes bench/results/server.json; the server's peak RSS covers all of it.
 """
 from __future__ import annotations
@@ -142,6 +143,9 @@ def _probes(session: Session) -> list[Probe]:
               note=f"count={listed}"),
         Probe("detail (random id)", detail, note=f"{len(ids)} ids"),
         Probe("dropdown (full body)", _get("/providers/dropdown/")),
+        Probe("health", _get("/health/")),
+        Probe("staff dashboard", _get("/dashboard/"), note="cached by the directory's revision"),
+        Probe("hospitals", _get("/hospitals/"), note="cached by the directory's revision"),
         Probe("dropdown If-None-Match", _get("/providers/dropdown/", headers={"If-None-Match": etag}),
               expect=304),
     ]

@@ -1,13 +1,15 @@
 """Command line of the reference server: `serve`, `seed-demo` and `manage`.
 
     python -m server serve [--host 127.0.0.1] [--port 8001] [--data-dir DIR] [--demo] [--debug]
+                           [--threads 8] [--workers N]
     python -m server seed-demo [--providers N] [--data-dir DIR] [--reset]
     python -m server manage ARGS...
 
 Every command makes the files it creates private (umask 077: the data folder 0700, the database
 with its -wal/-shm files and the documents 0600). `serve` without ALLOWED_HOSTS answers to the
 loopback names only; bound to any other address it refuses to start (exit status 2) unless
-ALLOWED_HOSTS is set or it runs in demo mode (which then answers to any host name).
+ALLOWED_HOSTS is set or it runs in demo mode (which then answers to any host name). It also refuses
+(exit status 2) when REDIS_URL names a Redis it cannot reach.
 """
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_WORKERS = 64
 
 
 def _setup(data_dir: str | None, debug: bool = False) -> None:
@@ -90,8 +96,28 @@ def _allowed_hosts_check(host: str, demo: bool) -> str | None:
             "reach this server, comma-separated (e.g. ALLOWED_HOSTS=providers.example.org).")
 
 
+def _redis_check() -> str | None:
+    """Why the server must not start with its REDIS_URL (it cannot be reached), or None."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    if not url:
+        return None
+    from server.common.cache import reachable
+
+    problem = reachable(url)
+    if problem is None:
+        return None
+    shown = urlsplit(url)
+    if shown.password:  # never print the password
+        shown = shown._replace(netloc=shown.netloc.replace(f":{shown.password}@", ":***@"))
+    return (f"Refusing to serve: the Redis of REDIS_URL={shown.geturl()} cannot be reached ({problem}). "
+            "Start it, or correct or unset REDIS_URL.")
+
+
 def serve(args: argparse.Namespace) -> int:
-    refusal = _allowed_hosts_check(args.host, args.demo)
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        print(f"--workers must be between 1 and {MAX_WORKERS}.", file=sys.stderr)
+        return 2
+    refusal = _allowed_hosts_check(args.host, args.demo) or _redis_check()
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
@@ -107,9 +133,28 @@ def serve(args: argparse.Namespace) -> int:
         if database_is_empty():
             seed_demo(providers=args.demo_providers)
     from django.conf import settings
-    from waitress.server import create_server
 
     from server.wsgi import application
+
+    signal.signal(signal.SIGTERM, _stop)  # gunicorn's master installs its own
+    if args.stop_with_stdin:
+        _stop_when_stdin_closes()
+    if args.workers is not None:
+        from server import workers
+
+        if workers.available():
+            return workers.run(application, workers.options(
+                host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                trust_proxy_headers=bool(settings.NUM_PROXIES)))
+        print(f"This system has no worker processes (gunicorn needs fork): one process serves with "
+              f"{args.workers * args.threads} threads.", file=sys.stderr, flush=True)
+        args.threads *= args.workers
+    return _serve_waitress(args, application, trust_proxy_headers=bool(settings.NUM_PROXIES))
+
+
+def _serve_waitress(args: argparse.Namespace, application: Any, *, trust_proxy_headers: bool) -> int:
+    """One process, `args.threads` threads: the embedded server's way, and every system's."""
+    from waitress.server import create_server
 
     server = create_server(
         application, host=args.host, port=args.port, threads=args.threads,
@@ -117,12 +162,9 @@ def serve(args: argparse.Namespace) -> int:
         # waitress itself trusts no proxy (no trusted_proxy): with NUM_PROXIES=0 it drops X-Forwarded-*
         # headers; behind NUM_PROXIES reverse proxies they must reach Django (common/net.py and DRF's
         # throttles read them, trusting exactly NUM_PROXIES hops)
-        clear_untrusted_proxy_headers=not settings.NUM_PROXIES,
+        clear_untrusted_proxy_headers=not trust_proxy_headers,
     )
     port = getattr(server, "effective_port", args.port)
-    signal.signal(signal.SIGTERM, _stop)
-    if args.stop_with_stdin:
-        _stop_when_stdin_closes()
     print(f"Serving on http://{args.host}:{port}/api/v1/", flush=True)
     try:
         server.run()
@@ -168,7 +210,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data-dir", help="folder for the database, uploads and the secret key")
     run.add_argument("--demo", action="store_true", help="seed demo data when the database is empty")
     run.add_argument("--demo-providers", type=int, default=2000, help="providers to seed with --demo")
-    run.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    run.add_argument("--threads", type=int, default=8, help="threads of each process (8)")
+    run.add_argument("--workers", type=int, metavar="N",
+                     help="N worker processes on one port under a master that replaces one that dies "
+                          "(gunicorn; POSIX only). Without it: one process (waitress)")
     run.add_argument("--debug", action="store_true", help="Django debug mode (never in production)")
     run.add_argument("--stop-with-stdin", action="store_true",
                      help="stop when standard input closes (the desktop's embedded server: no orphans)")

@@ -3,7 +3,8 @@
 Environment:
     PROVIDERDESK_DATA_DIR      folder for the SQLite file, uploads and the secret key (set by the CLI)
     DATABASE_URL               e.g. postgres://user@host:5432/db; SQLite in the data folder without it
-    REDIS_URL                  shared cache for throttles and login failure counters across processes
+    REDIS_URL                  shared cache for throttles and login failure counters across processes;
+                               `serve` refuses to start when it cannot be reached (exit status 2)
     DJANGO_DEBUG=1             debug pages (never in production; the CLI sets it with --debug)
     ALLOWED_HOSTS              comma-separated host names clients reach the server by; default the
                                loopback names (127.0.0.1, localhost, [::1]), never "*". `python -m server
@@ -19,6 +20,8 @@ Environment:
     THROTTLE_REGISTER          registration rate per IP (DRF rate syntax, "20/hour")
     THROTTLE_ANON, THROTTLE_USER  general rates ("300/minute", "6000/minute")
     DROPDOWN_CACHE_BYTES       rendered dropdown bodies kept in memory, in all (48 MB: three of 100,000)
+    DOCUMENT_STORAGE           where license documents are kept: database (the default on PostgreSQL, shared
+                               by every process on every machine) or files (the data folder; SQLite's default)
 """
 from __future__ import annotations
 
@@ -127,7 +130,14 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # connections kept by each thread (checked before reuse), not opened per request
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600,
+                                                  conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # The tables are in memory or on SSDs: at PostgreSQL's default random_page_cost (4, for spinning
+        # disks) the planner scanned all providers (10 ms at 20,000) rather than use the search's trigram
+        # index (2 ms). A `?options=...` in DATABASE_URL replaces this.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 else:
     DATABASES = {
         "default": {
@@ -149,7 +159,8 @@ CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, which counts in this process while Redis is away (common/cache.py)
+            "BACKEND": "server.common.cache.FallbackRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "providerdesk",
         }
@@ -164,6 +175,13 @@ else:
 DROPDOWN_CACHE_BYTES = _env_int("DROPDOWN_CACHE_BYTES", 48 * 1024 * 1024)
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id first (accounts/hashers.py says why); hashes stored by Django's PBKDF2 verify, then upgrade
+PASSWORD_HASHERS = [
+    "server.accounts.hashers.BoundedArgon2PasswordHasher",
+    "server.accounts.hashers.BoundedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -179,6 +197,17 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Where license documents are kept: "database" (PostgreSQL's default: every process on every machine
+# reaches them) or "files" (the data folder's media/: SQLite's default, one machine's disk)
+DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "").strip() or (
+    "database" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "files")
+if DOCUMENT_STORAGE not in ("database", "files"):
+    raise ValueError(f"DOCUMENT_STORAGE must be database or files, not {DOCUMENT_STORAGE!r}")
+STORAGES = {
+    "default": {"BACKEND": "server.credentialing.storage.DatabaseStorage" if DOCUMENT_STORAGE == "database"
+                else "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # The document itself (credentialing/services.py, 413); the request may be larger by its form fields.
 LICENSE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -217,8 +246,8 @@ REST_FRAMEWORK = {
     # an integer always: DRF trusts every X-Forwarded-For when this is None
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "server.common.throttles.AnonWindowThrottle",
+        "server.common.throttles.UserWindowThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "300/minute"),

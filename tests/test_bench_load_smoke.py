@@ -52,3 +52,15 @@ def test_load_benchmark_smoke(tmp_path: Path) -> None:
     assert results["server"]["peak_rss_mb"] > 0
     assert len(results["load_average"]["start"]) == 3
     assert "requests/s" in done.stdout
+
+
+def test_the_read_mix_leaves_out_every_write() -> None:
+    from bench.load_mix import MIX, WRITES, Account, Client, ClientPlan, Shared
+
+    shared = Shared(staff_ids=("a",), provider_ids=("b",), staff_pages=1, provider_pages=1, terms=("ab",),
+                    cursor="r0", reads_only=True)
+    for role in MIX:
+        client = Client(ClientPlan(0, Account(role, "x@example.org", "pw")), shared, None, lambda *_: None)  # type: ignore[arg-type]
+        assert client.operations(), role
+        assert not set(client.operations()) & set(WRITES), role
+    assert {"profile PATCH", "decision"} <= {name for mix in MIX.values() for name in mix}, "the writes exist"

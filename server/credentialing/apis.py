@@ -30,6 +30,7 @@ from server.directory.apis import provider_response
 from server.directory.models import Provider
 from server.directory.outputs import ProviderSerializer, ProviderSummarySerializer
 from server.directory.selectors import summaries_of
+from server.directory.versioned import cached, query_key
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -134,7 +135,8 @@ class QueueApi(PagedApi):
         if request.query_params.get("expiring_within") not in (None, ""):
             within = int_param(request, "expiring_within", default=30, low=0, high=3650)
         queryset = selectors.queue_queryset(status=status, expiring_within=within, on=timezone.localdate())
-        return self.page(request, queryset.values_list("pk", flat=True), summaries_of)
+        return self.page(request, queryset.values_list("pk", flat=True), summaries_of,
+                         count=lambda: cached("queue-count", queryset.count, query_key(request.query_params)))
 
 
 class AuditApi(APIView):
@@ -170,5 +172,5 @@ class StaffDashboardApi(APIView):
 
     @extend_schema(responses={200: StaffDashboardSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        return rendered(StaffDashboardSerializer, selectors.staff_dashboard())
+        return rendered(StaffDashboardSerializer, cached("staff-dashboard", selectors.staff_dashboard))
 

@@ -62,3 +62,16 @@ class AuditEvent(models.Model):
             # the audit export and the dashboard's recent activities read in (at, id) order
             models.Index(fields=["at", "id"], name="audit_at_id_idx"),
         ]
+
+
+class DocumentBlob(models.Model):
+    """A stored file's bytes, in the database: where every server process on every machine finds them.
+
+    Used by the database storage (storage.py) when documents are kept in PostgreSQL; a document's
+    `file` names its blob.
+    """
+
+    name = models.CharField(primary_key=True, max_length=300)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)

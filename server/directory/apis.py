@@ -14,18 +14,19 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.services import session_start
+from server.common.cache import health_problems
 from server.common.conditional import etag_for
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
 from server.common.params import int_param
 from server.common.parsers import JSONParser
 from server.common.schema import ERRORS
+from server.common.throttles import ScopedWindowThrottle
 from server.directory import selectors, services
 from server.directory.dashboard import provider_dashboard
 from server.directory.filters import ProviderFilter, SearchFilter, name_prefix_q
@@ -40,6 +41,7 @@ from server.directory.outputs import (
     RegistrationOutputSerializer,
 )
 from server.directory.serializers import AdminProviderWriteSerializer, ProfileWriteSerializer, RegistrationSerializer
+from server.directory.versioned import cached, query_key
 from server.directory.visibility import STAFF, Audience, audience_of, shown_to, visible_providers, visible_q
 
 
@@ -62,7 +64,7 @@ def provider_response(
 class ProviderRegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
     throttle_scope = "register"
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutputSerializer, **ERRORS}, auth=[])
@@ -139,7 +141,9 @@ class ProviderListApi(PagedApi):
             queryset = queryset.order_by("last_name", "first_name", "id")
         else:
             queryset = queryset.order_by(*queryset.query.order_by, "id")
-        return self.page(request, queryset.values_list("pk", flat=True), selectors.summaries_of)
+        count_key = (audience_of(request).key, query_key(request.query_params, ("page", "page_size", "ordering")))
+        return self.page(request, queryset.values_list("pk", flat=True), selectors.summaries_of,
+                         count=lambda: cached("provider-count", queryset.count, *count_key))
 
     @extend_schema(request=AdminProviderWriteSerializer, responses={201: ProviderSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -156,7 +160,12 @@ class ProviderDetailApi(APIView):
     @extend_schema(responses={200: DirectoryProviderSerializer, **ERRORS})
     def get(self, request: Request, pk: Any) -> Response:
         audience = audience_of(request)
-        return provider_response(get_object_or_404(visible_providers(audience), pk=pk), audience=audience)
+        # the representation and its revision in one read, of the providers the caller may see
+        found = selectors.provider_rows(visible_providers(audience).filter(pk=pk), detail=True, with_revision=True)
+        if not found:
+            raise Http404
+        revision = found[0].pop("_revision")
+        return Response(shown_to(audience, found[0]), headers={"ETag": etag_for(revision)})
 
     @extend_schema(request=AdminProviderWriteSerializer, responses={200: ProviderSerializer,
                                                                     412: DetailSerializer, **ERRORS})
@@ -204,7 +213,8 @@ class ProviderSearchApi(APIView):
         ranked = selectors.search_filter(queryset, text).alias(
             name_rank=_rank(words)
         ).order_by("name_rank", "last_name", "first_name", "id")
-        return Response(selectors.provider_rows(ranked, detail=False, limit=limit))
+        return Response(cached("search", lambda: selectors.provider_rows(ranked, detail=False, limit=limit),
+                               audience_of(request).key, query_key(request.query_params, ())))
 
 
 def _rank(words: list[str]) -> Case:
@@ -228,10 +238,16 @@ def _hospitals(request: Request) -> QuerySet[Hospital]:
     return selectors.hospitals_with_counts(visible_q(audience_of(request), "providers__"))
 
 
+def _hospital_list(request: Request) -> list[dict[str, Any]]:
+    """Every hospital as HospitalSerializer renders it, for the caller; computed once per directory revision."""
+    return cached("hospitals", lambda: list(HospitalSerializer(_hospitals(request), many=True).data),
+                  audience_of(request).key)
+
+
 class HospitalListApi(PagedApi):
     @extend_schema(responses={200: HospitalSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        return self.page(request, _hospitals(request), lambda page: HospitalSerializer(page, many=True).data)
+        return self.page(request, _hospital_list(request), lambda page: page)
 
 
 class HospitalDetailApi(APIView):
@@ -246,5 +262,8 @@ class HealthApi(APIView):
 
     @extend_schema(responses={200: HealthSerializer}, auth=[])
     def get(self, request: Request) -> Response:
+        problems = health_problems()
+        if problems:
+            return rendered(HealthSerializer, {"status": "degraded", "version": settings.VERSION, "problems": problems})
         return rendered(HealthSerializer, {"status": "ok", "version": settings.VERSION})
 

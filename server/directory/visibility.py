@@ -40,11 +40,20 @@ STAFF = Audience(staff=True)
 
 
 def audience_of(request: Request) -> Audience:
-    """The audience of a signed-in request (permissions have already refused anonymous callers)."""
+    """The audience of a signed-in request (permissions have already refused anonymous callers).
+
+    Found once per request (a provider's costs a query), however many readers ask.
+    """
+    found = getattr(request, "_audience", None)
+    if found is not None:
+        return found
     if role_of(request) in (Role.FACILITY_ADMIN, Role.CREDENTIALING_OFFICER):
-        return STAFF
-    own = Provider.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    return Audience(staff=False, own_id=str(own) if own is not None else None)
+        found = STAFF
+    else:
+        own = Provider.objects.filter(user=request.user).values_list("pk", flat=True).first()
+        found = Audience(staff=False, own_id=str(own) if own is not None else None)
+    request._audience = found
+    return found
 
 
 def credentialed_q(on: date, prefix: str = "") -> Q:

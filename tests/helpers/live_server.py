@@ -163,7 +163,7 @@ class _SignedAs(httpx.Auth):
         yield request
 
 
-def _postgres_database(base_url: str) -> str:
+def postgres_database(base_url: str) -> str:
     """A fresh, empty database on the PostgreSQL server of `base_url`; its URL."""
     import psycopg
 
@@ -173,7 +173,7 @@ def _postgres_database(base_url: str) -> str:
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
-def _postgres_drop(database_url: str) -> None:
+def postgres_drop(database_url: str) -> None:
     import psycopg
 
     base, name = database_url.rsplit("/", 1)
@@ -183,15 +183,16 @@ def _postgres_drop(database_url: str) -> None:
 
 def start_server(
     data_dir: Path, *, demo_providers: int | None = 60, env: dict[str, str] | None = None, timeout: float = 120,
-    port: int = 0,
+    port: int = 0, extra: tuple[str, ...] = (),
 ) -> LiveServer:
-    """Run `python -m server serve --port 0` and wait for its `Serving on` line."""
+    """Run `python -m server serve --port 0 [extra]` and wait for its `Serving on` line."""
     child_env = {**os.environ, **TEST_ENV, **(env or {})}
     database_url = None
-    if os.environ.get("PROVIDERDESK_TEST_DATABASE_URL"):
-        database_url = _postgres_database(os.environ["PROVIDERDESK_TEST_DATABASE_URL"])
+    # a DATABASE_URL in `env` is the test's own database (shared by its servers): kept as it is
+    if os.environ.get("PROVIDERDESK_TEST_DATABASE_URL") and "DATABASE_URL" not in (env or {}):
+        database_url = postgres_database(os.environ["PROVIDERDESK_TEST_DATABASE_URL"])
         child_env["DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "server", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    command = [sys.executable, "-m", "server", "serve", "--port", str(port), "--data-dir", str(data_dir), *extra]
     if demo_providers is not None:
         command += ["--demo", "--demo-providers", str(demo_providers)]
     process = subprocess.Popen(
@@ -220,7 +221,7 @@ def start_server(
             return LiveServer(url, process, data_dir, database_url, output)
     process.kill()
     if database_url:
-        _postgres_drop(database_url)
+        postgres_drop(database_url)
     raise RuntimeError("server did not start:\n" + "".join(output))
 
 
@@ -232,4 +233,4 @@ def running_server(data_dir: Path, **kwargs: object) -> Iterator[LiveServer]:
     finally:
         server.stop()
         if server.database_url:
-            _postgres_drop(server.database_url)
+            postgres_drop(server.database_url)

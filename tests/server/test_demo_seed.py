@@ -1,8 +1,6 @@
 """The demo seed, run as the real command: repeatable, unique where it must be, never over existing data."""
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -12,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import argon2
 import httpx
 import pytest
 
@@ -79,10 +78,10 @@ def test_demo_accounts_have_their_roles(seeded: Path) -> None:
 def test_demo_password_is_hashed_once_and_matches(seeded: Path) -> None:
     hashes = {row[0] for row in query(seeded, "SELECT password FROM accounts_user")}
     assert len(hashes) == 1
-    algorithm, iterations, salt, digest = hashes.pop().split("$")
-    assert algorithm == "pbkdf2_sha256"
-    derived = hashlib.pbkdf2_hmac("sha256", DEMO_PASSWORD.encode(), salt.encode(), int(iterations))
-    assert base64.b64encode(derived).decode() == digest
+    algorithm, encoded = hashes.pop().split("$", 1)
+    assert algorithm == "argon2"  # Argon2id at OWASP's parameters (server/accounts/hashers.py)
+    assert encoded.startswith("argon2id$v=19$m=19456,t=2,p=1$")
+    assert argon2.PasswordHasher().verify("$" + encoded, DEMO_PASSWORD)
 
 
 def test_license_numbers_and_emails_are_unique(seeded: Path) -> None:

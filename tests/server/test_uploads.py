@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import httpx
 
@@ -27,6 +26,21 @@ def numbered(n: int) -> bytes:
     return PDF_HEAD + f"upload {n}\n".encode()
 
 
+def stored_names(server: LiveServer, provider_id: str) -> list[str]:
+    """The names of `provider_id`'s stored documents: in the data folder, or the database on PostgreSQL
+    (settings.DOCUMENT_STORAGE)."""
+    if not server.database_url:
+        folder = server.data_dir / "media" / "license_documents" / provider_id
+        return [p.name for p in folder.iterdir() if p.is_file()]
+    assert not (server.data_dir / "media" / "license_documents" / provider_id).exists(), "nothing on disk"
+    listed = server.manage("shell", "-c", (
+        "from server.credentialing.models import DocumentBlob\n"
+        f"print('\\n'.join(DocumentBlob.objects.filter(name__startswith='license_documents/{provider_id}/')"
+        ".values_list('name', flat=True)))"))
+    prefix = f"license_documents/{provider_id}/"  # the shell may print a line of its own first
+    return [line.removeprefix(prefix) for line in listed.split() if line.startswith(prefix)]
+
+
 def test_ten_megabytes_exactly_is_accepted_one_byte_more_is_413(anon: httpx.Client, officer: httpx.Client) -> None:
     account = register_provider(anon)
     largest = pdf(MAX_BYTES)
@@ -47,8 +61,7 @@ def test_seventh_upload_keeps_the_current_and_five_earlier(
     pid = account["profile"]["id"]
     for n in range(1, 8):
         assert upload(anon, account["access"], numbered(n)).status_code == 200
-    folder = live_server.data_dir / "media" / "license_documents" / pid
-    assert len([p for p in folder.iterdir() if p.is_file()]) == 6, "the current document and five earlier ones"
+    assert len(stored_names(live_server, pid)) == 6, "the current document and five earlier ones"
     assert officer.get(f"/providers/{pid}/license/document/").content == numbered(7)
     trail = officer.get(f"/providers/{pid}/audit/").json()
     uploads = [e["detail"] for e in trail if e["action"] == "document_uploaded"]
@@ -82,11 +95,10 @@ def test_document_is_served_as_a_sandboxed_attachment(anon: httpx.Client, office
     assert answer.headers["Content-Type"] == "application/pdf"
 
 
-def test_documents_on_disk_have_generated_names(live_server: LiveServer, anon: httpx.Client) -> None:
+def test_documents_stored_have_generated_names(live_server: LiveServer, anon: httpx.Client) -> None:
     account = register_provider(anon)
     assert upload(anon, account["access"], numbered(1), name="My License.pdf").status_code == 200
-    folder: Path = live_server.data_dir / "media" / "license_documents" / account["profile"]["id"]
-    names = [p.name for p in folder.iterdir()]
+    names = stored_names(live_server, account["profile"]["id"])
     assert len(names) == 1
     assert names[0].endswith(".pdf")
     assert "License" not in names[0]
