@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.live_server import LiveServer
+from tests.helpers.live_server import LiveServer, SignIns
 from tests.server.test_snapshot import snapshot
 
 
@@ -64,10 +64,13 @@ def assert_declared(answer: httpx.Response, document: dict[str, Any], template: 
 
 
 @pytest.fixture(scope="module")
-def ids(live_server: LiveServer, tokens: dict[str, str]) -> dict[str, str]:
-    with live_server.client(tokens["facility_admin"]) as client:
+def ids(tokens: SignIns) -> dict[str, str]:
+    """The demo provider's own record (found by its profile: other tests rename it), another verified
+    provider, and a hospital."""
+    with tokens.client("provider") as own_client:
+        own = own_client.get("/auth/provider/profile/").json()
+    with tokens.client("facility_admin") as client:
         others = client.get("/providers/", params={"license_status": "verified"}).json()["results"]
-        own = client.get("/providers/", params={"search": "Amelia Carter"}).json()["results"][0]
         hospital = client.get("/hospitals/").json()["results"][0]
     return {"other": next(p["id"] for p in others if p["id"] != own["id"]), "own": own["id"],
             "hospital": hospital["id"]}
