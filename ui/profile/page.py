@@ -15,6 +15,7 @@ from app.api.client import ApiClient
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
+from ui.common.focus import FocusReturn
 from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
@@ -147,18 +148,24 @@ class ProfilePage(Page):
     def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None],
                failed: Callable[[Exception], bool]) -> None:
         """Run `work` through the runner; the page is busy (no second save) until it ends."""
+        focus = FocusReturn()
+
         def on_done(result: Any) -> None:
             self._busy = False
+            self._update_buttons()
+            focus.restore()
             done(result)
             self._update_buttons()
 
         def on_error(error: Exception) -> bool:
             self._busy = False
             self._update_buttons()
+            focus.restore()
             return failed(error)
 
         self._busy = True
         self._update_buttons()
+        focus.disabled()
         task = self.runner.start(work, on_done=on_done, on_error=on_error)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -279,8 +286,8 @@ class ProfilePage(Page):
     def _on_license_panel_file_chosen(self, path: str) -> None:
         if self._busy or self.banner.conflict is not None:
             return
-        self.license_panel.upload_started()
         self._start(self._upload(path), self._on_uploaded, self._on_upload_failed)
+        self.license_panel.upload_started()  # after _start, which notes where the focus was
 
     async def _upload(self, path: str) -> Versioned[Provider]:
         document = await prepared_upload(path)

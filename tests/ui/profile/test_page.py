@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
@@ -337,6 +337,29 @@ def test_too_big_a_file_is_refused_before_sending(
         await closed_profile(parts, page)
 
     run_ui(loop, body)
+
+def test_the_focus_stays_on_upload_after_an_upload(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
+) -> None:
+    """Disabled while the document is sent, the button lost the focus to the professional title,
+    where a wheel or a key meant for the page went (issue 22, item 2): it comes back."""
+    pdf = tmp_path / "license.pdf"
+    pdf.write_bytes(PDF)
+
+    async def body() -> None:
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
+        panel = page.license_panel
+        page.window().activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active")
+        panel.upload_button.setFocus()
+        assert panel.upload_button.hasFocus()
+        panel.file_chosen.emit(str(pdf))
+        await wait_until(lambda: panel.document.text().startswith("Document on file: PDF"), what="uploaded")
+        assert QApplication.focusWidget() is panel.upload_button
+        await closed_profile(parts, page)
+
+    run_ui(loop, body)
+
 
 def test_a_profile_that_cannot_load_shows_an_error_with_retry(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
