@@ -200,10 +200,11 @@ class ErrorPresenter(QObject):
     """Shows errors nobody else handled.
 
     Signals:
-        session_ended(): the server ended the session; the application returns to sign-in.
+        session_ended(str): the server ended the session, for the reason given; the application
+            returns to sign-in.
     """
 
-    session_ended = Signal()
+    session_ended = Signal(str)
 
     def __init__(self, bar: MessageBar, window: QWidget) -> None:
         super().__init__(window)
@@ -214,7 +215,7 @@ class ErrorPresenter(QObject):
     def show(self, error: object) -> None:
         if isinstance(error, errors.AuthenticationError):
             self._bar.show_message(error.message, "warning")
-            self.session_ended.emit()
+            self.session_ended.emit(error.message)
             return
         if not isinstance(error, BaseException):
             return

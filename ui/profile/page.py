@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget
@@ -56,6 +57,7 @@ class ProfilePage(Page):
         self.capabilities = capabilities
         self.etag: str | None = None
         self._busy = False
+        self._restored: dict[str, object] = {}  # edits kept from an ended session, until the profile loads
         self._tasks: set[asyncio.Task[Any]] = set()
         self.license_panel = LicensePanel()
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
@@ -139,6 +141,23 @@ class ProfilePage(Page):
         elif self.form.base is not None:
             self.form.rebase(self.form.base)
 
+    def unsaved_edits(self) -> dict[str, object]:
+        if self.form.base is None:
+            return dict(self._restored)
+        return {name: self.form.fields.value(name) for name in self.form.edited_names()}
+
+    def restore_edits(self, edits: dict[str, object]) -> None:
+        self._restored = dict(edits)
+        if self.form.base is not None:
+            self._apply_restored()
+
+    def _apply_restored(self) -> None:
+        """Edits kept from an ended session, on top of the profile as it is now (saved with its etag)."""
+        restored, self._restored = self._restored, {}
+        for name, value in restored.items():
+            self.form.fields.set_value(name, value)
+        self._update_buttons()
+
     def shutdown(self) -> None:
         for task in list(self._tasks):
             task.cancel()
@@ -151,6 +170,8 @@ class ProfilePage(Page):
         focus = FocusReturn()
 
         def on_done(result: Any) -> None:
+            if not shiboken6.isValid(self):  # the window closed meanwhile (the session ended)
+                return
             self._busy = False
             self._update_buttons()
             focus.restore()
@@ -158,6 +179,8 @@ class ProfilePage(Page):
             self._update_buttons()
 
         def on_error(error: Exception) -> bool:
+            if not shiboken6.isValid(self):
+                return True
             self._busy = False
             self._update_buttons()
             focus.restore()
@@ -211,6 +234,8 @@ class ProfilePage(Page):
     def _on_loaded(self, version: Versioned[Provider]) -> None:
         self._adopt(version, keep=self.form.edited_names())  # what was typed while it loaded stays
         self.state.show_content()
+        if self._restored:
+            self._apply_restored()
 
     def _on_load_failed(self, error: Exception) -> bool:
         if self.form.base is not None or isinstance(error, AuthenticationError) or not isinstance(error, ApiError):

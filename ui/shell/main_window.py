@@ -48,11 +48,13 @@ class MainWindow(QMainWindow):
     The dialog it has open is in `dialog` (one at a time: they are window-modal).
 
     Signals:
-        sign_out_requested(): the user asked to sign out, or the server ended the session.
+        sign_out_requested(): the user asked to sign out.
+        session_ended(str): the server ended the session, for the reason given.
         quit_requested(): the user closed the window (not for a sign-out).
     """
 
     sign_out_requested = Signal()
+    session_ended = Signal(str)
     quit_requested = Signal()
 
     def __init__(self, account: SignedIn, settings: Settings) -> None:
@@ -64,7 +66,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(*MINIMUM_SIZE)
         self.message_bar = MessageBar()
         self.presenter = ErrorPresenter(self.message_bar, self)
-        self.presenter.session_ended.connect(self.sign_out_requested)
+        self.presenter.session_ended.connect(self.session_ended)
         account.runner.failed.connect(self.presenter.show)
         self.pages = Pages(slots_for(account), self._connect_page, self)
         self.pages.leaving_unsaved.connect(self._on_pages_leaving_unsaved)
@@ -298,6 +300,18 @@ class MainWindow(QMainWindow):
         state.setValue(self._last_page_setting(), self.pages.current_key.value)  # a saved title becomes its key
         state.remove("main/page")  # the position every account shared before
         state.sync()
+
+    def unsaved_edits(self) -> dict[PageKey, dict[str, object]]:
+        """Every page's unsaved edits (kept while the user signs in again after the session ended)."""
+        return {page.key: edits for page in self.pages.all_built() if (edits := page.unsaved_edits())}
+
+    def restore_edits(self, kept: dict[PageKey, dict[str, object]]) -> None:
+        """Give the pages back the edits `unsaved_edits` took, and show the first page that has some."""
+        for key, edits in kept.items():
+            self.pages.page(key).restore_edits(edits)
+        if kept:
+            self.show_page(next(iter(kept)))
+            self.message_bar.show_message("Your unsaved changes are back. Save them when ready.", "info")
 
     def close_for_sign_out(self) -> None:
         """Close without asking (the session is over), and delete the window: nothing of the account it
