@@ -91,6 +91,7 @@ class CredentialingPage(Page):
             self.export_button.setEnabled(False)
             self.export_button.setToolTip(unavailable)
         self.actions_.decided.connect(self._on_actions_decided)
+        self.actions_.refused.connect(self.directory.show_own_change)  # the current record, in the list too
         self.actions_.notice.connect(self.notify)
         self.actions_.dialog_finished.connect(self.refocus)
         self._lay_out()

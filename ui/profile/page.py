@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget
 
@@ -42,8 +42,13 @@ class ProfilePage(Page):
     """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner.
 
     Works through `client` (signed in as the provider) and `runner`; messages go to the window's message bar.
+
+    Signals:
+        saved(object): the server stored a change (the profile saved, a document uploaded); the
+            Provider it answered, for every other view to show at once.
     """
 
+    saved = Signal(object)
     key = PageKey.PROFILE
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
 
@@ -268,6 +273,7 @@ class ProfilePage(Page):
     def _on_saved(self, saved: Versioned[Provider], sent: dict[str, Any]) -> None:
         # fields edited again while the request ran stay as they are, still to be saved
         self._adopt(saved, keep=self.form.edited_names(self.form.values_after(sent)))
+        self.saved.emit(saved.value)
         pending = " Your license is pending verification again." if "license_number" in sent else ""
         self._notify("Your profile is saved." + pending, "success")
 
@@ -329,6 +335,7 @@ class ProfilePage(Page):
         else:
             self._adopt(saved, keep=mine)
         self.license_panel.show_provider(saved.value)
+        self.saved.emit(saved.value)
         self._notify("Your license document is uploaded. Your license is pending verification again.", "success")
 
     def _on_upload_failed(self, error: Exception) -> bool:
