@@ -129,6 +129,16 @@ class MessageBar(QWidget):
             row.timer.start(HIDE_AFTER_MS.get(level, 4000))
         self._refresh()
 
+    def replace_message(self, old: str, new: str) -> bool:
+        """Put `new` in place of the message `old` where it is still shown (counts that changed);
+        whether it was."""
+        row = next((r for r in self.rows() if r.text == old), None)
+        if row is None:
+            return False
+        row.label.setText(new)
+        row.dismiss.setToolTip(new)
+        return True
+
     def remove(self, row: _Message) -> None:
         """Take one message away (its Dismiss button, or its time is up)."""
         if row in self._rows:

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
             self.alerts = LicenseAlerts(account.directory, account.user, account.window_state, self,
                                         server_key=account.session.server)
             self.alerts.notice.connect(self.message_bar.show_message)
+            self.alerts.changed.connect(self.message_bar.replace_message)
             self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
         # after apply_theme (follow_system_theme connects first, at start): icons in the new colors
