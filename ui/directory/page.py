@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
@@ -83,6 +84,9 @@ class DirectoryPage(Page):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
+        # Down goes from the search to the first match, as Enter does: then Enter opens it
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search, self._on_search_return_pressed,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)

@@ -218,6 +218,16 @@ def test_documents_show_in_place_and_stay_readable_offline(
                              what="png")
             assert viewer.state == "image"
             assert viewer.facts.text().startswith("PNG image · ")
+            page.window().activateWindow()
+            await wait_until(page.isActiveWindow, what="the window active")
+            page.table.setFocus()  # the list, not the document: zoom keys work from it too (issue 22, item 10)
+            assert page.table.hasFocus()
+            fitted = viewer.zoom.label.text()
+            QTest.keyClick(page.table, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+            assert viewer.zoom.label.text() != fitted, "Ctrl+plus zoomed in"
+            QTest.keyClick(page.table, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+            assert viewer.zoom.label.text() == fitted, "Ctrl+0 fits the width again"
+            assert page.table.hasFocus()
             page.actions_.open_document()
             window = viewer.full_size_window
             assert window is not None

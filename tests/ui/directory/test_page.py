@@ -13,6 +13,7 @@ import pytest
 import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
@@ -192,6 +193,45 @@ def test_enter_opens_the_detail_with_the_audit_trail(
         await wait_until(lambda: dialog.audit is not None and "Loading" not in dialog.audit.text(), what="audit")
         assert dialog.audit.text() != ""
         dialog.close()
+        await closed(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_search_down_enter_opens_the_detail_and_home_end_go_to_the_ends(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client,
+) -> None:
+    """Issue 22, item 10: Down in the search did nothing (Enter took two presses), and End in the list
+    scrolled sideways instead of going to the last provider."""
+    made = create_provider(admin, first_name="Downarrow", last_name="Keyworth")
+
+    async def body() -> None:
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        host(page).activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active")
+        page.focus_search()
+        QTest.keyClicks(page.search, "downarrow")
+        await settle(page)
+        QTest.keyClick(page.search, Qt.Key.Key_Down)
+        assert page.table.hasFocus(), "Down goes to the matches"
+        assert page.table.currentIndex().row() == 0
+        QTest.keyClick(page.table, Qt.Key.Key_Return)
+        await wait_until(lambda: isinstance(page.dialog, ProviderDetailDialog) and page.dialog.isVisible(),
+                         what="detail after one Enter")
+        assert page.dialog.provider.id == made["id"]
+        page.dialog.close()
+        page.search.clear()
+        await settle(page)
+        host(page).activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active again")
+        page.table.setFocus()
+        assert page.table.hasFocus()
+        assert page.model.count > 1
+        QTest.keyClick(page.table, Qt.Key.Key_End)
+        assert page.table.currentIndex().row() == page.model.count - 1, "End: the last provider"
+        assert page.table.horizontalScrollBar().value() == 0, "not sideways"
+        QTest.keyClick(page.table, Qt.Key.Key_Home)
+        assert page.table.currentIndex().row() == 0, "Home: the first"
         await closed(parts, page)
 
     run_ui(loop, body)
