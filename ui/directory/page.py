@@ -323,11 +323,11 @@ class DirectoryPage(Page):
         self.runner.start(self.client.audit_trail(provider.id), on_error=failed, on_done=loaded)
 
     def show_hospital(self, hospital_id: str) -> None:
-        """The hospital view: every provider of one hospital (the hospital filter, search cleared)."""
+        """The hospital view: every active provider of one hospital (the hospital filter alone, search cleared)."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        if not self.filters.choose("hospital_id", hospital_id):
+        if not self.filters.only("hospital_id", hospital_id):
             self._notify("This hospital is not in the directory on this computer yet.", "info")
 
     def _notify(self, text: str, level: str) -> None:

@@ -17,10 +17,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
+from app.directory.query import DirectoryQuery
 from tests.helpers.factories import all_ids, create_provider
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from tests.helpers.text_fit import widget_misfits
 from ui.common.directory_state import DirectoryState
 from ui.common.notify import MessageBar
 from ui.directory.page import DirectoryPage
@@ -232,6 +234,31 @@ def test_search_down_enter_opens_the_detail_and_home_end_go_to_the_ends(
         assert page.table.horizontalScrollBar().value() == 0, "not sideways"
         QTest.keyClick(page.table, Qt.Key.Key_Home)
         assert page.table.currentIndex().row() == 0, "Home: the first"
+        await closed(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_a_hospitals_providers_are_all_of_them_and_its_name_shows_whole(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """Issue 22, item 12: "all providers" of a hospital kept an Expired filter (15 shown), and the
+    hospital's name was cut in its filter box."""
+    async def body() -> None:
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        cache = page.model.cache
+        assert cache is not None
+        hospital = max(cache.hospitals(), key=lambda h: len(f"{h.name}, {h.city}"))
+        assert page.filters.choose("license_status", "expired")
+        await settle(page)
+        page.show_hospital(hospital.id)
+        await settle(page)
+        assert page.filters.values() == {**{name: None for name in page.filters.combos}, "hospital_id": hospital.id,
+                                         "is_active": True}
+        assert page.model.count == cache.count(DirectoryQuery(hospital_id=hospital.id)) > 0
+        combo = page.filters.combos["hospital_id"]
+        assert combo.currentText() == f"{hospital.name}, {hospital.city}"
+        assert widget_misfits(combo) == [], "the hospital's name whole"
         await closed(parts, page)
 
     run_ui(loop, body)
