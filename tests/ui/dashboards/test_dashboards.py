@@ -238,26 +238,43 @@ def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
     run_ui(loop, body)
 
 
-def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
-    """The server goes away after sign-in (the error state), then comes back on its port (Try again)."""
+def test_a_lost_server_keeps_the_last_dashboard_with_its_time_and_try_again_recovers(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The server goes away after sign-in: the dashboard loaded before stays, marked with its time
+    (issue 22, item 7: it went blank); one never loaded shows the error with Try again; the server
+    comes back on its port and both recover."""
     server = start_server(tmp_path / "server", demo_providers=5)
     port = int(server.url.rsplit(":", 1)[1])
     servers = [server]
 
     async def body() -> None:
-        parts = await signed_in(server, tmp_path / "desktop", "provider", directory=False)
+        parts = await signed_in(server, tmp_path / "desktop", "facility_admin", directory=False)
         page = await loaded_page(parts)
+        assert page.stale_note.isHidden()
+        shown = {key: card.value for key, card in page.cards.items()}
         await in_thread(server.stop)
         page.activate()
-        await wait_until(lambda: page.state.state == "error", what="error state")
-        assert page.state.error_text.startswith("Your dashboard could not be loaded.")
-        assert "cannot be reached" in page.state.error_text
-        assert page.state.retry_button.isVisibleTo(page)
+        await wait_until(lambda: page.stale_note.isVisibleTo(page), what="the last one, marked")
+        assert page.state.state == "content"
+        assert {key: card.value for key, card in page.cards.items()} == shown
+        assert page.loader.loaded_at is not None
+        assert page.stale_note.text().startswith(f"Shown as loaded at {page.loader.loaded_at:%H:%M}")
+        assert "cannot be reached" in page.stale_note.text()
+
+        never = StaffDashboardPage(parts.client, parts.runner)
+        never.activate()
+        await wait_until(lambda: never.state.state == "error", what="error state")
+        assert never.state.error_text.startswith("The dashboard could not be loaded.")
+        assert "cannot be reached" in never.state.error_text
+        assert never.state.retry_button.isVisibleTo(never)
+
         servers.append(await in_thread(start_server, server.data_dir, demo_providers=5, port=port))
-        page.state.retry_button.click()
-        await wait_until(lambda: page.state.state == "content", what="content after Try again")
-        assert page.cards["total_appointments"].value is not None
-        await closed(parts, page)
+        never.state.retry_button.click()
+        await wait_until(lambda: never.state.state == "content", what="content after Try again")
+        page.activate()
+        await wait_until(lambda: page.stale_note.isHidden(), what="the note gone with a new answer")
+        await closed(parts, page, never)
 
     try:
         run_ui(loop, body)
