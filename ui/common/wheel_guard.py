@@ -20,12 +20,13 @@ class WheelGuard(QObject):
     fields `StrongFocus` when they are polished, so the wheel never focuses them either."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, GUARDED):  # first: every event of the application passes here
+            return False
         kind = event.type()
-        if kind == QEvent.Type.Wheel and isinstance(watched, GUARDED):
+        if kind == QEvent.Type.Wheel:
             event.ignore()  # unaccepted, it goes on to the parent widgets, as over a label
             return True
-        if kind == QEvent.Type.Polish and isinstance(watched, GUARDED) \
-                and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        if kind == QEvent.Type.Polish and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
             watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         return False
 

@@ -29,6 +29,7 @@ from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
 from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.profile.wizard import RegistrationWizard
+from ui.providers import fields as fields_module
 from ui.providers.detail import ProviderDetailDialog
 
 NEXT = QWizard.WizardButton.NextButton
@@ -468,5 +469,37 @@ def test_blank_optional_numbers_are_left_out(
             assert sent["bio"] == "", "a blank text is still sent"
             wizard.button(FINISH).click()
             await wait_until(lambda: emails, what="registered")
+
+    run_ui(loop, body)
+
+
+def test_a_keystroke_does_only_the_work_it_changes(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, item 9: typing lagged 1.5 s behind in the multi-line fields. Each key re-laid the whole
+    wizard out (every step's completeChanged), restyled every touched field and judged the password
+    again; now a key in the biography does none of that when nothing it shows changes (the time a
+    key takes is measured by `python -m bench typing`, not here)."""
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            wizard = open_wizard(client, runner, tmp_path)
+            page = next(p for p in wizard.step_pages if "bio" in p.names)
+            wizard.setStartId(wizard.pageIds()[wizard.step_pages.index(page)])
+            wizard.restart()
+            bio = wizard.fields.inputs["bio"]
+            bio.setFocus()
+            said: list[bool] = []
+            page.completeChanged.connect(lambda: said.append(True))
+            judged: list[object] = []
+            wizard.meter.show_strength = judged.append  # type: ignore[method-assign]
+            restyled: list[QWidget] = []
+            monkeypatch.setattr(fields_module, "restyle", restyled.append)
+            QTest.keyClicks(bio, "Fifteen years in community clinics.")
+            assert said == [True], "QWizard told once, when the step was first judged"
+            assert judged == [], "the password's strength does not depend on the biography"
+            assert restyled == [bio], "restyled once, when it was first judged (valid), not at every key"
+            assert wizard.fields.value("bio") == "Fifteen years in community clinics."
+            assert wizard.fields.errors["bio"].isHidden()
+            wizard.close()
 
     run_ui(loop, body)
