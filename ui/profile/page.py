@@ -63,6 +63,7 @@ class ProfilePage(Page):
         self.etag: str | None = None
         self._busy = False
         self._restored: dict[str, object] = {}  # edits kept from an ended session, until the profile loads
+        self._choose_when_loaded = False  # the dashboard asked for the file picker before the profile loaded
         self._tasks: set[asyncio.Task[Any]] = set()
         self.license_panel = LicensePanel()
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
@@ -145,6 +146,13 @@ class ProfilePage(Page):
             self._on_banner_theirs_clicked()
         elif self.form.base is not None:
             self.form.rebase(self.form.base)
+
+    def choose_document(self) -> None:
+        """Open the file picker of the license document (now, or once the profile has loaded)."""
+        if self.license_panel.upload_button.isEnabled():
+            self.license_panel.upload_button.click()
+        else:
+            self._choose_when_loaded = True
 
     def unsaved_edits(self) -> dict[str, object]:
         if self.form.base is None:
@@ -241,6 +249,10 @@ class ProfilePage(Page):
         self.state.show_content()
         if self._restored:
             self._apply_restored()
+        if self._choose_when_loaded:
+            self._choose_when_loaded = False
+            self._update_buttons()
+            self.choose_document()
 
     def _on_load_failed(self, error: Exception) -> bool:
         if self.form.base is not None or isinstance(error, AuthenticationError) or not isinstance(error, ApiError):

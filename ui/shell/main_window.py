@@ -22,6 +22,7 @@ from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.export_dialog import ExportDialog
 from ui.directory.page import DirectoryPage
 from ui.directory.roster_import_dialog import ImportDialog
+from ui.profile.page import ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.shell.menus import Keys, add_menu, redraw_icons, window_action
 from ui.shell.offline_bar import OfflineBar
@@ -167,6 +168,13 @@ class MainWindow(QMainWindow):
             page.register_requested.connect(self._on_register_provider_triggered)
         elif isinstance(page, ProviderDashboardPage):
             page.navigate_requested.connect(self.show_page)
+            page.upload_requested.connect(self._on_dashboard_upload_requested)
+
+    def _on_dashboard_upload_requested(self) -> None:
+        self.show_page(PageKey.PROFILE)
+        profile = self.pages.page(PageKey.PROFILE)
+        if isinstance(profile, ProfilePage):
+            profile.choose_document()
 
     def current_page(self) -> Page:
         return self.pages.current()

@@ -14,11 +14,13 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from app.api.models import LicenseStatus
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, started_desktop, wait_until
+from tests.helpers.qt import closed as closed_desktop
 from ui.dashboards.charts import bar_values, pie_values
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.dashboards.staff_dashboard import StaffDashboardPage
@@ -281,3 +283,32 @@ def test_a_lost_server_keeps_the_last_dashboard_with_its_time_and_try_again_reco
     finally:
         for each in servers:
             each.stop()
+
+
+def test_upload_your_license_document_opens_the_file_picker(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client
+) -> None:
+    """Issue 22, item 13: the dashboard's "Upload your license document" only showed My Profile."""
+    account = register_provider(anon)
+
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        assert main is not None
+        main.show_page(PageKey.DASHBOARD)
+        page = main.pages.page(PageKey.DASHBOARD)
+        assert isinstance(page, ProviderDashboardPage)
+        await wait_until(lambda: page.state.state == "content", what="dashboard")
+        assert page.license.action_button.text() == UPLOAD
+        page.license.action_button.click()
+        profile = main.pages.page(PageKey.PROFILE)
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: isinstance(profile.license_panel.dialog, QFileDialog)
+                         and profile.license_panel.dialog.isVisible(), what="the file picker")
+        assert main.current_page() is profile
+        profile.license_panel.dialog.reject()
+        await closed_desktop(desktop)
+
+    run_ui(loop, body)
