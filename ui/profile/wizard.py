@@ -13,7 +13,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -91,6 +91,7 @@ class RegistrationWizard(QWizard):
         self.fields = ProviderFields([n for _, _, names in self.steps for n in names] + list(EXTRAS), self)
         self.drafts = DraftStore.for_registration(data_dir, on_behalf=on_behalf)
         self._restoring = False
+        self._resume_at = 0  # the step a restored draft was left on: shown when the wizard opens
         self._complete_said: tuple[QWizardPage, bool] | None = None  # the step whose completeness QWizard knows
         self.setWindowTitle("Register a provider" if on_behalf else "Register as a provider")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -216,7 +217,19 @@ class RegistrationWizard(QWizard):
         if not isinstance(self.fields.inputs[name], QLineEdit):
             self._touch([name])  # a choice or a long text is judged as soon as it changes
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opened on a restored draft: on through its steps up to where it was left, or to the first
+        one that needs something again (the passwords are never kept)."""
+        super().showEvent(event)
+        resume, self._resume_at = self._resume_at, 0
+        while isinstance(page := self.currentPage(), StepPage) and self.step_pages.index(page) < resume \
+                and page.isComplete():
+            self.next()
+        if isinstance(page := self.currentPage(), StepPage) and not self.banner.isHidden():
+            page.column.insertWidget(0, self.banner)  # "A draft was restored" where the user is
+
     def _on_current_id_changed(self, _page_id: int) -> None:
+        self._save_timer.start()  # the step is part of the draft
         page = self.currentPage()
         if isinstance(page, StepPage):
             self.fields.inputs[page.names[0]].setFocus()
@@ -244,6 +257,7 @@ class RegistrationWizard(QWizard):
         if draft is None:
             return
         self._set_all(draft.values)
+        self._resume_at = draft.step
         self.touched = set(draft.values)
         self._refresh()
         saved = draft.saved_at.astimezone().strftime("%d %B %Y at %H:%M")
@@ -260,8 +274,10 @@ class RegistrationWizard(QWizard):
     def save_draft(self) -> None:
         """Write the draft now (it is written by itself shortly after each change)."""
         self._save_timer.stop()
+        page = self.currentPage()
+        step = self.step_pages.index(page) if isinstance(page, StepPage) else len(self.step_pages) - 1
         try:
-            self.drafts.save(self.fields.values())
+            self.drafts.save(self.fields.values(), step=max(step, 0))
         except OSError as error:
             log.warning("cannot save the registration draft: %s", error)
 
@@ -275,6 +291,7 @@ class RegistrationWizard(QWizard):
             self.fields.show_error(name, None)
         self._refresh()
         self.banner.hide()
+        self.restart()  # from the first step
         self.fields.inputs[self.fields.names[0]].setFocus()
 
     # ---- submitting ----
