@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 
 from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
+from app.api.connectivity import ConnectionState
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
@@ -37,6 +38,9 @@ def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
     button.clicked.connect(slot)
     return button
 
+
+SAVE_TIP = "Save your changes (Ctrl+S)"
+OFFLINE_SAVE = "Not available offline: saving needs the server. Your edits stay here until it answers."
 
 class ProfilePage(Page):
     """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner.
@@ -64,6 +68,10 @@ class ProfilePage(Page):
         self._busy = False
         self._restored: dict[str, object] = {}  # edits kept from an ended session, until the profile loads
         self._choose_when_loaded = False  # the dashboard asked for the file picker before the profile loaded
+        self._offline = False  # saving and uploading need the server: off while it is away, with the reason
+        if runner.connectivity is not None:
+            runner.connectivity.on_change(self._on_connectivity_changed)
+            self._offline = runner.connectivity.state is ConnectionState.OFFLINE
         self._tasks: set[asyncio.Task[Any]] = set()
         self.license_panel = LicensePanel()
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
@@ -73,7 +81,7 @@ class ProfilePage(Page):
         self.banner = ConflictBanner("your profile")
         self.banner.theirs_clicked.connect(self._on_banner_theirs_clicked)
         self.banner.mine_clicked.connect(self._on_banner_mine_clicked)
-        self.save_button = _button("Save", "Save your changes (Ctrl+S)", self._on_save_button_clicked)
+        self.save_button = _button("Save", SAVE_TIP, self._on_save_button_clicked)
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.revert_button = _button("Revert", "Drop your unsaved changes", self._on_revert_button_clicked)
@@ -171,7 +179,14 @@ class ProfilePage(Page):
             self.form.fields.set_value(name, value)
         self._update_buttons()
 
+    def _on_connectivity_changed(self, state: ConnectionState) -> None:
+        if shiboken6.isValid(self):
+            self._offline = state is ConnectionState.OFFLINE
+            self._update_buttons()
+
     def shutdown(self) -> None:
+        if self.runner.connectivity is not None:
+            self.runner.connectivity.off_change(self._on_connectivity_changed)
         for task in list(self._tasks):
             task.cancel()
 
@@ -216,9 +231,11 @@ class ProfilePage(Page):
         changed = ready and bool(self.form.edited_names())
         for button in (self.save_button, self.revert_button):
             button.setVisible(self.form.base is not None)
-        self.save_button.setEnabled(changed)
+        self.save_button.setEnabled(changed and not self._offline)
+        self.save_button.setToolTip(OFFLINE_SAVE if self._offline else SAVE_TIP)
         self.revert_button.setEnabled(changed)
-        self.license_panel.upload_button.setEnabled(ready and self.capabilities.has(Feature.UPLOADS))
+        self.license_panel.upload_button.setEnabled(ready and not self._offline
+                                                    and self.capabilities.has(Feature.UPLOADS))
 
     def _on_form_changed(self) -> None:
         self._update_buttons()
