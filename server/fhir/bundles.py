@@ -38,18 +38,29 @@ def _included(search: Search, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     return list(found.values())
 
 
-def _page(audience: Audience, search: Search) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
-    """(total, the page's matches, what they include)."""
+def _provider_page(found: QuerySet[Provider], search: Search) -> tuple[list[dict[str, Any]], bool]:
+    """The rows of the page (and whether more follow): their ids first, in one query of the search, then
+    their representations by id (selectors would run the search again for each of their subqueries)."""
+    ids = list(found.values_list("pk", flat=True)[search.offset:search.offset + search.count + 1])
+    more = len(ids) > search.count
+    ids = ids[:search.count]
+    by_id = {row["id"]: row for row in provider_rows(Provider.objects.filter(pk__in=ids), detail=True)}
+    return [by_id[str(pk)] for pk in ids if str(pk) in by_id], more
+
+
+def _page(audience: Audience, search: Search) -> tuple[int | None, bool, list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the total when asked for, whether more pages follow, the page's matches, what they include)."""
     if search.resource_type in MAKERS:
         found = providers_found(audience, search)
-        total = found.count()
-        if search.summary_count or search.offset >= total:
-            return total, [], []
-        rows = provider_rows(found[search.offset:search.offset + search.count], detail=True)
+        if search.summary_count:
+            return found.count(), False, [], []
+        rows, more = _provider_page(found, search)
+        total = found.count() if search.total else None
         make = MAKERS[search.resource_type]
-        return total, [make(row) for row in rows], _included(search, rows)
+        return total, more, [make(row) for row in rows], _included(search, rows)
     every = places.places_found(audience, search)
-    return len(every), ([] if search.summary_count else every[search.offset:search.offset + search.count]), []
+    page = [] if search.summary_count else every[search.offset:search.offset + search.count]
+    return len(every), search.offset + search.count < len(every) and not search.summary_count, page, []
 
 
 def _link(relation: str, base: str, query: list[tuple[str, str]], offset: int) -> dict[str, str]:
@@ -59,9 +70,9 @@ def _link(relation: str, base: str, query: list[tuple[str, str]], offset: int) -
 
 def searchset(audience: Audience, search: Search, base: str, query: list[tuple[str, str]]) -> dict[str, Any]:
     """The Bundle answering `search` at `base` (the type's absolute address) with `query` (to page on)."""
-    total, matches, included = _page(audience, search)
+    total, more, matches, included = _page(audience, search)
     links = [_link("self", base, query, search.offset)]
-    if not search.summary_count and search.offset + search.count < total:
+    if more:
         links.append(_link("next", base, query, search.offset + search.count))
     if not search.summary_count and search.offset > 0:
         links.append(_link("previous", base, query, max(0, search.offset - search.count)))
@@ -72,7 +83,8 @@ def searchset(audience: Audience, search: Search, base: str, query: list[tuple[s
         words = f"Ignored the unknown search parameters {', '.join(sorted(set(search.ignored)))}."
         entries.append({"resource": operation_outcome([("warning", "not-supported", words)]),
                         "search": {"mode": "outcome"}})
-    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset",
+                              **({"total": total} if total is not None else {}), "link": links}
     if entries:
         bundle["entry"] = entries
     return bundle

@@ -33,7 +33,8 @@ def capability_statement(base: str) -> dict[str, Any]:
         "rest": [{
             "mode": "server",
             "documentation": f"Read-only. Searches page with Bundle.link next, _count 1 to {MAX_COUNT}; "
-                             "_summary=count; unknown parameters are ignored unless Prefer: handling=strict. "
+                             "_summary=count; Practitioner and PractitionerRole searches give Bundle.total when asked "
+                             "(_total=accurate); unknown parameters are ignored unless Prefer: handling=strict. "
                              "GET $export streams NDJSON of _type (default: every type) at once, "
                              "not the asynchronous Bulk Data kick-off.",
             "security": {"description": "Bearer access token of /api/v1/auth/login/; the directory's "

@@ -46,8 +46,6 @@ SEARCH_PARAMS: dict[str, dict[str, tuple[str, str]]] = {
 }
 INCLUDES = {"PractitionerRole": ("PractitionerRole:practitioner", "PractitionerRole:organization",
                                  "PractitionerRole:location")}
-# every search takes these: paging, a count only, what to include, the answer's format
-RESULT_PARAMS = ("_count", "_offset", "_summary", "_include", "_format")
 _MODIFIERS = {"string": ("", "exact", "contains"), "token": ("",), "reference": ("",), "date": ("",)}
 _PREFIXES = ("eq", "gt", "ge", "lt", "le")
 _NPI = re.compile(r"\d{10}")
@@ -69,6 +67,7 @@ class Search:
     count: int = DEFAULT_COUNT
     offset: int = 0
     summary_count: bool = False
+    total: bool = False  # Bundle.total of a provider search costs a count of every match: given when asked
     includes: tuple[str, ...] = ()
     ignored: list[str] = field(default_factory=list)  # unknown parameters, when handling is lenient
 
@@ -96,6 +95,10 @@ def search_read(resource_type: str, query: list[tuple[str, str]], *, strict: boo
             if value not in ("count", "false"):
                 raise _bad("_summary may only be count (the total alone) or false.")
             search.summary_count = value == "count"
+        elif key == "_total":
+            if value not in ("none", "estimate", "accurate"):
+                raise _bad("_total may be none, estimate or accurate.")
+            search.total = value != "none"
         elif key == "_include":
             if value not in INCLUDES.get(resource_type, ()):
                 allowed = ", ".join(INCLUDES.get(resource_type, ())) or "nothing"

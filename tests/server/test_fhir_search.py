@@ -62,7 +62,10 @@ def test_last_updated_and_count_only(fhir: httpx.Client, named: dict[str, str]) 
         assert ids == ([named["id"]] if found else []), prefix
     total = fhir.get("/fhir/Practitioner", params={"_summary": "count"}).json()
     assert "entry" not in total
-    assert total["total"] == len(matches(fhir, "Practitioner", _count=500))
+    every = matches(fhir, "Practitioner", _count=500)
+    assert total["total"] == len(every)
+    assert fhir.get("/fhir/Practitioner", params={"_total": "accurate", "_count": 1}).json()["total"] == len(every)
+    assert "total" not in fhir.get("/fhir/Practitioner", params={"_count": 1}).json(), "a count only when asked"
 
 
 def test_pages_link_next_and_previous(fhir: httpx.Client) -> None:
@@ -97,6 +100,7 @@ def test_unknown_parameters_are_ignored_and_said_unless_strict(fhir: httpx.Clien
     ("/fhir/Practitioner", {"name": ""}, 400, "value"),
     ("/fhir/Practitioner", {"_include": "Practitioner:organization"}, 400, "include"),
     ("/fhir/Practitioner", {"_summary": "text"}, 400, "_summary"),
+    ("/fhir/Practitioner", {"_total": "exact"}, 400, "_total"),
     ("/fhir/Practitioner", {"_format": "xml"}, 406, "JSON"),
     ("/fhir/PractitionerRole", {"practitioner": "Practitioner/x"}, 400, "UUID"),
     ("/fhir/Patient", {}, 404, "Patient"),
