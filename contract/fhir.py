@@ -14,6 +14,7 @@ The mapping table is in docs/api.md ("FHIR").
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,6 +35,7 @@ _FACILITY_NAMESPACE = uuid.UUID("6f1d7c2e-8a4b-5c3d-9e0f-1a2b3c4d5e6f")
 Resource = dict[str, Any]
 
 
+@functools.lru_cache(maxsize=4096)  # a directory has few organizations and many providers in each
 def facility_id(name: str) -> str:
     """The Organization id of an `organization_facility`: the same name (case and spacing aside), the same id."""
     return str(uuid.uuid5(_FACILITY_NAMESPACE, " ".join(name.split()).casefold()))

@@ -16,7 +16,7 @@ from server.directory.visibility import Audience, visible_providers
 from server.fhir import places
 from server.fhir.outcome import operation_outcome
 from server.fhir.params import Search
-from server.fhir.providers import providers_found
+from server.fhir.providers import HAS_NPI, providers_found
 
 MAKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "Practitioner": fhir.practitioner, "PractitionerRole": fhir.practitioner_role}
@@ -38,13 +38,24 @@ def _included(search: Search, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     return list(found.values())
 
 
+def fhir_rows(queryset: QuerySet[Provider]) -> list[dict[str, Any]]:
+    """The representations contract/fhir.py maps, of the rows of `queryset`: summaries with their hospitals,
+    and the NPI where the directory keeps one (read apart should it not be a summary field)."""
+    rows = provider_rows(queryset, detail=False, with_hospitals=True)
+    if rows and HAS_NPI and "npi" not in rows[0]:
+        npis = {str(pk): npi for pk, npi in queryset.order_by().values_list("pk", "npi")}
+        for row in rows:
+            row["npi"] = npis.get(row["id"])
+    return rows
+
+
 def _provider_page(found: QuerySet[Provider], search: Search) -> tuple[list[dict[str, Any]], bool]:
     """The rows of the page (and whether more follow): their ids first, in one query of the search, then
     their representations by id (selectors would run the search again for each of their subqueries)."""
     ids = list(found.values_list("pk", flat=True)[search.offset:search.offset + search.count + 1])
     more = len(ids) > search.count
     ids = ids[:search.count]
-    by_id = {row["id"]: row for row in provider_rows(Provider.objects.filter(pk__in=ids), detail=True)}
+    by_id = {row["id"]: row for row in fhir_rows(Provider.objects.filter(pk__in=ids))}
     return [by_id[str(pk)] for pk in ids if str(pk) in by_id], more
 
 
@@ -93,7 +104,7 @@ def searchset(audience: Audience, search: Search, base: str, query: list[tuple[s
 def read(audience: Audience, resource_type: str, resource_id: str) -> dict[str, Any] | None:
     """One resource `audience` may read, or None."""
     if resource_type in MAKERS:
-        rows = provider_rows(visible_providers(audience).filter(pk=resource_id), detail=True)
+        rows = fhir_rows(visible_providers(audience).filter(pk=resource_id))
         return MAKERS[resource_type](rows[0]) if rows else None
     every = places.organizations(audience) if resource_type == "Organization" else places.locations()
     return next((r for r in every if r["id"] == resource_id), None)
@@ -107,7 +118,7 @@ def _provider_chunks(audience: Audience) -> Iterator[list[dict[str, Any]]]:
         with heavy:  # a few exports build a chunk at the same moment, as snapshots do
             window = visible if last is None else visible.filter(pk__gt=last)
             ids = list(window.values_list("pk", flat=True)[:EXPORT_CHUNK])
-            rows = provider_rows(Provider.objects.filter(pk__in=ids).order_by("pk"), detail=True) if ids else []
+            rows = fhir_rows(Provider.objects.filter(pk__in=ids).order_by("pk")) if ids else []
         if not ids:
             return
         yield rows
