@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import fhirpy
 import httpx
 import pytest
 
@@ -52,6 +53,20 @@ def test_practitioners_walked_by_link_are_exactly_the_visible(world: World, audi
     assert (hidden in expected) == (audience in STAFF)
     if hidden in expected:
         assert next(r for r in found if r["id"] == hidden)["active"] is False
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_fhir_client_library_walks_exactly_the_visible(world: World, audience: str) -> None:
+    """fhirpy, a FHIR client others use, pages by Bundle.link and reads resources as it would from any server."""
+    token = None if audience == "anonymous" else f"Bearer {world.tokens[audience]}"
+    client = fhirpy.SyncFHIRClient(f"{world.server.url}/fhir", authorization=token)
+    practitioners = client.resources("Practitioner").limit(2).fetch_all()
+    roles = client.resources("PractitionerRole").limit(3).include("PractitionerRole", "practitioner").fetch_all()
+    expected = world.visible(audience, active=None)
+    assert sorted(p.id for p in practitioners) == sorted(expected)
+    assert sorted(r.id for r in roles if r.resource_type == "PractitionerRole") == sorted(expected)
+    one = client.reference("Practitioner", sorted(expected)[0]).to_resource()
+    assert f"urn:uuid:{one.id}" in [identifier["value"] for identifier in one["identifier"]]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
