@@ -77,7 +77,7 @@ def _bad(words: str) -> FhirError:
 
 
 def _integer(name: str, text: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise _bad(f"{name} must be a whole number from {low} to {high}, not {text[:40]!r}.")
     return int(text)
 
@@ -123,6 +123,8 @@ def _criterion(name: str, modifier: str, value: str, kind: str) -> Criterion:
     values = tuple(value.split(","))
     if len(values) > _MAX_VALUES or any(not v.strip() for v in values):
         raise _bad(f"{name} needs a value (at most {_MAX_VALUES}, separated by commas).")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):  # PostgreSQL refuses NUL in a parameter
+        raise _bad(f"{name} cannot contain a control character.")
     for one in values:
         _check(name, kind, one)
     return Criterion(name, modifier, values)
@@ -169,12 +171,18 @@ def updated_range(value: str) -> tuple[str, datetime, datetime]:
         if len(text) == 10:
             day = date.fromisoformat(text)
             start = datetime.combine(day, time(), tzinfo=UTC)
-            return prefix, start, start + timedelta(days=1)
+            return prefix, start, start + timedelta(days=1)  # 9999-12-31: OverflowError, below
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except OverflowError:
+        raise _bad("_lastUpdated is past the year 9999.") from None
     except ValueError:
         raise _bad(f"_lastUpdated takes a prefix (eq, gt, ge, lt, le) and a date or an instant, "
                    f"not {value[:60]!r}.") from None
     if moment.tzinfo is None:
         raise _bad("_lastUpdated's instant needs a time zone (Z or +hh:mm).")
     step = timedelta(microseconds=1) if moment.microsecond else timedelta(seconds=1)
-    return prefix, moment, moment + step
+    try:
+        moment = moment.astimezone(UTC)  # as the database compares it ("0001-01-01T00:00:00+14:00" cannot be)
+        return prefix, moment, moment + step
+    except OverflowError:
+        raise _bad("_lastUpdated is past the year 9999.") from None

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.factories import create_provider, unique
 from tests.helpers.fhir import matches, outcome_of, validate
@@ -96,6 +98,10 @@ def test_unknown_parameters_are_ignored_and_said_unless_strict(fhir: httpx.Clien
     ("/fhir/Practitioner", {"_id": "1; DROP TABLE"}, 400, "UUID"),
     ("/fhir/Practitioner", {"_lastUpdated": "ge2026-02-30"}, 400, "_lastUpdated"),
     ("/fhir/Practitioner", {"_lastUpdated": "2026-02-03T10:00:00"}, 400, "time zone"),
+    ("/fhir/Practitioner", {"_lastUpdated": "le9999-12-31"}, 400, "9999"),
+    ("/fhir/Practitioner", {"_lastUpdated": "0001-01-01T00:00:00+14:00"}, 400, "9999"),
+    ("/fhir/Practitioner", {"_offset": "²"}, 400, "_offset"),
+    ("/fhir/Practitioner", {"name": "smi\x00th"}, 400, "control character"),
     ("/fhir/Practitioner", {"name:above": "x"}, 400, "modifier"),
     ("/fhir/Practitioner", {"name": ""}, 400, "value"),
     ("/fhir/Practitioner", {"_include": "Practitioner:organization"}, 400, "include"),
@@ -110,6 +116,25 @@ def test_unknown_parameters_are_ignored_and_said_unless_strict(fhir: httpx.Clien
 def test_bad_searches_are_operation_outcomes(
         fhir: httpx.Client, path: str, params: dict[str, str], status: int, words: str) -> None:
     assert words.lower() in outcome_of(fhir.get(path, params=params), status).lower()
+
+
+SEARCHED = {"Practitioner": ("_id", "identifier", "name", "family:exact", "given:contains", "_lastUpdated", "_count",
+                             "_offset", "_summary", "_total", "_include", "colour"),
+            "PractitionerRole": ("practitioner", "organization", "location", "specialty", "role", "_include"),
+            "Location": ("name", "address-city", "organization", "_count")}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(resource_type=st.sampled_from(sorted(SEARCHED)), data=st.data(),
+       value=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+       | st.from_regex(r"(eq|ge|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2}))?",
+                       fullmatch=True))
+def test_any_search_is_an_answer_or_an_outcome_never_a_500(
+        fhir: httpx.Client, resource_type: str, data: st.DataObject, value: str) -> None:
+    name = data.draw(st.sampled_from(SEARCHED[resource_type]))
+    answer = fhir.get(f"/fhir/{resource_type}", params={name: value}, headers={"Prefer": "handling=strict"})
+    assert answer.status_code in (200, 400), answer.text
+    assert validate(answer.json())["resourceType"] == ("Bundle" if answer.status_code == 200 else "OperationOutcome")
 
 
 def test_an_expired_token_is_a_401_outcome(live_server: LiveServer) -> None:
