@@ -18,7 +18,8 @@ def _prefix_q(column: str, text: str) -> Q:
     """`column` starts with `text`, in any case, by its lower-case index (migration directory 0005).
 
     SQLite uses an expression index for a range only (not for LIKE): the range finds the rows, the
-    exact test keeps them honest. PostgreSQL's collations do not order text by code point: a LIKE alone.
+    exact test keeps them honest. PostgreSQL's collations do not order text by code point: a LIKE alone,
+    served by the migration's text_pattern_ops indexes.
     """
     low, lowered = text.lower(), f"lower_{column}"
     q = Q(**{f"{lowered}__startswith": low})

@@ -5,6 +5,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def pattern_indexes(apps, schema_editor):
+    """PostgreSQL: the same lower-case names for LIKE 'prefix%' (its collations do not order text by code
+    point, so FHIR's name search asks with LIKE there, which only a pattern_ops index serves)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in ("last_name", "first_name"):
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS provider_lower_{column}_pattern ON directory_provider "
+            f"(lower({column}) text_pattern_ops)")
+
+
+def pattern_indexes_drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for column in ("last_name", "first_name"):
+            schema_editor.execute(f"DROP INDEX IF EXISTS provider_lower_{column}_pattern")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +38,5 @@ class Migration(migrations.Migration):
             model_name='provider',
             index=models.Index(django.db.models.functions.text.Lower('first_name'), models.F('last_name'), models.F('first_name'), models.F('id'), name='provider_lower_first_idx'),
         ),
+        migrations.RunPython(pattern_indexes, pattern_indexes_drop),
     ]
