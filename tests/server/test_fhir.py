@@ -172,3 +172,14 @@ def test_anonymous_reads_nothing_unless_the_directory_is_published(live_server: 
     assert statement["fhirVersion"] == "4.0.1"
     assert [r["type"] for r in statement["rest"][0]["resource"]] == [
         "Practitioner", "PractitionerRole", "Organization", "Location"]
+
+
+def test_anonymous_readers_are_throttled_with_an_outcome(tmp_path_factory: pytest.TempPathFactory) -> None:
+    env = {"FHIR_PUBLIC": "1", "THROTTLE_ANON": "3/minute"}
+    with running_server(tmp_path_factory.mktemp("fhir-throttle"), demo_providers=1, env=env) as server, \
+            httpx.Client(base_url=server.url) as anonymous:
+        answers = [anonymous.get("/fhir/Practitioner") for _ in range(4)]
+    assert [a.status_code for a in answers[:3]] == [200, 200, 200]
+    assert outcome_of(answers[3], 429)
+    assert answers[3].json()["issue"][0]["code"] == "throttled"
+    assert int(answers[3].headers["Retry-After"]) >= 1
