@@ -140,3 +140,15 @@ def test_any_search_is_an_answer_or_an_outcome_never_a_500(
 def test_an_expired_token_is_a_401_outcome(live_server: LiveServer) -> None:
     with httpx.Client(base_url=live_server.url, headers={"Authorization": "Bearer not.a.token"}) as client:
         outcome_of(client.get("/fhir/Practitioner"), 401)
+
+
+def test_places_by_name_city_and_organization(fhir: httpx.Client, admin: httpx.Client) -> None:
+    hospital = admin.get("/hospitals/").json()["results"][0]
+    by_city = matches(fhir, "Location", **{"address-city": hospital["city"][:3].lower()})
+    assert hospital["id"] in [r["id"] for r in by_city]
+    assert all(r["address"]["city"].lower().startswith(hospital["city"][:3].lower()) for r in by_city)
+    by_organization = matches(fhir, "Location", organization=f"Organization/{hospital['id']}")
+    assert [r["id"] for r in by_organization] == [hospital["id"]]
+    named = matches(fhir, "Organization", **{"name:exact": hospital["name"]})
+    assert hospital["id"] in [r["id"] for r in named]
+    assert validate(fhir.get(f"/fhir/Organization/{hospital['id']}").json())["name"] == hospital["name"]
