@@ -12,6 +12,7 @@ from contract import fhir
 from server.common.bodies import heavy
 from server.directory.models import Provider
 from server.directory.selectors import provider_rows
+from server.directory.snapshot import read_snapshot
 from server.directory.visibility import Audience, visible_providers
 from server.fhir import places
 from server.fhir.outcome import operation_outcome
@@ -126,12 +127,14 @@ def _provider_chunks(audience: Audience) -> Iterator[list[dict[str, Any]]]:
 
 
 def export_lines(audience: Audience, types: tuple[str, ...]) -> Iterator[bytes]:
-    """NDJSON of every resource of `types` that `audience` may read, one type after the other."""
-    for resource_type in types:
-        if resource_type in MAKERS:
-            make = MAKERS[resource_type]
-            for rows in _provider_chunks(audience):
-                yield b"".join(orjson.dumps(make(row)) + b"\n" for row in rows)
-        else:
-            every = places.organizations(audience) if resource_type == "Organization" else places.locations()
-            yield b"".join(orjson.dumps(r) + b"\n" for r in every)
+    """NDJSON of every resource of `types` that `audience` may read, one type after the other, all read
+    from one state of the database (a generator: the read transaction spans the streamed answer)."""
+    with read_snapshot():
+        for resource_type in types:
+            if resource_type in MAKERS:
+                make = MAKERS[resource_type]
+                for rows in _provider_chunks(audience):
+                    yield b"".join(orjson.dumps(make(row)) + b"\n" for row in rows)
+            else:
+                every = places.organizations(audience) if resource_type == "Organization" else places.locations()
+                yield b"".join(orjson.dumps(r) + b"\n" for r in every)
