@@ -99,4 +99,4 @@ def providers_found(audience: Audience, search: Search) -> QuerySet[Provider]:
         found = found.filter(_criterion_q(criterion))
     if any(c.name == "location" for c in search.criteria):
         found = found.distinct()
-    return found.order_by("last_name", "first_name", "id")
+    return found.order_by("sort_name", "id")
