@@ -15,7 +15,7 @@ HAS_NPI = any(f.name == "npi" for f in Provider._meta.concrete_fields)  # the NP
 
 
 def _prefix_q(column: str, text: str) -> Q:
-    """`column` starts with `text`, in any case, by its lower-case index (migration directory 0005).
+    """`column` starts with `text`, in any case, by its lower-case index (migration directory 0006).
 
     SQLite uses an expression index for a range only (not for LIKE): the range finds the rows, the
     exact test keeps them honest. PostgreSQL's collations do not order text by code point: a LIKE alone,
