@@ -21,7 +21,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from app.api.errors import REFUSED, ApiError, AuthenticationError, ValidationError
+from app.api.errors import REFUSED, ApiError, AuthenticationError, UnsupportedRoleError, ValidationError
+from contract.choices import Role
 
 INVALID_CREDENTIALS = re.compile(r"invalid (email|credentials|username)|unable to log in|no active account", re.I)
 _FIELD = re.compile(r"'(\w+)':\s*\[(.*?)\]", re.S)
@@ -56,14 +57,22 @@ def _object(body: Any) -> dict[str, Any]:
 
 # ---- accounts and tokens ----
 
+def _role_name(value: Any) -> str | None:
+    """A role as a name (ours) or as `{"name", "permissions"}` (the seed's backend), read by its name."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) and value else None
+
+
 def user(raw: Any, role: Any = None) -> dict[str, Any]:
-    """A user in our shape: string id, one `role` (from `role`, the answer's `role`, or `roles[0]`)."""
+    """A user in our shape: string id, one `role` (from `role`, the answer's `role`, or `roles[0]`;
+    each a name or an object with its `name`)."""
     if not isinstance(raw, dict):
         return {}
     roles = raw.get("roles")
     first_role = roles[0] if isinstance(roles, list) and roles else None
     found = dict(raw)
-    found["role"] = raw.get("role") or role or first_role
+    found["role"] = _role_name(raw.get("role")) or _role_name(role) or _role_name(first_role)
     if isinstance(found.get("id"), int):
         found["id"] = str(found["id"])
     return found
@@ -89,8 +98,11 @@ def signed_in(body: Any) -> dict[str, Any]:
     account = user(data.get("user") or data.get("authUser"), data.get("role"))
     if not account.get("id") or not account.get("email"):
         raise Unreadable("no user")
-    if not account.get("role"):
+    if not account.get("role") and "role" not in data and "roles" not in account:
         raise Unreadable("no role")
+    if account.get("role") not in {r.value for r in Role}:
+        # signed in, but as an account ProviderDesk has no pages for (the seed backend's superuser: "user")
+        raise UnsupportedRoleError(str(account.get("role") or ""))
     profile = data.get("profile") or data.get("userProfile")
     return {**found, "user": account, "profile": provider(profile) if isinstance(profile, dict) else None}
 

@@ -25,6 +25,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 PASSWORD = "seed-pass-2026"
 ACCOUNT = "seed.provider@example.org"
+SUPERUSER = "seed.admin@example.org"  # made by that backend's `createsuperuser`: role "user", roles []
+PERMISSIONS = {"can_view_own_data": True, "can_edit_own_profile": True, "can_view_appointments": True,
+               "can_manage_appointments": True, "can_view_patient_data": True, "can_add_medical_records": True,
+               "can_prescribe_medications": True}
 PAGE = 20
 INVALID = "{'non_field_errors': [ErrorDetail(string='Invalid email or password.', code='invalid')]}"
 HTML_404 = b"<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
@@ -55,6 +59,7 @@ class SeedData:
         self.users: dict[str, dict[str, Any]] = {}
         self.ids = itertools.count(17)
         self._add_user(ACCOUNT, PASSWORD, "sam.seed", "Sam", "Seed", own["id"])
+        self._add_user(SUPERUSER, PASSWORD, "seedadmin", "Seed", "Admin", "")["roles"] = []
         self.access: dict[str, str] = {}  # token -> email
         self.refresh: dict[str, str] = {}
         self.tokens = itertools.count(1)
@@ -73,9 +78,11 @@ class SeedData:
         return {"access": access, "refresh": refresh}
 
     def signed_in(self, user: dict[str, Any], message: str) -> dict[str, Any]:
+        permissions = PERMISSIONS if user["roles"] else {}
         public = {k: user[k] for k in ("id", "email", "username", "first_name", "last_name", "roles")}
-        return {"message": message, "authUser": public, "userProfile": None, "role": "provider",
-                "tokens": self.pair(user["email"])}
+        role = {"name": user["roles"][0] if user["roles"] else "user", "permissions": permissions}
+        return {"message": message, "authUser": {**public, "permissions": permissions}, "userProfile": None,
+                "role": role, "tokens": self.pair(user["email"])}
 
 
 def _full(p: dict[str, Any]) -> str:

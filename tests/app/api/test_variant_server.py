@@ -14,7 +14,7 @@ from app.session.token_store import KeyringTokenStore
 from tests.helpers.aio import run
 from tests.helpers.factories import registration_fields
 from tests.helpers.memory_keyring import MemoryKeyring
-from tests.helpers.seed_server import SeedServer
+from tests.helpers.seed_server import SUPERUSER, SeedServer
 
 
 async def signed_in(server: SeedServer) -> ApiClient:
@@ -32,10 +32,26 @@ def test_login_reads_nested_tokens_and_auth_user(seed_server: SeedServer) -> Non
             assert result.access.startswith("access-")
             assert result.refresh.startswith("refresh-")
             assert result.user.id == "17"
-            assert result.user.role is Role.PROVIDER
+            assert result.user.role is Role.PROVIDER  # read from `role {"name", "permissions"}` by its name
             with pytest.raises(errors.AuthenticationError) as wrong:
                 await client.login(seed_server.email, "not-it")
             assert wrong.value.message == "Invalid email or password."
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_a_superuser_is_told_that_providerdesk_has_no_pages_for_its_role(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            with pytest.raises(errors.UnsupportedRoleError) as refused:
+                await client.login(SUPERUSER, seed_server.password)
+            assert refused.value.role == "user"
+            assert refused.value.message.startswith("This account's role on this server is “user”, and "
+                                                    "ProviderDesk has no pages for it")
+            assert client.auth.access is None, "nothing of that sign-in is kept"
         finally:
             await client.aclose()
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from PySide6.QtTest import QTest
 
+from app.api.errors import UnsupportedRoleError
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
-from tests.helpers.seed_server import SeedServer
+from tests.helpers.seed_server import SUPERUSER, SeedServer
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
@@ -69,6 +70,25 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert window.isVisible()
         assert desktop.session is not None
         assert desktop.session.user is None
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_superuser_reads_why_it_cannot_sign_in(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        window = desktop.login_window
+        window.email.setText(SUPERUSER)
+        window.password.setText(seed_server.password)
+        window.sign_in_button.click()
+        await wait_until(lambda: window.message.text() != "", what="error message")
+        assert window.message.text() == UnsupportedRoleError("user").message
+        assert "ProviderDesk has no pages for it" in window.message.text()
+        assert desktop.main_window is None
+        assert window.sign_in_button.isEnabled()
         await closed(desktop)
 
     run_ui(loop, body)
