@@ -178,7 +178,8 @@ def page(body: Any) -> dict[str, Any]:
 
 
 def dashboard(body: Any) -> dict[str, Any]:
-    """The provider's dashboard: `provider_profile` or `provider`, `stats` or `statistics`."""
+    """The provider's dashboard: `provider_profile` or `provider`, `stats` or `statistics` (its counts
+    named as ours, or shortened: `total`)."""
     data = _object(body)
     profile = data.get("provider_profile") or data.get("provider")
     if not isinstance(profile, dict):
@@ -187,7 +188,7 @@ def dashboard(body: Any) -> dict[str, Any]:
     stats = data.get("stats")
     if not isinstance(stats, dict):
         given: dict[str, Any] = data["statistics"] if isinstance(data.get("statistics"), dict) else {}
-        stats = {key: given[theirs] for key, theirs in _STATS.items() if theirs in given}
+        stats = {key: given[name] for key, theirs in _STATS.items() for name in (key, theirs) if name in given}
     return {"provider_profile": profile, "stats": stats,
             "recent_activities": data.get("recent_activities") or [],
             "notifications": data.get("notifications") or [],

@@ -54,7 +54,7 @@ def test_walk_fills_updates_and_removes(seed_server: SeedServer, tmp_path: Path)
             assert first.professional_role is None  # not given by this server: unknown, not invented
             assert first.license_status is None
             rows = cache.rows(DirectoryQuery(text="First02"), 0, 10)
-            assert [row.full_name for row in rows] == ["First02 Last02"]
+            assert [row.full_name for row in rows] == ["Dr. First02 Last02"]
 
             seed_server.control("remove", ids[1])
             seed_server.control("rename", ids[2], "Zed")

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtTest import QTest
 
 from app.api.errors import UnsupportedRoleError
+from app.session.session import NOT_ENDED
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
 from tests.helpers.seed_server import SUPERUSER, SeedServer
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
@@ -39,7 +40,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert "Sam Seed" in dashboard.greeting.text()
         assert dashboard.cards["total_appointments"].accessibleName() == "Total appointments: 12"
         assert dashboard.cards["patients_count"].accessibleName() == "Patients: unknown"
-        assert dashboard.license.badge.text() == "Verified"
+        assert dashboard.license.badge.text() == "—"  # its dashboard says nothing of the license
 
         main.show_page(PageKey.PROFILE)
         profile = main.current_page()
@@ -61,7 +62,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         directory = main.current_page()
         assert isinstance(directory, DirectoryPage)
         await wait_until(lambda: directory.model.rowCount() == 46, what="the directory walked")
-        assert directory.model.index(0, 0).data() == "First01 Last01"
+        assert directory.model.index(0, 0).data() == "Dr. First01 Last01"
         assert directory.model.index(0, 5).data() == "—", "a status this server does not report"
 
         desktop.sign_out()
@@ -70,6 +71,8 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert window.isVisible()
         assert desktop.session is not None
         assert desktop.session.user is None
+        await wait_until(lambda: window.message.text() != "You are signed out.", what="the server's answer")
+        assert window.message.text() == NOT_ENDED.format(why="it answered: Invalid token")
         await closed(desktop)
 
     run_ui(loop, body)
