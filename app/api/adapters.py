@@ -247,6 +247,16 @@ def login_refused(error: ApiError) -> ApiError:
     return error
 
 
+def password_refused(error: ApiError) -> ApiError:
+    """A refused password change with its current password's messages under our field name
+    (`old_password`; the seed's backend says `current_password`)."""
+    if isinstance(error, ValidationError) and "current_password" in error.field_errors:
+        fields = dict(error.field_errors)
+        fields["old_password"] = fields.pop("current_password")
+        return ValidationError(fields, error.non_field_errors, status=error.status)
+    return error
+
+
 def username_from_email(body: Any, error: ApiError) -> dict[str, Any] | None:
     """A registration refused for its blank username, with the email's local part as the username
     (ours makes one; the seed's backend requires it); None when that is not why it was refused."""

@@ -110,12 +110,14 @@ class Session:
         Every earlier token of the account is void afterwards (other computers signed in as it must
         sign in again); this session adopts the new pair before any other request can refresh, and a
         remembered session keeps the new refresh token in the store. Raises ValidationError with
-        the fields' messages when the server refuses (then nothing changed).
+        the fields' messages when the server refuses (then nothing changed). A server whose change
+        ends no session (`capabilities.password_ends_other_sessions` false) leaves every token valid.
         """
         if self.user is None:
             raise AuthenticationError()
-        await self.client.change_password(old_password, new_password, new_password_confirm)
-        log.info("password changed for user %s; signed in again with the new session", self.user.id)
+        await self.client.change_password(old_password, new_password, new_password_confirm,
+                                          path=self.capabilities.password_path)
+        log.info("password changed for user %s", self.user.id)
 
     async def logout(self) -> str | None:
         """End the session on the server (best effort) and forget it here in any case.

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from app.api import errors
-from app.api.capabilities import Feature
+from app.api.capabilities import SEED_PASSWORD_CHANGE, Feature
 from app.api.client import ApiClient
 from app.api.models import LicenseStatus, Role
 from app.session.session import Session
@@ -188,6 +188,34 @@ def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: Memor
             assert not_ended.startswith("You are signed out on this computer, but the server did not end the "
                                         "session (it answered: Invalid token)")
             assert session.user is None
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_password_change_at_its_own_path(seed_server: SeedServer, memory_keyring: MemoryKeyring) -> None:
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        session = Session(client, KeyringTokenStore())
+        try:
+            await session.login(seed_server.email, seed_server.password)
+            assert session.capabilities.password_path == SEED_PASSWORD_CHANGE
+            with pytest.raises(errors.ValidationError) as wrong:
+                await session.change_password("not-it-2026", "Bright-Lantern-4821", "Bright-Lantern-4821")
+            assert wrong.value.field_errors == {"old_password": ["Current password is incorrect."]}
+            with pytest.raises(errors.ValidationError) as differ:
+                await session.change_password(seed_server.password, "Bright-Lantern-4821", "Bright-Lantern-4822")
+            assert differ.value.non_field_errors == ["New passwords don't match."]
+            access = client.auth.access
+            await session.change_password(seed_server.password, "Bright-Lantern-4821", "Bright-Lantern-4821")
+            assert client.auth.access == access, "no new session there: the same tokens go on"
+            assert (await client.profile()).value.email == seed_server.email
+            again = ApiClient(seed_server.api)
+            try:
+                assert (await again.login(seed_server.email, "Bright-Lantern-4821")).user.email == seed_server.email
+            finally:
+                await again.aclose()
         finally:
             await client.aclose()
 

@@ -13,6 +13,8 @@ from tests.helpers.seed_server import SUPERUSER, SeedServer
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
+from ui.shell.main_window import PASSWORD_CHANGED_KEEPS_SESSIONS
+from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, PasswordDialog
 from ui.widgets.page import PageKey
 
 
@@ -64,6 +66,16 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         await wait_until(lambda: directory.model.rowCount() == 46, what="the directory walked")
         assert directory.model.index(0, 0).data() == "Dr. First01 Last01"
         assert directory.model.index(0, 5).data() == "—", "a status this server does not report"
+
+        main.change_password_action.trigger()  # its own path and fields; it ends no session
+        dialog = main.dialog
+        assert isinstance(dialog, PasswordDialog)
+        assert dialog.note.text() == NOTE_KEEPS_SESSIONS
+        for name, text in (("old_password", seed_server.password), ("new_password", "Bright-Lantern-4821"),
+                           ("new_password_confirm", "Bright-Lantern-4821")):
+            dialog.inputs[name].setText(text)
+        dialog.ok_button.click()
+        await wait_until(lambda: main.message_bar.text == PASSWORD_CHANGED_KEEPS_SESSIONS, what="password changed")
 
         desktop.sign_out()
         await wait_until(lambda: desktop.runner.running == 0, what="logout")
