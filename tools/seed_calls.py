@@ -41,7 +41,7 @@ class Scenario:
         url = f"{self.api.rsplit('/api/v1', 1)[0]}{path}" if path.startswith("/") else f"{self.api}/{path}"
         response = httpx.request(method, url, headers=headers, timeout=30, **request)
         kind = response.headers.get("Content-Type", "").split(";")[0]
-        body = response.json() if kind.endswith("json") else None
+        body = response.json() if kind.endswith("json") and response.content else None
         if path == SCHEMA and isinstance(body, dict):
             body = schema_outline(body)
         self.answers.append({"name": name, "method": method, "path": path, "status": response.status_code,
@@ -117,6 +117,7 @@ class Scenario:
         c = self.call
         c("change feed (ours only)", "GET", "providers/changes/")
         c("health (ours only)", "GET", "health/")
+        c("HEAD at the sign-in path (a probe without /health/)", "HEAD", "auth/login/")
         c("staff dashboard (ours only)", "GET", "dashboard/")
         c("password change at our path", "POST", "auth/password/change/", json={})
         c("OpenAPI document (its paths and answers)", "GET", SCHEMA, params={"format": "json"})

@@ -145,6 +145,11 @@ class SeedApp:
             body = {}
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         token = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
+        if method == "HEAD":  # no body, whatever the answer (as Django's server sends it)
+            found = any(p.fullmatch(path) for _, p, _ in self.routes)
+            kind = "application/json" if found else "text/html"
+            start_response("405 X" if found else "404 X", [("Content-Type", kind)])
+            return []
         if full == "/api/schema/" and method == "GET":
             start_response("200 OK", [("Content-Type", "application/vnd.oai.openapi+json")])
             return [json.dumps(self.schema).encode()]

@@ -11,7 +11,7 @@ from app.api.client import ApiClient
 from app.api.models import LicenseStatus, Role
 from app.session.session import Session
 from app.session.token_store import KeyringTokenStore
-from tests.helpers.aio import run
+from tests.helpers.aio import CountingTransport, run
 from tests.helpers.factories import registration_fields
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.seed_server import SUPERUSER, SeedServer
@@ -216,6 +216,25 @@ def test_password_change_at_its_own_path(seed_server: SeedServer, memory_keyring
                 assert (await again.login(seed_server.email, "Bright-Lantern-4821")).user.email == seed_server.email
             finally:
                 await again.aclose()
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_the_health_probe_fetches_no_404_page_after_the_first(seed_server: SeedServer) -> None:
+    async def body() -> None:
+        transport = CountingTransport()
+        client = ApiClient(seed_server.api, transport=transport)
+        try:
+            for _ in range(3):
+                assert (await client.health()).status == "unknown"
+            assert transport.paths["/api/v1/health/"] == 1, "its 404 page fetched once, to learn it is missing"
+            assert transport.paths["/api/v1/auth/login/"] == 2, "then a bodiless HEAD"
+            seed_server.process.terminate()
+            seed_server.process.wait()
+            with pytest.raises(errors.OfflineError):
+                await client.health()
         finally:
             await client.aclose()
 
