@@ -114,4 +114,10 @@ class AccountCalls(Caller):
         return await self._call(PROFILE_REPLACE, json=dict(fields), headers=if_match(etag))
 
     async def provider_dashboard(self) -> ProviderDashboard:
-        return await self._call(DASHBOARD)
+        """The dashboard; where it says nothing of the license (the seed's backend), completed from the
+        profile, so that both pages tell the same."""
+        dashboard = await self._call(DASHBOARD)
+        if dashboard.license_status is not None:
+            return dashboard
+        profile = (await self._call(PROFILE)).value
+        return dashboard.model_copy(update={"provider_profile": profile, "license_status": profile.license_status})

@@ -35,6 +35,10 @@ class Feature(StrEnum):
 SEED_PASSWORD_CHANGE = "auth/change-password/"
 
 
+# what a provider reads beside an unverified license where the server has no credentialing worklist
+NOT_REVIEWED = ("This server has no credentialing: it says only whether the license is verified, and nobody "
+                "reviews it through ProviderDesk.")
+
 REASONS = {
     Feature.CHANGE_FEED: "This server has no change feed: the directory syncs by reading the whole list.",
     Feature.STAFF_DASHBOARD: "This server has no staff dashboard.",
@@ -60,6 +64,11 @@ class Capabilities:
 
     def has(self, feature: Feature) -> bool:
         return feature not in self.missing
+
+    @property
+    def license_review(self) -> str | None:
+        """None where licenses are reviewed (a worklist), else the sentence that says they are not."""
+        return NOT_REVIEWED if Feature.WORKLIST in self.missing else None
 
     def reason(self, feature: Feature) -> str | None:
         """Why `feature` is disabled, or None when it works."""

@@ -46,7 +46,7 @@ class HospitalRef(Resource):
 
 
 class Hospital(HospitalRef):
-    provider_count: int = 0
+    provider_count: int | None = None  # None: the server does not count them (the seed's backend)
 
 
 class LicenseDocumentInfo(Resource):

@@ -56,7 +56,7 @@ class ProfilePage(Page):
         self.etag: str | None = None
         self._busy = False
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.license_panel = LicensePanel()
+        self.license_panel = LicensePanel(not_reviewed=capabilities.license_review)
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
         self.completion = CompletionCard()
         self.form = ProfileForm()
@@ -186,7 +186,7 @@ class ProfilePage(Page):
         self.etag = version.etag
         self.form.rebase(provider, keep=keep)
         self.license_panel.show_provider(provider)
-        self.completion.show_provider(provider)
+        self.completion.show_provider(provider, documents=self.capabilities.has(Feature.UPLOADS))
         self.subtitle.setText(f"{provider.full_name} · {provider.email}")
 
     def _focus(self, name: str) -> None:

@@ -22,9 +22,13 @@ def call_to_action(status: LicenseStatus, has_document: bool) -> str:
     return UPDATE if status in (LicenseStatus.REJECTED, LicenseStatus.EXPIRED) else ""
 
 
-def explanation(status: LicenseStatus, has_document: bool) -> str:
+def explanation(status: LicenseStatus, has_document: bool, not_reviewed: str | None = None) -> str:
+    """What the status means for the provider; `not_reviewed` (a server with no credentialing) replaces
+    the promise of a review."""
     if status is LicenseStatus.VERIFIED:
         return "Your license is verified."
+    if not_reviewed is not None:
+        return not_reviewed
     if status is LicenseStatus.PENDING and has_document:
         return "Your license document is waiting for a credentialing officer."
     if status is LicenseStatus.PENDING:
@@ -61,8 +65,9 @@ class LicenseCard(QFrame):
 
     action_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, not_reviewed: str | None = None) -> None:
         super().__init__(parent)
+        self.not_reviewed = not_reviewed  # a server with no credentialing (app/api/capabilities.py)
         self.setProperty("card", True)
         self.setAccessibleName("License")
         self.badge = plain_label()
@@ -112,7 +117,7 @@ class LicenseCard(QFrame):
         restyle(self.badge)
         self.number.setText(f"License {profile.license_number}")
         self.expiry.setText(expiry_words(status, profile.license_expiry_date))
-        self.explanation.setText(explanation(status, profile.has_license_document))
+        self.explanation.setText(explanation(status, profile.has_license_document, self.not_reviewed))
         note = profile.license_note.strip() if status is LicenseStatus.REJECTED else ""
         self.note.setText(f"Reason: {note}")
         self.note.setVisible(bool(note))

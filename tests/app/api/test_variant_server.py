@@ -122,7 +122,8 @@ def test_profile_dashboard_and_directory(seed_server: SeedServer) -> None:
             assert dashboard.stats.total_appointments == 12
             assert dashboard.stats.upcoming_appointments == 2
             assert dashboard.stats.patients_count is None  # not counted by this server: unknown, not 0
-            assert dashboard.license_status is None  # its dashboard says nothing of the license
+            assert dashboard.license_status is LicenseStatus.VERIFIED  # its dashboard says nothing: the profile does
+            assert dashboard.provider_profile.license_number
             page = await client.providers(page_size=100)
             assert page.count == 46
             assert len(page.results) == 20
@@ -131,6 +132,7 @@ def test_profile_dashboard_and_directory(seed_server: SeedServer) -> None:
             hits = await client.search_providers("first0")
             assert [h.full_name for h in hits][:2] == ["Dr. First01 Last01", "Dr. First02 Last02"]
             hospitals = await client.hospitals()
+            assert hospitals.results[0].provider_count is None, "not counted by this server: unknown, not 0"
             listed = await client.providers_by_hospital(hospitals.results[0].id)
             assert listed
             assert all(p.full_name for p in listed)
