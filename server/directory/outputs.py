@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
-from server.accounts.serializers import UserSerializer
+from server.accounts.serializers import SignedInExtrasSerializer, UserSerializer
 from server.common.outputs import field_names, optional_variant
 
 
@@ -121,11 +121,13 @@ class ProviderDashboardSerializer(serializers.Serializer):
     license_status = serializers.ChoiceField(choices=choices(LicenseStatus))
 
 
-class RegistrationOutputSerializer(serializers.Serializer):
+class RegistrationOutputSerializer(SignedInExtrasSerializer):
+    MESSAGE = "Healthcare provider registered successfully"
     user = UserSerializer()
     profile = ProviderSerializer()
     access = serializers.CharField()
     refresh = serializers.CharField()
+    userProfile = ProviderSerializer(source="profile")
 
 
 class HealthSerializer(serializers.Serializer):
