@@ -113,9 +113,37 @@ class ProviderStatsSerializer(serializers.Serializer):
     patients_count = serializers.IntegerField()
 
 
+class SeedStatisticsSerializer(ProviderStatsSerializer):
+    """Our counts and the seed guide's backend's (`statistics`): the appointments of today, this week, this month."""
+
+    today_appointments = serializers.IntegerField()
+    week_appointments = serializers.IntegerField()
+    month_appointments = serializers.IntegerField()
+
+
+class DashboardProviderSerializer(serializers.Serializer):
+    """The provider as the seed guide's backend's dashboard names it (`provider`)."""
+
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+    specialization = serializers.CharField()
+    years_of_experience = serializers.IntegerField()
+    consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class RecentAppointmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    patient_name = serializers.CharField()
+    scheduled_at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
 class ProviderDashboardSerializer(serializers.Serializer):
     provider_profile = ProviderSerializer()
     stats = ProviderStatsSerializer()
+    statistics = SeedStatisticsSerializer()  # the seed guide's backend's names, beside ours
+    provider = DashboardProviderSerializer()
+    recent_appointments = RecentAppointmentSerializer(many=True)
     recent_activities = ActivitySerializer(many=True)
     notifications = NotificationSerializer(many=True)
     license_status = serializers.ChoiceField(choices=choices(LicenseStatus))
