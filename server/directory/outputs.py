@@ -62,10 +62,15 @@ class ProviderSerializer(ProviderSummarySerializer):
     bio = serializers.CharField(allow_blank=True)
     hospitals = HospitalRefSerializer(many=True)
     created_at = serializers.DateTimeField()
+    hospital_clinic = serializers.CharField(allow_blank=True, help_text="Extension: the seed guide's backend's field, "
+                                                                        "kept as sent")
+    address = serializers.CharField(allow_blank=True, help_text="Extension: the seed guide's backend's field, kept "
+                                                                "as sent")
 
 
 # The fields of a Provider that only staff and the provider itself may read (visibility.py).
-PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document")
+PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document",
+                  "hospital_clinic", "address")
 SUMMARY_FIELDS = field_names(ProviderSummarySerializer)
 PROVIDER_FIELDS = field_names(ProviderSerializer)
 PUBLIC_FIELDS = tuple(name for name in PROVIDER_FIELDS if name not in PRIVATE_FIELDS)
