@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from app.api.models import LicenseStatus, Provider
 from ui.common.labels import plain_label
 from ui.common.theme import restyle
+from ui.common.unavailable import serve_or_explain
 
 UPLOAD = "Upload your license document"
 SOON_DAYS = 30  # an expiry this close is counted down in days
@@ -65,9 +66,11 @@ class LicenseCard(QFrame):
 
     action_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, not_reviewed: str | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, not_reviewed: str | None = None,
+                 no_uploads: str | None = None) -> None:
         super().__init__(parent)
         self.not_reviewed = not_reviewed  # a server with no credentialing (app/api/capabilities.py)
+        self.no_uploads = no_uploads  # a server that keeps no documents: the call to action cannot be served
         self.setProperty("card", True)
         self.setAccessibleName("License")
         self.badge = plain_label()
@@ -124,6 +127,7 @@ class LicenseCard(QFrame):
         action = call_to_action(status, profile.has_license_document)
         self.action_button.setText(action)
         self.action_button.setVisible(bool(action))
+        serve_or_explain(self.action_button, self.no_uploads)
         self.setAccessibleDescription(f"{status.label}. {self.expiry.text()}. {self.explanation.text()}")
 
     def _on_action_button_clicked(self) -> None:

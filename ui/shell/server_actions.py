@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from app.api.connectivity import ConnectionState, Connectivity
+from ui.common.unavailable import serve_or_explain
 
 
 class ServerActions:
@@ -19,7 +20,7 @@ class ServerActions:
         """Follow the connection for `action`; offline its tips say `offline_tip` instead of its own.
         With `unavailable` (why this server cannot serve it) it stays off, its tips saying that."""
         if unavailable is not None:
-            _set(action, False, unavailable)
+            serve_or_explain(action, unavailable)
             return action
         self._actions.append((action, action.toolTip(), offline_tip))
         self._on_connectivity_changed(self.connectivity.state)
@@ -28,14 +29,9 @@ class ServerActions:
     def _on_connectivity_changed(self, state: ConnectionState) -> None:
         offline = state is ConnectionState.OFFLINE
         for action, online_tip, offline_tip in self._actions:
-            _set(action, not offline, offline_tip if offline else online_tip)
+            serve_or_explain(action, None, enabled=not offline, tip=offline_tip if offline else online_tip)
 
     def stop(self) -> None:
         """Stop following the connection (the window closes)."""
         self.connectivity.off_change(self._on_connectivity_changed)
 
-
-def _set(action: QAction, enabled: bool, tip: str) -> None:
-    action.setEnabled(enabled)
-    action.setToolTip(tip)
-    action.setStatusTip(tip)

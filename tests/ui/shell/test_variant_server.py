@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtTest import QTest
 
-from app.api.capabilities import NOT_REVIEWED
+from app.api.capabilities import NOT_REVIEWED, REASONS, Feature
 from app.api.client import ApiClient
 from app.api.errors import UnsupportedRoleError
 from app.session.session import NOT_ENDED
@@ -116,12 +116,21 @@ def test_pages_say_what_this_server_reports(
         await wait_until(lambda: dashboard.state.state == "content", what="dashboard")
         assert dashboard.license.badge.text() == "Pending verification"
         assert dashboard.license.explanation.text() == NOT_REVIEWED
+        uploads = REASONS[Feature.UPLOADS]
+        action = dashboard.license.action_button
+        assert not action.isHidden(), "the call to action is there, and says why it cannot be followed"
+        assert not action.isEnabled()
+        assert action.toolTip() == uploads
 
         main.show_page(PageKey.PROFILE)
         profile = main.current_page()
         assert isinstance(profile, ProfilePage)
         await wait_until(lambda: profile.state.state == "content", what="profile")
         assert profile.license_panel.explanation.text() == NOT_REVIEWED, "the same words on both pages"
+        assert not profile.license_panel.upload_button.isEnabled()
+        assert profile.license_panel.upload_button.toolTip() == uploads
+        menu_item = main.change_password_action
+        assert menu_item.isEnabled(), "this server changes passwords (at its own path)"
         assert profile.completion.count.text().endswith(f"of {len(PROFILE_FIELDS)} completed"), \
             "no license document counted where the server cannot hold one"
         assert "License document" not in profile.completion.hint.text()
