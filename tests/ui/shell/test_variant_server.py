@@ -148,6 +148,7 @@ def test_pages_say_what_this_server_reports(
         rows = dict(row for _, group in provider_groups(cached, private_fields=False) for row in group)
         assert rows["Professional Title"] == "—", "not sent by this server: unknown, not left blank"
         assert rows["Professional Role"] == "—"
+        assert rows["Organization/Facility"] == "—"
         await closed(desktop)
 
     run_ui(loop, body)
