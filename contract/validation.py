@@ -27,6 +27,8 @@ MAX_LENGTH = {
     "specialization": (100, "Specialization cannot exceed 100 characters"),
     "license_number": (50, "License number cannot exceed 50 characters"),
     "additional_information": (1000, "Additional information cannot exceed 1000 characters"),
+    "hospital_clinic": (200, "Hospital or clinic cannot exceed 200 characters"),
+    "address": (500, "Address cannot exceed 500 characters"),
 }
 MIN_LENGTH = {
     "first_name": (2, "First name must be at least 2 characters long"),
@@ -71,9 +73,9 @@ def phone_is_valid(value: str) -> bool:
 ONE_LINE_FIELDS = {
     "first_name": "First name", "last_name": "Last name", "email": "Email address", "phone_number": "Phone number",
     "organization_facility": "Organization/Facility", "specialization": "Specialization",
-    "license_number": "License number", "username": "Username",
+    "license_number": "License number", "username": "Username", "hospital_clinic": "Hospital or clinic",
 }
-MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography",
+MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography", "address": "Address",
                      "note": "The note"}  # a license decision's note, which the provider sees
 _MULTI_LINE_SPACING = frozenset("\n\r\t")
 # The invisible characters a name may hold: the joiners Persian (ZWNJ) and Indic scripts (ZWJ) spell with

@@ -1,7 +1,7 @@
 """URL map: the API under /api/v1/, its OpenAPI document, and the Django admin."""
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from server.accounts.admin import admin_login
 from server.accounts.urls import urlpatterns as auth_urls
@@ -47,6 +47,10 @@ api = [
 urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # the document as pages to read (their scripts come from a CDN, in the reader's browser), where the
+    # seed guide's backend has them too
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("health/", HealthAliasApi.as_view(), name="health-root"),
     path("fhir/", include(fhir_urls)),
     # before the admin's own: its sign-in, counted with the API's (accounts/throttle.py)

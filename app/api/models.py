@@ -46,7 +46,7 @@ class HospitalRef(Resource):
 
 
 class Hospital(HospitalRef):
-    provider_count: int = 0
+    provider_count: int | None = None  # None: the server does not count them (the seed's backend)
 
 
 class LicenseDocumentInfo(Resource):
@@ -68,7 +68,7 @@ class ProviderSummary(Resource):
     full_name: str
     email: str = ""
     phone_number: str = ""
-    organization_facility: str = ""
+    organization_facility: str | None = None  # None: not sent (the seed's backend's detail), shown as "—"
     professional_role: ProfessionalRole | None = None
     specialization: str = ""
     license_number: str = ""
@@ -77,7 +77,8 @@ class ProviderSummary(Resource):
     is_active: bool = True
     updated_at: datetime | None = None
 
-    @field_validator("professional_title", "professional_role", "license_status", "updated_at", mode="before")
+    @field_validator("professional_title", "organization_facility", "professional_role", "license_status",
+                     "updated_at", mode="before")
     @classmethod
     def _blank_is_unknown(cls, value: Any) -> Any:
         return None if value == "" else value

@@ -181,7 +181,7 @@ async def known_in_cache(
                 known[kind].add(value)
         name, org = row.name, row.values.get("organization_facility", "")
         if name_key(name) and org and any(
-                name_key(hit.full_name) == name_key(name) and _same(hit.organization_facility, org)
+                name_key(hit.full_name) == name_key(name) and _same(hit.organization_facility or "", org)
                 for hit in await search(name)):
             known["known_name_orgs"].add((name, org))
         if done % 50 == 0 or done == len(roster.rows):

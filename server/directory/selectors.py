@@ -136,6 +136,8 @@ def provider_rows(
             bio=row["bio"],
             hospitals=hospitals.get(row["id"], []),
             created_at=stored_time(row["created_at"], tz),
+            hospital_clinic=row["hospital_clinic"],
+            address=row["address"],
         )
         if with_revision:
             item["_revision"] = row["revision"]

@@ -86,6 +86,8 @@ class ProviderWriteSerializer(serializers.Serializer):
     specialization = _optional_text("specialization")
     license_number = _required_text("license_number")
     additional_information = _optional_text("additional_information")
+    hospital_clinic = _optional_text("hospital_clinic")  # the seed guide's backend's, kept (docs/api.md)
+    address = _optional_text("address")
     years_of_experience = OptionalIntegerField(
         required=False, allow_null=True, min_value=0, max_value=80, error_messages={"min_value": rules.YEARS_MIN}
     )
@@ -114,7 +116,7 @@ class ProviderWriteSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         values = super().to_internal_value(data)
         # an empty optional field means "not given" (docs/api.md, Conventions)
-        for name in ("specialization", "additional_information", "bio"):
+        for name in ("specialization", "additional_information", "bio", "hospital_clinic", "address"):
             if name in values and values[name] is None:
                 values[name] = ""
         if values.get("years_of_experience", 0) is None:

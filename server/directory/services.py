@@ -24,7 +24,7 @@ from server.directory.selectors import provider_detail
 PROVIDER_FIELDS = (
     "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
     "professional_role", "specialization", "license_number", "additional_information",
-    "years_of_experience", "consultation_fee", "bio",
+    "years_of_experience", "consultation_fee", "bio", "hospital_clinic", "address",
 )
 
 

@@ -25,7 +25,8 @@ PUBLIC_FIELDS = {
     "license_verified", "license_expiry_date", "hospitals", "bio", "years_of_experience", "consultation_fee",
     "is_active", "created_at", "updated_at",
 }
-PRIVATE_FIELDS = {"license_note", "additional_information", "license_document", "has_license_document"}
+PRIVATE_FIELDS = {"license_note", "additional_information", "license_document", "has_license_document",
+                  "hospital_clinic", "address"}
 
 
 @pytest.fixture(scope="module")

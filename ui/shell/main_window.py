@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from app.api.capabilities import Feature
 from app.api.connectivity import ConnectionState
 from app.api.models import Role
 from app.directory.cache import DirectoryCache
@@ -28,7 +29,7 @@ from ui.profile.wizard import RegistrationWizard
 from ui.shell.menus import Keys, add_menu, redraw_icons, window_action
 from ui.shell.offline_bar import OfflineBar
 from ui.shell.pages import Pages, slots_for
-from ui.shell.password_dialog import OFFLINE, PasswordDialog
+from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, OFFLINE, PasswordDialog
 from ui.shell.server_actions import ServerActions
 from ui.shell.settings_dialog import SettingsDialog
 from ui.shell.shortcuts import ShortcutGuard, ShortcutsDialog, action_rows
@@ -37,8 +38,10 @@ from ui.shell.status_bar import StatusBar
 from ui.widgets.page import Page, PageKey
 
 PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
+PASSWORD_TIP_KEEPS_SESSIONS = "Choose a new password (this server ends no session: other computers stay signed in)"
 PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
                     "signed in as you must sign in again.")
+PASSWORD_CHANGED_KEEPS_SESSIONS = f"Your password was changed. {NOTE_KEEPS_SESSIONS}"
 # The smallest window whose pages show every text whole (tests/ui/shell/test_layout_fit.py checks it):
 # the worklist's queue tabs, its list and the review pane side by side need this much.
 MINIMUM_SIZE = (900, 600)
@@ -154,9 +157,12 @@ class MainWindow(QMainWindow):
         user = self.account.user
         who = QAction(f"{user.email} — {user.role.label}", self)
         who.setEnabled(False)
+        capabilities = self.account.session.capabilities
+        tip = PASSWORD_TIP if capabilities.password_ends_other_sessions else PASSWORD_TIP_KEEPS_SESSIONS
         self.change_password_action = self.server_actions.add(
-            self._action("Change &password…", None, self._on_change_password_triggered, PASSWORD_TIP),
-            "Not available offline: changing the password needs the server")
+            self._action("Change &password…", None, self._on_change_password_triggered, tip),
+            "Not available offline: changing the password needs the server",
+            unavailable=capabilities.reason(Feature.PASSWORD_CHANGE))
         sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered, icon_name="sign-out")
         self.account_menu = add_menu(self.menuBar(), "&Account",
                                      [who, None, self.change_password_action, None, sign_out])
@@ -265,7 +271,8 @@ class MainWindow(QMainWindow):
         self.dialog = open_dialog(dialog)
 
     def _on_password_dialog_changed(self) -> None:
-        self.message_bar.show_message(PASSWORD_CHANGED, "success")
+        ends = self.account.session.capabilities.password_ends_other_sessions
+        self.message_bar.show_message(PASSWORD_CHANGED if ends else PASSWORD_CHANGED_KEEPS_SESSIONS, "success")
 
     def _on_sign_out_triggered(self) -> None:
         page = self.current_page()
