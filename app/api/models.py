@@ -94,10 +94,11 @@ class Provider(ProviderSummary):
     bio: str = ""
     hospitals: tuple[HospitalRef, ...] = ()
     created_at: datetime | None = None
+    npi: str | None = None  # None: not given (or a server that has no NPIs)
 
-    @field_validator("created_at", mode="before")
+    @field_validator("created_at", "npi", mode="before")
     @classmethod
-    def _blank_time_is_unknown(cls, value: Any) -> Any:
+    def _blank_is_not_given(cls, value: Any) -> Any:
         return None if value == "" else value
 
 

@@ -77,6 +77,9 @@ class Provider(models.Model):
     professional_role = models.CharField(max_length=32, choices=choices(ProfessionalRole))
     specialization = models.CharField(max_length=100, blank=True)
     license_number = models.CharField(max_length=50)
+    # the National Provider Identifier, checked by contract.validation.npi_error; NULL when not given,
+    # so that any number of providers may lack one
+    npi = models.CharField(max_length=10, null=True, blank=True, unique=True)
     license_status = models.CharField(max_length=24, choices=choices(LicenseStatus),
                                       default=LicenseStatus.PENDING.value)
     license_expiry_date = models.DateField(null=True, blank=True)
@@ -114,6 +117,7 @@ class Provider(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
         self.license_number = (self.license_number or "").strip()
+        self.npi = (self.npi or "").strip() or None
         self.search_text = search_text_of(**self.__dict__)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

@@ -62,6 +62,7 @@ class ProviderSerializer(ProviderSummarySerializer):
     bio = serializers.CharField(allow_blank=True)
     hospitals = HospitalRefSerializer(many=True)
     created_at = serializers.DateTimeField()
+    npi = serializers.CharField(allow_null=True, help_text="The National Provider Identifier; null when not given.")
 
 
 # The fields of a Provider that only staff and the provider itself may read (visibility.py).

@@ -128,6 +128,7 @@ def provider_rows(
             bio=row["bio"],
             hospitals=hospitals.get(row["id"], []),
             created_at=stored_time(row["created_at"], tz),
+            npi=row["npi"],
         )
         if with_revision:
             item["_revision"] = row["revision"]

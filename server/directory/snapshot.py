@@ -168,7 +168,7 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
     same: Callable[[Any], Any] = lambda value: value  # noqa: E731 (PostgreSQL's text is the API's already)
     ident, when, fee_text = (uuid_text, _sqlite_time, money_text) if sqlite else (same, same, same)
     for (pk, title, first, last, email, phone, organization, role, specialization, license_number, status, expiry,
-         active, updated, note, information, years, fee, bio, created, linked, document_id) in chunk:
+         active, updated, note, information, years, fee, bio, created, npi, linked, document_id) in chunk:
         if status == _VERIFIED and expiry is not None and expiry < on:  # the effective status, as the feed's
             status = _EXPIRED
         values = [ident(pk), title, first, last, full_name(title, first, last), email, phone, organization, role,
@@ -176,7 +176,7 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
         if staff:
             document = documents.get(document_id) if document_id is not None else None
             values += [document is not None, document, note, information]
-        values += [years, fee_text(fee), bio, hospitals(linked), when(created)]
+        values += [years, fee_text(fee), bio, hospitals(linked), when(created), npi]
         lines.append(dumps(values))
     lines.append(b"")
     return b"\n".join(lines)

@@ -7,11 +7,19 @@ from typing import Any
 
 import httpx
 
+from contract.validation import npi_check_digit
+
 _counter = itertools.count(1)
 
 
 def unique() -> str:
     return f"{next(_counter)}{uuid.uuid4().hex[:8]}"
+
+
+def unique_npi() -> str:
+    """A valid NPI no other test draws (9 random digits after a 2: the demo's start with 1)."""
+    first_nine = f"2{uuid.uuid4().int % 10 ** 8:08d}"
+    return f"{first_nine}{npi_check_digit(first_nine)}"
 
 
 def provider_fields(**overrides: Any) -> dict[str, Any]:

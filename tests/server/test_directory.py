@@ -12,7 +12,7 @@ SUMMARY = {"id", "professional_title", "first_name", "last_name", "full_name", "
            "organization_facility", "professional_role", "specialization", "license_number", "license_status",
            "license_expiry_date", "is_active", "updated_at"}
 DETAIL = SUMMARY | {"license_verified", "has_license_document", "additional_information", "years_of_experience",
-                    "consultation_fee", "bio", "hospitals", "created_at", "license_note", "license_document"}
+                    "consultation_fee", "bio", "hospitals", "created_at", "license_note", "license_document", "npi"}
 
 
 def test_list_is_paginated_with_summaries(admin: httpx.Client) -> None:
