@@ -94,3 +94,17 @@ class NotificationLevel(Choice):
     SUCCESS = "success", "Success"
     WARNING = "warning", "Warning"
     ERROR = "error", "Error"
+
+
+class ReferenceSource(Choice):
+    """A public reference file the server screens providers against (docs/api.md, "Screening")."""
+
+    LEIE = "leie", "OIG exclusion list (LEIE)"
+    NPPES = "nppes", "CMS NPI registry (NPPES)"
+
+
+class FlagKind(Choice):
+    """What a screening found about a provider; a flag is evidence for an officer, never a decision."""
+
+    EXCLUDED = "excluded", "Excluded"
+    POSSIBLE_MATCH = "possible_match", "Possible match"

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "server.accounts",
     "server.directory",
     "server.credentialing",
+    "server.screening",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,8 @@ LICENSE_DOCUMENTS_KEPT = 5  # earlier documents kept besides the current one; ol
 LICENSE_DOCUMENT_UPLOADS_PER_HOUR = 10  # per provider (429 beyond)
 # Multipart bodies above this are refused before Django reads them (the document plus form fields).
 MAX_REQUEST_BYTES = LICENSE_DOCUMENT_MAX_BYTES + 256 * 1024
+# The OIG's LEIE file is about 15 MB; its upload (a credentialing officer's) may be this large.
+LEIE_UPLOAD_MAX_BYTES = 64 * 1024 * 1024
 # Documents are the providers' private papers: readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -8,6 +8,7 @@ from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 from server.directory import bulk_apis
+from server.screening import apis as screening
 
 
 class HealthAliasApi(directory.HealthApi):
@@ -37,6 +38,9 @@ api = [
     path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
     path("credentialing/audit/", credentialing.AuditExportApi.as_view(), name="credentialing-audit"),
     path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
+    path("screening/files/", screening.ReferenceFileListApi.as_view(), name="screening-files"),
+    path("screening/files/leie/", screening.LeieUploadApi.as_view(), name="screening-leie-upload"),
+    path("screening/flags/", screening.FlagListApi.as_view(), name="screening-flags"),
     path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
     path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),
     path("health/", directory.HealthApi.as_view(), name="health"),

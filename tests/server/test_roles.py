@@ -6,7 +6,16 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider, provider_fields, register_provider, registration_fields
+from tests.helpers.factories import (
+    create_provider,
+    leie_file,
+    leie_line,
+    leie_upload,
+    provider_fields,
+    register_provider,
+    registration_fields,
+    unique,
+)
 from tests.helpers.live_server import LiveServer, SignIns
 
 ROLES = ("anonymous", "provider", "facility_admin", "credentialing_officer")
@@ -130,6 +139,13 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "queue": (lambda w, c, r: c.get("/credentialing/queue/"), (401, 403, 200, 200)),
     "audit": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/audit/"), (401, 403, 200, 200)),
     "staff_dashboard": (lambda w, c, r: c.get("/dashboard/"), (401, 403, 200, 200)),
+    # screening: staff read, credentialing officers load; no provider sees any of it, not even its own
+    "screening_files": (lambda w, c, r: c.get("/screening/files/"), (401, 403, 200, 200)),
+    "screening_flags": (lambda w, c, r: c.get("/screening/flags/"), (401, 403, 200, 200)),
+    "own_screening_flags": (lambda w, c, r: c.get("/screening/flags/", params={"provider": w.own_provider_id()}),
+                            (401, 403, 200, 200)),
+    "leie_upload": (lambda w, c, r: leie_upload(c, leie_file(leie_line(f"Nobody{unique()}", "Ann"))),
+                    (401, 403, 403, 201)),
     # a mismatch, so that no demo password changes (the change itself: test_password_change.py)
     "password_change": (lambda w, c, r: c.post("/auth/password/change/", json={
         "old_password": "demo-pass-2026", "new_password": "Quiet-River-2049", "new_password_confirm": "Other-2049"}),

@@ -1,0 +1,49 @@
+"""What screening answers, declared once (staff only: docs/api.md, "What each role sees")."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from contract.choices import FlagKind, ReferenceSource, choices
+
+
+class ReferenceFileSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    source = serializers.ChoiceField(choices=choices(ReferenceSource))
+    name = serializers.CharField()
+    published = serializers.DateField()
+    sha256 = serializers.CharField()
+    rows = serializers.IntegerField()
+    loaded_at = serializers.DateTimeField()
+    loaded_by = serializers.CharField()
+    current = serializers.BooleanField()
+
+
+class FlagCountsSerializer(serializers.Serializer):
+    excluded = serializers.IntegerField()
+    possible_match = serializers.IntegerField()
+
+
+class LoadResultSerializer(serializers.Serializer):
+    file = ReferenceFileSerializer()
+    flags = FlagCountsSerializer(help_text="The flags of every provider after screening against the file")
+
+
+class FlagFileSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    published = serializers.DateField()
+    sha256 = serializers.CharField()
+
+
+class ScreeningFlagSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    provider_id = serializers.UUIDField()
+    provider_name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=choices(FlagKind))
+    source = serializers.ChoiceField(choices=choices(ReferenceSource))
+    reason = serializers.CharField()
+    file = FlagFileSerializer(help_text="The file the evidence was found in")
+    line = serializers.IntegerField(help_text="The evidence's line in that file (the header is line 1)")
+    evidence = serializers.DictField(child=serializers.CharField(allow_blank=True),
+                                     help_text="The row's values by the file's column names")
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,43 @@
+"""Reads of screening: the loaded files and the flags with their evidence."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from contract.choices import FlagKind
+from server.directory.choices import full_name
+from server.screening.models import ReferenceFile, ScreeningFlag
+
+
+def reference_files() -> QuerySet[ReferenceFile]:
+    return ReferenceFile.objects.order_by("-loaded_at")
+
+
+def flag_counts() -> dict[str, int]:
+    """The flags of every provider, by kind (every kind, 0 when none)."""
+    counts = dict.fromkeys((kind.value for kind in FlagKind), 0)
+    for row in ScreeningFlag.objects.values("kind").annotate(n=Count("id")):
+        counts[row["kind"]] = row["n"]
+    return counts
+
+
+def flags_queryset(*, kind: str | None = None, provider: Any = None) -> QuerySet[ScreeningFlag]:
+    queryset = ScreeningFlag.objects.select_related("provider", "file").order_by("kind", "provider__last_name",
+                                                                                 "provider__first_name", "id")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if provider:
+        queryset = queryset.filter(provider_id=provider)
+    return queryset
+
+
+def flag_item(flag: ScreeningFlag) -> dict[str, Any]:
+    provider, file = flag.provider, flag.file
+    return {
+        "id": flag.pk, "provider_id": provider.pk,
+        "provider_name": full_name(provider.professional_title, provider.first_name, provider.last_name),
+        "kind": flag.kind, "source": flag.source, "reason": flag.reason,
+        "file": {"id": file.pk, "name": file.name, "published": file.published, "sha256": file.sha256},
+        "line": flag.line, "evidence": flag.evidence, "created_at": flag.created_at,
+    }

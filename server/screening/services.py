@@ -1,0 +1,108 @@
+"""Writes of screening: loading an LEIE file (atomic: all of it or nothing) and storing the flags it gives."""
+from __future__ import annotations
+
+from datetime import date
+from typing import IO
+
+from django.db import transaction
+
+from contract.choices import FlagKind, ReferenceSource
+from server.directory.models import Provider
+from server.screening import rules
+from server.screening.leie import HEADER, LeieFileError, LeieLine, LeieReader, name_key
+from server.screening.models import LeieRow, ReferenceFile, ScreeningFlag
+
+BATCH = 2000
+
+
+def _current(source: ReferenceSource) -> ReferenceFile | None:
+    return ReferenceFile.objects.filter(source=source, current=True).first()
+
+
+def _refuse_if_not_newer(loaded: ReferenceFile, previous: ReferenceFile | None) -> None:
+    if previous is None:
+        return
+    if previous.sha256 == loaded.sha256:
+        raise LeieFileError(f"This file is already loaded: {previous.name}, loaded {previous.loaded_at:%Y-%m-%d} "
+                            f"(SHA-256 {loaded.sha256[:12]}…).")
+    if loaded.published < previous.published:
+        raise LeieFileError(f"This file (published {loaded.published}) is older than the one loaded, "
+                            f"{previous.name}, published {previous.published}: nothing was changed.")
+
+
+def _row(file: ReferenceFile, line: LeieLine) -> LeieRow:
+    return LeieRow(file=file, line=line.line, npi=line.npi, last_key=name_key(line.value("LASTNAME")),
+                   first_key=name_key(line.value("FIRSTNAME")), state=line.value("STATE").upper(),
+                   reinstated=line.reinstated, values=list(line.values))
+
+
+@transaction.atomic
+def leie_load(*, stream: IO[bytes], name: str, loaded_by: str, published: date | None = None) -> ReferenceFile:
+    """Load an LEIE file in place of the current one, then screen every provider against it.
+
+    All or nothing: a file refused at any line (LeieFileError, its words naming the problem), one
+    already loaded or older than the current one changes nothing. `published` defaults to the newest
+    exclusion, reinstatement or waiver date in the file.
+    """
+    previous = _current(ReferenceSource.LEIE)
+    file = ReferenceFile.objects.create(source=ReferenceSource.LEIE, name=name[:255], published=date.min,
+                                        sha256="", rows=0, loaded_by=loaded_by)
+    reader = LeieReader(stream)
+    batch: list[LeieRow] = []
+    for line in reader.lines():
+        batch.append(_row(file, line))
+        if len(batch) == BATCH:
+            LeieRow.objects.bulk_create(batch)
+            batch = []
+    LeieRow.objects.bulk_create(batch)
+    file.sha256, file.rows = reader.sha256, reader.count
+    file.published = published or reader.latest or date.today()
+    _refuse_if_not_newer(file, previous)
+    if previous is not None:
+        LeieRow.objects.filter(file=previous).delete()
+        ReferenceFile.objects.filter(pk=previous.pk).update(current=False)
+    file.current = True
+    file.save()
+    leie_screen()
+    return file
+
+
+def _candidates() -> list[rules.Candidate]:
+    found = Provider.objects.values_list("id", "npi", "first_name", "last_name", "license_number")
+    return [rules.Candidate(pk, npi, name_key(first), name_key(last), rules.state_of(number))
+            for pk, npi, first, last, number in found.iterator(chunk_size=5000)]
+
+
+def _rows(file: ReferenceFile) -> list[rules.Row]:
+    found = LeieRow.objects.filter(file=file).values_list("line", "npi", "first_key", "last_key", "state",
+                                                          "reinstated", "values")
+    return [rules.Row(line, npi, first, last, state, reinstated is not None, tuple(values))
+            for line, npi, first, last, state, reinstated, values in found.iterator(chunk_size=5000)]
+
+
+@transaction.atomic
+def leie_screen() -> dict[str, int]:
+    """Screen every provider against the current LEIE file and store its flags: a flag whose evidence
+    (provider, kind, row's values) is still found is kept as it was, one no longer found goes, a new
+    one is added. The counts of flags by kind, after."""
+    file = _current(ReferenceSource.LEIE)
+    hits = rules.leie_hits(_candidates(), _rows(file)) if file else iter(())
+    wanted = {(hit.provider_id, hit.kind.value, rules.evidence_key(hit.row.values)): hit for hit in hits}
+    existing = {(flag.provider_id, flag.kind, flag.evidence_key): flag
+                for flag in ScreeningFlag.objects.filter(source=ReferenceSource.LEIE).only(
+                    "pk", "provider_id", "kind", "evidence_key", "file", "line")}
+    ScreeningFlag.objects.filter(pk__in=[flag.pk for key, flag in existing.items() if key not in wanted]).delete()
+    moved = []
+    for key, flag in existing.items():
+        hit = wanted.get(key)
+        if hit is not None and file is not None and (flag.file_id, flag.line) != (file.pk, hit.row.line):
+            flag.file, flag.line = file, hit.row.line  # the same evidence, found in the newer file
+            moved.append(flag)
+    ScreeningFlag.objects.bulk_update(moved, ["file", "line"], batch_size=BATCH)
+    ScreeningFlag.objects.bulk_create([
+        ScreeningFlag(provider_id=key[0], kind=key[1], source=ReferenceSource.LEIE, file=file, line=hit.row.line,
+                      evidence=dict(zip(HEADER, hit.row.values, strict=True)), evidence_key=key[2],
+                      reason=hit.reason[:200])
+        for key, hit in wanted.items() if key not in existing
+    ], batch_size=BATCH)
+    return {kind.value: sum(1 for key in wanted if key[1] == kind.value) for kind in FlagKind}
