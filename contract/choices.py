@@ -108,3 +108,10 @@ class FlagKind(Choice):
 
     EXCLUDED = "excluded", "Excluded"
     POSSIBLE_MATCH = "possible_match", "Possible match"
+
+
+class FlagDecision(Choice):
+    """What a credentialing officer decides of a screening flag (a reason is required to clear one)."""
+
+    CONFIRMED = "confirmed", "Confirmed"
+    CLEARED = "cleared", "Cleared as a false positive"

@@ -47,6 +47,8 @@ YEARS_MIN = "Years of experience cannot be negative"
 NPI_DIGITS = "NPI must be exactly 10 digits"
 NPI_CHECK_DIGIT = "This is not a valid NPI: its last digit does not match its check digit"
 NPI_UNIQUE = "A provider with this NPI already exists"
+# A screening flag cleared as a false positive (docs/api.md, "Screening")
+FLAG_CLEAR_REASON = "Say why this flag is a false positive: the reason is kept in the audit."
 FEE_MIN = "Consultation fee cannot be negative"
 
 # Digits with the usual separators and an optional leading +.

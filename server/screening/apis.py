@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -11,14 +12,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contract.choices import FlagKind, values
+from contract.choices import FlagDecision, FlagKind, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff
 from server.common.outputs import rendered
 from server.common.pagination import PagedApi
 from server.common.schema import ERRORS
+from server.common.text import character_validators
 from server.screening import selectors, services
 from server.screening.leie import LeieFileError
-from server.screening.outputs import LoadResultSerializer, ReferenceFileSerializer, ScreeningFlagSerializer
+from server.screening.models import ScreeningFlag
+from server.screening.outputs import (
+    LoadResultSerializer,
+    ReferenceFileSerializer,
+    ScreeningFlagDetailSerializer,
+    ScreeningFlagSerializer,
+)
 
 
 class LeieUploadSerializer(serializers.Serializer):
@@ -76,3 +84,34 @@ class FlagListApi(PagedApi):
 
 def _rendered(flags: list[Any]) -> list[Any]:
     return list(ScreeningFlagSerializer([selectors.flag_item(flag) for flag in flags], many=True).data)
+
+
+class FlagDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=values(FlagDecision))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
+                                   validators=character_validators("note"))
+
+
+def _flag(pk: Any) -> ScreeningFlag:
+    return get_object_or_404(ScreeningFlag.objects.select_related("provider", "file"), pk=pk)
+
+
+class FlagDetailApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: ScreeningFlagDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: Any) -> Response:
+        return rendered(ScreeningFlagDetailSerializer, selectors.flag_detail(_flag(pk)))
+
+
+class FlagDecisionApi(APIView):
+    permission_classes = [IsCredentialingOfficer]
+
+    @extend_schema(request=FlagDecisionSerializer, responses={200: ScreeningFlagDetailSerializer, **ERRORS})
+    def post(self, request: Request, pk: Any) -> Response:
+        form = FlagDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        flag = services.flag_decide(flag=_flag(pk), actor_email=request.user.email,
+                                    decision=FlagDecision(form.validated_data["decision"]),
+                                    reason=form.validated_data["reason"] or "")
+        return rendered(ScreeningFlagDetailSerializer, selectors.flag_detail(_flag(flag.pk)))

@@ -5,7 +5,7 @@ import uuid
 
 from django.db import models
 
-from contract.choices import FlagKind, ReferenceSource, choices
+from contract.choices import FlagDecision, FlagKind, ReferenceSource, choices
 from server.directory.models import Provider
 
 
@@ -64,6 +64,11 @@ class ScreeningFlag(models.Model):
     evidence_key = models.CharField(max_length=64)
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the officer's decision, kept while the evidence stays (a later load with the same row keeps the flag)
+    decision = models.CharField(max_length=16, choices=choices(FlagDecision), blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["kind", "created_at"]
@@ -71,3 +76,24 @@ class ScreeningFlag(models.Model):
                                                name="screening_flag_one_per_evidence")]
         indexes = [models.Index(fields=["kind", "provider"])]
 
+
+
+class FlagDecisionEvent(models.Model):
+    """The audit of flag decisions: every decision taken, by whom, when and why, kept after its flag goes.
+
+    Apart from the providers' audit trail (credentialing.AuditEvent), whose events a provider's
+    dashboard shows it: no provider may learn that it was screened.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    flag = models.ForeignKey(ScreeningFlag, null=True, on_delete=models.SET_NULL, related_name="history")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=choices(FlagKind))
+    evidence_key = models.CharField(max_length=64)
+    decision = models.CharField(max_length=16, choices=choices(FlagDecision))
+    reason = models.TextField(blank=True)
+    actor_email = models.CharField(max_length=254)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contract.choices import FlagKind, ReferenceSource, choices
+from contract.choices import FlagDecision, FlagKind, ReferenceSource, choices
 
 
 class ReferenceFileSerializer(serializers.Serializer):
@@ -47,3 +47,19 @@ class ScreeningFlagSerializer(serializers.Serializer):
     evidence = serializers.DictField(child=serializers.CharField(allow_blank=True),
                                      help_text="The row's values by the file's column names")
     created_at = serializers.DateTimeField()
+    decision = serializers.ChoiceField(choices=choices(FlagDecision), allow_null=True,
+                                       help_text="null while open: no officer has decided yet")
+    decision_reason = serializers.CharField(allow_blank=True)
+    decided_by = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class FlagDecisionEventSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=choices(FlagDecision))
+    reason = serializers.CharField(allow_blank=True)
+    actor = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ScreeningFlagDetailSerializer(ScreeningFlagSerializer):
+    history = FlagDecisionEventSerializer(many=True, help_text="Every decision taken on this flag, newest first")

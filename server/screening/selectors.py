@@ -40,4 +40,13 @@ def flag_item(flag: ScreeningFlag) -> dict[str, Any]:
         "kind": flag.kind, "source": flag.source, "reason": flag.reason,
         "file": {"id": file.pk, "name": file.name, "published": file.published, "sha256": file.sha256},
         "line": flag.line, "evidence": flag.evidence, "created_at": flag.created_at,
+        "decision": flag.decision or None, "decision_reason": flag.decision_reason, "decided_by": flag.decided_by,
+        "decided_at": flag.decided_at,
     }
+
+
+def flag_detail(flag: ScreeningFlag) -> dict[str, Any]:
+    """A flag with the history of its decisions (the audit), newest first."""
+    history = [{"decision": event.decision, "reason": event.reason, "actor": event.actor_email, "at": event.at}
+               for event in flag.history.order_by("-at", "-id")]
+    return {**flag_item(flag), "history": history}

@@ -5,12 +5,15 @@ from datetime import date
 from typing import IO
 
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
-from contract.choices import FlagKind, ReferenceSource
+from contract.choices import FlagDecision, FlagKind, ReferenceSource
+from contract.validation import FLAG_CLEAR_REASON
 from server.directory.models import Provider
 from server.screening import rules
 from server.screening.leie import HEADER, LeieFileError, LeieLine, LeieReader, name_key
-from server.screening.models import LeieRow, ReferenceFile, ScreeningFlag
+from server.screening.models import FlagDecisionEvent, LeieRow, ReferenceFile, ScreeningFlag
 
 BATCH = 2000
 
@@ -106,3 +109,21 @@ def leie_screen() -> dict[str, int]:
         for key, hit in wanted.items() if key not in existing
     ], batch_size=BATCH)
     return {kind.value: sum(1 for key in wanted if key[1] == kind.value) for kind in FlagKind}
+
+
+@transaction.atomic
+def flag_decide(*, flag: ScreeningFlag, actor_email: str, decision: FlagDecision, reason: str) -> ScreeningFlag:
+    """An officer confirms a flag or clears it as a false positive (a reason required), audited.
+
+    The decision stays on the flag for as long as later loads hold the same evidence row."""
+    reason = reason.strip()
+    if decision == FlagDecision.CLEARED and not reason:
+        raise ValidationError({"reason": [FLAG_CLEAR_REASON]})
+    flag = ScreeningFlag.objects.select_for_update().get(pk=flag.pk)
+    flag.decision, flag.decision_reason = decision.value, reason
+    flag.decided_by, flag.decided_at = actor_email, timezone.now()
+    flag.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    FlagDecisionEvent.objects.create(flag=flag, provider_id=flag.provider_id, kind=flag.kind,
+                                     evidence_key=flag.evidence_key, decision=decision.value, reason=reason,
+                                     actor_email=actor_email)
+    return flag

@@ -15,6 +15,7 @@ from tests.helpers.factories import (
     register_provider,
     registration_fields,
     unique,
+    unique_npi,
 )
 from tests.helpers.live_server import LiveServer, SignIns
 
@@ -47,6 +48,14 @@ class World:
     def own_provider_id(self) -> str:
         with self.client("provider") as client:
             return str(client.get("/auth/provider/profile/").json()["id"])
+
+    def flag_id(self) -> str:
+        """A screening flag: a new provider whose NPI a new LEIE file lists."""
+        npi = unique_npi()
+        create_provider(self.admin, npi=npi)
+        with self.tokens.client("credentialing_officer") as officer:
+            leie_upload(officer, leie_file(leie_line("SOMEONE", "ELSE", npi=npi))).raise_for_status()
+            return str(officer.get("/screening/flags/", params={"kind": "excluded"}).json()["results"][0]["id"])
 
     def hospital_id(self) -> str:
         return str(self.admin.get("/hospitals/").json()["results"][0]["id"])
@@ -144,6 +153,9 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "screening_flags": (lambda w, c, r: c.get("/screening/flags/"), (401, 403, 200, 200)),
     "own_screening_flags": (lambda w, c, r: c.get("/screening/flags/", params={"provider": w.own_provider_id()}),
                             (401, 403, 200, 200)),
+    "screening_flag": (lambda w, c, r: c.get(f"/screening/flags/{w.flag_id()}/"), (401, 403, 200, 200)),
+    "screening_decision": (lambda w, c, r: c.post(f"/screening/flags/{w.flag_id()}/decision/",
+                                                  json={"decision": "confirmed"}), (401, 403, 403, 200)),
     "leie_upload": (lambda w, c, r: leie_upload(c, leie_file(leie_line(f"Nobody{unique()}", "Ann"))),
                     (401, 403, 403, 201)),
     # a mismatch, so that no demo password changes (the change itself: test_password_change.py)

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.validation import FLAG_CLEAR_REASON
 from tests.helpers.factories import (
     create_provider,
     later_published,
@@ -176,3 +177,47 @@ def test_the_server_command_loads_a_file_and_refuses_a_bad_one(tmp_path: Path) -
 
 def _env() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+
+
+def flagged(officer: httpx.Client, admin: httpx.Client) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A provider flagged Excluded by a new file: the provider, the file's row, the flag."""
+    made = create_provider(admin, npi=unique_npi())
+    row = line("SOMEONE", "ELSE", npi=made["npi"])
+    assert upload(officer, leie(row)).status_code == 201
+    [flag] = flags_of(officer, made["id"])
+    return made, row, flag
+
+
+def test_an_officer_confirms_or_clears_a_flag_with_a_reason_audited(officer: httpx.Client,
+                                                                   admin: httpx.Client) -> None:
+    made, row, flag = flagged(officer, admin)
+    assert (flag["decision"], flag["decided_by"]) == (None, "")
+    path = f"/screening/flags/{flag['id']}/decision/"
+    unexplained = officer.post(path, json={"decision": "cleared", "reason": "  "})
+    assert (unexplained.status_code, unexplained.json()) == (400, {"reason": [FLAG_CLEAR_REASON]})
+    confirmed = officer.post(path, json={"decision": "confirmed"})
+    assert confirmed.status_code == 200, confirmed.text
+    assert (confirmed.json()["decision"], confirmed.json()["decided_by"]) == ("confirmed", "credentialing@demo.local")
+    cleared = officer.post(path, json={"decision": "cleared", "reason": "Another person: born 1931, ours 1980"})
+    body = cleared.json()
+    assert (body["decision"], body["decision_reason"]) == ("cleared", "Another person: born 1931, ours 1980")
+    assert [(event["decision"], event["actor"]) for event in body["history"]] == [
+        ("cleared", "credentialing@demo.local"), ("confirmed", "credentialing@demo.local")]
+    assert officer.post(path, json={"decision": "excluded"}).status_code == 400
+    assert admin.post(path, json={"decision": "confirmed"}).status_code == 403, "administrators read only"
+    # a later file with the same row keeps the flag and its decision
+    assert upload(officer, leie(line(f"Other{unique()}", "Ann"), row)).status_code == 201
+    [kept] = flags_of(officer, made["id"])
+    assert (kept["id"], kept["decision"], kept["line"]) == (flag["id"], "cleared", 3)
+    assert len(admin.get(f"/screening/flags/{flag['id']}/").json()["history"]) == 2
+
+
+def test_a_changed_row_is_new_evidence_and_its_flag_is_open_again(officer: httpx.Client, admin: httpx.Client) -> None:
+    made, row, flag = flagged(officer, admin)
+    officer.post(f"/screening/flags/{flag['id']}/decision/", json={"decision": "cleared", "reason": "Not ours"})
+    moved = row.replace("SPRINGFIELD", "SHELBYVILLE")  # the OIG corrected the row's address
+    assert upload(officer, leie(moved)).status_code == 201
+    [again] = flags_of(officer, made["id"])
+    assert again["id"] != flag["id"]
+    assert again["decision"] is None
+    assert admin.get(f"/screening/flags/{flag['id']}/").status_code == 404
