@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -18,11 +19,14 @@ from server.common.outputs import rendered
 from server.common.pagination import PagedApi
 from server.common.schema import ERRORS
 from server.common.text import character_validators
-from server.screening import selectors, services
+from server.screening import runs, selectors, services
 from server.screening.leie import LeieFileError
-from server.screening.models import ScreeningFlag
+from server.screening.models import MonitoringRun, ScreeningFlag
 from server.screening.outputs import (
     LoadResultSerializer,
+    MonitoringRunDetailSerializer,
+    MonitoringRunSerializer,
+    MonitoringStatusSerializer,
     ReferenceFileSerializer,
     ScreeningFlagDetailSerializer,
     ScreeningFlagSerializer,
@@ -115,3 +119,39 @@ class FlagDecisionApi(APIView):
                                     decision=FlagDecision(form.validated_data["decision"]),
                                     reason=form.validated_data["reason"] or "")
         return rendered(ScreeningFlagDetailSerializer, selectors.flag_detail(_flag(flag.pk)))
+
+
+class RunListApi(PagedApi):
+    permission_classes = [IsStaff]
+
+    def get_permissions(self) -> list[Any]:
+        return [IsCredentialingOfficer()] if self.request.method == "POST" else [IsStaff()]
+
+    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: MonitoringRunSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        return self.page(request, MonitoringRun.objects.order_by("-started_at"),
+                         lambda found: list(MonitoringRunSerializer([selectors.run_item(r) for r in found],
+                                                                    many=True).data))
+
+    @extend_schema(request=None, responses={201: MonitoringRunDetailSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        run = runs.monitoring_run(by=request.user.email)
+        return rendered(MonitoringRunDetailSerializer, selectors.run_item(run, detail=True), status=201)
+
+
+class RunDetailApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: MonitoringRunDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: Any) -> Response:
+        run = get_object_or_404(MonitoringRun, pk=pk)
+        return rendered(MonitoringRunDetailSerializer, selectors.run_item(run, detail=True))
+
+
+class MonitoringStatusApi(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: MonitoringStatusSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return rendered(MonitoringStatusSerializer, selectors.monitoring_status(timezone.now()))

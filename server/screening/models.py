@@ -97,3 +97,23 @@ class FlagDecisionEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class MonitoringRun(models.Model):
+    """One screening of the whole directory against the loaded files, kept for the auditors: the files
+    (names, publication dates, SHA-256), the counts of flags after it, and the flags it added and took
+    away since the run before (each as {flag_id, provider_id, kind, line, evidence_key, decision})."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    by = models.CharField(max_length=254, help_text="The account's email, or the command line")
+    files = models.JSONField(default=list)
+    providers = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict)
+    added = models.JSONField(default=list)
+    removed = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["started_at"])]

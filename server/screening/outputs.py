@@ -63,3 +63,44 @@ class FlagDecisionEventSerializer(serializers.Serializer):
 
 class ScreeningFlagDetailSerializer(ScreeningFlagSerializer):
     history = FlagDecisionEventSerializer(many=True, help_text="Every decision taken on this flag, newest first")
+
+
+class RunFileSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    source = serializers.ChoiceField(choices=choices(ReferenceSource))
+    name = serializers.CharField()
+    published = serializers.DateField()
+    sha256 = serializers.CharField()
+    rows = serializers.IntegerField()
+
+
+class RunChangeSerializer(serializers.Serializer):
+    flag_id = serializers.UUIDField()
+    provider_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=choices(FlagKind))
+    line = serializers.IntegerField()
+    evidence_key = serializers.CharField(help_text="SHA-256 of the evidence row's values")
+    decision = serializers.ChoiceField(choices=choices(FlagDecision), allow_null=True)
+
+
+class MonitoringRunSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+    by = serializers.CharField()
+    files = RunFileSerializer(many=True, help_text="The files screened against, with their SHA-256")
+    providers = serializers.IntegerField(help_text="Providers screened")
+    counts = FlagCountsSerializer(help_text="Flags after the run")
+    added_count = serializers.IntegerField()
+    removed_count = serializers.IntegerField()
+
+
+class MonitoringRunDetailSerializer(MonitoringRunSerializer):
+    added = RunChangeSerializer(many=True, help_text="Flags new since the run before")
+    removed = RunChangeSerializer(many=True, help_text="Flags gone since the run before, as they were")
+
+
+class MonitoringStatusSerializer(serializers.Serializer):
+    last_run = MonitoringRunSerializer(allow_null=True)
+    age_days = serializers.IntegerField(allow_null=True, help_text="Whole days since the last run started")
+    overdue = serializers.BooleanField(help_text="No run this calendar month (monitoring is at least monthly)")

@@ -1,13 +1,15 @@
 """Reads of screening: the loaded files and the flags with their evidence."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from contract.choices import FlagKind
 from server.directory.choices import full_name
-from server.screening.models import ReferenceFile, ScreeningFlag
+from server.screening import runs
+from server.screening.models import MonitoringRun, ReferenceFile, ScreeningFlag
 
 
 def reference_files() -> QuerySet[ReferenceFile]:
@@ -50,3 +52,18 @@ def flag_detail(flag: ScreeningFlag) -> dict[str, Any]:
     history = [{"decision": event.decision, "reason": event.reason, "actor": event.actor_email, "at": event.at}
                for event in flag.history.order_by("-at", "-id")]
     return {**flag_item(flag), "history": history}
+
+
+def run_item(run: MonitoringRun, *, detail: bool = False) -> dict[str, Any]:
+    item = {"id": run.pk, "started_at": run.started_at, "finished_at": run.finished_at, "by": run.by,
+            "files": run.files, "providers": run.providers, "counts": run.counts,
+            "added_count": len(run.added), "removed_count": len(run.removed)}
+    if detail:
+        item.update(added=run.added, removed=run.removed)
+    return item
+
+
+def monitoring_status(now: datetime) -> dict[str, Any]:
+    run = runs.last_run()
+    return {"last_run": run_item(run) if run else None,
+            "age_days": (now - run.started_at).days if run else None, "overdue": runs.overdue(run, now)}

@@ -1,8 +1,9 @@
 """Writes of screening: loading an LEIE file (atomic: all of it or nothing) and storing the flags it gives."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,7 +67,9 @@ def leie_load(*, stream: IO[bytes], name: str, loaded_by: str, published: date |
         ReferenceFile.objects.filter(pk=previous.pk).update(current=False)
     file.current = True
     file.save()
-    leie_screen()
+    from server.screening.runs import monitoring_run  # late: a run screens with this module's leie_screen
+
+    monitoring_run(by=loaded_by)
     return file
 
 
@@ -83,18 +86,36 @@ def _rows(file: ReferenceFile) -> list[rules.Row]:
             for line, npi, first, last, state, reinstated, values in found.iterator(chunk_size=5000)]
 
 
+@dataclass(frozen=True)
+class Screened:
+    """What a screening changed: the flags it added and those it took away (as they were), and the
+    counts of flags by kind after it."""
+
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    counts: dict[str, int]
+    providers: int
+
+
+def _summary(flag: ScreeningFlag) -> dict[str, Any]:
+    return {"flag_id": str(flag.pk), "provider_id": str(flag.provider_id), "kind": flag.kind, "line": flag.line,
+            "evidence_key": flag.evidence_key, "decision": flag.decision or None}
+
+
 @transaction.atomic
-def leie_screen() -> dict[str, int]:
+def leie_screen() -> Screened:
     """Screen every provider against the current LEIE file and store its flags: a flag whose evidence
     (provider, kind, row's values) is still found is kept as it was, one no longer found goes, a new
-    one is added. The counts of flags by kind, after."""
+    one is added."""
     file = _current(ReferenceSource.LEIE)
-    hits = rules.leie_hits(_candidates(), _rows(file)) if file else iter(())
+    candidates = _candidates()
+    hits = rules.leie_hits(candidates, _rows(file)) if file else iter(())
     wanted = {(hit.provider_id, hit.kind.value, rules.evidence_key(hit.row.values)): hit for hit in hits}
     existing = {(flag.provider_id, flag.kind, flag.evidence_key): flag
                 for flag in ScreeningFlag.objects.filter(source=ReferenceSource.LEIE).only(
-                    "pk", "provider_id", "kind", "evidence_key", "file", "line")}
-    ScreeningFlag.objects.filter(pk__in=[flag.pk for key, flag in existing.items() if key not in wanted]).delete()
+                    "pk", "provider_id", "kind", "evidence_key", "file", "line", "decision")}
+    gone = [flag for key, flag in existing.items() if key not in wanted]
+    ScreeningFlag.objects.filter(pk__in=[flag.pk for flag in gone]).delete()
     moved = []
     for key, flag in existing.items():
         hit = wanted.get(key)
@@ -102,13 +123,15 @@ def leie_screen() -> dict[str, int]:
             flag.file, flag.line = file, hit.row.line  # the same evidence, found in the newer file
             moved.append(flag)
     ScreeningFlag.objects.bulk_update(moved, ["file", "line"], batch_size=BATCH)
-    ScreeningFlag.objects.bulk_create([
+    added = ScreeningFlag.objects.bulk_create([
         ScreeningFlag(provider_id=key[0], kind=key[1], source=ReferenceSource.LEIE, file=file, line=hit.row.line,
                       evidence=dict(zip(HEADER, hit.row.values, strict=True)), evidence_key=key[2],
                       reason=hit.reason[:200])
-        for key, hit in wanted.items() if key not in existing
+        for key, hit in sorted(wanted.items(), key=lambda item: (str(item[0][0]), item[0][1], item[1].row.line))
+        if key not in existing
     ], batch_size=BATCH)
-    return {kind.value: sum(1 for key in wanted if key[1] == kind.value) for kind in FlagKind}
+    counts = {kind.value: sum(1 for key in wanted if key[1] == kind.value) for kind in FlagKind}
+    return Screened([_summary(flag) for flag in added], [_summary(flag) for flag in gone], counts, len(candidates))
 
 
 @transaction.atomic

@@ -156,6 +156,9 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "screening_flag": (lambda w, c, r: c.get(f"/screening/flags/{w.flag_id()}/"), (401, 403, 200, 200)),
     "screening_decision": (lambda w, c, r: c.post(f"/screening/flags/{w.flag_id()}/decision/",
                                                   json={"decision": "confirmed"}), (401, 403, 403, 200)),
+    "screening_runs": (lambda w, c, r: c.get("/screening/runs/"), (401, 403, 200, 200)),
+    "screening_run": (lambda w, c, r: c.post("/screening/runs/"), (401, 403, 403, 201)),
+    "screening_status": (lambda w, c, r: c.get("/screening/status/"), (401, 403, 200, 200)),
     "leie_upload": (lambda w, c, r: leie_upload(c, leie_file(leie_line(f"Nobody{unique()}", "Ann"))),
                     (401, 403, 403, 201)),
     # a mismatch, so that no demo password changes (the change itself: test_password_change.py)

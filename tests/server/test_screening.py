@@ -38,7 +38,7 @@ def flags_of(client: httpx.Client, provider_id: str) -> list[dict[str, Any]]:
 
 
 # Role rows first: screening is staff-only; no provider sees it, not even about itself.
-READS = ("/screening/files/", "/screening/flags/")
+READS = ("/screening/files/", "/screening/flags/", "/screening/runs/", "/screening/status/")
 
 
 @pytest.mark.parametrize("path", READS)
@@ -173,6 +173,10 @@ def test_the_server_command_loads_a_file_and_refuses_a_bad_one(tmp_path: Path) -
     refused = command(str(bad))
     assert refused.returncode != 0
     assert "bad.csv was not loaded, nothing changed: Line 2: NPI is '12345ABCDE'" in refused.stderr
+    run = subprocess.run([sys.executable, "-m", "server", "manage", "screening_run"], cwd=ROOT, timeout=120,
+                         env={**_env(), "PROVIDERDESK_DATA_DIR": str(data_dir)}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"against UPDATED.csv ({digest[:12]}…): 0 new flags, 0 gone" in run.stdout
 
 
 def _env() -> dict[str, str]:
@@ -221,3 +225,34 @@ def test_a_changed_row_is_new_evidence_and_its_flag_is_open_again(officer: httpx
     assert again["id"] != flag["id"]
     assert again["decision"] is None
     assert admin.get(f"/screening/flags/{flag['id']}/").status_code == 404
+
+
+def test_a_load_is_a_monitoring_run_stored_as_a_diff_and_a_rerun_is_identical(officer: httpx.Client,
+                                                                             admin: httpx.Client) -> None:
+    made, _row, flag = flagged(officer, admin)
+    [run] = officer.get("/screening/runs/", params={"page_size": 1}).json()["results"]
+    detail = officer.get(f"/screening/runs/{run['id']}/").json()
+    assert flag["id"] in [change["flag_id"] for change in detail["added"]]
+    [file] = detail["files"]
+    assert (file["source"], file["sha256"]) == ("leie", flag["file"]["sha256"])
+    first = officer.post("/screening/runs/")
+    assert first.status_code == 201, first.text
+    again = officer.post("/screening/runs/").json()
+    assert (again["added"], again["removed"], again["added_count"]) == ([], [], 0), "nothing changed meanwhile"
+    assert (again["counts"], again["files"]) == (first.json()["counts"], first.json()["files"])
+    assert again["providers"] >= 1
+    officer.post(f"/screening/flags/{flag['id']}/decision/", json={"decision": "confirmed"})
+    assert upload(officer, leie(line(f"Other{unique()}", "Ann"))).status_code == 201
+    [latest] = officer.get("/screening/runs/", params={"page_size": 1}).json()["results"]
+    gone = officer.get(f"/screening/runs/{latest['id']}/").json()["removed"]
+    assert [(change["provider_id"], change["decision"]) for change in gone if change["flag_id"] == flag["id"]] == [
+        (made["id"], "confirmed")]
+
+
+def test_the_status_says_the_last_runs_age_and_whether_monitoring_is_overdue(officer: httpx.Client,
+                                                                              admin: httpx.Client) -> None:
+    run = officer.post("/screening/runs/").json()
+    status = admin.get("/screening/status/").json()
+    assert (status["last_run"]["id"], status["age_days"], status["overdue"]) == (run["id"], 0, False)
+    assert set(status["last_run"]["counts"]) == {"excluded", "possible_match"}
+    assert admin.post("/screening/runs/").status_code == 403, "administrators read; officers run"
