@@ -102,6 +102,19 @@ def test_most_providers_carry_a_valid_synthetic_npi_of_their_own(seeded: Path) -
     assert own == "1234567893"
 
 
+def test_the_demo_shows_every_kind_of_leie_flag_from_its_own_synthetic_file(seeded: Path) -> None:
+    (name, rows, current), = query(seeded, "SELECT name, rows, current FROM screening_referencefile")
+    assert (name, current) == ("UPDATED-demo.csv", 1)
+    assert rows >= 15
+    kinds = dict(query(seeded, "SELECT kind, COUNT(*) FROM screening_screeningflag GROUP BY kind"))
+    assert kinds["excluded"] == 3
+    assert kinds["possible_match"] >= 4
+    (runs,), = query(seeded, "SELECT COUNT(*) FROM screening_monitoringrun")
+    assert runs == 1
+    assert not query(seeded, "SELECT f.id FROM screening_screeningflag f JOIN directory_provider p "
+                             "ON p.id = f.provider_id WHERE p.user_id IS NOT NULL"), "not the demo account's own"
+
+
 def test_every_provider_has_its_own_revision(seeded: Path) -> None:
     (total, revisions, highest), = query(
         seeded, "SELECT COUNT(*), COUNT(DISTINCT revision), MAX(revision) FROM directory_provider")
