@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from app.api.errors import BadResponseError
 from contract.choices import Decision as Decision  # read by the credentialing pages
-from contract.choices import LicenseStatus, ProfessionalRole, ProfessionalTitle
+from contract.choices import FlagDecision, FlagKind, LicenseStatus, ProfessionalRole, ProfessionalTitle
 from contract.choices import Role as Role  # read by the session and the pages
 
 # The API's choice lists are declared once, for the server too (contract/choices.py).
@@ -180,6 +180,19 @@ class AuditEvent(Resource):
     action: str
     detail: str = ""
     fields: tuple[str, ...] = ()
+
+
+class ScreeningFlag(Resource):
+    """A screening flag as staff read it (`GET /screening/flags/`): what a rule found, and the officer's
+    decision (None while open). Never in a provider's hands: the server answers it to staff only."""
+
+    id: str
+    provider_id: str
+    provider_name: str = ""
+    kind: FlagKind
+    reason: str = ""
+    line: int = 0
+    decision: FlagDecision | None = None
 
 
 class AuditRecord(AuditEvent):

@@ -1,0 +1,28 @@
+"""The client's calls for screening (staff only): the flags the server's screening left on providers."""
+from __future__ import annotations
+
+from app.api.endpoint import Endpoint, reads
+from app.api.models import Page, ScreeningFlag
+from app.api.transport import Caller
+
+# a server without screening (the seed guide's backend, an older one) has no flags: an empty page
+FLAGS = Endpoint("the screening flags", "GET", "screening/flags/", reads(Page[ScreeningFlag].model_validate),
+                 absent=Page[ScreeningFlag](count=0, results=()))
+
+
+class ScreeningCalls(Caller):
+    """Screening's endpoints (our extensions; staff only)."""
+
+    async def screening_flags(self, *, page: int = 1, page_size: int = 500) -> Page[ScreeningFlag]:
+        return await self._call(FLAGS, params={"page": page, "page_size": page_size})
+
+    async def all_screening_flags(self, page_size: int = 500) -> list[ScreeningFlag]:
+        """Every flag, walking the pages (a few hundred at most in a real directory)."""
+        flags: list[ScreeningFlag] = []
+        page = 1
+        while True:
+            answer = await self.screening_flags(page=page, page_size=page_size)
+            flags.extend(answer.results)
+            if answer.next is None:
+                return flags
+            page += 1
