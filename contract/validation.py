@@ -49,6 +49,8 @@ NPI_CHECK_DIGIT = "This is not a valid NPI: its last digit does not match its ch
 NPI_UNIQUE = "A provider with this NPI already exists"
 # A screening flag cleared as a false positive (docs/api.md, "Screening")
 FLAG_CLEAR_REASON = "Say why this flag is a false positive: the reason is kept in the audit."
+VERIFY_EXCLUDED = ("This provider is on the exclusion list (an Excluded screening flag): a license cannot be "
+                   "verified until an officer clears the flag as a false positive.")
 FEE_MIN = "Consultation fee cannot be negative"
 
 # Digits with the usual separators and an optional leading +.

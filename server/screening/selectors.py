@@ -6,14 +6,21 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from contract.choices import FlagKind
+from contract.choices import FlagDecision, FlagKind
 from server.directory.choices import full_name
+from server.directory.models import Provider
 from server.screening import runs
 from server.screening.models import MonitoringRun, ReferenceFile, ScreeningFlag
 
 
 def reference_files() -> QuerySet[ReferenceFile]:
     return ReferenceFile.objects.order_by("-loaded_at")
+
+
+def excluded(provider: Provider) -> bool:
+    """Whether the provider has an Excluded flag that no officer cleared (open or confirmed)."""
+    return ScreeningFlag.objects.filter(provider=provider, kind=FlagKind.EXCLUDED).exclude(
+        decision=FlagDecision.CLEARED).exists()
 
 
 def flag_counts() -> dict[str, int]:

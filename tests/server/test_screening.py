@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract.validation import FLAG_CLEAR_REASON
+from contract.validation import FLAG_CLEAR_REASON, VERIFY_EXCLUDED
 from tests.helpers.factories import (
     create_provider,
     later_published,
@@ -256,3 +256,20 @@ def test_the_status_says_the_last_runs_age_and_whether_monitoring_is_overdue(off
     assert (status["last_run"]["id"], status["age_days"], status["overdue"]) == (run["id"], 0, False)
     assert set(status["last_run"]["counts"]) == {"excluded", "possible_match"}
     assert admin.post("/screening/runs/").status_code == 403, "administrators read; officers run"
+
+
+def test_verify_refuses_a_provider_with_an_excluded_flag_until_it_is_cleared(officer: httpx.Client,
+                                                                            admin: httpx.Client) -> None:
+    made, _row, flag = flagged(officer, admin)
+    path = f"/providers/{made['id']}/license/decision/"
+    verify = {"decision": "verified", "license_expiry_date": "2099-01-01"}
+    refused = officer.post(path, json=verify)
+    assert (refused.status_code, refused.json()) == (400, {"decision": [VERIFY_EXCLUDED]})
+    assert admin.get(f"/providers/{made['id']}/").json()["license_status"] == "pending_verification"
+    officer.post(f"/screening/flags/{flag['id']}/decision/", json={"decision": "confirmed"}).raise_for_status()
+    assert officer.post(path, json=verify).status_code == 400, "confirmed: still excluded"
+    officer.post(f"/screening/flags/{flag['id']}/decision/",
+                 json={"decision": "cleared", "reason": "Another person"}).raise_for_status()
+    verified = officer.post(path, json=verify)
+    assert (verified.status_code, verified.json()["license_status"]) == (200, "verified")
+    assert officer.post(path, json={"decision": "rejected", "note": "Scan unreadable"}).status_code == 200
