@@ -195,6 +195,26 @@ class ScreeningFlag(Resource):
     decision: FlagDecision | None = None
 
 
+class MonitoringRun(Resource):
+    """A monitoring run as the staff dashboard shows it: when, and the flags after it by kind."""
+
+    id: str
+    started_at: datetime
+    counts: dict[str, int]
+    added_count: int = 0
+    removed_count: int = 0
+
+
+class MonitoringStatus(Resource):
+    """Screening's monitoring at a glance (`GET /screening/status/`); `available` False on a server
+    without screening."""
+
+    last_run: MonitoringRun | None = None
+    age_days: int | None = None
+    overdue: bool = False
+    available: bool = True
+
+
 class AuditRecord(AuditEvent):
     """An event of the audit export (`GET /credentialing/audit/`), with the provider it concerns."""
 

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from app.api.endpoint import Endpoint, reads
-from app.api.models import Page, ScreeningFlag
+from app.api.models import MonitoringStatus, Page, ScreeningFlag
 from app.api.transport import Caller
 
 # a server without screening (the seed guide's backend, an older one) has no flags: an empty page
 FLAGS = Endpoint("the screening flags", "GET", "screening/flags/", reads(Page[ScreeningFlag].model_validate),
                  absent=Page[ScreeningFlag](count=0, results=()))
+
+STATUS = Endpoint("the screening status", "GET", "screening/status/", reads(MonitoringStatus.model_validate),
+                  absent=MonitoringStatus(available=False))
 
 
 class ScreeningCalls(Caller):
@@ -15,6 +18,9 @@ class ScreeningCalls(Caller):
 
     async def screening_flags(self, *, page: int = 1, page_size: int = 500) -> Page[ScreeningFlag]:
         return await self._call(FLAGS, params={"page": page, "page_size": page_size})
+
+    async def monitoring_status(self) -> MonitoringStatus:
+        return await self._call(STATUS)
 
     async def all_screening_flags(self, page_size: int = 500) -> list[ScreeningFlag]:
         """Every flag, walking the pages (a few hundred at most in a real directory)."""
