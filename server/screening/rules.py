@@ -50,7 +50,7 @@ class Row:
     last_key: str
     state: str
     reinstated: bool
-    values: tuple[str, ...]
+    values: tuple[str, ...] = ()  # the row's values as the file has them (read for the rows that flag someone)
 
 
 @dataclass(frozen=True)
