@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -36,10 +36,38 @@ def _refuse_if_not_newer(loaded: ReferenceFile, previous: ReferenceFile | None) 
                             f"{previous.name}, published {previous.published}: nothing was changed.")
 
 
-def _row(file: ReferenceFile, line: LeieLine) -> LeieRow:
-    return LeieRow(file=file, line=line.line, npi=line.npi, last_key=name_key(line.value("LASTNAME")),
-                   first_key=name_key(line.value("FIRSTNAME")), state=line.value("STATE").upper(),
-                   reinstated=line.reinstated, values=list(line.values))
+_ROW_COLUMNS = ("file", "line", "npi", "last_key", "first_key", "state", "reinstated", "values")
+
+
+class _RowWriter:
+    """Writes LeieRows with one INSERT for many rows: the ORM's bulk_create spent 30 of the 43 s of a load
+    of 83,000 rows making and preparing model objects. Each value is prepared by its field, as the ORM would."""
+
+    def __init__(self, file: ReferenceFile) -> None:
+        fields: list[Any] = [LeieRow._meta.get_field(name) for name in _ROW_COLUMNS]  # concrete fields all
+        quote = connection.ops.quote_name
+        self.sql = (f"INSERT INTO {quote(LeieRow._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                    f"VALUES ({', '.join(['%s'] * len(fields))})")
+        self.file_id = fields[0].get_db_prep_save(file.pk, connection)
+        self.reinstated, self.values = fields[6], fields[7]
+        self.keys: dict[str, str] = {}  # names repeat: each keyed once
+
+    def _key(self, name: str) -> str:
+        known = self.keys.get(name)
+        if known is None:
+            known = self.keys[name] = name_key(name)
+        return known
+
+    def row(self, line: LeieLine) -> tuple[Any, ...]:
+        return (self.file_id, line.line, line.npi, self._key(line.value("LASTNAME")),
+                self._key(line.value("FIRSTNAME")), line.value("STATE").upper(),
+                self.reinstated.get_db_prep_save(line.reinstated, connection),
+                self.values.get_db_prep_save(list(line.values), connection))
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
 
 
 @transaction.atomic
@@ -53,14 +81,14 @@ def leie_load(*, stream: IO[bytes], name: str, loaded_by: str, published: date |
     previous = _current(ReferenceSource.LEIE)
     file = ReferenceFile.objects.create(source=ReferenceSource.LEIE, name=name[:255], published=date.min,
                                         sha256="", rows=0, loaded_by=loaded_by)
-    reader = LeieReader(stream)
-    batch: list[LeieRow] = []
+    reader, writer = LeieReader(stream), _RowWriter(file)
+    batch: list[tuple[Any, ...]] = []
     for line in reader.lines():
-        batch.append(_row(file, line))
+        batch.append(writer.row(line))
         if len(batch) == BATCH:
-            LeieRow.objects.bulk_create(batch)
+            writer.write(batch)
             batch = []
-    LeieRow.objects.bulk_create(batch)
+    writer.write(batch)
     file.sha256, file.rows = reader.sha256, reader.count
     file.published = published or reader.latest or date.today()
     _refuse_if_not_newer(file, previous)
