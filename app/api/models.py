@@ -215,6 +215,20 @@ class MonitoringStatus(Resource):
     available: bool = True
 
 
+class ReferenceFileInfo(Resource):
+    name: str
+    published: date
+    sha256: str
+    rows: int
+
+
+class LeieLoadResult(Resource):
+    """What a load of the LEIE answers: the file as recorded, and every provider's flags after screening."""
+
+    file: ReferenceFileInfo
+    flags: dict[str, int]
+
+
 class AuditRecord(AuditEvent):
     """An event of the audit export (`GET /credentialing/audit/`), with the provider it concerns."""
 
