@@ -33,6 +33,7 @@ from typing import Any
 
 import dj_database_url
 
+from contract.choices import Decision, FlagDecision, choices, values
 from server import __version__
 from server.common.files import data_dir_private
 
@@ -297,7 +298,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # two fields named `decision` (a license's, a screening flag's) with their own lists: each its own name
+    "ENUM_NAME_OVERRIDES": {"DecisionEnum": list(values(Decision)), "FlagDecisionEnum": choices(FlagDecision)},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "server.common.schema.throttled_responses"],
 }

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contract.choices import FlagDecision, FlagKind, values
+from contract.choices import FlagDecision, FlagKind, choices, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff
 from server.common.outputs import rendered
 from server.common.pagination import PagedApi
@@ -91,7 +91,7 @@ def _rendered(flags: list[Any]) -> list[Any]:
 
 
 class FlagDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=values(FlagDecision))
+    decision = serializers.ChoiceField(choices=choices(FlagDecision))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
                                    validators=character_validators("note"))
 
