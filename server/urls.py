@@ -9,6 +9,7 @@ from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 from server.directory import bulk_apis
 from server.fhir.urls import urlpatterns as fhir_urls
+from server.screening import apis as screening
 
 
 class HealthAliasApi(directory.HealthApi):
@@ -38,6 +39,14 @@ api = [
     path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
     path("credentialing/audit/", credentialing.AuditExportApi.as_view(), name="credentialing-audit"),
     path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
+    path("screening/files/", screening.ReferenceFileListApi.as_view(), name="screening-files"),
+    path("screening/files/leie/", screening.LeieUploadApi.as_view(), name="screening-leie-upload"),
+    path("screening/flags/", screening.FlagListApi.as_view(), name="screening-flags"),
+    path("screening/flags/<uuid:pk>/", screening.FlagDetailApi.as_view(), name="screening-flag"),
+    path("screening/flags/<uuid:pk>/decision/", screening.FlagDecisionApi.as_view(), name="screening-flag-decision"),
+    path("screening/runs/", screening.RunListApi.as_view(), name="screening-runs"),
+    path("screening/runs/<uuid:pk>/", screening.RunDetailApi.as_view(), name="screening-run"),
+    path("screening/status/", screening.MonitoringStatusApi.as_view(), name="screening-status"),
     path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
     path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),
     path("health/", directory.HealthApi.as_view(), name="health"),

@@ -1,7 +1,7 @@
 """The API client: one method per endpoint of docs/api.md, returning models or raising app.api.errors.
 
 `ApiClient` is the one object the rest of the desktop holds; its methods come by concern from
-account_calls.py, directory_calls.py and credentialing_calls.py, and each is one `_call` of an
+account_calls.py, directory_calls.py, credentialing_calls.py and screening_calls.py, and each is one `_call` of an
 endpoint described beside it (app/api/endpoint.py). Every request goes out and every answer comes
 back through `Caller._call` (app/api/transport.py): retries, one error mapping (errors.error_for),
 and one read path (the endpoint's adapter in app/api/adapters.py, then its model). Updates carry
@@ -18,6 +18,7 @@ from app.api.directory_calls import DirectoryCalls
 from app.api.endpoint import Endpoint, nothing, reads
 from app.api.models import Health
 from app.api.multipart import Upload
+from app.api.screening_calls import ScreeningCalls
 from app.api.transport import Timeouts
 
 __all__ = ["ApiClient", "Timeouts", "Upload"]
@@ -34,7 +35,7 @@ UNKNOWN = Health(status="unknown")
 SCHEMA = Endpoint("the schema", "GET", "{}/api/schema/", reads(adapters.schema), authed=False)
 
 
-class ApiClient(AccountCalls, DirectoryCalls, CredentialingCalls):
+class ApiClient(AccountCalls, DirectoryCalls, CredentialingCalls, ScreeningCalls):
     """Talks to one server implementing docs/api.md. Close it with `aclose()`."""
 
     _no_health = False  # learnt at the first probe: the server has no `/health/`

@@ -86,6 +86,7 @@ class DirectoryQuery:
     license_status: str | None = None  # effective: "expired" includes verified-with-past-expiry
     expiring_within: int | None = None  # effective verified licenses expiring within this many days
     registered_after: str | None = None  # an ISO UTC time ("...T10:42:00.000000Z")
+    screening: str | None = None  # providers with an open screening flag of this kind (staff's caches only)
     is_active: bool | None = True  # None: all
     order_by: str = "name"  # "name" (last, first, id), one of SORT_KEYS or of WORKLIST_KEYS
     descending: bool = False
@@ -159,6 +160,10 @@ def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF)
     if query.registered_after is not None:
         where.append("p.created_at > :registered_after")
         params["registered_after"] = query.registered_after
+    if query.screening is not None:
+        where.append("p.id IN (SELECT f.provider_id FROM screening_flags f WHERE f.kind = :screening "
+                     "AND f.decision IS NULL)")
+        params["screening"] = query.screening
     if query.hospital_id is not None:
         where.append("p.rid IN (SELECT l.rid FROM hospitals h JOIN provider_hospitals l ON l.hid = h.hid "
                      "WHERE h.id = :hospital)")

@@ -99,6 +99,7 @@ FIELDS = (
     Field("years_of_experience", KEPT),
     Field("consultation_fee", KEPT),
     Field("bio", KEPT),
+    Field("npi", KEPT),
 )
 
 _COLUMN_FIELDS = tuple(f for f in FIELDS if f.kind.sql is not None)

@@ -84,6 +84,9 @@ class Provider(models.Model):
     professional_role = models.CharField(max_length=32, choices=choices(ProfessionalRole))
     specialization = models.CharField(max_length=100, blank=True)
     license_number = models.CharField(max_length=50)
+    # the National Provider Identifier, checked by contract.validation.npi_error; NULL when not given,
+    # so that any number of providers may lack one
+    npi = models.CharField(max_length=10, null=True, blank=True, unique=True)
     license_status = models.CharField(max_length=24, choices=choices(LicenseStatus),
                                       default=LicenseStatus.PENDING.value)
     license_expiry_date = models.DateField(null=True, blank=True)
@@ -133,6 +136,7 @@ class Provider(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
         self.license_number = (self.license_number or "").strip()
+        self.npi = (self.npi or "").strip() or None
         derived = derived_fields(**self.__dict__)
         for name, value in derived.items():
             setattr(self, name, value)

@@ -66,6 +66,7 @@ class ProviderSerializer(ProviderSummarySerializer):
                                                                         "kept as sent")
     address = serializers.CharField(allow_blank=True, help_text="Extension: the seed guide's backend's field, kept "
                                                                 "as sent")
+    npi = serializers.CharField(allow_null=True, help_text="The National Provider Identifier; null when not given.")
 
 
 # The fields of a Provider that only staff and the provider itself may read (visibility.py).

@@ -138,6 +138,7 @@ def provider_rows(
             created_at=stored_time(row["created_at"], tz),
             hospital_clinic=row["hospital_clinic"],
             address=row["address"],
+            npi=row["npi"],
         )
         if with_revision:
             item["_revision"] = row["revision"]

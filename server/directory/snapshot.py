@@ -168,7 +168,8 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
     same: Callable[[Any], Any] = lambda value: value  # noqa: E731 (PostgreSQL's text is the API's already)
     ident, when, fee_text = (uuid_text, _sqlite_time, money_text) if sqlite else (same, same, same)
     for (pk, title, first, last, email, phone, organization, role, specialization, license_number, status, expiry,
-         active, updated, note, information, years, fee, bio, created, clinic, address, linked, document_id) in chunk:
+         active, updated, note, information, years, fee, bio, created, clinic, address, npi, linked,
+         document_id) in chunk:
         if status == _VERIFIED and expiry is not None and expiry < on:  # the effective status, as the feed's
             status = _EXPIRED
         values = [ident(pk), title, first, last, full_name(title, first, last), email, phone, organization, role,
@@ -179,6 +180,7 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
         values += [years, fee_text(fee), bio, hospitals(linked), when(created)]
         if staff:
             values += [clinic, address]
+        values.append(npi)
         lines.append(dumps(values))
     lines.append(b"")
     return b"\n".join(lines)

@@ -17,7 +17,7 @@ from server.directory.visibility import Audience, visible_providers
 from server.fhir import places
 from server.fhir.outcome import operation_outcome
 from server.fhir.params import Search
-from server.fhir.providers import HAS_NPI, providers_found
+from server.fhir.providers import providers_found
 
 MAKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "Practitioner": fhir.practitioner, "PractitionerRole": fhir.practitioner_role}
@@ -41,9 +41,9 @@ def _included(search: Search, rows: list[dict[str, Any]]) -> list[dict[str, Any]
 
 def fhir_rows(queryset: QuerySet[Provider]) -> list[dict[str, Any]]:
     """The representations contract/fhir.py maps, of the rows of `queryset`: summaries with their hospitals,
-    and the NPI where the directory keeps one (read apart should it not be a summary field)."""
+    and the NPI (read apart: it is not a summary field)."""
     rows = provider_rows(queryset, detail=False, with_hospitals=True)
-    if rows and HAS_NPI and "npi" not in rows[0]:
+    if rows and "npi" not in rows[0]:
         npis = {str(pk): npi for pk, npi in queryset.order_by().values_list("pk", "npi")}
         for row in rows:
             row["npi"] = npis.get(row["id"])

@@ -11,8 +11,6 @@ from server.directory.visibility import Audience, visible_providers
 from server.fhir.params import Criterion, Search, identifier_read, resource_id, updated_range
 from server.fhir.places import facility_names
 
-HAS_NPI = any(f.name == "npi" for f in Provider._meta.concrete_fields)  # the NPI arrives with issue 25
-
 
 def _prefix_q(column: str, text: str) -> Q:
     """`column` starts with `text`, in any case, by its lower-case index (migration directory 0006).
@@ -47,7 +45,7 @@ def _identifier_q(values: tuple[str, ...]) -> Q:
         system, code = identifier_read(value)
         if system in (None, URI_SYSTEM) and code.startswith("urn:uuid:"):
             q |= Q(pk=resource_id(code.removeprefix("urn:uuid:")))
-        if system in (None, NPI_SYSTEM) and HAS_NPI:
+        if system in (None, NPI_SYSTEM):
             q |= Q(npi=code)
     return q
 

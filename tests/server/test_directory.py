@@ -14,7 +14,7 @@ SUMMARY = {"id", "professional_title", "first_name", "last_name", "full_name", "
            "license_expiry_date", "is_active", "updated_at"}
 DETAIL = SUMMARY | {"license_verified", "has_license_document", "additional_information", "years_of_experience",
                     "consultation_fee", "bio", "hospitals", "created_at", "license_note", "license_document",
-                    "hospital_clinic", "address"}  # the last two: kept for the seed backend's clients
+                    "hospital_clinic", "address", "npi"}  # hospital_clinic, address: for the seed backend's clients
 
 
 def test_list_is_paginated_with_summaries(admin: httpx.Client) -> None:

@@ -23,7 +23,7 @@ PUBLIC_FIELDS = {
     "id", "professional_title", "first_name", "last_name", "full_name", "email", "phone_number",
     "organization_facility", "professional_role", "specialization", "license_number", "license_status",
     "license_verified", "license_expiry_date", "hospitals", "bio", "years_of_experience", "consultation_fee",
-    "is_active", "created_at", "updated_at",
+    "is_active", "created_at", "updated_at", "npi",
 }
 PRIVATE_FIELDS = {"license_note", "additional_information", "license_document", "has_license_document",
                   "hospital_clinic", "address"}

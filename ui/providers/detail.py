@@ -36,7 +36,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Personal Information", ("professional_title", "first_name", "last_name")),
     ("Contact Information", ("email", "phone_number")),
     ("Professional Details", ("organization_facility", "professional_role", "specialization")),
-    ("License Verification", ("license_number",)),
+    ("License Verification", ("license_number", "npi")),
     ("Additional Information", ("additional_information", "years_of_experience", "consultation_fee", "bio")),
 )
 

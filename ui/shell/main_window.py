@@ -20,6 +20,7 @@ from app.settings import Settings
 from ui.common.dialogs import open_dialog
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
+from ui.credentialing.exclusion_load import ExclusionListLoad
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.export_dialog import ExportDialog
 from ui.directory.fhir_export_dialog import FhirExportDialog
@@ -137,8 +138,15 @@ class MainWindow(QMainWindow):
                 "Register a new provider on their behalf", "add"),
             "Not available offline: registering needs the server")
         self.register_action.setVisible(admin)
+        self.exclusion_load = ExclusionListLoad(self.account.client, self.account.runner, self)
+        self.exclusion_load.notice.connect(self.message_bar.show_message)
+        self.load_exclusions_action = self.server_actions.add(
+            act("&Load exclusion list (LEIE)…", None, self.exclusion_load.choose,
+                "Load the OIG's UPDATED.csv and screen every provider against it"),
+            "Not available offline: loading the exclusion list needs the server")
+        self.load_exclusions_action.setVisible(self.account.user.role is Role.CREDENTIALING_OFFICER)
         add_menu(bar, "&File", [self.register_action, self.sync_action, self.export_action, self.fhir_export_action,
-                                self.import_action, settings, None, quit_action])
+                                self.import_action, self.load_exclusions_action, settings, None, quit_action])
         self._build_account_menu()
         pages = [act(key.title, key.shortcut, lambda _checked=False, k=key: self.show_page(k),
                      help_text=f"Show {key.title}") for key in self.pages.slots]
