@@ -13,8 +13,9 @@ from app.private_files import private_dir, private_file
 
 # 4: the worklist's queue indexes; 5: 16 KiB pages; 6: compact records, fewer indexes, and written by
 # sqlcipher3 (SQLCipher 4.19): a file of sqlcipher3-binary (4.12, version 5) is rebuilt, not trusted;
-# 7: the shape (SHAPE, below) stored beside it. A change of the tables' shape needs no new number.
-SCHEMA_VERSION = 7
+# 7: the shape (SHAPE, below) stored beside it. A change of the tables' shape needs no new number;
+# 8: the name order folds accents (contract/names.py), so the stored name keys of 7 are stale.
+SCHEMA_VERSION = 8
 PAGE_SIZE = 16384
 # the secondary indexes (a first fill builds them once, after its last row: writer.py). Not here:
 # license_status alone (the queue indexes begin with it; its sort order is the effective status, a CASE)

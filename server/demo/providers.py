@@ -25,7 +25,7 @@ from server.demo.careers import (
 )
 from server.demo.names import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
 from server.demo.places import AREA_CODES, HOSPITALS, PERSONAL_DOMAINS, PRACTICES, Organization
-from server.directory.models import Provider, search_text_of
+from server.directory.models import Provider, derived_fields
 
 HISTORY_DAYS = 548  # how far back registrations go
 
@@ -81,7 +81,7 @@ class ProviderMaker:
         created = self.now - age
         updated = created + age * self.rng.random() ** 3
         return Provider(id=provider_id, created_at=created, updated_at=updated, revision=0,
-                        search_text=search_text_of(**fields), **fields)
+                        **derived_fields(**fields), **fields)
 
     def age(self, status: str, expiry: date | None) -> timedelta:
         """How long ago the provider registered: recently when pending, before an expired license's end."""
@@ -200,5 +200,6 @@ def demo_provider(maker: ProviderMaker, user: User) -> tuple[Provider, list[uuid
     provider.user = user
     provider.created_at = maker.now - timedelta(days=420)
     provider.updated_at = maker.now - timedelta(days=20)
-    provider.search_text = search_text_of(**fields)
+    for name, value in derived_fields(**fields).items():
+        setattr(provider, name, value)
     return provider, [org.hospital.pk for org in maker.hospitals[:2] if org.hospital is not None]

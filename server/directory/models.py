@@ -11,6 +11,7 @@ from django.db.models import F
 from django.db.models.functions import Upper
 
 from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
+from contract.names import sort_name
 from server.directory.choices import AppointmentStatus
 
 
@@ -54,6 +55,12 @@ def search_text_of(**fields: Any) -> str:
     return " ".join(str(fields.get(part) or "") for part in parts).lower()
 
 
+def derived_fields(**fields: Any) -> dict[str, str]:
+    """The columns a provider's own fields decide (search words, name order), for every way it is written."""
+    return {"search_text": search_text_of(**fields),
+            "sort_name": sort_name(fields.get("first_name") or "", fields.get("last_name") or "")}
+
+
 def effective_license_status(stored: str, expiry: date | None, today: date) -> str:
     """A verified license whose expiry date has passed reads as expired."""
     if stored == LicenseStatus.VERIFIED and expiry is not None and expiry < today:
@@ -91,16 +98,18 @@ class Provider(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     revision = models.BigIntegerField(unique=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # contract.names.sort_name of the names: the name order, compared by code point ("C" on PostgreSQL)
+    sort_name = models.TextField(default="", editable=False)
 
     class Meta:
-        ordering = ["last_name", "first_name", "id"]
+        ordering = ["sort_name", "id"]
         constraints = [models.UniqueConstraint(Upper("license_number"), name="provider_license_number_ci_unique")]
         indexes = [
             # the directory's default listing: active providers by name (also covers its count)
-            models.Index(fields=["is_active", "last_name", "first_name", "id"], name="provider_active_name_idx"),
+            models.Index(fields=["is_active", "sort_name", "id"], name="provider_active_name_idx"),
             # the snapshot's order for staff, active or not: rows stream in index order, never sorted whole
             # (sorting 100,000 rows put the first byte 0.3 s out and took memory per snapshot read)
-            models.Index(fields=["last_name", "first_name", "id"], name="provider_name_order_idx"),
+            models.Index(fields=["sort_name", "id"], name="provider_name_order_idx"),
             models.Index(fields=["license_status", "created_at"], name="provider_status_created_idx"),
             models.Index(fields=["license_status", "license_expiry_date"], name="provider_status_expiry_idx"),
             models.Index(fields=["specialization"], name="provider_specialization_idx"),
@@ -114,10 +123,12 @@ class Provider(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
         self.license_number = (self.license_number or "").strip()
-        self.search_text = search_text_of(**self.__dict__)
+        derived = derived_fields(**self.__dict__)
+        for name, value in derived.items():
+            setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "revision", "search_text", "updated_at"}
+            kwargs["update_fields"] = {*update_fields, *derived, "revision", "updated_at"}
         with transaction.atomic():
             self.revision = revisions_reserve()
             super().save(*args, **kwargs)

@@ -42,7 +42,7 @@ from server.directory.visibility import Audience, shown_to, visible_providers
 FORMAT = 1
 CONTENT_TYPE = "application/x-ndjson"
 CHUNK_ROWS = 1000
-ORDER = ("last_name", "first_name", "id")
+ORDER = ("sort_name", "id")
 _VERIFIED = str(LicenseStatus.VERIFIED.value)
 _EXPIRED = str(LicenseStatus.EXPIRED.value)
 _TIMES = ("license_expiry_date", "updated_at", "created_at")

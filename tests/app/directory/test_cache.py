@@ -18,6 +18,7 @@ from app.directory.keys import cache_for, key_entry
 from app.directory.query import DirectoryQuery
 from app.directory.sync import DirectorySync
 from app.session.token_store import SERVICE
+from contract.names import sort_name
 from tests.app.directory.feed import record, write_page
 from tests.app.directory.test_sync import admin_client, server_providers
 from tests.helpers.aio import run
@@ -192,7 +193,7 @@ def test_search_and_filters_match_the_server_list(
                 query = DirectoryQuery(**ours)
                 if query.is_active is None:
                     expected = [r for a in ("true", "false") for r in _server_rows(admin, {**theirs, "is_active": a})]
-                    expected.sort(key=lambda r: (r["last_name"].casefold(), r["first_name"].casefold(), r["id"]))
+                    expected.sort(key=lambda r: (sort_name(r["first_name"], r["last_name"]), r["id"]))
                 else:
                     expected = _server_rows(admin, theirs)
                 words = query.text.split()
