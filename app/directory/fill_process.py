@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import pickle
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
@@ -30,9 +29,6 @@ from app.directory.writer import Fill, Page
 
 BLOCK, END, ABORT = b"B", b"E", b"A"  # what the window sends: a block of lines, the end, or stop
 JOIN_S = 10  # how long the window waits for the child to end before it is terminated
-# the child yields the CPU to the window first: with every core busy, a child of the window's own
-# priority kept the event loop's thread waiting for its turn (stalls of 90 ms at load 9 on 2 cores)
-NICENESS = 5
 
 
 class FillProcessError(RuntimeError):
@@ -89,8 +85,6 @@ class FillProcess:
 
 def serve(pipe: Pipe, path: str, key: bytes) -> None:
     """The child's work: answer each message of `pipe` until the fill ends, is stopped, or the pipe ends."""
-    if hasattr(os, "nice"):  # not on Windows, where a process of the same priority class is scheduled alike
-        os.nice(NICENESS)
     lines = Lines()
     cache = DirectoryCache(Path(path), key, connect(Path(path), key), persistent=True)
     fill: Fill | None = None
