@@ -194,6 +194,7 @@ async def _fill_once(client: Any, *, snapshot: bool = True) -> dict[str, Any]:
         cache.close()
         await asyncio.to_thread(folder.rmdir)
     return {"s": result.seconds, "providers": size, "pages": result.pages, "stall_ms": meter.worst * 1000,
+            "late_share": meter.late_share,
             "bytes_per_provider": per}
 
 
@@ -228,7 +229,8 @@ async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True,
             fills = [await _fill_once(client) for _ in range(runs)]
             load = os.getloadavg()[0]
         print(f"first fill (snapshot, {busy} CPU hogs, load {load:.1f}): {[round(f['s'], 2) for f in fills]} s, "
-              f"stalls {[round(f['stall_ms'], 1) for f in fills]} ms", flush=True)
+              f"stalls {[round(f['stall_ms'], 1) for f in fills]} ms, ticks a frame late "
+              f"{[round(f['late_share'] * 100, 1) for f in fills]} %", flush=True)
         old = await _fill_once(client, snapshot=False) if feed else None
         if old is not None:
             print(f"first fill (change feed, the fallback): {old['s']:.2f} s, stall {old['stall_ms']:.1f} ms",
@@ -261,6 +263,7 @@ async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True,
             "incremental_sync_s": _median(incremental, 3), "incremental_runs_s": [round(t, 3) for t in incremental],
             "max_stall_ms": round(max(f["stall_ms"] for f in fills), 1),
             "stall_runs_ms": [round(f["stall_ms"], 1) for f in fills], "busy_hogs": busy,
+            "late_tick_share_runs": [round(f["late_share"], 4) for f in fills],
             "fill_load_average_1m": round(load, 2),
             "server_seed_s": round(seeded.seconds, 1), "server_seed_cached": seeded.cached}
 
