@@ -173,6 +173,8 @@ else:
 # Rendered dropdown bodies (up to ~16 MB each at 100,000 providers) kept in this process, in all at most
 # this many bytes (server/common/bodies.py; Django's caches would copy a body at every hit)
 DROPDOWN_CACHE_BYTES = _env_int("DROPDOWN_CACHE_BYTES", 48 * 1024 * 1024)
+# /fhir/ answers anonymous callers too, with the credentialed directory's public fields (docs/api.md, "FHIR")
+FHIR_PUBLIC = os.environ.get("FHIR_PUBLIC") == "1"
 
 AUTH_USER_MODEL = "accounts.User"
 # Argon2id first (accounts/hashers.py says why); hashes stored by Django's PBKDF2 verify, then upgrade

@@ -8,6 +8,7 @@ from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 from server.directory import bulk_apis
+from server.fhir.urls import urlpatterns as fhir_urls
 
 
 class HealthAliasApi(directory.HealthApi):
@@ -47,6 +48,7 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("health/", HealthAliasApi.as_view(), name="health-root"),
+    path("fhir/", include(fhir_urls)),
     # before the admin's own: its sign-in, counted with the API's (accounts/throttle.py)
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

@@ -60,6 +60,12 @@ def hidden_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
     return f"SELECT p.rid, p.id FROM providers p WHERE NOT {_VISIBLE}", params
 
 
+def visible_where(viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """The SQL condition on `p` (providers) of the rows `viewer` may see, and its parameters."""
+    params = {"today": date.today().isoformat(), "own": viewer.own_id or ""}
+    return ("1" if viewer.staff else _VISIBLE), params
+
+
 def visible_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
     """The SQL that answers a row (1) when `viewer` may see provider `:id`, nothing when not."""
     params = {"today": date.today().isoformat(), "own": viewer.own_id or ""}

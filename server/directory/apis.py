@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.services import session_start
-from server.common.cache import health_problems
 from server.common.conditional import etag_for
+from server.common.health import health_problems
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
 from server.common.params import int_param

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 
 from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
 from contract.names import sort_name
@@ -110,6 +110,13 @@ class Provider(models.Model):
             # the snapshot's order for staff, active or not: rows stream in index order, never sorted whole
             # (sorting 100,000 rows put the first byte 0.3 s out and took memory per snapshot read)
             models.Index(fields=["sort_name", "id"], name="provider_name_order_idx"),
+            # FHIR's name searches: starts with, in any case (server/fhir/providers.py); covering the name
+            # order, so a page of a common prefix is sorted from the index (2 ms at 100,000, not 25)
+            # (both names in each: SQLite 3.40 reads a row to test lower(name) unless the index holds the name)
+            models.Index(Lower("last_name"), F("last_name"), F("first_name"), F("sort_name"), F("id"),
+                         name="provider_lower_last_idx"),
+            models.Index(Lower("first_name"), F("last_name"), F("first_name"), F("sort_name"), F("id"),
+                         name="provider_lower_first_idx"),
             models.Index(fields=["license_status", "created_at"], name="provider_status_created_idx"),
             models.Index(fields=["license_status", "license_expiry_date"], name="provider_status_expiry_idx"),
             models.Index(fields=["specialization"], name="provider_specialization_idx"),

@@ -67,8 +67,8 @@ def fields_for(audience: Audience) -> tuple[str, ...]:
 
 
 @contextmanager
-def _read_snapshot() -> Iterator[None]:
-    """One transaction that sees one state of the database, for reads only."""
+def read_snapshot() -> Iterator[None]:
+    """One transaction that sees one state of the database, for reads only (the snapshot; FHIR's $export)."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -196,7 +196,7 @@ def snapshot_lines(audience: Audience) -> Iterator[bytes]:
     A generator: the transaction opens at the first `next()` and closes when the generator ends
     or is closed (the client went away), so it spans the whole streamed answer.
     """
-    with _read_snapshot():
+    with read_snapshot():
         head = int(RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0)
         count = visible_providers(audience).count()
         fields = fields_for(audience)

@@ -29,6 +29,7 @@ from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
 from ui.credentialing.document_viewer import DocumentWindow
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.roster_import_dialog import ImportDialog
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import ProviderDetailDialog
@@ -111,6 +112,7 @@ def test_the_staff_dialogs(
             "Edit provider": lambda: ProviderEditDialog(parts.client, parts.runner, made["id"]),
             "Provider details": lambda: ProviderDetailDialog(provider, browse_hospitals=True),
             "Export": lambda: ExportDialog(directory.cache, DirectoryQuery(), parts.runner),
+            "Export as FHIR": lambda: FhirExportDialog(directory.cache, parts.runner),
             "Import": lambda: ImportDialog(parts.client, directory, parts.runner),
             "Verify": lambda: DecisionDialog(Decision.VERIFIED, provider),
             "Reject": lambda: DecisionDialog(Decision.REJECTED, provider),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QMainWindow, Q
 
 from app.api.connectivity import ConnectionState
 from app.api.models import Role
+from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
 from ui.common.dialogs import open_dialog
@@ -20,6 +21,7 @@ from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.page import DirectoryPage
 from ui.directory.roster_import_dialog import ImportDialog
 from ui.profile.wizard import RegistrationWizard
@@ -118,6 +120,9 @@ class MainWindow(QMainWindow):
                                "Reload the current page from the server", "refresh")
         self.export_action = act("&Export directory to CSV…", "Ctrl+E", self._on_export_triggered,
                                  "Export the directory's current search and filters as CSV", "export")
+        self.fhir_export_action = act("Export directory as &FHIR (NDJSON)…", None, self._on_fhir_export_triggered,
+                                      "Save the directory you see as HL7 FHIR R4 files, for payers and HIEs",
+                                      "export")
         self.import_action = act("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
                                  "Create providers from a CSV roster, after a preview", "import")
         self.import_action.setVisible(admin)
@@ -129,8 +134,8 @@ class MainWindow(QMainWindow):
                 "Register a new provider on their behalf", "add"),
             "Not available offline: registering needs the server")
         self.register_action.setVisible(admin)
-        add_menu(bar, "&File", [self.register_action, self.sync_action, self.export_action, self.import_action,
-                                settings, None, quit_action])
+        add_menu(bar, "&File", [self.register_action, self.sync_action, self.export_action, self.fhir_export_action,
+                                self.import_action, settings, None, quit_action])
         self._build_account_menu()
         pages = [act(key.title, key.shortcut, lambda _checked=False, k=key: self.show_page(k),
                      help_text=f"Show {key.title}") for key in self.pages.slots]
@@ -213,15 +218,28 @@ class MainWindow(QMainWindow):
         page = self.pages.built(PageKey.DIRECTORY)
         return page if isinstance(page, DirectoryPage) else None
 
-    def _on_export_triggered(self) -> None:
+    def _loaded_cache(self) -> DirectoryCache | None:
+        """The directory's cache for an export, or None (said in the message bar) before the first sync."""
         cache = self.account.directory.cache
         if cache is None:
             self.message_bar.show_message("The directory is not loaded yet; export after the first sync.", "info")
+        return cache
+
+    def _on_export_triggered(self) -> None:
+        cache = self._loaded_cache()
+        if cache is None:
             return
         page = self._directory_page()
         query = page.model.query if page is not None else DirectoryQuery()
         # kept once closed: an export still writing reports to it
         self.dialog = open_dialog(ExportDialog(cache, query, self.account.runner, self), delete_on_close=False)
+
+    def _on_fhir_export_triggered(self) -> None:
+        cache = self._loaded_cache()
+        if cache is None:
+            return
+        # kept once closed: an export still writing reports to it
+        self.dialog = open_dialog(FhirExportDialog(cache, self.account.runner, self), delete_on_close=False)
 
     def _on_import_triggered(self) -> None:
         account = self.account

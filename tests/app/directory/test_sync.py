@@ -155,7 +155,7 @@ def test_first_fill_cut_after_the_first_page_resumes_without_gaps_or_doubles(
         assert cache.last_full_sync is not None
         assert [row.id for row in cache.rows(DirectoryQuery(text="zzzref"), 0, 5)] == [renamed]
         assert cache.count(DirectoryQuery(text="zzzrefilled", is_active=None)) == 1
-        assert cache.rows(DirectoryQuery(is_active=None), cache.size() - 1, 1)[0].id == renamed
+        assert cache.rows(ALL, name_position(admin, renamed), 1)[0].id == renamed, "moved to its new name"
         assert gone not in {row.id for row in cache.rows(DirectoryQuery(), 0, 10_000)}
         provider = cache.provider(renamed)
         assert provider is not None
