@@ -112,7 +112,12 @@ class BadResponseError(ServerError):
 
     def __init__(self, where: str, problem: str) -> None:
         self.where = where
+        self.problem = problem
         super().__init__(f"The server sent an answer this version cannot read ({where}: {problem}).")
+
+    def __reduce__(self) -> tuple[type[BadResponseError], tuple[str, str]]:
+        # what the snapshot's fill process found reaches the window as it was raised (fill_process.py)
+        return type(self), (self.where, self.problem)
 
 
 class IncompatibleServerError(BadResponseError):

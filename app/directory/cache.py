@@ -129,6 +129,11 @@ class DirectoryCache:
         cache.forget_hidden()
         return cache
 
+    @property
+    def key(self) -> bytes:
+        """The file's key, for a writer in another process (fill_process.py); never logged."""
+        return self._key
+
     def write_connection(self) -> Connection:
         """The writers' own connection (opened once; use it from one thread at a time)."""
         if self._writer is None:

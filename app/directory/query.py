@@ -117,16 +117,26 @@ _STATUS, _EXPIRY, _ACTIVE = (ROW_COLUMNS.index(name) for name in ("license_statu
 def match_expression(text: str, is_active: bool | None) -> str | None:
     """The FTS5 query for `text` (every word a prefix) and the active flag; None when neither applies.
 
-    Words are taken as the tokenizer would split them and quoted, so no user text is FTS syntax.
+    Words are taken as the tokenizer would split them and quoted, so no user text is FTS syntax. The
+    active are the matches NOT flagged inactive: the inactive are few, and intersecting with the
+    active's flag (nearly every row) made a count of 's' at a million 3 to 6 times slower. The words
+    are kept to the searchable columns only when one of them would also match a flag ("a", "a1").
     """
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())[:MAX_WORDS]
-    parts = []
-    if words:
-        terms = " AND ".join(f'"{word}"*' for word in words)
-        parts.append(f"{{{' '.join(SEARCHABLE)}}} : ({terms})")
-    if is_active is not None and parts:
-        parts.append(f'flags : "a{int(is_active)}"')
-    return " AND ".join(parts) or None
+    if not words:
+        return None
+    terms = " AND ".join(f'"{word}"*' for word in words)
+    if any(flag.startswith(word) for word in words for flag in _FLAGS):
+        terms = f"{{{' '.join(SEARCHABLE)}}} : ({terms})"
+    elif len(words) > 1:
+        terms = f"({terms})"
+    if is_active is None:
+        return terms
+    return f'{terms} {"NOT" if is_active else "AND"} flags : "a0"'
+
+
+# the search index's flags column holds "a1" for an active provider, "a0" for the others (schema.py)
+_FLAGS = ("a0", "a1")
 
 
 def row_of(values: tuple[Any, ...], today: str) -> ProviderRow:

@@ -55,6 +55,15 @@ def test_every_word_is_a_prefix(people: DirectoryCache) -> None:
     assert ids(people, text="jo smi", descending=True) == ["2", "1"]
     assert people.count(DirectoryQuery(text="jo smi")) == 2
     assert people.count(DirectoryQuery(text="jo smi", is_active=None)) == 3
+    assert ids(people, text="jo smi", is_active=False) == ["4"]
+    assert people.count(DirectoryQuery(text="s", is_active=False)) == 1
+
+
+def test_a_word_like_the_active_flag_finds_only_what_people_wrote(people: DirectoryCache) -> None:
+    for text in ("a", "a1", "a0", "a smi"):  # the search index keeps "a1" / "a0" for active / inactive
+        assert people.count(DirectoryQuery(text=text, is_active=None)) == 0, text
+        assert ids(people, text=text) == [], text
+    assert ids(people, text="jo", is_active=True) == ["3", "6", "1", "2"], "Jones too"
 
 
 def test_filters_facets_hospitals_and_effective_status(people: DirectoryCache) -> None:
