@@ -10,7 +10,7 @@ instead. Not the main window (its pages scroll), nor popups, menus and tooltips.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 WATCHED = (QEvent.Type.Resize, QEvent.Type.LayoutRequest, QEvent.Type.Show)
 OWN_SIZING = (QMessageBox, QFileDialog, QMainWindow)  # they size themselves (may be native), or scroll
