@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -70,6 +71,9 @@ async def _run(desktop: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # the frozen application's child processes (the directory's fill, app/directory/fill_process.py) start
+    # as this executable: they run their work here and end
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--serve-embedded"]:  # app.embedded_server.SERVE_EMBEDDED: the frozen app's server child
         # late import: this process is the server, never the desktop

@@ -28,9 +28,11 @@ from contract.validation import (
     PHONE_FORMAT,
     REQUIRED,
     character_error,
+    npi_error,
     phone_is_valid,
 )
 from contract.validation import LICENSE_UNIQUE as LICENSE_UNIQUE  # read by the roster preview and the forms
+from contract.validation import NPI_UNIQUE as NPI_UNIQUE  # read by the roster preview
 
 YEARS_INVALID = "Years of experience must be a whole number of 0 or more"
 FEE_INVALID = "Consultation fee must be an amount of 0 or more with at most 2 decimals"
@@ -43,13 +45,13 @@ REGISTRATION_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Account Security", "Create a secure account", ("username", "password", "password_confirm")),
     ("Professional Details", "Tell us about your professional background",
      ("organization_facility", "professional_role", "specialization")),
-    ("License Verification", "Professional license for verification", ("license_number",)),
+    ("License Verification", "Professional license for verification", ("license_number", "npi")),
     ("Additional Information", "Anything else you'd like us to know? (Optional)", ("additional_information",)),
 )
 PROFILE_FIELDS = (
     "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
-    "professional_role", "specialization", "license_number", "additional_information", "years_of_experience",
-    "consultation_fee", "bio",
+    "professional_role", "specialization", "license_number", "npi", "additional_information",
+    "years_of_experience", "consultation_fee", "bio",
 )
 
 # The same pattern as Django's EmailValidator in spirit: a local part, an @, a dotted domain.
@@ -97,6 +99,8 @@ def field_error(name: str, value: Any, form: Mapping[str, Any] | None = None) ->
         return EMAIL_INVALID
     if name == "phone_number" and not phone_is_valid(text):
         return PHONE_FORMAT
+    if name == "npi":
+        return npi_error(text)
     if name == "password":
         return next(iter(password_problems(text, form or {})), None)
     if name == "password_confirm" and form is not None and text != _text(form.get("password")):

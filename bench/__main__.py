@@ -6,7 +6,7 @@ import signal
 import sys
 from types import FrameType
 
-from bench import directory, keystrokes, load, responsiveness, server
+from bench import directory, fhir, keystrokes, load, responsiveness, server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     directory.add_parser(commands)
     responsiveness.add_parser(commands)
     load.add_parser(commands)
+    fhir.add_parser(commands)
     keystrokes.add_parser(commands)
     return parser
 

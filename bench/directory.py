@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
@@ -31,6 +30,7 @@ from app.directory.query import DirectoryQuery
 from bench import report
 from bench.directory_cache import KEY, build_cache, file_bytes
 from bench.server_process import ROOT
+from bench.stalls import StallMeter, cpu_hogs
 from bench.timing import percentile
 from bench.worklist import measure_worklist, print_worklist
 
@@ -55,6 +55,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--no-feed-fill", action="store_true", help="skip the one first fill from the change feed")
     parser.add_argument("--fill-providers", type=int, default=0,
                         help="also one first fill of this many providers (1000000: long; seeds a server once)")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="CPU hogs running beside the first fills (0; 2 on 2 cores: the stall on a busy machine)")
+    parser.add_argument("--no-seed-way", action="store_true", help="skip the seed's way (paging GET /providers/)")
     parser.add_argument("--smoke", action="store_true",
                         help="2,000 providers, a sync of 300, one run, few repeats (seconds)")
     parser.add_argument("--output", type=Path, help="results file (bench/results/directory.json)")
@@ -133,31 +136,6 @@ def proxy_baseline(cache: DirectoryCache, count: int, text: str, runs: int = 3) 
     return len(data), statistics.median(times), matches
 
 
-class StallMeter:
-    """A task ticking every 5 ms on the running loop; `worst` is the latest a tick woke (seconds)."""
-
-    def __init__(self, tick: float = 0.005) -> None:
-        self.tick, self.worst, self.ticks = tick, 0.0, 0
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            before = loop.time()
-            await asyncio.sleep(self.tick)
-            self.worst = max(self.worst, loop.time() - before - self.tick)
-            self.ticks += 1
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-
 def _make_changes(api: str, access: str, count: int) -> int:
     """Change `count` providers through the API as the administrator (their bio); how many changed."""
     with httpx.Client(base_url=api, headers={"Authorization": f"Bearer {access}"}, timeout=60) as client:
@@ -216,6 +194,7 @@ async def _fill_once(client: Any, *, snapshot: bool = True) -> dict[str, Any]:
         cache.close()
         await asyncio.to_thread(folder.rmdir)
     return {"s": result.seconds, "providers": size, "pages": result.pages, "stall_ms": meter.worst * 1000,
+            "late_share": meter.late_share,
             "bytes_per_provider": per}
 
 
@@ -223,10 +202,12 @@ def _median(values: list[float], digits: int = 2) -> float:
     return round(statistics.median(values), digits)
 
 
-async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True) -> dict[str, Any]:
+async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True, *, busy: int = 0,
+                       seed: bool = True) -> dict[str, Any]:
     """Against one real server process of `count` providers: the server's part alone (the snapshot
-    received and dropped), the seed's way, the first fill (`runs` times, into empty caches), the old
-    feed fill once, then 100 changes and an incremental sync (`runs` times)."""
+    received and dropped), the seed's way (unless not `seed`), the first fill (`runs` times, into empty
+    caches, with `busy` CPU hogs beside it), the old feed fill once, then 100 changes and an incremental
+    sync (`runs` times)."""
     from app.api.client import ApiClient
     from app.directory.sync import DirectorySync
     from bench import server_process
@@ -242,11 +223,14 @@ async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True)
         client.auth.start(login.access, login.refresh)
         alone = [await _snapshot_alone(client) for _ in range(runs)]
         print(f"server's part alone (snapshot received): {[round(a[0], 2) for a in alone]} s", flush=True)
-        seed_way, seed_rows = await _seed_way(server.api, login.access)
+        seed_way, seed_rows = await _seed_way(server.api, login.access) if seed else (0.0, 0)
         print(f"seed's way (GET /providers/, 100 a page): {seed_rows:,} rows in {seed_way:.2f} s", flush=True)
-        fills = [await _fill_once(client) for _ in range(runs)]
-        print(f"first fill (snapshot): {[round(f['s'], 2) for f in fills]} s, "
-              f"stalls {[round(f['stall_ms'], 1) for f in fills]} ms", flush=True)
+        with cpu_hogs(busy):
+            fills = [await _fill_once(client) for _ in range(runs)]
+            load = os.getloadavg()[0]
+        print(f"first fill (snapshot, {busy} CPU hogs, load {load:.1f}): {[round(f['s'], 2) for f in fills]} s, "
+              f"stalls {[round(f['stall_ms'], 1) for f in fills]} ms, ticks a frame late "
+              f"{[round(f['late_share'] * 100, 1) for f in fills]} %", flush=True)
         old = await _fill_once(client, snapshot=False) if feed else None
         if old is not None:
             print(f"first fill (change feed, the fallback): {old['s']:.2f} s, stall {old['stall_ms']:.1f} ms",
@@ -269,7 +253,7 @@ async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True)
     return {"full_sync_providers": synced, "full_sync_s": full, "full_sync_runs_s": [round(f["s"], 2) for f in fills],
             "full_sync_pages": fills[0]["pages"], "full_sync_way": "snapshot",
             "seed_way_s": round(seed_way, 2), "seed_way_rows": seed_rows,
-            "seed_way_ratio": round(seed_way / full, 1) if full else None,
+            "seed_way_ratio": round(seed_way / full, 1) if full and seed_way else None,
             "server_part_s": _median([a[0] for a in alone]), "server_part_runs_s": [round(a[0], 2) for a in alone],
             "snapshot_mb": round(alone[0][1] / 2**20, 1),
             "feed_fill_s": round(old["s"], 2) if old else None,
@@ -278,6 +262,9 @@ async def measure_sync(count: int, keep: bool, runs: int = 3, feed: bool = True)
             "incremental_changes": changed, "incremental_rows": rows,
             "incremental_sync_s": _median(incremental, 3), "incremental_runs_s": [round(t, 3) for t in incremental],
             "max_stall_ms": round(max(f["stall_ms"] for f in fills), 1),
+            "stall_runs_ms": [round(f["stall_ms"], 1) for f in fills], "busy_hogs": busy,
+            "late_tick_share_runs": [round(f["late_share"], 4) for f in fills],
+            "fill_load_average_1m": round(load, 2),
             "server_seed_s": round(seeded.seconds, 1), "server_seed_cached": seeded.cached}
 
 
@@ -323,7 +310,8 @@ def run(args: argparse.Namespace) -> int:
         cache.close()
     sync: dict[str, Any] = {}
     if not args.no_sync:
-        sync = asyncio.run(measure_sync(args.sync_providers, args.keep, args.sync_runs, not args.no_feed_fill))
+        sync = asyncio.run(measure_sync(args.sync_providers, args.keep, args.sync_runs, not args.no_feed_fill,
+                                        busy=args.busy, seed=not args.no_seed_way))
     if args.fill_providers:
         sync.update(asyncio.run(measure_big_fill(args.fill_providers, args.keep)))
     summary = {**_summary(args, search, rss, proxy, sync, built, cached), "cache_bytes_per_provider": per_provider,
@@ -359,6 +347,8 @@ def _summary(args: argparse.Namespace, search: list[dict[str, Any]], rss: float,
         "seed_way_s": sync.get("seed_way_s"), "seed_way_ratio": sync.get("seed_way_ratio"),
         "server_part_s": sync.get("server_part_s"), "feed_fill_s": sync.get("feed_fill_s"),
         "incremental_sync_s": sync.get("incremental_sync_s"), "max_stall_ms": sync.get("max_stall_ms"),
+        "busy_hogs": sync.get("busy_hogs"), "fill_load_average_1m": sync.get("fill_load_average_1m"),
+        "big_fill_stall_ms": sync.get("big_fill_stall_ms"),
         "big_fill_providers": sync.get("big_fill_providers"), "big_fill_s": sync.get("big_fill_s"),
         "sync": sync,
         "queries": [{k: v for k, v in row.items() if k not in ("screens", "counts")} for row in search],
@@ -377,7 +367,7 @@ def _print(summary: dict[str, Any], search: list[dict[str, Any]]) -> None:
     for key in ("providers", "search_first_screen_ms_p50", "search_first_screen_ms_p95", "search_count_ms_p95",
                 "proxy_baseline_providers", "proxy_baseline_ms_median", "speedup_vs_proxy_same_query", "rss_mb",
                 "cache_bytes_per_provider", "full_sync_providers", "full_sync_s", "seed_way_s", "seed_way_ratio",
-                "server_part_s", "feed_fill_s", "incremental_sync_s", "max_stall_ms", "big_fill_providers",
-                "big_fill_s"):
+                "server_part_s", "feed_fill_s", "incremental_sync_s", "max_stall_ms", "busy_hogs",
+                "fill_load_average_1m", "big_fill_providers", "big_fill_s", "big_fill_stall_ms"):
         print(f"{key:32} {summary[key]}")
     print(f"{'median of all query samples':32} {statistics.median([s for r in search for s in r['screens']]):.4f} s")

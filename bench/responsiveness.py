@@ -13,8 +13,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,12 +20,12 @@ from typing import Any
 
 from bench import server_process
 from bench.report import machine_info
+from bench.stalls import cpu_hogs
 
 ROLES = {"provider": "provider@demo.local", "credentialing_officer": "credentialing@demo.local",
          "facility_admin": "admin@demo.local"}
 PASSWORD = "demo-pass-2026"
 INTERVAL_MS = 10
-HOG = "while True: pass"
 
 
 def add_parser(commands: Any) -> None:
@@ -136,16 +134,13 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     seeded = server_process.seeded_cache(args.providers, args.keep)
     server = server_process.start(seeded)
-    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(args.busy)]
     try:
-        print(f"server {server.api}, {args.providers:,} providers, {args.busy} CPU hogs, "
-              f"load {os.getloadavg()[0]:.1f}", flush=True)
-        runs = _measure(server.api, args.repeats)
-        load = os.getloadavg()[0]
+        with cpu_hogs(args.busy):
+            print(f"server {server.api}, {args.providers:,} providers, {args.busy} CPU hogs, "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+            runs = _measure(server.api, args.repeats)
+            load = os.getloadavg()[0]
     finally:
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
         server.stop()
     summary = {role: {"median_worst_stall_ms": round(statistics.median(r["worst_stall_ms"] for r in rs), 1),
                       "max_worst_stall_ms": round(max(r["worst_stall_ms"] for r in rs), 1),

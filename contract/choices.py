@@ -94,3 +94,24 @@ class NotificationLevel(Choice):
     SUCCESS = "success", "Success"
     WARNING = "warning", "Warning"
     ERROR = "error", "Error"
+
+
+class ReferenceSource(Choice):
+    """A public reference file the server screens providers against (docs/api.md, "Screening")."""
+
+    LEIE = "leie", "OIG exclusion list (LEIE)"
+    NPPES = "nppes", "CMS NPI registry (NPPES)"
+
+
+class FlagKind(Choice):
+    """What a screening found about a provider; a flag is evidence for an officer, never a decision."""
+
+    EXCLUDED = "excluded", "Excluded"
+    POSSIBLE_MATCH = "possible_match", "Possible match"
+
+
+class FlagDecision(Choice):
+    """What a credentialing officer decides of a screening flag (a reason is required to clear one)."""
+
+    CONFIRMED = "confirmed", "Confirmed"
+    CLEARED = "cleared", "Cleared as a false positive"

@@ -27,6 +27,8 @@ MAX_LENGTH = {
     "specialization": (100, "Specialization cannot exceed 100 characters"),
     "license_number": (50, "License number cannot exceed 50 characters"),
     "additional_information": (1000, "Additional information cannot exceed 1000 characters"),
+    "hospital_clinic": (200, "Hospital or clinic cannot exceed 200 characters"),
+    "address": (500, "Address cannot exceed 500 characters"),
 }
 MIN_LENGTH = {
     "first_name": (2, "First name must be at least 2 characters long"),
@@ -43,6 +45,14 @@ LICENSE_UNIQUE = "A provider with this license number already exists"
 EMAIL_UNIQUE = "A provider with this email address already exists"
 USERNAME_UNIQUE = "This username is already taken"
 YEARS_MIN = "Years of experience cannot be negative"
+# The National Provider Identifier (optional; docs/api.md, "NPI")
+NPI_DIGITS = "NPI must be exactly 10 digits"
+NPI_CHECK_DIGIT = "This is not a valid NPI: its last digit does not match its check digit"
+NPI_UNIQUE = "A provider with this NPI already exists"
+# A screening flag cleared as a false positive (docs/api.md, "Screening")
+FLAG_CLEAR_REASON = "Say why this flag is a false positive: the reason is kept in the audit."
+VERIFY_EXCLUDED = ("This provider is on the exclusion list (an Excluded screening flag): a license cannot be "
+                   "verified until an officer clears the flag as a false positive.")
 FEE_MIN = "Consultation fee cannot be negative"
 
 # Digits with the usual separators and an optional leading +.
@@ -63,6 +73,29 @@ def phone_is_valid(value: str) -> bool:
     return True
 
 
+# The share of the prefix 80840 (the NPI's issuer in the card numbering of ISO/IEC 7812) in the Luhn
+# sum of an NPI's first nine digits: CMS's "Requirements for the NPI check digit" adds 24 in its place.
+_NPI_PREFIX_SUM = 24
+
+
+def npi_check_digit(first_nine: str) -> int:
+    """The Luhn check digit of an NPI whose first nine digits are `first_nine`, over the prefix 80840."""
+    total = _NPI_PREFIX_SUM
+    for position, char in enumerate(reversed(first_nine)):
+        digit = int(char)
+        if position % 2 == 0:  # every other digit, from the rightmost on, is doubled
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return (10 - total % 10) % 10  # a total ending in 0 gives 0, never 10
+
+
+def npi_error(value: str) -> str | None:
+    """The words for what is wrong with `value` (already trimmed) as an NPI, or None when it is one."""
+    if len(value) != 10 or not value.isascii() or not value.isdigit():
+        return NPI_DIGITS
+    return None if npi_check_digit(value[:9]) == int(value[9]) else NPI_CHECK_DIGIT
+
+
 # The text fields and the words that name them. A one-line field holds no line break; a multi-line
 # one may hold line breaks and tabs. Neither holds another control character (C0, DEL, C1), an
 # invisible format character (direction marks, embeddings, overrides and isolates, zero-width
@@ -71,9 +104,9 @@ def phone_is_valid(value: str) -> bool:
 ONE_LINE_FIELDS = {
     "first_name": "First name", "last_name": "Last name", "email": "Email address", "phone_number": "Phone number",
     "organization_facility": "Organization/Facility", "specialization": "Specialization",
-    "license_number": "License number", "username": "Username",
+    "license_number": "License number", "username": "Username", "hospital_clinic": "Hospital or clinic",
 }
-MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography",
+MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography", "address": "Address",
                      "note": "The note"}  # a license decision's note, which the provider sees
 _MULTI_LINE_SPACING = frozenset("\n\r\t")
 # The invisible characters a name may hold: the joiners Persian (ZWNJ) and Indic scripts (ZWJ) spell with

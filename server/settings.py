@@ -33,6 +33,7 @@ from typing import Any
 
 import dj_database_url
 
+from contract.choices import Decision, FlagDecision, choices, values
 from server import __version__
 from server.common.files import data_dir_private
 
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "server.accounts",
     "server.directory",
     "server.credentialing",
+    "server.screening",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,8 @@ else:
 # Rendered dropdown bodies (up to ~16 MB each at 100,000 providers) kept in this process, in all at most
 # this many bytes (server/common/bodies.py; Django's caches would copy a body at every hit)
 DROPDOWN_CACHE_BYTES = _env_int("DROPDOWN_CACHE_BYTES", 48 * 1024 * 1024)
+# /fhir/ answers anonymous callers too, with the credentialed directory's public fields (docs/api.md, "FHIR")
+FHIR_PUBLIC = os.environ.get("FHIR_PUBLIC") == "1"
 
 AUTH_USER_MODEL = "accounts.User"
 # Argon2id first (accounts/hashers.py says why); hashes stored by Django's PBKDF2 verify, then upgrade
@@ -215,6 +219,8 @@ LICENSE_DOCUMENTS_KEPT = 5  # earlier documents kept besides the current one; ol
 LICENSE_DOCUMENT_UPLOADS_PER_HOUR = 10  # per provider (429 beyond)
 # Multipart bodies above this are refused before Django reads them (the document plus form fields).
 MAX_REQUEST_BYTES = LICENSE_DOCUMENT_MAX_BYTES + 256 * 1024
+# The OIG's LEIE file is about 15 MB; its upload (a credentialing officer's) may be this large.
+LEIE_UPLOAD_MAX_BYTES = 64 * 1024 * 1024
 # Documents are the providers' private papers: readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -294,7 +300,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # two fields named `decision` (a license's, a screening flag's) with their own lists: each its own name
+    "ENUM_NAME_OVERRIDES": {"DecisionEnum": list(values(Decision)), "FlagDecisionEnum": choices(FlagDecision)},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "server.common.schema.throttled_responses"],
 }

@@ -1,13 +1,15 @@
 """URL map: the API under /api/v1/, its OpenAPI document, and the Django admin."""
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from server.accounts.admin import admin_login
 from server.accounts.urls import urlpatterns as auth_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 from server.directory import bulk_apis
+from server.fhir.urls import urlpatterns as fhir_urls
+from server.screening import apis as screening
 
 
 class HealthAliasApi(directory.HealthApi):
@@ -37,6 +39,14 @@ api = [
     path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
     path("credentialing/audit/", credentialing.AuditExportApi.as_view(), name="credentialing-audit"),
     path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
+    path("screening/files/", screening.ReferenceFileListApi.as_view(), name="screening-files"),
+    path("screening/files/leie/", screening.LeieUploadApi.as_view(), name="screening-leie-upload"),
+    path("screening/flags/", screening.FlagListApi.as_view(), name="screening-flags"),
+    path("screening/flags/<uuid:pk>/", screening.FlagDetailApi.as_view(), name="screening-flag"),
+    path("screening/flags/<uuid:pk>/decision/", screening.FlagDecisionApi.as_view(), name="screening-flag-decision"),
+    path("screening/runs/", screening.RunListApi.as_view(), name="screening-runs"),
+    path("screening/runs/<uuid:pk>/", screening.RunDetailApi.as_view(), name="screening-run"),
+    path("screening/status/", screening.MonitoringStatusApi.as_view(), name="screening-status"),
     path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
     path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),
     path("health/", directory.HealthApi.as_view(), name="health"),
@@ -46,7 +56,12 @@ api = [
 urlpatterns = [
     path("api/v1/", include(api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # the document as pages to read (their scripts come from a CDN, in the reader's browser), where the
+    # seed guide's backend has them too
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("health/", HealthAliasApi.as_view(), name="health-root"),
+    path("fhir/", include(fhir_urls)),
     # before the admin's own: its sign-in, counted with the API's (accounts/throttle.py)
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

@@ -22,7 +22,7 @@ from contract.choices import (
 from tests.helpers.live_server import LiveServer
 
 SHARED_WORDS = ("REQUIRED", "MAX_LENGTH", "MIN_LENGTH", "EMAIL_INVALID", "PASSWORD_LENGTH", "PASSWORD_MATCH",
-                "PHONE_FORMAT", "LICENSE_UNIQUE", "phone_is_valid")
+                "PHONE_FORMAT", "LICENSE_UNIQUE", "NPI_UNIQUE", "phone_is_valid", "npi_error")
 # each list as the server's OpenAPI document names it (drf-spectacular: after the field)
 SCHEMA_ENUMS = {"ProfessionalTitleEnum": ProfessionalTitle, "ProfessionalRoleEnum": ProfessionalRole,
                 "LicenseStatusEnum": LicenseStatus, "RoleEnum": Role, "DecisionEnum": Decision,
@@ -67,3 +67,26 @@ def test_the_server_refuses_what_the_contract_does_not_list(admin: httpx.Client)
     assert "professional_title" in answer.json()
     for title in ProfessionalTitle:
         assert admin.get("/providers/", params={"professional_title": title.value}).status_code == 200
+
+
+# the issue's vectors: 1003906470's sum ends in 0, where `10 - total % 10` would give 10
+NPI_VECTORS = {"1234567893": None, "1003906470": None, "1093791627": contract.validation.NPI_CHECK_DIGIT,
+               "123456789": contract.validation.NPI_DIGITS, "12345678931": contract.validation.NPI_DIGITS,
+               "12345678a3": contract.validation.NPI_DIGITS,
+               "".join(chr(0xFF10 + int(d)) for d in "1234567893"): contract.validation.NPI_DIGITS,
+               "": contract.validation.NPI_DIGITS}
+
+
+@pytest.mark.parametrize(("npi", "words"), NPI_VECTORS.items())
+def test_an_npi_is_ten_digits_with_the_luhn_check_over_80840(npi: str, words: str | None) -> None:
+    assert contract.validation.npi_error(npi) == words
+
+
+def test_the_npi_check_digit_is_the_luhn_digit_of_the_prefixed_number() -> None:
+    assert contract.validation.npi_check_digit("123456789") == 3
+    assert contract.validation.npi_check_digit("100390647") == 0
+    for first_nine in ("100000000", "199999999", "287654321", "123456780"):
+        digits = [int(c) for c in f"80840{first_nine}{contract.validation.npi_check_digit(first_nine)}"]
+        # the textbook Luhn sum over the whole prefixed number ends in 0
+        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2) for i, d in enumerate(reversed(digits)))
+        assert total % 10 == 0

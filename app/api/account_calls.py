@@ -33,6 +33,8 @@ def _pair(tokens: dict[str, str]) -> tuple[str, str]:
 
 PASSWORD = Endpoint("the password change", "POST", "auth/password/change/", reads(_pair, adapters.tokens),
                     authed=False)
+SEED_PASSWORD = Endpoint("the password change", "POST", "auth/change-password/", nothing,
+                         refused=adapters.password_refused)
 PROFILE = Endpoint("the profile", "GET", "auth/provider/profile/", RECORD)
 PROFILE_UPDATE = Endpoint("the profile", "PATCH", "auth/provider/profile/", RECORD)
 PROFILE_REPLACE = Endpoint("the profile", "PUT", "auth/provider/profile/", RECORD)
@@ -69,14 +71,23 @@ class AccountCalls(Caller):
         (the seed's backend); `access` as the bearer only when the server asks for it (LOGOUT)."""
         await self._call(LOGOUT, json={"refresh": refresh, "refresh_token": refresh}, bearer=access)
 
-    async def change_password(self, old_password: str, new_password: str, new_password_confirm: str) -> None:
+    async def change_password(self, old_password: str, new_password: str, new_password_confirm: str, *,
+                              path: str = PASSWORD.path) -> None:
         """Change the signed-in account's password; this client goes on with the new session at once.
+
+        `path` is where the server changes it (app/api/capabilities.py learns it): at the seed
+        guide's backend's own path the fields are `current_password`, `new_password` and
+        `new_password_confirm`, the answer is a message, and every token goes on working.
 
         Every earlier token of the account stops working on the server, so the answer's pair replaces
         them in `auth` (which saves the refresh token through `on_rotated`) before any other request
         may refresh. Raises ValidationError with `old_password`, `new_password` and
         `new_password_confirm` messages when the server refuses.
         """
+        if path == SEED_PASSWORD.path:
+            await self._call(SEED_PASSWORD, json={"current_password": old_password, "new_password": new_password,
+                                                  "new_password_confirm": new_password_confirm})
+            return
         body = {"old_password": old_password, "new_password": new_password,
                 "new_password_confirm": new_password_confirm}
 
@@ -103,4 +114,10 @@ class AccountCalls(Caller):
         return await self._call(PROFILE_REPLACE, json=dict(fields), headers=if_match(etag))
 
     async def provider_dashboard(self) -> ProviderDashboard:
-        return await self._call(DASHBOARD)
+        """The dashboard; where it says nothing of the license (the seed's backend), completed from the
+        profile, so that both pages tell the same."""
+        dashboard = await self._call(DASHBOARD)
+        if dashboard.license_status is not None:
+            return dashboard
+        profile = (await self._call(PROFILE)).value
+        return dashboard.model_copy(update={"provider_profile": profile, "license_status": profile.license_status})

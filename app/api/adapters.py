@@ -21,7 +21,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from app.api.errors import REFUSED, ApiError, AuthenticationError, ValidationError
+from app.api.errors import REFUSED, ApiError, AuthenticationError, UnsupportedRoleError, ValidationError
+from contract.choices import Role
 
 INVALID_CREDENTIALS = re.compile(r"invalid (email|credentials|username)|unable to log in|no active account", re.I)
 _FIELD = re.compile(r"'(\w+)':\s*\[(.*?)\]", re.S)
@@ -56,14 +57,22 @@ def _object(body: Any) -> dict[str, Any]:
 
 # ---- accounts and tokens ----
 
+def _role_name(value: Any) -> str | None:
+    """A role as a name (ours) or as `{"name", "permissions"}` (the seed's backend), read by its name."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) and value else None
+
+
 def user(raw: Any, role: Any = None) -> dict[str, Any]:
-    """A user in our shape: string id, one `role` (from `role`, the answer's `role`, or `roles[0]`)."""
+    """A user in our shape: string id, one `role` (from `role`, the answer's `role`, or `roles[0]`;
+    each a name or an object with its `name`)."""
     if not isinstance(raw, dict):
         return {}
     roles = raw.get("roles")
     first_role = roles[0] if isinstance(roles, list) and roles else None
     found = dict(raw)
-    found["role"] = raw.get("role") or role or first_role
+    found["role"] = _role_name(raw.get("role")) or _role_name(role) or _role_name(first_role)
     if isinstance(found.get("id"), int):
         found["id"] = str(found["id"])
     return found
@@ -89,8 +98,11 @@ def signed_in(body: Any) -> dict[str, Any]:
     account = user(data.get("user") or data.get("authUser"), data.get("role"))
     if not account.get("id") or not account.get("email"):
         raise Unreadable("no user")
-    if not account.get("role"):
+    if not account.get("role") and "role" not in data and "roles" not in account:
         raise Unreadable("no role")
+    if account.get("role") not in {r.value for r in Role}:
+        # signed in, but as an account ProviderDesk has no pages for (the seed backend's superuser: "user")
+        raise UnsupportedRoleError(str(account.get("role") or ""))
     profile = data.get("profile") or data.get("userProfile")
     return {**found, "user": account, "profile": provider(profile) if isinstance(profile, dict) else None}
 
@@ -166,7 +178,8 @@ def page(body: Any) -> dict[str, Any]:
 
 
 def dashboard(body: Any) -> dict[str, Any]:
-    """The provider's dashboard: `provider_profile` or `provider`, `stats` or `statistics`."""
+    """The provider's dashboard: `provider_profile` or `provider`, `stats` or `statistics` (its counts
+    named as ours, or shortened: `total`)."""
     data = _object(body)
     profile = data.get("provider_profile") or data.get("provider")
     if not isinstance(profile, dict):
@@ -175,7 +188,7 @@ def dashboard(body: Any) -> dict[str, Any]:
     stats = data.get("stats")
     if not isinstance(stats, dict):
         given: dict[str, Any] = data["statistics"] if isinstance(data.get("statistics"), dict) else {}
-        stats = {key: given[theirs] for key, theirs in _STATS.items() if theirs in given}
+        stats = {key: given[name] for key, theirs in _STATS.items() for name in (key, theirs) if name in given}
     return {"provider_profile": profile, "stats": stats,
             "recent_activities": data.get("recent_activities") or [],
             "notifications": data.get("notifications") or [],
@@ -231,6 +244,16 @@ def login_refused(error: ApiError) -> ApiError:
     if isinstance(error, ValidationError) and not error.field_errors and any(
             INVALID_CREDENTIALS.search(m) for m in error.non_field_errors):
         return AuthenticationError(error.non_field_errors[0], status=400)
+    return error
+
+
+def password_refused(error: ApiError) -> ApiError:
+    """A refused password change with its current password's messages under our field name
+    (`old_password`; the seed's backend says `current_password`)."""
+    if isinstance(error, ValidationError) and "current_password" in error.field_errors:
+        fields = dict(error.field_errors)
+        fields["old_password"] = fields.pop("current_password")
+        return ValidationError(fields, error.non_field_errors, status=error.status)
     return error
 
 

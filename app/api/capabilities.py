@@ -1,10 +1,11 @@
 """What the server offers beyond the seed guide, learnt at sign-in, and why the desktop disables the rest.
 
-Our server publishes its OpenAPI document at `/api/schema/`; its paths say what is there. A server
-without one (the seed guide's own backend) is asked instead: each extension's endpoint once, an
-HTML 404 meaning it is missing, and whether a record answers an ETag (in a schema: a documented
-412). Widgets read `reason(...)`: None when the feature works, else the sentence shown beside
-what is disabled.
+Our server publishes its OpenAPI document at `/api/schema/`, and so does the seed guide's backend;
+its paths say what is there (and where a password is changed: ours, or that backend's own path). A
+server without one is asked instead: each extension's endpoint once, an HTML 404 meaning it is
+missing, and whether a record answers an ETag (in a schema: a documented 412); the password change
+is then assumed at our path. Widgets read `reason(...)`: None when the feature works, else the
+sentence shown beside what is disabled.
 """
 from __future__ import annotations
 
@@ -27,7 +28,16 @@ class Feature(StrEnum):
     WORKLIST = "credentialing/queue/"
     UPLOADS = "providers/{id}/license/document/"
     CONFLICTS = "ETag"
+    PASSWORD_CHANGE = "auth/password/change/"  # ours: a new session, every other one ended
 
+
+# the seed guide's backend changes a password here instead (its own fields; no session is ended)
+SEED_PASSWORD_CHANGE = "auth/change-password/"
+
+
+# what a provider reads beside an unverified license where the server has no credentialing worklist
+NOT_REVIEWED = ("This server has no credentialing: it says only whether the license is verified, and nobody "
+                "reviews it through ProviderDesk.")
 
 REASONS = {
     Feature.CHANGE_FEED: "This server has no change feed: the directory syncs by reading the whole list.",
@@ -35,6 +45,7 @@ REASONS = {
     Feature.WORKLIST: "This server has no credentialing worklist.",
     Feature.UPLOADS: "This server does not keep license documents: uploads are not possible.",
     Feature.CONFLICTS: "This server does not report changes made meanwhile: the last save wins.",
+    Feature.PASSWORD_CHANGE: "This server offers no way to change a password: ask its administrator.",
 }
 
 
@@ -44,9 +55,20 @@ class Capabilities:
 
     missing: frozenset[Feature] = frozenset()
     source: str = "assumed"  # "schema", "probes" or "assumed" (nothing could be learnt)
+    password_path: str = Feature.PASSWORD_CHANGE.value  # or SEED_PASSWORD_CHANGE
+
+    @property
+    def password_ends_other_sessions(self) -> bool:
+        """Whether a password change signs out every other computer (ours does; the seed's backend does not)."""
+        return self.password_path == Feature.PASSWORD_CHANGE.value
 
     def has(self, feature: Feature) -> bool:
         return feature not in self.missing
+
+    @property
+    def license_review(self) -> str | None:
+        """None where licenses are reviewed (a worklist), else the sentence that says they are not."""
+        return NOT_REVIEWED if Feature.WORKLIST in self.missing else None
 
     def reason(self, feature: Feature) -> str | None:
         """Why `feature` is disabled, or None when it works."""
@@ -70,7 +92,11 @@ def from_schema(document: dict[str, Any]) -> Capabilities:
     missing: set[Feature] = {f for f in Feature if f is not Feature.CONFLICTS and f.value not in paths}
     if not _answers_412(document):
         missing.add(Feature.CONFLICTS)
-    return Capabilities(frozenset(missing), "schema")
+    password = Feature.PASSWORD_CHANGE.value
+    if Feature.PASSWORD_CHANGE in missing and SEED_PASSWORD_CHANGE in paths:
+        missing.discard(Feature.PASSWORD_CHANGE)
+        password = SEED_PASSWORD_CHANGE
+    return Capabilities(frozenset(missing), "schema", password)
 
 
 async def _absent(call: Any) -> bool:

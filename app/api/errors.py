@@ -15,6 +15,9 @@ Widgets show these; they never look at HTTP. Every error has a `message` in plai
 - `RateLimitedError`: 429. Too many attempts; `retry_after` says how many seconds to wait.
 - `ServerError`: 5xx or an answer the client cannot use. `BadResponseError`, a subclass, is
   raised when an answer does not match the contract (it names the field).
+- `UnsupportedRoleError`, a PermissionDeniedError: the sign-in went through, but the account's role on
+  that server (a seed backend's `createsuperuser` account is role "user") is none ProviderDesk has
+  pages for; its message says so and names the role.
 - `IncompatibleServerError`, a BadResponseError: the answer is one no server ProviderDesk knows
   gives (neither our contract nor the seed's backend, app/api/adapters.py); it names the
   endpoint and what was missing. Trying again does not help, and its message does not say to.
@@ -51,6 +54,18 @@ class AuthenticationError(ApiError):
 
 class PermissionDeniedError(ApiError):
     default_message = "Your account is not allowed to do this."
+
+
+class UnsupportedRoleError(PermissionDeniedError):
+    """Signed in as an account whose role ProviderDesk has no pages for (nothing of it is kept)."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        shown = role or "none"
+        super().__init__(f"This account's role on this server is “{shown}”, and ProviderDesk has no pages "
+                         "for it: it is made for providers, facility administrators and credentialing officers. "
+                         "Sign in with such an account, or ask the server's administrator to give this one "
+                         "one of those roles.", status=None)
 
 
 class NotFoundError(ApiError):
@@ -97,7 +112,12 @@ class BadResponseError(ServerError):
 
     def __init__(self, where: str, problem: str) -> None:
         self.where = where
+        self.problem = problem
         super().__init__(f"The server sent an answer this version cannot read ({where}: {problem}).")
+
+    def __reduce__(self) -> tuple[type[BadResponseError], tuple[str, str]]:
+        # what the snapshot's fill process found reaches the window as it was raised (fill_process.py)
+        return type(self), (self.where, self.problem)
 
 
 class IncompatibleServerError(BadResponseError):

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from app.api.errors import BadResponseError
 from contract.choices import Decision as Decision  # read by the credentialing pages
-from contract.choices import LicenseStatus, ProfessionalRole, ProfessionalTitle
+from contract.choices import FlagDecision, FlagKind, LicenseStatus, ProfessionalRole, ProfessionalTitle
 from contract.choices import Role as Role  # read by the session and the pages
 
 # The API's choice lists are declared once, for the server too (contract/choices.py).
@@ -46,7 +46,7 @@ class HospitalRef(Resource):
 
 
 class Hospital(HospitalRef):
-    provider_count: int = 0
+    provider_count: int | None = None  # None: the server does not count them (the seed's backend)
 
 
 class LicenseDocumentInfo(Resource):
@@ -68,7 +68,7 @@ class ProviderSummary(Resource):
     full_name: str
     email: str = ""
     phone_number: str = ""
-    organization_facility: str = ""
+    organization_facility: str | None = None  # None: not sent (the seed's backend's detail), shown as "—"
     professional_role: ProfessionalRole | None = None
     specialization: str = ""
     license_number: str = ""
@@ -77,7 +77,8 @@ class ProviderSummary(Resource):
     is_active: bool = True
     updated_at: datetime | None = None
 
-    @field_validator("professional_title", "professional_role", "license_status", "updated_at", mode="before")
+    @field_validator("professional_title", "organization_facility", "professional_role", "license_status",
+                     "updated_at", mode="before")
     @classmethod
     def _blank_is_unknown(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -94,10 +95,11 @@ class Provider(ProviderSummary):
     bio: str = ""
     hospitals: tuple[HospitalRef, ...] = ()
     created_at: datetime | None = None
+    npi: str | None = None  # None: not given (or a server that has no NPIs)
 
-    @field_validator("created_at", mode="before")
+    @field_validator("created_at", "npi", mode="before")
     @classmethod
-    def _blank_time_is_unknown(cls, value: Any) -> Any:
+    def _blank_is_not_given(cls, value: Any) -> Any:
         return None if value == "" else value
 
 
@@ -179,6 +181,53 @@ class AuditEvent(Resource):
     action: str
     detail: str = ""
     fields: tuple[str, ...] = ()
+
+
+class ScreeningFlag(Resource):
+    """A screening flag as staff read it (`GET /screening/flags/`): what a rule found, and the officer's
+    decision (None while open). Never in a provider's hands: the server answers it to staff only."""
+
+    id: str
+    provider_id: str
+    provider_name: str = ""
+    kind: FlagKind
+    reason: str = ""
+    line: int = 0
+    decision: FlagDecision | None = None
+
+
+class MonitoringRun(Resource):
+    """A monitoring run as the staff dashboard shows it: when, and the flags after it by kind."""
+
+    id: str
+    started_at: datetime
+    counts: dict[str, int]
+    added_count: int = 0
+    removed_count: int = 0
+
+
+class MonitoringStatus(Resource):
+    """Screening's monitoring at a glance (`GET /screening/status/`); `available` False on a server
+    without screening."""
+
+    last_run: MonitoringRun | None = None
+    age_days: int | None = None
+    overdue: bool = False
+    available: bool = True
+
+
+class ReferenceFileInfo(Resource):
+    name: str
+    published: date
+    sha256: str
+    rows: int
+
+
+class LeieLoadResult(Resource):
+    """What a load of the LEIE answers: the file as recorded, and every provider's flags after screening."""
+
+    file: ReferenceFileInfo
+    flags: dict[str, int]
 
 
 class AuditRecord(AuditEvent):

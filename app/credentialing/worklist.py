@@ -47,13 +47,23 @@ QUEUES: tuple[Queue, ...] = (
     Queue("expired", "Expired", "Expired", _status("expired"), "No active provider has an expired license."),
     Queue("rejected", "Rejected", "Rejected", _status("rejected"), "No license is rejected."),
 )
+# screening (docs/api.md, "Screening"): providers with a flag no officer has decided yet, oldest registration
+# first, read from the flags a staff cache keeps (app/directory/flags.py). Not yet tabs of the worklist page:
+# eight tabs do not fit its smallest width (tests/ui/shell/test_layout_fit.py)
+SCREENING_QUEUES: tuple[Queue, ...] = (
+    Queue("excluded", "Excluded", "Screening: Excluded", DirectoryQuery(screening="excluded", order_by="created_at"),
+          "No provider has an open Excluded flag."),
+    Queue("possible_match", "Possible match", "Screening: Possible match",
+          DirectoryQuery(screening="possible_match", order_by="created_at"),
+          "No provider has an open Possible match on the exclusion list."),
+)
 
 
-def queue_counts(cache: DirectoryCache) -> dict[str, int] | None:
-    """How many providers each queue holds now (a worker thread's call: at a million providers the
-    six counts take about 0.2 s); None when the cache closed meanwhile."""
-    counts = cache.counts_in_worker([queue.query for queue in QUEUES])
-    return None if counts is None else dict(zip((queue.key for queue in QUEUES), counts, strict=True))
+def queue_counts(cache: DirectoryCache, queues: tuple[Queue, ...] = QUEUES) -> dict[str, int] | None:
+    """How many providers each of `queues` holds now (a worker thread's call: at a million providers the
+    six license counts take about 0.2 s); None when the cache closed meanwhile."""
+    counts = cache.counts_in_worker([queue.query for queue in queues])
+    return None if counts is None else dict(zip((queue.key for queue in queues), counts, strict=True))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from app.directory.query import (
     row_of,
     rows_sql,
     visible_sql,
+    visible_where,
 )
 
 DOCUMENT_BUDGET = 256 * 1024 * 1024  # documents kept for offline review; the least recently stored go first
@@ -127,6 +128,11 @@ class DirectoryCache:
         cache.write_connection()  # here, off the loop: opening an SQLCipher connection takes ~10-30 ms
         cache.forget_hidden()
         return cache
+
+    @property
+    def key(self) -> bytes:
+        """The file's key, for a writer in another process (fill_process.py); never logged."""
+        return self._key
 
     def write_connection(self) -> Connection:
         """The writers' own connection (opened once; use it from one thread at a time)."""
@@ -232,6 +238,31 @@ class DirectoryCache:
         if self.viewer.staff or provider_id == self.viewer.own_id:
             return provider
         return provider.model_copy(update=PRIVATE_FIELDS)
+
+    def records_in_worker(self, block: int = 2000) -> tuple[int, Iterator[list[dict[str, Any]]]]:
+        """How many providers the viewer may see, and all of them as the server sent them (hospitals whole),
+        `block` at a time: for a worker thread (a connection of its own), never the event loop's."""
+        conn = connect(self.path, self._key)
+        where, params = visible_where(self.viewer)
+        total = int(conn.execute(f"SELECT count(*) FROM providers p WHERE {where}", params).fetchone()[0])
+        hospitals = {row[0]: {"id": row[0], "name": row[1], "city": row[2]}
+                     for row in conn.execute("SELECT id, name, city FROM hospitals")}
+        columns = ", ".join(f"p.{c}" for c in schema.COLUMNS)
+        sql = (f"SELECT {columns}, j.body FROM providers p JOIN provider_json j ON j.body_id = p.body_id "
+               f"WHERE {where} ORDER BY p.rid")
+
+        def blocks() -> Iterator[list[dict[str, Any]]]:
+            try:
+                rows = conn.execute(sql, params)
+                while chunk := rows.fetchmany(block):
+                    items = [schema.as_item(row[:-1], bytes(row[-1])) for row in chunk]
+                    for item in items:
+                        item["hospitals"] = [hospitals[h] for h in item.get("hospitals") or () if h in hospitals]
+                    yield items
+            finally:
+                conn.close()
+
+        return total, blocks()
 
     def may_see(self, provider_id: str) -> bool:
         """Whether the viewer may see the provider `provider_id` now (False when it is not cached)."""

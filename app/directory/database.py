@@ -13,8 +13,9 @@ from app.private_files import private_dir, private_file
 
 # 4: the worklist's queue indexes; 5: 16 KiB pages; 6: compact records, fewer indexes, and written by
 # sqlcipher3 (SQLCipher 4.19): a file of sqlcipher3-binary (4.12, version 5) is rebuilt, not trusted;
-# 7: the shape (SHAPE, below) stored beside it. A change of the tables' shape needs no new number.
-SCHEMA_VERSION = 7
+# 7: the shape (SHAPE, below) stored beside it. A change of the tables' shape needs no new number;
+# 8: the name order folds accents (contract/names.py), so the stored name keys of 7 are stale.
+SCHEMA_VERSION = 8
 PAGE_SIZE = 16384
 # the secondary indexes (a first fill builds them once, after its last row: writer.py). Not here:
 # license_status alone (the queue indexes begin with it; its sort order is the effective status, a CASE)
@@ -50,6 +51,10 @@ CREATE TABLE provider_hospitals(hid INTEGER NOT NULL, rid INTEGER NOT NULL, PRIM
 -- license documents opened for review, kept for offline reading (encrypted with the rest of the file)
 CREATE TABLE documents(provider_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, content_type TEXT NOT NULL,
     body BLOB NOT NULL, stored_at TEXT NOT NULL) WITHOUT ROWID;
+-- staff only: the server's open and decided screening flags, replaced whole after each sync (flags.py)
+CREATE TABLE screening_flags(id TEXT PRIMARY KEY, provider_id TEXT NOT NULL, kind TEXT NOT NULL, decision TEXT)
+    WITHOUT ROWID;
+CREATE INDEX screening_flags_kind ON screening_flags(kind, decision, provider_id);
 CREATE VIRTUAL TABLE providers_fts USING {schema.SEARCH_INDEX};
 {"".join(f"{create_index(name)};" for name in INDEXES)}
 """

@@ -6,6 +6,13 @@ license number, times), each provider's detail is fetched, at most `concurrency`
 provider whose list item carries the same `updated_at` as its cached record is not fetched again.
 A full walk that reached the end removes the providers no longer listed.
 
+A list without `updated_at` (the seed's backend) cannot say a provider is unchanged, and reading every
+detail at every sync would cost one request per provider every five minutes: a provider is read again
+only when its list item differs from its cached record in what both show (name, specialization,
+active), and every detail is read again at the first walk of a session and then every
+`REREAD_EVERY` seconds, so a change to fields the list does not show (email, phone, biography) arrives
+within that time.
+
 Incremental where the server allows it: when the list's items carry `updated_at` and the server
 honours `ordering=-updated_at` (the first page comes newest first), a walk of a filled cache reads
 only the pages newer than its newest record; when the list's `count` then differs from the
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any
@@ -33,6 +41,8 @@ from app.directory.walk import Progress, SyncResult, Walk
 from app.directory.writer import CacheWriter, Page
 
 UPDATED_AT = schema.RECORD.index("updated_at")  # where a cached record keeps it
+SHOWN = ("full_name", "specialization", "is_active")  # what a list item and a cached record both show (columns)
+REREAD_EVERY = 6 * 3600.0  # seconds between reading every detail again, for a list without `updated_at`
 
 CURSOR = "list-walk"  # the cache's cursor after a walk: it has no change feed to resume
 PAGE_SIZE = 100  # asked for; the server may give fewer (the seed's backend: 20)
@@ -71,6 +81,8 @@ class ListWalkSync:
         self.slots = asyncio.Semaphore(concurrency)
         self._running = asyncio.Lock()
         self.ordered: bool | None = None  # whether the server honours ORDERED (None: not known yet)
+        self.marks: dict[str, tuple[Any, ...]] = {}  # what each cached provider shows in a list (SHOWN)
+        self.read_all_at: float | None = None  # monotonic time of the last walk that read every detail
 
     async def run(self, progress: Progress | None = None, cancel: asyncio.Event | None = None) -> SyncResult:
         """Walk the pages; stop early (complete False, nothing removed) when `cancel` is set."""
@@ -80,18 +92,32 @@ class ListWalkSync:
             if newest is not None and self.ordered is not False:
                 with contextlib.suppress(_FullWalkNeeded):
                     return await _Newer(self, known, newest).run(progress, cancel)
-            return await _Full(self, known).run(progress, cancel)
+            now = time.monotonic()
+            reread = self.read_all_at is None or now - self.read_all_at >= REREAD_EVERY
+            result = await _Full(self, known, reread=reread).run(progress, cancel)
+            if reread and result.complete:
+                self.read_all_at = now
+            return result
 
     def _known(self) -> dict[str, str | None]:
         """The cached providers and their `updated_at` (None when the list cannot say a row is unchanged)."""
         conn = self.cache.write_connection()
         with self.cache.write_lock:
-            rows = conn.execute("SELECT p.id, j.body FROM providers p JOIN provider_json j USING (body_id)").fetchall()
+            rows = conn.execute(f"SELECT p.id, j.body, {', '.join(f'p.{c}' for c in SHOWN)} "
+                                "FROM providers p JOIN provider_json j USING (body_id)").fetchall()
         stamps: dict[str, str | None] = {}
-        for pid, body in rows:  # a record is the array of schema.RECORD
+        marks: dict[str, tuple[Any, ...]] = {}
+        for pid, body, *shown in rows:  # a record is the array of schema.RECORD
             updated = orjson.loads(bytes(body))[UPDATED_AT]
             stamps[pid] = datetime.fromisoformat(updated).isoformat() if updated else None
+            marks[pid] = tuple(shown)
+        self.marks = marks
         return stamps
+
+
+def _mark(item: ProviderSummary) -> tuple[Any, ...]:
+    """What a list item shows, as the cache's columns keep it (compared with `ListWalkSync.marks`)."""
+    return tuple(int(value) if isinstance(value, bool) else value for value in (getattr(item, n) for n in SHOWN))
 
 
 def _stamp(item: ProviderSummary) -> str | None:
@@ -170,9 +196,17 @@ class _Newer(_Listing):
 class _Full(_Listing):
     """Every page; with the last, the providers no longer listed are removed."""
 
-    def __init__(self, owner: ListWalkSync, known: dict[str, str | None]) -> None:
+    def __init__(self, owner: ListWalkSync, known: dict[str, str | None], *, reread: bool) -> None:
         super().__init__(owner, known)
         self.known = set(known)
+        self._reread = reread
+
+    def _fresh(self, item: ProviderSummary) -> bool:
+        """Whether `item` must be read (again): new, changed, or (with no `updated_at`) due for reading."""
+        stamp = _stamp(item)
+        if stamp is not None:
+            return self._stamps.get(item.id) != stamp
+        return self._reread or item.id not in self._owner.marks or self._owner.marks[item.id] != _mark(item)
 
     async def pages(self) -> AsyncGenerator[Page, None]:
         for number in range(1, MAX_PAGES + 1):
@@ -182,8 +216,7 @@ class _Full(_Listing):
                 if number == 1:
                     raise
                 break  # a page past the end
-            fresh = [item for item in answer.results
-                     if (stamp := _stamp(item)) is None or self._stamps.get(item.id) != stamp]
+            fresh = [item for item in answer.results if self._fresh(item)]
             yield await self._page(answer, fresh, total=answer.count)
             if answer.next is None or not answer.results:
                 break

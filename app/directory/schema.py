@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from app.api.errors import BadResponseError
+from contract.names import SEPARATOR, sort_name
 
 
 def sortable_time(text: str) -> str:
@@ -37,8 +38,8 @@ def sortable_time(text: str) -> str:
 
 
 def name_key(first: str, last: str, provider_id: str) -> str:
-    """The sort key of the name order: last name, first name (case-insensitive), then id."""
-    return f"{last.casefold()}\x1f{first.casefold()}\x1f{provider_id}"
+    """The sort key of the name order: the server's (contract/names.py), then the id."""
+    return f"{sort_name(first, last)}{SEPARATOR}{provider_id}"
 
 
 def _flag(value: Any) -> int:
@@ -98,6 +99,7 @@ FIELDS = (
     Field("years_of_experience", KEPT),
     Field("consultation_fee", KEPT),
     Field("bio", KEPT),
+    Field("npi", KEPT),
 )
 
 _COLUMN_FIELDS = tuple(f for f in FIELDS if f.kind.sql is not None)

@@ -23,6 +23,7 @@ from app.api.connectivity import ConnectionState, Connectivity
 from app.api.errors import ApiError, NotFoundError, OfflineError
 from app.api.models import Provider, User
 from app.directory.cache import DirectoryCache
+from app.directory.flags import replace_flags
 from app.directory.keys import cache_for
 from app.directory.list_walk import ListWalkSync
 from app.directory.query import Viewer
@@ -230,10 +231,19 @@ class DirectoryService:
         if self.list_walk and (self._walker is None or self._walker.cache is not self.cache):
             self._walker = ListWalkSync(self.client, self.cache)  # kept: it learnt whether ordering is honoured
         syncer = self._walker if self.list_walk and self._walker else DirectorySync(self.client, self.cache)
-        work = syncer.run(self._progress, self._cancel)
+        work = self._then_flags(syncer.run(self._progress, self._cancel), self.cache, self._cancel)
         self._sync_task = self.start(work, on_done=self._sync_done, on_error=self._sync_failed)
         self._sync_task.add_done_callback(self._sync_ended)
         self.on_sync_running(True)  # `syncing` says so already to whoever it tells
+
+    async def _then_flags(self, sync: Any, cache: DirectoryCache, cancel: asyncio.Event) -> Any:
+        """The sync, then (for staff) the screening flags, so that the worklist's screening queues read
+        the server's flags offline too. A provider's cache never holds any: the server answers staff only."""
+        result = await sync
+        if self.user.role.is_staff and not self.list_walk and not cancel.is_set():
+            flags = await self.client.all_screening_flags()
+            await asyncio.to_thread(replace_flags, cache, flags)
+        return result
 
     def show_own_change(self, provider: Provider) -> None:
         """Write a record the server has just returned (the user's own decision or edit) into the cache

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from app.api import capabilities
 from app.api.capabilities import Capabilities
 from app.api.client import ApiClient
-from app.api.errors import ApiError, AuthenticationError
+from app.api.errors import ApiError, AuthenticationError, OfflineError
 from app.api.models import Role, TokenValidation, User
 from app.session.token_store import TokenStore
 
 log = logging.getLogger(__name__)
+NOT_ENDED = ("You are signed out on this computer, but the server did not end the session ({why}): its sign-in "
+             "stays valid there until it expires. On a shared computer, tell the server's administrator.")
 
 
 class Session:
@@ -108,28 +110,39 @@ class Session:
         Every earlier token of the account is void afterwards (other computers signed in as it must
         sign in again); this session adopts the new pair before any other request can refresh, and a
         remembered session keeps the new refresh token in the store. Raises ValidationError with
-        the fields' messages when the server refuses (then nothing changed).
+        the fields' messages when the server refuses (then nothing changed). A server whose change
+        ends no session (`capabilities.password_ends_other_sessions` false) leaves every token valid.
         """
         if self.user is None:
             raise AuthenticationError()
-        await self.client.change_password(old_password, new_password, new_password_confirm)
-        log.info("password changed for user %s; signed in again with the new session", self.user.id)
+        await self.client.change_password(old_password, new_password, new_password_confirm,
+                                          path=self.capabilities.password_path)
+        log.info("password changed for user %s", self.user.id)
 
-    async def logout(self) -> None:
-        """End the session on the server (best effort) and forget it here in any case."""
+    async def logout(self) -> str | None:
+        """End the session on the server (best effort) and forget it here in any case.
+
+        Returns None when the server ended it, else the sentence that tells the user it did not
+        (unreachable, or a server that cannot revoke: the seed guide's backend answers 400 "Invalid token").
+        """
         refresh, access = self.client.auth.refresh, self.client.auth.access
         account = self.user.email if self.user else await self.store.last_account(self.server)
         self.client.auth.clear()
         self.user = None
         self.capabilities = capabilities.ALL
+        why: str | None = None
         try:
             if refresh:
                 await self.client.logout(refresh, access)
+        except OfflineError:
+            why = "it cannot be reached"
         except ApiError as error:
             log.info("logout on the server failed (%s); signed out here", type(error).__name__)
+            why = f"it answered: {error.message}"
         finally:
             if account:
                 await self.store.delete(self.server, account)
+        return NOT_ENDED.format(why=why) if why else None
 
     async def _on_rotated(self, refresh: str) -> None:
         if self._remember and self.user is not None:

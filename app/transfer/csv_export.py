@@ -22,7 +22,7 @@ from app.transfer.csv_format import Cancel, Cancelled, Progress, RowSource, cell
 # The table's columns, and with them every column of a roster (app.transfer.roster_file), so that an
 # exported file imports as a roster unchanged (its other columns are ignored there).
 EXPORT_COLUMNS = ("id", "full_name", "first_name", "last_name", "professional_title", "professional_role",
-                  "specialization", "organization_facility", "license_number", "license_status",
+                  "specialization", "organization_facility", "license_number", "npi", "license_status",
                   "license_expiry_date", "email", "phone_number", "is_active", "additional_information",
                   "years_of_experience", "consultation_fee", "bio")
 EXPORT_BLOCK = 5000

@@ -19,7 +19,7 @@ from app.transfer.csv_format import unguard
 
 REQUIRED_COLUMNS = ("professional_title", "first_name", "last_name", "email", "organization_facility",
                     "professional_role", "license_number")
-OPTIONAL_COLUMNS = ("phone_number", "specialization", "additional_information", "years_of_experience",
+OPTIONAL_COLUMNS = ("phone_number", "specialization", "npi", "additional_information", "years_of_experience",
                     "consultation_fee", "bio")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_ROWS = 10_000

@@ -20,17 +20,28 @@ from app.transfer.roster_file import COLUMNS, RosterFile, RosterRow
 
 EMAIL_UNIQUE = "A provider with this email address already exists"
 BIO_MAX = 5000
-UNIQUE_COLUMNS = (("license_number", rules.LICENSE_UNIQUE), ("email", EMAIL_UNIQUE))  # column, its words when taken
+# the columns the server's search can find (the directory is asked about them), with their words when taken
+SEARCHED_COLUMNS = (("license_number", rules.LICENSE_UNIQUE), ("email", EMAIL_UNIQUE))
+# every column no two providers share: an NPI is checked within the file (the search does not find NPIs;
+# one the directory has already is refused by the server at creation, in the same words)
+UNIQUE_COLUMNS = (*SEARCHED_COLUMNS, ("npi", rules.NPI_UNIQUE))
 _TITLES = {t.value.lower().rstrip("."): t.value for t in ProfessionalTitle}
 _ROLES = {r.value.lower(): r.value for r in ProfessionalRole}
 _SEED_WORDS = {*rules.REQUIRED.values(), *(m for _, m in (*rules.MAX_LENGTH.values(), *rules.MIN_LENGTH.values())),
                rules.EMAIL_INVALID, rules.PHONE_FORMAT, rules.LICENSE_UNIQUE, rules.YEARS_INVALID, rules.FEE_INVALID,
-               EMAIL_UNIQUE}
+               EMAIL_UNIQUE, rules.NPI_UNIQUE}
+
+
+_ACRONYMS = {"npi": "NPI"}
 
 
 def label(column: str) -> str:
-    """`first_name` as a person reads it: `First name`."""
-    return column.replace("_", " ").capitalize()
+    """`first_name` as a person reads it: `First name` (`npi`: `NPI`)."""
+    return _ACRONYMS.get(column) or column.replace("_", " ").capitalize()
+
+
+def _in_sentence(column: str) -> str:
+    return _ACRONYMS.get(column) or label(column).lower()
 
 
 def describe(column: str, message: str) -> str:
@@ -119,7 +130,7 @@ class _Seen:
 
     def __init__(self, licenses: Iterable[str], emails: Iterable[str], names: Iterable[tuple[str, str]]) -> None:
         self.known: dict[str, set[Any]] = {"license_number": {_key(x) for x in licenses},
-                                           "email": {_key(x) for x in emails},
+                                           "email": {_key(x) for x in emails}, "npi": set(),
                                            "name": {(name_key(n), _key(o)) for n, o in names}}
         self.rows: dict[str, dict[Any, int]] = {kind: {} for kind in self.known}
 
@@ -139,7 +150,7 @@ def _duplicates(preview: RowPreview, seen: _Seen) -> list[Problem]:
         if hit is True:
             problems.append(Problem(column, known_words))
         elif hit:
-            problems.append(Problem(column, f"The same {label(column).lower()} is already on row {hit} of this file"))
+            problems.append(Problem(column, f"The same {_in_sentence(column)} is already on row {hit} of this file"))
     pair = (name_key(preview.name), _key(values.get("organization_facility", "")))
     hit = seen.check("name", pair, number) if all(pair) else False
     if hit is True:
@@ -181,7 +192,7 @@ async def known_in_cache(
                 known[kind].add(value)
         name, org = row.name, row.values.get("organization_facility", "")
         if name_key(name) and org and any(
-                name_key(hit.full_name) == name_key(name) and _same(hit.organization_facility, org)
+                name_key(hit.full_name) == name_key(name) and _same(hit.organization_facility or "", org)
                 for hit in await search(name)):
             known["known_name_orgs"].add((name, org))
         if done % 50 == 0 or done == len(roster.rows):
@@ -210,7 +221,7 @@ async def server_duplicates(
         async with gate:
             if cancel is not None and cancel():
                 raise Cancelled()
-            for column, words in UNIQUE_COLUMNS:
+            for column, words in SEARCHED_COLUMNS:
                 value = _key(str(row.fields[column]))
                 matches = await client.search_providers(value, limit=100) if len(value) >= 2 else []
                 if any(_same(getattr(m, column), value) for m in matches):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
@@ -30,15 +31,81 @@ class UserSerializer(serializers.ModelSerializer):
         return str(provider.id) if provider is not None else None
 
 
+# What each role may do, as the seed guide's backend names a role's permissions (`role.permissions`,
+# `authUser.permissions`): an account of ours answers with its own role's, for clients written against it.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.PROVIDER: ("can_view_own_data", "can_edit_own_profile", "can_view_directory"),
+    Role.FACILITY_ADMIN: ("can_view_directory", "can_manage_providers", "can_view_dashboard"),
+    Role.CREDENTIALING_OFFICER: ("can_view_directory", "can_verify_licenses", "can_view_dashboard"),
+}
+
+
+def _permissions(user: User) -> dict[str, bool]:
+    return dict.fromkeys(ROLE_PERMISSIONS[user.effective_role], True)
+
+
+class AuthUserSerializer(UserSerializer):
+    """The user as the seed guide's backend calls it (`authUser`): ours, with `roles` and `permissions`."""
+
+    roles = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "roles", "permissions"]
+        read_only_fields = fields
+
+    def get_roles(self, user: User) -> list[str]:
+        return [user.effective_role]
+
+    def get_permissions(self, user: User) -> dict[str, bool]:
+        return _permissions(user)
+
+
+class RoleOutputSerializer(serializers.Serializer):
+    """An account's role as an object (the seed guide's backend's `role`)."""
+
+    name = serializers.ChoiceField(choices=choices(Role), source="effective_role")
+    permissions = serializers.SerializerMethodField()
+
+    def get_permissions(self, user: User) -> dict[str, bool]:
+        return _permissions(user)
+
+
+class TokensOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class SignedInExtrasSerializer(serializers.Serializer):
+    """What the seed guide's backend answers beside our fields at sign-in and registration, added for
+    clients written against it (docs/api.md, "Servers without our extensions"): the same tokens and
+    user again under its names, and its words."""
+
+    MESSAGE = "Login successful"
+    message = serializers.SerializerMethodField()
+    tokens = TokensOutputSerializer(source="*")
+    authUser = AuthUserSerializer(source="user")
+    role = RoleOutputSerializer(source="user")
+
+    def get_message(self, _answer: object) -> str:
+        return self.MESSAGE
+
+
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, trim_whitespace=True)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 
 
-class TokenPairOutputSerializer(serializers.Serializer):
+class TokenPairOutputSerializer(SignedInExtrasSerializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
     user = UserSerializer()
+    userProfile = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "object", "nullable": True, "description": "Always null: the profile is "
+                          "`GET /auth/provider/profile/` (as with the seed guide's backend)"})
+    def get_userProfile(self, _answer: object) -> None:
+        return None
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ Throttles and sign-in failure counters live in Django's default cache. With Redi
 request used to answer 500; now an operation that cannot reach Redis is done in a local-memory
 cache instead, with a warning in the log, and Redis is tried again after RETRY_SECONDS. Meanwhile
 each process counts on its own (a caller spread over N processes gets up to N times the rates),
-and `/health/` says the process is degraded (`problems`). `serve` refuses to start while its Redis
+and `/health/` says the process is degraded (`problems`, health.py). `serve` refuses to start while its Redis
 cannot be reached (`reachable`, exit status 2): a typo in REDIS_URL is caught at once.
 """
 from __future__ import annotations
@@ -38,15 +38,6 @@ def reachable(url: str) -> str | None:
     except (redis.RedisError, OSError, ValueError) as error:
         return f"{type(error).__name__}: {error}"
     return None
-
-
-def health_problems() -> list[str]:
-    """What `/health/` reports as degraded: the shared cache, when it is away (read from memory: no call)."""
-    from django.core.cache import cache
-
-    problem = getattr(cache, "problem", None)
-    found = problem() if problem is not None else None
-    return [found] if found else []
 
 
 def _both(name: str) -> Callable[..., Any]:

@@ -34,6 +34,9 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+TOKEN_NOT_VALID = "token_not_valid"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with parse errors in the 400 field shape and 412 carrying the current record.
 
@@ -60,9 +63,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     elif response.status_code != status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):
-        # simplejwt nests {"detail", "code", "messages"}: keep the contract's {"detail"} only.
+        # simplejwt nests {"detail", "code", "messages"}: keep the contract's {"detail"}, and a refused
+        # token's `code` (as the seed guide's backend answers it, for clients that look for it)
         detail = response.data.get("detail", "")
         extra = {k: v for k, v in response.data.items() if k == "current"}
+        if str(response.data.get("code", "")) == TOKEN_NOT_VALID:
+            extra["code"] = TOKEN_NOT_VALID
         response.data = {"detail": str(detail), **extra}
     return response
 

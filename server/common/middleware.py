@@ -7,6 +7,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
+LEIE_UPLOAD_PATH = "/api/v1/screening/files/leie"  # the one larger upload (server/urls.py)
+
 
 class OptionalTrailingSlashMiddleware:
     """Lets `/api/v1/providers` reach the view of `/api/v1/providers/` without a redirect.
@@ -32,7 +34,11 @@ class OptionalTrailingSlashMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_REQUEST_BYTES:
+        if path.rstrip("/") == LEIE_UPLOAD_PATH:
+            if length > settings.LEIE_UPLOAD_MAX_BYTES:
+                return JsonResponse({"detail": "The file is larger than 64 MB: the LEIE's UPDATED.csv is about "
+                                               "15 MB. Is it the right file?"}, status=413)
+        elif length > settings.MAX_REQUEST_BYTES:
             return JsonResponse(
                 {"detail": "The request is larger than 10 MB, the most a license document may be."},
                 status=413,

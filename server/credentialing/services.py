@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from contract import validation as rules
 from contract.choices import LicenseStatus, NotificationLevel
 from server.accounts.models import User
 from server.common.conditional import if_match_check
@@ -21,6 +22,7 @@ from server.common.exceptions import PayloadTooLarge, Throttled429
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.directory.models import Notification, Provider
 from server.directory.selectors import provider_detail
+from server.screening.selectors import excluded
 
 DOCUMENT_SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -169,6 +171,8 @@ def license_decide(
         raise ValidationError(errors)
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if_match_check(if_match, provider.revision, lambda: provider_detail(provider.pk))
+    if decision == LicenseStatus.VERIFIED and excluded(provider):
+        raise ValidationError({"decision": [rules.VERIFY_EXCLUDED]})
     provider.license_status = decision
     provider.license_note = note.strip() if decision == LicenseStatus.REJECTED else ""
     if decision == LicenseStatus.VERIFIED:

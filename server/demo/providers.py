@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from contract.choices import LicenseStatus, ProfessionalRole
+from contract.validation import npi_check_digit
 from server.accounts.models import User
 from server.demo.careers import (
     CAREERS,
@@ -25,9 +26,10 @@ from server.demo.careers import (
 )
 from server.demo.names import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
 from server.demo.places import AREA_CODES, HOSPITALS, PERSONAL_DOMAINS, PRACTICES, Organization
-from server.directory.models import Provider, search_text_of
+from server.directory.models import Provider, derived_fields
 
 HISTORY_DAYS = 548  # how far back registrations go
+WITH_NPI = 0.9  # the share of providers that gave their NPI
 
 
 def new_uuid(rng: random.Random) -> uuid.UUID:
@@ -55,6 +57,7 @@ class ProviderMaker:
         self.practices = [Organization(n, c, s, d, None) for n, c, s, d in PRACTICES]
         self.emails: set[str] = set()
         self.licenses: set[str] = set()
+        self.npis: set[str] = set()
 
     def make(self) -> tuple[Provider, list[uuid.UUID]]:
         """A new provider (revision still 0) and the ids of the hospitals it works at."""
@@ -71,7 +74,7 @@ class ProviderMaker:
             "email": self.email(first, last, org), "phone_number": self.phone(org.state),
             "organization_facility": org.name, "professional_role": role, "specialization": specialization,
             "license_number": self.license_number(org.state, role), "years_of_experience": years,
-            "consultation_fee": self.fee(title), "is_active": rng.random() >= 0.02,
+            "consultation_fee": self.fee(title), "is_active": rng.random() >= 0.02, "npi": self.npi(provider_id),
             **self.license(), **self.texts(title, first, last, org, specialization, years),
         }
         return self.provider(provider_id, fields), self.links(org)
@@ -81,7 +84,7 @@ class ProviderMaker:
         created = self.now - age
         updated = created + age * self.rng.random() ** 3
         return Provider(id=provider_id, created_at=created, updated_at=updated, revision=0,
-                        search_text=search_text_of(**fields), **fields)
+                        **derived_fields(**fields), **fields)
 
     def age(self, status: str, expiry: date | None) -> timedelta:
         """How long ago the provider registered: recently when pending, before an expired license's end."""
@@ -139,6 +142,21 @@ class ProviderMaker:
                 self.licenses.add(number.upper())
                 return number
 
+    def npi(self, provider_id: uuid.UUID) -> str | None:
+        """A synthetic NPI with a valid check digit, or None (not given), unique in the demo.
+
+        Drawn from the provider's id, not from the seed's generator: the draws of every other field
+        stay as they were before providers had NPIs."""
+        rng = random.Random(provider_id.int)
+        if rng.random() >= WITH_NPI:
+            return None
+        while True:
+            first_nine = f"1{rng.randrange(10 ** 8):08d}"
+            number = f"{first_nine}{npi_check_digit(first_nine)}"
+            if number not in self.npis:
+                self.npis.add(number)
+                return number
+
     def license(self) -> dict[str, Any]:
         """Mostly verified (expiring over the next two years); some pending, rejected or expired."""
         kind = weighted(self.rng, LICENSE_KINDS)
@@ -186,7 +204,7 @@ def demo_provider(maker: ProviderMaker, user: User) -> tuple[Provider, list[uuid
         "professional_title": "Dr.", "first_name": user.first_name, "last_name": user.last_name,
         "email": user.email, "organization_facility": HOSPITALS[0][0], "phone_number": "(415) 555-0142",
         "professional_role": ProfessionalRole.PHYSICIAN, "specialization": "Family Medicine",
-        "license_number": "CA-A482913", "license_status": LicenseStatus.VERIFIED,
+        "license_number": "CA-A482913", "npi": "1234567893", "license_status": LicenseStatus.VERIFIED,
         "license_expiry_date": maker.today + timedelta(days=290), "license_note": "", "is_active": True,
         "years_of_experience": 12, "consultation_fee": Decimal("180.00"),
         "bio": "Dr. Amelia Carter is a family physician at St. Mary's Medical Center in San Francisco. "
@@ -195,10 +213,13 @@ def demo_provider(maker: ProviderMaker, user: User) -> tuple[Provider, list[uuid
     }
     maker.emails.add(user.email)
     maker.licenses.add(fields["license_number"].upper())
+    maker.npis.discard(provider.npi or "")  # the one drawn for it is free again
+    maker.npis.add(str(fields["npi"]))
     for name, value in fields.items():
         setattr(provider, name, value)
     provider.user = user
     provider.created_at = maker.now - timedelta(days=420)
     provider.updated_at = maker.now - timedelta(days=20)
-    provider.search_text = search_text_of(**fields)
+    for name, value in derived_fields(**fields).items():
+        setattr(provider, name, value)
     return provider, [org.hospital.pk for org in maker.hospitals[:2] if org.hospital is not None]

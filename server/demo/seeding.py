@@ -22,6 +22,7 @@ from server.accounts.models import User
 from server.credentialing.models import AuditEvent
 from server.demo.activity import activity_of
 from server.demo.documents import attach_demo_documents
+from server.demo.exclusions import load_demo_leie
 from server.demo.places import HOSPITALS, Organization
 from server.demo.providers import ProviderMaker, demo_provider, new_uuid
 from server.directory.models import Appointment, Hospital, Notification, Provider, revisions_reserve
@@ -79,8 +80,9 @@ def seed_demo(*, providers: int = 2000) -> dict[str, int]:
             first, links = _providers_write(maker, demo_provider(maker, users[Role.PROVIDER]), total - 1)
             activity = _activity_write(*activity_of(random.Random(SEED + 1), first, users, now))
         documents = attach_demo_documents(users[Role.FACILITY_ADMIN])
+        screening = load_demo_leie(random.Random(SEED + 2), now.date())
     return {"accounts": len(users), "hospitals": len(hospitals), "providers": total, "hospital links": links,
-            **activity, "license documents": documents}
+            **activity, "license documents": documents, **screening}
 
 
 def _accounts(rng: random.Random) -> dict[str, User]:

@@ -14,7 +14,7 @@ class HospitalAdmin(admin.ModelAdmin):
 class ProviderAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "professional_title", "license_number", "license_status", "is_active"]
     list_filter = ["license_status", "is_active", "professional_role", "professional_title"]
-    search_fields = ["last_name", "first_name", "email", "license_number"]
+    search_fields = ["last_name", "first_name", "email", "license_number", "npi"]
     raw_id_fields = ["user"]
     filter_horizontal = ["hospitals"]
     readonly_fields = ["revision", "created_at", "updated_at"]

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from contract.choices import Role
 from server.accounts.permissions import ReadOrFacilityAdmin, role_of
 from server.accounts.services import session_start
-from server.common.cache import health_problems
 from server.common.conditional import etag_for
+from server.common.health import health_problems
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
 from server.common.params import int_param
@@ -138,7 +138,7 @@ class ProviderListApi(PagedApi):
     def get(self, request: Request) -> Response:
         queryset = filtered(request, self, ProviderFilter)
         if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
+            queryset = queryset.order_by("sort_name", "id")
         else:
             queryset = queryset.order_by(*queryset.query.order_by, "id")
         count_key = (audience_of(request).key, query_key(request.query_params, ("page", "page_size", "ordering")))
@@ -212,7 +212,7 @@ class ProviderSearchApi(APIView):
             return Response([])
         ranked = selectors.search_filter(queryset, text).alias(
             name_rank=_rank(words)
-        ).order_by("name_rank", "last_name", "first_name", "id")
+        ).order_by("name_rank", "sort_name", "id")
         return Response(cached("search", lambda: selectors.provider_rows(ranked, detail=False, limit=limit),
                                audience_of(request).key, query_key(request.query_params, ())))
 
@@ -229,7 +229,7 @@ class ProvidersByHospitalApi(APIView):
         hospital = get_object_or_404(Hospital, pk=hospital_id)
         queryset = filtered(request, self, ProviderFilter).filter(hospitals=hospital)
         if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
+            queryset = queryset.order_by("sort_name", "id")
         return Response(selectors.provider_rows(queryset, detail=False))
 
 

@@ -46,7 +46,7 @@ class ProviderDropdownApi(APIView):
         # The same version of the same query renders the same bytes: keep them (a national
         # roster's dropdown is ~16 MB and takes about a second to build), one build at a time.
         if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("last_name", "first_name", "id")
+            queryset = queryset.order_by("sort_name", "id")
         body = DROPDOWN_BODIES.build_once(etag, lambda: selectors.dropdown_body(queryset))
         response = body_response(body)
         response["ETag"] = etag

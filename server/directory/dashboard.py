@@ -32,19 +32,35 @@ ACTIVITY_WORDS = {
 
 
 def _stats(provider: Provider) -> dict[str, int]:
+    """Our counts, and (for the seed guide's `statistics`) the appointments of today, this week (from
+    Monday) and this month, in the server's time zone."""
     now = timezone.now()
+    day = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    week, month = day - timedelta(days=day.weekday()), day.replace(day=1)
     counts = Appointment.objects.filter(provider=provider).aggregate(
         total=Count("id"),
         upcoming=Count("id", filter=Q(status=AppointmentStatus.SCHEDULED, scheduled_at__gte=now)),
         completed=Count("id", filter=Q(status=AppointmentStatus.COMPLETED)),
         patients=Count("patient_name", distinct=True),
+        today=Count("id", filter=Q(scheduled_at__gte=day, scheduled_at__lt=day + timedelta(days=1))),
+        week=Count("id", filter=Q(scheduled_at__gte=week, scheduled_at__lt=week + timedelta(days=7))),
+        month=Count("id", filter=Q(scheduled_at__gte=month, scheduled_at__lt=(month + timedelta(days=32)).replace(
+            day=1))),
     )
     return {
         "total_appointments": counts["total"],
         "upcoming_appointments": counts["upcoming"],
         "completed_appointments": counts["completed"],
         "patients_count": counts["patients"],
+        "today_appointments": counts["today"],
+        "week_appointments": counts["week"],
+        "month_appointments": counts["month"],
     }
+
+
+def _recent_appointments(provider: Provider) -> list[dict[str, Any]]:
+    return [{"id": str(a.id), "patient_name": a.patient_name, "scheduled_at": iso_datetime(a.scheduled_at),
+             "status": a.status} for a in Appointment.objects.filter(provider=provider).order_by("-scheduled_at")[:5]]
 
 
 def _activities(provider: Provider) -> list[dict[str, str]]:
@@ -125,9 +141,15 @@ def _expiry_notice(provider: Provider, status: str) -> dict[str, Any] | None:
 def provider_dashboard(provider: Provider) -> dict[str, Any]:
     profile = provider_detail(provider.pk)
     notice = _expiry_notice(provider, profile["license_status"])
+    stats = _stats(provider)
     return {
         "provider_profile": profile,
-        "stats": _stats(provider),
+        "stats": stats,
+        # the seed guide's backend's names, beside ours (docs/api.md)
+        "statistics": stats,
+        "provider": {name: profile[name] for name in ("id", "full_name", "specialization", "years_of_experience",
+                                                      "consultation_fee")},
+        "recent_appointments": _recent_appointments(provider),
         "recent_activities": _activities(provider),
         "notifications": ([notice] if notice else []) + _notifications(provider),
         "license_status": profile["license_status"],

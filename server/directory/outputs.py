@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from contract.choices import LicenseStatus, NotificationLevel, ProfessionalRole, ProfessionalTitle, choices
-from server.accounts.serializers import UserSerializer
+from server.accounts.serializers import SignedInExtrasSerializer, UserSerializer
 from server.common.outputs import field_names, optional_variant
 
 
@@ -62,10 +62,16 @@ class ProviderSerializer(ProviderSummarySerializer):
     bio = serializers.CharField(allow_blank=True)
     hospitals = HospitalRefSerializer(many=True)
     created_at = serializers.DateTimeField()
+    hospital_clinic = serializers.CharField(allow_blank=True, help_text="Extension: the seed guide's backend's field, "
+                                                                        "kept as sent")
+    address = serializers.CharField(allow_blank=True, help_text="Extension: the seed guide's backend's field, kept "
+                                                                "as sent")
+    npi = serializers.CharField(allow_null=True, help_text="The National Provider Identifier; null when not given.")
 
 
 # The fields of a Provider that only staff and the provider itself may read (visibility.py).
-PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document")
+PRIVATE_FIELDS = ("license_note", "additional_information", "license_document", "has_license_document",
+                  "hospital_clinic", "address")
 SUMMARY_FIELDS = field_names(ProviderSummarySerializer)
 PROVIDER_FIELDS = field_names(ProviderSerializer)
 PUBLIC_FIELDS = tuple(name for name in PROVIDER_FIELDS if name not in PRIVATE_FIELDS)
@@ -113,19 +119,49 @@ class ProviderStatsSerializer(serializers.Serializer):
     patients_count = serializers.IntegerField()
 
 
+class SeedStatisticsSerializer(ProviderStatsSerializer):
+    """Our counts and the seed guide's backend's (`statistics`): the appointments of today, this week, this month."""
+
+    today_appointments = serializers.IntegerField()
+    week_appointments = serializers.IntegerField()
+    month_appointments = serializers.IntegerField()
+
+
+class DashboardProviderSerializer(serializers.Serializer):
+    """The provider as the seed guide's backend's dashboard names it (`provider`)."""
+
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+    specialization = serializers.CharField()
+    years_of_experience = serializers.IntegerField()
+    consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class RecentAppointmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    patient_name = serializers.CharField()
+    scheduled_at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
 class ProviderDashboardSerializer(serializers.Serializer):
     provider_profile = ProviderSerializer()
     stats = ProviderStatsSerializer()
+    statistics = SeedStatisticsSerializer()  # the seed guide's backend's names, beside ours
+    provider = DashboardProviderSerializer()
+    recent_appointments = RecentAppointmentSerializer(many=True)
     recent_activities = ActivitySerializer(many=True)
     notifications = NotificationSerializer(many=True)
     license_status = serializers.ChoiceField(choices=choices(LicenseStatus))
 
 
-class RegistrationOutputSerializer(serializers.Serializer):
+class RegistrationOutputSerializer(SignedInExtrasSerializer):
+    MESSAGE = "Healthcare provider registered successfully"
     user = UserSerializer()
     profile = ProviderSerializer()
     access = serializers.CharField()
     refresh = serializers.CharField()
+    userProfile = ProviderSerializer(source="profile")
 
 
 class HealthSerializer(serializers.Serializer):

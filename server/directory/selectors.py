@@ -95,11 +95,14 @@ def _documents_of(providers: QuerySet[Any, Any]) -> dict[Any, dict[str, Any]]:
 
 
 def provider_rows(
-    queryset: QuerySet[Provider], *, detail: bool, limit: int | None = None, with_revision: bool = False
+    queryset: QuerySet[Provider], *, detail: bool, limit: int | None = None, with_revision: bool = False,
+    with_hospitals: bool = False,
 ) -> list[dict[str, Any]]:
     """Representations (Provider when `detail`, else ProviderSummary) of the rows of `queryset`.
 
-    `with_revision` adds each row's revision as `_revision` (for the change feed; not sent).
+    `with_revision` adds each row's revision as `_revision` (for the change feed; not sent);
+    `with_hospitals` adds a summary's `hospitals` (FHIR's rows: the public fields it maps, a third
+    of a Provider's cost).
     """
     on = today()
     fields = PROVIDER_COLUMNS if detail else SUMMARY_COLUMNS
@@ -109,7 +112,12 @@ def provider_rows(
     raw, tz = raw_rows(window, fields)
     rows = [dict(zip(fields, values, strict=True)) for values in raw]
     if not detail:
-        return [_summary(row, on, tz) for row in rows]
+        summaries = [_summary(row, on, tz) for row in rows]
+        if with_hospitals and rows:
+            hospitals = _hospitals_of(window.values("pk"))
+            for summary, row in zip(summaries, rows, strict=True):
+                summary["hospitals"] = hospitals.get(row["id"], [])
+        return summaries
     page_ids = window.values("pk")
     hospitals = _hospitals_of(page_ids) if rows else {}
     documents = _documents_of(page_ids) if rows else {}
@@ -128,6 +136,9 @@ def provider_rows(
             bio=row["bio"],
             hospitals=hospitals.get(row["id"], []),
             created_at=stored_time(row["created_at"], tz),
+            hospital_clinic=row["hospital_clinic"],
+            address=row["address"],
+            npi=row["npi"],
         )
         if with_revision:
             item["_revision"] = row["revision"]

@@ -85,7 +85,11 @@ class ProviderWriteSerializer(serializers.Serializer):
     professional_role = _choice("professional_role", choices(ProfessionalRole))
     specialization = _optional_text("specialization")
     license_number = _required_text("license_number")
+    npi = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True,
+                                error_messages={"max_length": rules.NPI_DIGITS, "invalid": rules.NPI_DIGITS})
     additional_information = _optional_text("additional_information")
+    hospital_clinic = _optional_text("hospital_clinic")  # the seed guide's backend's, kept (docs/api.md)
+    address = _optional_text("address")
     years_of_experience = OptionalIntegerField(
         required=False, allow_null=True, min_value=0, max_value=80, error_messages={"min_value": rules.YEARS_MIN}
     )
@@ -111,10 +115,19 @@ class ProviderWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(rules.REQUIRED["license_number"])
         return value
 
+    def validate_npi(self, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None  # not given (docs/api.md, Conventions)
+        message = rules.npi_error(value)
+        if message:
+            raise serializers.ValidationError(message)
+        return value
+
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         values = super().to_internal_value(data)
         # an empty optional field means "not given" (docs/api.md, Conventions)
-        for name in ("specialization", "additional_information", "bio"):
+        for name in ("specialization", "additional_information", "bio", "hospital_clinic", "address"):
             if name in values and values[name] is None:
                 values[name] = ""
         if values.get("years_of_experience", 0) is None:

@@ -23,14 +23,17 @@ from server.directory.selectors import provider_detail
 
 PROVIDER_FIELDS = (
     "professional_title", "first_name", "last_name", "email", "phone_number", "organization_facility",
-    "professional_role", "specialization", "license_number", "additional_information",
-    "years_of_experience", "consultation_fee", "bio",
+    "professional_role", "specialization", "license_number", "npi", "additional_information",
+    "years_of_experience", "consultation_fee", "bio", "hospital_clinic", "address",
 )
 
 
-def _unique_errors(*, email: str | None, license_number: str | None, exclude: Any = None) -> dict[str, list[str]]:
+def _unique_errors(*, email: str | None, license_number: str | None, npi: str | None = None,
+                   exclude: Any = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     others = Provider.objects.exclude(pk=exclude) if exclude else Provider.objects.all()
+    if npi and others.filter(npi=npi).exists():
+        errors["npi"] = [rules.NPI_UNIQUE]
     if license_number is not None and others.annotate(key=Upper("license_number")).filter(
         key=license_number.strip().upper()
     ).exists():
@@ -83,7 +86,7 @@ def _save_new(provider: Provider) -> None:
             provider.save()
     except IntegrityError:
         # two writers raced past the checks above; the constraint decides
-        _raise_if(_unique_errors(email=provider.email, license_number=provider.license_number))
+        _raise_if(_unique_errors(email=provider.email, license_number=provider.license_number, npi=provider.npi))
         raise
 
 
@@ -91,7 +94,7 @@ def _save_new(provider: Provider) -> None:
 def provider_register(*, values: dict[str, Any], password: str, username: str | None) -> tuple[User, Provider]:
     """A provider signs up: an account with the provider role, and its pending profile."""
     fields = {k: v for k, v in values.items() if k in PROVIDER_FIELDS}
-    _raise_if(_unique_errors(email=fields["email"], license_number=fields["license_number"]))
+    _raise_if(_unique_errors(email=fields["email"], license_number=fields["license_number"], npi=fields.get("npi")))
     _password_check(password, fields)
     user = User.objects.create_user(
         fields["email"], password, username=_username_for(fields["email"], username),
@@ -114,7 +117,7 @@ def provider_register(*, values: dict[str, Any], password: str, username: str | 
 def provider_create(*, actor: User, values: dict[str, Any]) -> Provider:
     """A facility administrator adds a provider (no account; its license is pending)."""
     fields = {k: v for k, v in values.items() if k in PROVIDER_FIELDS}
-    _raise_if(_unique_errors(email=fields["email"], license_number=fields["license_number"]))
+    _raise_if(_unique_errors(email=fields["email"], license_number=fields["license_number"], npi=fields.get("npi")))
     provider = Provider(license_status=LicenseStatus.PENDING, is_active=values.get("is_active", True), **fields)
     _save_new(provider)
     if values.get("hospitals"):
@@ -162,7 +165,7 @@ def provider_update(
         email=values.get("email") if values.get("email") != provider.email else None,
         license_number=values.get("license_number")
         if (values.get("license_number") or "").upper() != provider.license_number.upper() else None,
-        exclude=provider.pk,
+        npi=values.get("npi"), exclude=provider.pk,
     ))
     old_number = provider.license_number
     changed = _apply(provider, values)

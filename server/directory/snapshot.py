@@ -42,7 +42,7 @@ from server.directory.visibility import Audience, shown_to, visible_providers
 FORMAT = 1
 CONTENT_TYPE = "application/x-ndjson"
 CHUNK_ROWS = 1000
-ORDER = ("last_name", "first_name", "id")
+ORDER = ("sort_name", "id")
 _VERIFIED = str(LicenseStatus.VERIFIED.value)
 _EXPIRED = str(LicenseStatus.EXPIRED.value)
 _TIMES = ("license_expiry_date", "updated_at", "created_at")
@@ -67,8 +67,8 @@ def fields_for(audience: Audience) -> tuple[str, ...]:
 
 
 @contextmanager
-def _read_snapshot() -> Iterator[None]:
-    """One transaction that sees one state of the database, for reads only."""
+def read_snapshot() -> Iterator[None]:
+    """One transaction that sees one state of the database, for reads only (the snapshot; FHIR's $export)."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -168,7 +168,8 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
     same: Callable[[Any], Any] = lambda value: value  # noqa: E731 (PostgreSQL's text is the API's already)
     ident, when, fee_text = (uuid_text, _sqlite_time, money_text) if sqlite else (same, same, same)
     for (pk, title, first, last, email, phone, organization, role, specialization, license_number, status, expiry,
-         active, updated, note, information, years, fee, bio, created, linked, document_id) in chunk:
+         active, updated, note, information, years, fee, bio, created, clinic, address, npi, linked,
+         document_id) in chunk:
         if status == _VERIFIED and expiry is not None and expiry < on:  # the effective status, as the feed's
             status = _EXPIRED
         values = [ident(pk), title, first, last, full_name(title, first, last), email, phone, organization, role,
@@ -177,6 +178,9 @@ def _lines(audience: Audience, chunk: list[tuple[Any, ...]], sqlite: bool, on: s
             document = documents.get(document_id) if document_id is not None else None
             values += [document is not None, document, note, information]
         values += [years, fee_text(fee), bio, hospitals(linked), when(created)]
+        if staff:
+            values += [clinic, address]
+        values.append(npi)
         lines.append(dumps(values))
     lines.append(b"")
     return b"\n".join(lines)
@@ -196,7 +200,7 @@ def snapshot_lines(audience: Audience) -> Iterator[bytes]:
     A generator: the transaction opens at the first `next()` and closes when the generator ends
     or is closed (the client went away), so it spans the whole streamed answer.
     """
-    with _read_snapshot():
+    with read_snapshot():
         head = int(RevisionCounter.objects.filter(pk=1).values_list("value", flat=True).first() or 0)
         count = visible_providers(audience).count()
         fields = fields_for(audience)

@@ -19,7 +19,7 @@ from app.validation import (
     password_strength,
     registration_errors,
 )
-from contract.validation import MULTI_LINE_FIELDS, ONE_LINE_FIELDS
+from contract.validation import MULTI_LINE_FIELDS, NPI_CHECK_DIGIT, NPI_DIGITS, ONE_LINE_FIELDS
 from tests.helpers.factories import provider_fields, register_provider, registration_fields, unique
 from tests.helpers.live_server import LiveServer
 
@@ -31,6 +31,7 @@ CASES: list[tuple[str, Any]] = [
     ("license_number", ""), ("license_number", "L" * 51), ("additional_information", "a" * 1001),
     ("password", ""), ("password", "short"), ("password_confirm", ""), ("password_confirm", "different-one"),
     ("professional_title", ""), ("professional_title", "Sir"), ("professional_role", ""),
+    ("npi", "1093791627"), ("npi", "10937916A7"), ("npi", "123456789"), ("npi", " 12345678931 "),
 ]
 
 
@@ -58,7 +59,8 @@ def test_the_six_steps_in_the_seeds_order() -> None:
 
 
 def test_optional_fields_may_be_empty() -> None:
-    assert form_errors({"phone_number": "", "specialization": "", "username": "", "bio": ""}) == {}
+    assert form_errors({"phone_number": "", "specialization": "", "username": "", "bio": "", "npi": " "}) == {}
+    assert field_error("npi", " 1003906470 ") is None
     assert field_error("consultation_fee", "12.345") is not None
     assert field_error("consultation_fee", "12.34") is None
     assert field_error("years_of_experience", "-1") is not None
@@ -173,3 +175,17 @@ def test_a_roster_row_holding_one_is_refused_in_the_same_words(tmp_path: Path) -
         [field_error("first_name", f"Ada{char}Mary", {})] for char in chars]
     assert all("First name cannot contain" in row.problems[0].text for row in rows)
     assert not any(row.ok for row in rows)
+
+
+def test_a_roster_checks_npis_and_finds_one_twice_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for npi in ("1234567893", "1093791627", "12345678a3", "", "1234567893"):
+            writer.writerow(provider_fields(npi=npi))
+    rows = preview(read_roster(path), known_licenses=set(), known_emails=set(), known_name_orgs=set())
+    assert [[problem.text for problem in row.problems] for row in rows] == [
+        [], [NPI_CHECK_DIGIT], [NPI_DIGITS], [], ["The same NPI is already on row 2 of this file"]]
+    assert rows[0].fields["npi"] == "1234567893"
+    assert "npi" not in rows[3].fields, "an empty NPI is not sent"

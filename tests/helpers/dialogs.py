@@ -18,6 +18,7 @@ from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
 from ui.credentialing.document_viewer import DocumentWindow
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.roster_import_dialog import ImportDialog
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import ProviderDetailDialog
@@ -37,6 +38,7 @@ def staff_dialogs(parts: SignedIn, made: dict[str, Any], drafts: Path) -> dict[s
         "Edit provider": lambda: ProviderEditDialog(parts.client, parts.runner, made["id"]),
         "Provider details": lambda: ProviderDetailDialog(provider, browse_hospitals=True),
         "Export": lambda: ExportDialog(directory.cache, DirectoryQuery(), parts.runner),
+        "Export as FHIR": lambda: FhirExportDialog(directory.cache, parts.runner),
         "Import": lambda: ImportDialog(parts.client, directory, parts.runner),
         "Verify": lambda: DecisionDialog(Decision.VERIFIED, provider),
         "Reject": lambda: DecisionDialog(Decision.REJECTED, provider),

@@ -3,15 +3,54 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
+
+from contract.validation import npi_check_digit
 
 _counter = itertools.count(1)
 
 
 def unique() -> str:
     return f"{next(_counter)}{uuid.uuid4().hex[:8]}"
+
+
+_published_days = itertools.count(1)
+LEIE_HEADER = ("LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,"
+               "EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE")
+
+
+def later_published() -> str:
+    """A publication date later than that of every reference file loaded before in this test run: the
+    server refuses an older file, and tests that load one run in any order on the shared server."""
+    return (date(2400, 1, 1) + timedelta(days=next(_published_days))).isoformat()
+
+
+def leie_line(last: str = "", first: str = "", npi: str = "0000000000", state: str = "CA",
+              reinstated: str = "00000000", business: str = "") -> str:
+    """A line of the OIG's LEIE (UPDATED.csv) for a person excluded in 2020."""
+    return (f"{last},{first},,{business},INDIVIDUAL,PHYSICIAN,,{npi},19700101,1 MAIN ST,SPRINGFIELD,{state},"
+            f"90001,1128a1,20200101,{reinstated},00000000,")
+
+
+def leie_file(*lines: str) -> bytes:
+    """An LEIE file of `lines` with the real header, as the OIG writes it (CRLF)."""
+    return "\r\n".join((LEIE_HEADER, *lines, "")).encode()
+
+
+def leie_upload(client: httpx.Client, content: bytes, *, when: str | None = None,
+                name: str = "UPDATED.csv") -> httpx.Response:
+    """A credentialing officer's upload of an LEIE file (`when`: its publication date; default a later one)."""
+    return client.post("/screening/files/leie/", files={"file": (name, content, "text/csv")},
+                       data={"published": when or later_published()})
+
+
+def unique_npi() -> str:
+    """A valid NPI no other test draws (9 random digits after a 2: the demo's start with 1)."""
+    first_nine = f"2{uuid.uuid4().int % 10 ** 8:08d}"
+    return f"{first_nine}{npi_check_digit(first_nine)}"
 
 
 def provider_fields(**overrides: Any) -> dict[str, Any]:

@@ -21,10 +21,28 @@ def test_login_answers_tokens_and_the_user(anon: httpx.Client) -> None:
     answer = anon.post("/auth/login/", json={"email": "Admin@Demo.Local ", "password": "demo-pass-2026"})
     assert answer.status_code == 200
     body = answer.json()
-    assert set(body) == {"access", "refresh", "user"}
+    assert set(body) == {"access", "refresh", "user",  # the guide's, and the seed backend's beside them:
+                         "message", "tokens", "authUser", "userProfile", "role"}
     assert set(body["user"]) == {"id", "email", "username", "first_name", "last_name", "role", "provider_id"}
     assert body["user"]["role"] == "facility_admin"
     assert body["user"]["provider_id"] is None
+
+
+def test_login_answers_as_the_seed_backend_too(anon: httpx.Client) -> None:
+    """What clients written against the seed guide's backend read (its test scripts, section 13): purely added."""
+    body = anon.post("/auth/login/", json={"email": "provider@demo.local", "password": "demo-pass-2026"}).json()
+    assert body["message"] == "Login successful"
+    assert body["tokens"] == {"access": body["access"], "refresh": body["refresh"]}
+    assert body["authUser"] == {**body["user"], "roles": ["provider"], "permissions": body["role"]["permissions"]}
+    assert body["role"]["name"] == "provider"
+    assert body["role"]["permissions"] == {"can_view_own_data": True, "can_edit_own_profile": True,
+                                           "can_view_directory": True}
+    assert body["userProfile"] is None
+    registered = register_provider(anon)
+    assert registered["message"] == "Healthcare provider registered successfully"
+    assert registered["userProfile"] == registered["profile"]
+    assert registered["tokens"] == {"access": registered["access"], "refresh": registered["refresh"]}
+    assert registered["role"]["name"] == "provider"
 
 
 def test_provider_login_names_its_provider(anon: httpx.Client) -> None:
@@ -95,8 +113,20 @@ def test_deactivated_provider_loses_every_token(anon: httpx.Client, admin: httpx
 def test_garbage_tokens_are_401(anon: httpx.Client, token: str) -> None:
     answer = anon.get("/providers/", headers=bearer(token))
     assert answer.status_code == 401
-    assert set(answer.json()) == {"detail"}
-    assert anon.post("/auth/token/refresh/", json={"refresh": token}).status_code == 401
+    assert set(answer.json()) <= {"detail", "code"}
+    assert answer.json().get("code", "token_not_valid") == "token_not_valid", "the seed backend's code, when any"
+    refused = anon.post("/auth/token/refresh/", json={"refresh": token})
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "token_not_valid"
+
+
+def test_the_document_reads_as_pages_too(live_server: LiveServer) -> None:
+    """`/api/docs/` and `/api/redoc/`, where the seed guide's backend has them."""
+    for page in ("/api/docs/", "/api/redoc/"):
+        answer = httpx.get(f"{live_server.url}{page}", timeout=10)
+        assert answer.status_code == 200, page
+        assert answer.headers["Content-Type"].startswith("text/html")
+        assert "/api/schema/" in answer.text
 
 
 def test_refresh_without_rotation_answers_access_only(anon: httpx.Client, live_server: LiveServer) -> None:

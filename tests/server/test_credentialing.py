@@ -115,7 +115,8 @@ def test_audit_trail_records_who_did_what(officer: httpx.Client, admin: httpx.Cl
     assert times == sorted(times, reverse=True)
 
 
-def test_staff_dashboard_numbers(officer: httpx.Client) -> None:
+def test_staff_dashboard_numbers(officer: httpx.Client, admin: httpx.Client) -> None:
+    create_provider(admin)  # this week's registrations count it, whichever tests ran before
     body = officer.get("/dashboard/").json()
     assert set(body) == {"providers_total", "by_license_status", "by_professional_role", "pending_queue",
                          "expiring", "registrations_by_week", "recent_activities"}
@@ -128,12 +129,28 @@ def test_staff_dashboard_numbers(officer: httpx.Client) -> None:
     assert body["providers_total"] == total
 
 
+def test_provider_dashboard_answers_as_the_seed_backend_too(provider: httpx.Client) -> None:
+    body = provider.get("/auth/provider/dashboard/").json()
+    profile = body["provider_profile"]
+    assert body["provider"] == {name: profile[name] for name in ("id", "full_name", "specialization",
+                                                                  "years_of_experience", "consultation_fee")}
+    counts = body["statistics"]
+    assert counts["total_appointments"] >= counts["month_appointments"] >= counts["week_appointments"] >= \
+        counts["today_appointments"] >= 0
+    assert 0 < len(body["recent_appointments"]) <= 5
+    times = [a["scheduled_at"] for a in body["recent_appointments"]]
+    assert times == sorted(times, reverse=True)
+    assert set(body["recent_appointments"][0]) == {"id", "patient_name", "scheduled_at", "status"}
+
+
 @pytest.mark.parametrize("field", ["total_appointments", "upcoming_appointments", "completed_appointments",
                                    "patients_count"])
 def test_provider_dashboard_numbers_are_real(provider: httpx.Client, field: str) -> None:
     body = provider.get("/auth/provider/dashboard/").json()
-    assert set(body) == {"provider_profile", "stats", "recent_activities", "notifications", "license_status"}
+    assert set(body) == {"provider_profile", "stats", "recent_activities", "notifications", "license_status",
+                         "statistics", "provider", "recent_appointments"}  # the seed backend's, beside ours
     assert body["stats"][field] > 0, "the demo provider has appointments"
+    assert body["statistics"][field] == body["stats"][field]
     assert body["notifications"]
     assert set(body["notifications"][0]) == {"id", "level", "message", "created_at",
                                                                         "read"}

@@ -14,12 +14,13 @@ import argon2
 import httpx
 import pytest
 
+from contract.validation import npi_error
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, ROOT
 
 PROVIDERS = 300
 PROVIDER_ROWS = (
     "SELECT id, professional_title, first_name, last_name, email, license_number, professional_role, "
-    "specialization, organization_facility, phone_number, license_status, is_active, user_id "
+    "specialization, organization_facility, phone_number, license_status, is_active, user_id, npi "
     "FROM directory_provider ORDER BY id"
 )
 
@@ -90,6 +91,28 @@ def test_license_numbers_and_emails_are_unique(seeded: Path) -> None:
                 "SUM(email = LOWER(email)) FROM directory_provider")
     assert total == PROVIDERS
     assert licenses == emails == lower_emails == total
+
+
+def test_most_providers_carry_a_valid_synthetic_npi_of_their_own(seeded: Path) -> None:
+    npis = [npi for (npi,) in query(seeded, "SELECT npi FROM directory_provider WHERE npi IS NOT NULL")]
+    assert 0.8 * PROVIDERS <= len(npis) < PROVIDERS, "most give one; some do not"
+    assert len(set(npis)) == len(npis)
+    assert [npi for npi in npis if npi_error(npi) is not None] == []
+    (own,), = query(seeded, "SELECT p.npi FROM directory_provider p JOIN accounts_user u ON u.id = p.user_id")
+    assert own == "1234567893"
+
+
+def test_the_demo_shows_every_kind_of_leie_flag_from_its_own_synthetic_file(seeded: Path) -> None:
+    (name, rows, current), = query(seeded, "SELECT name, rows, current FROM screening_referencefile")
+    assert (name, current) == ("UPDATED-demo.csv", 1)
+    assert rows >= 15
+    kinds = dict(query(seeded, "SELECT kind, COUNT(*) FROM screening_screeningflag GROUP BY kind"))
+    assert kinds["excluded"] == 3
+    assert kinds["possible_match"] >= 4
+    (runs,), = query(seeded, "SELECT COUNT(*) FROM screening_monitoringrun")
+    assert runs == 1
+    assert not query(seeded, "SELECT f.id FROM screening_screeningflag f JOIN directory_provider p "
+                             "ON p.id = f.provider_id WHERE p.user_id IS NOT NULL"), "not the demo account's own"
 
 
 def test_every_provider_has_its_own_revision(seeded: Path) -> None:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import httpx
 
+from contract.names import sort_name
 from tests.helpers.factories import create_provider, register_provider, unique
 from tests.helpers.live_server import LiveServer
 
@@ -12,7 +13,8 @@ SUMMARY = {"id", "professional_title", "first_name", "last_name", "full_name", "
            "organization_facility", "professional_role", "specialization", "license_number", "license_status",
            "license_expiry_date", "is_active", "updated_at"}
 DETAIL = SUMMARY | {"license_verified", "has_license_document", "additional_information", "years_of_experience",
-                    "consultation_fee", "bio", "hospitals", "created_at", "license_note", "license_document"}
+                    "consultation_fee", "bio", "hospitals", "created_at", "license_note", "license_document",
+                    "hospital_clinic", "address", "npi"}  # hospital_clinic, address: for the seed backend's clients
 
 
 def test_list_is_paginated_with_summaries(admin: httpx.Client) -> None:
@@ -22,8 +24,8 @@ def test_list_is_paginated_with_summaries(admin: httpx.Client) -> None:
     assert len(body["results"]) == 7
     assert body["count"] >= 60
     assert set(body["results"][0]) == SUMMARY
-    names = [(r["last_name"], r["first_name"]) for r in body["results"]]
-    assert names == sorted(names)
+    names = [sort_name(r["first_name"], r["last_name"]) for r in body["results"]]
+    assert names == sorted(names), "the name order (contract/names.py)"
     assert admin.get("/providers/", params={"page_size": 10000}).json()["results"].__len__() <= 500
 
 

@@ -140,7 +140,8 @@ def test_the_snapshots_rows_are_providers_in_the_declared_order(admin: httpx.Cli
     header, rows = snapshot(provider)
     private = set(declared_fields) - set(header["fields"])
     assert header["fields"] == [name for name in declared_fields if name not in private]
-    assert private == {"license_note", "additional_information", "license_document", "has_license_document"}
+    assert private == {"license_note", "additional_information", "license_document", "has_license_document",
+                       "hospital_clinic", "address"}
     assert rows
     assert shape_errors(rows, {"items": {"$ref": "#/components/schemas/DirectoryProvider"}}, document) == []
     assert shape_errors(header["own"], {"$ref": "#/components/schemas/Provider"}, document) == []

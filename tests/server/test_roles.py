@@ -6,7 +6,17 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider, provider_fields, register_provider, registration_fields
+from tests.helpers.factories import (
+    create_provider,
+    leie_file,
+    leie_line,
+    leie_upload,
+    provider_fields,
+    register_provider,
+    registration_fields,
+    unique,
+    unique_npi,
+)
 from tests.helpers.live_server import LiveServer, SignIns
 
 ROLES = ("anonymous", "provider", "facility_admin", "credentialing_officer")
@@ -38,6 +48,14 @@ class World:
     def own_provider_id(self) -> str:
         with self.client("provider") as client:
             return str(client.get("/auth/provider/profile/").json()["id"])
+
+    def flag_id(self) -> str:
+        """A screening flag: a new provider whose NPI a new LEIE file lists."""
+        npi = unique_npi()
+        create_provider(self.admin, npi=npi)
+        with self.tokens.client("credentialing_officer") as officer:
+            leie_upload(officer, leie_file(leie_line("SOMEONE", "ELSE", npi=npi))).raise_for_status()
+            return str(officer.get("/screening/flags/", params={"kind": "excluded"}).json()["results"][0]["id"])
 
     def hospital_id(self) -> str:
         return str(self.admin.get("/hospitals/").json()["results"][0]["id"])
@@ -130,6 +148,19 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "queue": (lambda w, c, r: c.get("/credentialing/queue/"), (401, 403, 200, 200)),
     "audit": (lambda w, c, r: c.get(f"/providers/{w.provider_id()}/audit/"), (401, 403, 200, 200)),
     "staff_dashboard": (lambda w, c, r: c.get("/dashboard/"), (401, 403, 200, 200)),
+    # screening: staff read, credentialing officers load; no provider sees any of it, not even its own
+    "screening_files": (lambda w, c, r: c.get("/screening/files/"), (401, 403, 200, 200)),
+    "screening_flags": (lambda w, c, r: c.get("/screening/flags/"), (401, 403, 200, 200)),
+    "own_screening_flags": (lambda w, c, r: c.get("/screening/flags/", params={"provider": w.own_provider_id()}),
+                            (401, 403, 200, 200)),
+    "screening_flag": (lambda w, c, r: c.get(f"/screening/flags/{w.flag_id()}/"), (401, 403, 200, 200)),
+    "screening_decision": (lambda w, c, r: c.post(f"/screening/flags/{w.flag_id()}/decision/",
+                                                  json={"decision": "confirmed"}), (401, 403, 403, 200)),
+    "screening_runs": (lambda w, c, r: c.get("/screening/runs/"), (401, 403, 200, 200)),
+    "screening_run": (lambda w, c, r: c.post("/screening/runs/"), (401, 403, 403, 201)),
+    "screening_status": (lambda w, c, r: c.get("/screening/status/"), (401, 403, 200, 200)),
+    "leie_upload": (lambda w, c, r: leie_upload(c, leie_file(leie_line(f"Nobody{unique()}", "Ann"))),
+                    (401, 403, 403, 201)),
     # a mismatch, so that no demo password changes (the change itself: test_password_change.py)
     "password_change": (lambda w, c, r: c.post("/auth/password/change/", json={
         "old_password": "demo-pass-2026", "new_password": "Quiet-River-2049", "new_password_confirm": "Other-2049"}),

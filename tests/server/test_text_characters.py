@@ -32,7 +32,8 @@ def valid_text(tag: str = "") -> dict[str, str]:
     return {"first_name": "Rosalind", "last_name": f"Franklin{tag}", "email": f"rosalind.{tag}@example.org",
             "phone_number": "+44 20 7946 0958", "organization_facility": "King's College Hospital",
             "specialization": "Radiology", "license_number": f"GMC-{tag}", "username": f"rfranklin{tag}",
-            "additional_information": "Available on weekdays", "bio": "Crystallographer and physician"}
+            "additional_information": "Available on weekdays", "bio": "Crystallographer and physician",
+            "hospital_clinic": "Royal Free Hospital", "address": "12 Harley Street"}
 
 
 def spoiled(values: dict[str, str], names: list[str], char: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ from ui.credentialing.page import CredentialingPage
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.dashboards.staff_dashboard import StaffDashboardPage
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.page import DirectoryPage
 from ui.directory.roster_import_dialog import ImportDialog
 from ui.profile.page import ProfilePage
@@ -172,6 +173,7 @@ def test_the_administrators_pages_and_dialogs(
         provider = Provider.model_validate(made)
         detail = await shown_dialog(ProviderDetailDialog(provider, browse_hospitals=True))
         export = await shown_dialog(ExportDialog(parts.own_directory().cache, DirectoryQuery(), parts.runner))
+        fhir_export = await shown_dialog(FhirExportDialog(parts.own_directory().cache, parts.runner))
         imports = await shown_dialog(ImportDialog(parts.client, parts.own_directory(), parts.runner))
         empty_import = unnamed(imports)
         imports.choose_button.click()
@@ -183,10 +185,11 @@ def test_the_administrators_pages_and_dialogs(
         open_dialog(wizard)  # as the application opens it
         problems = {"Directory": unnamed(directory), "Staff dashboard": unnamed(dashboard),
                     "Edit provider": unnamed(editor), "Provider details": unnamed(detail),
-                    "Export": unnamed(export), "Import": empty_import, "Import preview": unnamed(imports),
+                    "Export": unnamed(export), "Export as FHIR": unnamed(fhir_export), "Import": empty_import,
+                    "Import preview": unnamed(imports),
                     "Registration on behalf": unnamed_in_wizard(wizard)}
         wizard.reject()
-        await closed(parts, directory, dashboard, editor, detail, export, imports, wizard)
+        await closed(parts, directory, dashboard, editor, detail, export, fhir_export, imports, wizard)
         return problems
 
     problems = {where: found for where, found in run_ui(loop, body).items() if found}

@@ -63,6 +63,12 @@ class DirectoryState(QObject):
         return self.service.cache
 
     @property
+    def lists_everyone(self) -> bool:
+        """Whether the cache holds what the server lists, without license statuses to keep to the
+        credentialed (a server without the change feed: the seed's backend)."""
+        return self.service.list_walk
+
+    @property
     def online(self) -> bool:
         return self.service.online
 

@@ -1,30 +1,35 @@
-"""Dialogs are never shorter than their wrapped text: the minimum height follows the width.
+"""Windows are never shorter than their wrapped text: the minimum height follows the width.
 
 Qt gives a window the minimum size of its layout, which counts a word-wrapped label as one line,
 so a dialog made narrow (or one whose message grew) cut its sentences off at the bottom. One
-application-wide filter keeps every dialog's minimum height at what its layout needs for the
-width it has (`heightForWidth`), so narrowing it makes it taller instead.
+application-wide filter keeps the minimum height of every dialog and every other plain top-level
+window (the sign-in window: a four-line refusal cut the keyring's note above it) at what its layout
+needs for the width it has (`heightForWidth`), so narrowing it or a longer message makes it taller
+instead. Not the main window (its pages scroll), nor popups, menus and tooltips.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 WATCHED = (QEvent.Type.Resize, QEvent.Type.LayoutRequest, QEvent.Type.Show)
-OWN_SIZING = (QMessageBox, QFileDialog)  # they size themselves (and may be native)
+OWN_SIZING = (QMessageBox, QFileDialog, QMainWindow)  # they size themselves (may be native), or scroll
+FITTED_TYPES = (Qt.WindowType.Window, Qt.WindowType.Dialog)
 
 
 class WindowFit(QObject):
-    """Sets each dialog's minimum height from its layout's height for its width."""
+    """Sets each window's minimum height from its layout's height for its width."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # the type test last: every event of the application passes here, and reading it costs more
-        if isinstance(watched, QDialog) and not isinstance(watched, OWN_SIZING) and event.type() in WATCHED:
+        # the widget first and the event's type last: every event of the application passes here, and
+        # reading the type (a Python enum made each time) cost more than the rest (bench typing)
+        if (isinstance(watched, QWidget) and watched.isWindow() and event.type() in WATCHED
+                and watched.windowType() in FITTED_TYPES and not isinstance(watched, OWN_SIZING)):
             fit_height(watched)
         return False
 
 
-def fit_height(window: QDialog) -> None:
+def fit_height(window: QWidget) -> None:
     """`window`'s minimum height: its layout's minimum, or more where wrapped text needs it."""
     layout = window.layout()
     if layout is None or not layout.hasHeightForWidth():

@@ -49,7 +49,8 @@ class ProviderDashboardPage(LoadedPage):
     navigate_requested = Signal(object)
     upload_requested = Signal()
 
-    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
+                 not_reviewed: str | None = None, no_uploads: str | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.greeting = plain_label(role="title", wrap=True)
@@ -61,7 +62,7 @@ class ProviderDashboardPage(LoadedPage):
             "patients_count": StatCard("Patients", "Different patients across all appointments"),
         }
         self.chart = ChartCard("Appointments chart")
-        self.license = LicenseCard()
+        self.license = LicenseCard(not_reviewed=not_reviewed, no_uploads=no_uploads)
         self.license.action_requested.connect(self._on_license_action_requested)
         self.activity = ActivityList()
         self.notifications = NotificationList()

@@ -125,7 +125,7 @@ class DirectoryActions(QObject):
         provider = version.value
         box = self._question(self._parent.window(), "Deactivate provider",
                              f"Deactivate {provider.full_name} "
-                             f"({provider.organization_facility})?\n\nThey leave the active directory and can "
+                             f"({provider.organization_facility or '—'})?\n\nThey leave the active directory and can "
                              "no longer sign in. Their record and history are kept.")
         yes = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
         box.finished.connect(lambda _r: self._on_confirm_finished(box, yes, version))
@@ -171,7 +171,7 @@ class DirectoryActions(QObject):
             self._show_in_cache(provider, done)
             return
         box = self._question(parent, "Reactivate provider",
-                             f"Reactivate {provider.full_name} ({provider.organization_facility})?\n\n"
+                             f"Reactivate {provider.full_name} ({provider.organization_facility or '—'})?\n\n"
                              "They return to the active directory and can sign in again. Their license "
                              f"status stays as it is ({_status_label(provider)}).")
         box.setIcon(QMessageBox.Icon.Question)

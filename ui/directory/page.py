@@ -41,6 +41,8 @@ COLUMN_WIDTHS = (190, 0, 150, 170, 0, 0, 0, 200)  # the least for free text; the
 FLEXIBLE = {0: 2, 2: 2, 3: 3, 7: 3}  # who shares the spare width: name, specialization, organization, email
 CREDENTIALED = ("Credentialed providers: active, with a verified license that has not expired. "
                 "Your own record shows too.")
+LISTED = ("Every provider this server lists: it reports no license statuses, so the directory cannot keep to "
+          "credentialed providers.")
 FILLING = "Syncing the directory from the server…"
 NOT_SYNCED_COUNT = "Not synced yet"
 NOT_SYNCED_YET = "The directory has not been synced to this computer yet."
@@ -118,7 +120,8 @@ class DirectoryPage(Page):
     def _lay_out(self) -> None:
         under: list[QWidget] = [self.count_label]
         if not self.staff:
-            self.scope_label = plain_label(CREDENTIALED, "muted", wrap=True)
+            self.scope_label = plain_label(LISTED if self.directory.lists_everyone else CREDENTIALED, "muted",
+                                           wrap=True)
             under.append(self.scope_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
@@ -189,7 +192,7 @@ class DirectoryPage(Page):
     def _count_text(self, count: int) -> str:
         filtered = bool(self.search.text().strip()) or not self.filters.is_default
         noun = "provider" if count == 1 else "providers"
-        kind = "active" if self.staff else "credentialed"
+        kind = "active" if self.staff else "listed" if self.directory.lists_everyone else "credentialed"
         return (f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
                 else f"{count:,} {kind} {noun}")
 

@@ -11,19 +11,21 @@ from ui.providers.fields import SPECS
 DOCUMENT = "License document"
 
 
-def missing_items(provider: Provider) -> list[str]:
-    """Labels of the profile fields (and the license document) not filled in yet.
+def missing_items(provider: Provider, *, documents: bool = True) -> list[str]:
+    """Labels of the profile fields (and the license document, where the server keeps `documents`) not
+    filled in yet.
 
     Zero years and a zero fee count as not given, as the contract reads them.
     """
     missing = [SPECS[name].label for name in PROFILE_FIELDS if not _filled(getattr(provider, name))]
-    if not provider.has_license_document:
+    if documents and not provider.has_license_document:
         missing.append(DOCUMENT)
     return missing
 
 
-def item_count() -> int:
-    return len(PROFILE_FIELDS) + 1
+def item_count(*, documents: bool = True) -> int:
+    """What completion counts: the profile's fields, and the document where the server can hold one."""
+    return len(PROFILE_FIELDS) + documents
 
 
 def _filled(value: object) -> bool:
@@ -52,9 +54,9 @@ class CompletionCard(QFrame):
         layout.addWidget(self.count)
         layout.addWidget(self.hint)
 
-    def show_provider(self, provider: Provider) -> None:
-        missing = missing_items(provider)
-        total = item_count()
+    def show_provider(self, provider: Provider, *, documents: bool = True) -> None:
+        missing = missing_items(provider, documents=documents)
+        total = item_count(documents=documents)
         done = total - len(missing)
         self.bar.setRange(0, total)
         self.bar.setValue(done)

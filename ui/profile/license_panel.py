@@ -51,8 +51,9 @@ class LicensePanel(QFrame):
 
     file_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, not_reviewed: str | None = None) -> None:
         super().__init__(parent)
+        self.not_reviewed = not_reviewed  # a server with no credentialing (app/api/capabilities.py)
         self.setProperty("card", True)
         self.setAccessibleName("Your license")
         self.dialog: QDialog | None = None  # the file dialog, then the question before a verified license goes
@@ -115,7 +116,8 @@ class LicensePanel(QFrame):
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
         self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date))
-        self.explanation.setText(STATUS_WORDS[status])
+        reviewed = self.not_reviewed is None or status is LicenseStatus.VERIFIED
+        self.explanation.setText(STATUS_WORDS[status] if reviewed else str(self.not_reviewed))
         rejected = status is LicenseStatus.REJECTED and bool(provider.license_note.strip())
         self.note.setText(provider.license_note.strip() if rejected else "")
         self.note_box.setVisible(rejected)

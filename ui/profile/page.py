@@ -21,6 +21,7 @@ from ui.common.focus import FocusReturn
 from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
+from ui.common.unavailable import serve_or_explain
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
 from ui.providers.conflict_banner import ConflictBanner
@@ -73,7 +74,7 @@ class ProfilePage(Page):
             runner.connectivity.on_change(self._on_connectivity_changed)
             self._offline = runner.connectivity.state is ConnectionState.OFFLINE
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.license_panel = LicensePanel()
+        self.license_panel = LicensePanel(not_reviewed=capabilities.license_review)
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
         self.completion = CompletionCard()
         self.form = ProfileForm()
@@ -92,8 +93,6 @@ class ProfilePage(Page):
         self.server_note.setWordWrap(True)
         self.server_note.setAccessibleName("What this server does not offer")
         self.server_note.setVisible(bool(reasons))
-        if (no_uploads := capabilities.reason(Feature.UPLOADS)) is not None:
-            self.license_panel.upload_button.setToolTip(no_uploads)
         self.scroll_area = QScrollArea()
         self.state = StateView(self.scroll_area, retry=self._load)
         self._lay_out()
@@ -234,8 +233,8 @@ class ProfilePage(Page):
         self.save_button.setEnabled(changed and not self._offline)
         self.save_button.setToolTip(OFFLINE_SAVE if self._offline else SAVE_TIP)
         self.revert_button.setEnabled(changed)
-        self.license_panel.upload_button.setEnabled(ready and not self._offline
-                                                    and self.capabilities.has(Feature.UPLOADS))
+        serve_or_explain(self.license_panel.upload_button, self.capabilities.reason(Feature.UPLOADS),
+                         enabled=ready and not self._offline, tip=self.license_panel.upload_button.toolTip())
 
     def _on_form_changed(self) -> None:
         self._update_buttons()
@@ -246,7 +245,7 @@ class ProfilePage(Page):
         self.etag = version.etag
         self.form.rebase(provider, keep=keep)
         self.license_panel.show_provider(provider)
-        self.completion.show_provider(provider)
+        self.completion.show_provider(provider, documents=self.capabilities.has(Feature.UPLOADS))
         self.subtitle.setText(f"{provider.full_name} · {provider.email}")
 
     def _focus(self, name: str) -> None:

@@ -28,6 +28,7 @@ from ui.common.labels import plain_label
 from ui.providers.fields import SPECS
 
 NOT_GIVEN = "Not given"
+UNKNOWN = "—"  # a field the server does not send (docs/api.md): unknown, not left blank
 Rows = list[tuple[str, str]]
 PRIVATE = frozenset({"additional_information"})  # of the GROUPS' fields; the license rows are below
 # The wizard's steps without the account, with the optional extras beside the additional information.
@@ -35,7 +36,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Personal Information", ("professional_title", "first_name", "last_name")),
     ("Contact Information", ("email", "phone_number")),
     ("Professional Details", ("organization_facility", "professional_role", "specialization")),
-    ("License Verification", ("license_number",)),
+    ("License Verification", ("license_number", "npi")),
     ("Additional Information", ("additional_information", "years_of_experience", "consultation_fee", "bio")),
 )
 
@@ -50,7 +51,7 @@ def display_value(name: str, value: str) -> str:
 
 def value_label(text: str, accessible_name: str) -> QLabel:
     """A selectable, wrapping label that never interprets its text as rich text."""
-    return plain_label(text, "muted" if text == NOT_GIVEN else None, wrap=True, selectable=True,
+    return plain_label(text, "muted" if text in (NOT_GIVEN, UNKNOWN) else None, wrap=True, selectable=True,
                        name=accessible_name)
 
 
@@ -99,6 +100,9 @@ def _field_rows(provider: Provider, names: Iterable[str], private_fields: bool =
         if name in PRIVATE and not private_fields:
             continue
         value = getattr(provider, name)
+        if value is None:
+            rows.append((SPECS[name].label, UNKNOWN))
+            continue
         if name == "consultation_fee":
             text = f"{value:.2f}" if value else ""
         elif name == "years_of_experience":

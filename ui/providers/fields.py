@@ -47,6 +47,7 @@ SPECS: dict[str, FieldSpec] = {
     "specialization": FieldSpec("Specialization", placeholder="Cardiology, Pediatrics, General Practice, etc."),
     "license_number": FieldSpec("Professional License Number", placeholder="Enter your medical license number",
                                 required=True),
+    "npi": FieldSpec("National Provider Identifier (NPI)", placeholder="10 digits, for example 1234567893"),
     "additional_information": FieldSpec("Additional Information", "multiline",
                                         "Anything you would like the credentialing team to know"),
     "years_of_experience": FieldSpec("Years of Experience", "integer", "0"),

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from app.api.models import LicenseStatus, Provider
 from ui.common.labels import plain_label
 from ui.common.theme import restyle
+from ui.common.unavailable import serve_or_explain
 
 UPLOAD = "Upload your license document"
 SOON_DAYS = 30  # an expiry this close is counted down in days
@@ -22,9 +23,13 @@ def call_to_action(status: LicenseStatus, has_document: bool) -> str:
     return UPDATE if status in (LicenseStatus.REJECTED, LicenseStatus.EXPIRED) else ""
 
 
-def explanation(status: LicenseStatus, has_document: bool) -> str:
+def explanation(status: LicenseStatus, has_document: bool, not_reviewed: str | None = None) -> str:
+    """What the status means for the provider; `not_reviewed` (a server with no credentialing) replaces
+    the promise of a review."""
     if status is LicenseStatus.VERIFIED:
         return "Your license is verified."
+    if not_reviewed is not None:
+        return not_reviewed
     if status is LicenseStatus.PENDING and has_document:
         return "Your license document is waiting for a credentialing officer."
     if status is LicenseStatus.PENDING:
@@ -61,8 +66,11 @@ class LicenseCard(QFrame):
 
     action_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, not_reviewed: str | None = None,
+                 no_uploads: str | None = None) -> None:
         super().__init__(parent)
+        self.not_reviewed = not_reviewed  # a server with no credentialing (app/api/capabilities.py)
+        self.no_uploads = no_uploads  # a server that keeps no documents: the call to action cannot be served
         self.setProperty("card", True)
         self.setAccessibleName("License")
         self.badge = plain_label()
@@ -112,13 +120,14 @@ class LicenseCard(QFrame):
         restyle(self.badge)
         self.number.setText(f"License {profile.license_number}")
         self.expiry.setText(expiry_words(status, profile.license_expiry_date))
-        self.explanation.setText(explanation(status, profile.has_license_document))
+        self.explanation.setText(explanation(status, profile.has_license_document, self.not_reviewed))
         note = profile.license_note.strip() if status is LicenseStatus.REJECTED else ""
         self.note.setText(f"Reason: {note}")
         self.note.setVisible(bool(note))
         action = call_to_action(status, profile.has_license_document)
         self.action_button.setText(action)
         self.action_button.setVisible(bool(action))
+        serve_or_explain(self.action_button, self.no_uploads)
         self.setAccessibleDescription(f"{status.label}. {self.expiry.text()}. {self.explanation.text()}")
 
     def _on_action_button_clicked(self) -> None:

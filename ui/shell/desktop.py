@@ -31,6 +31,7 @@ from ui.shell.signed_in import SignedIn
 from ui.widgets.page import PageKey
 
 log = logging.getLogger(__name__)
+SIGNED_OUT = "You are signed out."
 EMBEDDED_KEY = "embedded-demo-server"
 
 
@@ -218,8 +219,14 @@ class Desktop(QObject):
             self.main_window.close_for_sign_out()
             self.main_window = None
         self._close_directory()
-        self.show_login("You are signed out.")
-        self.runner.start(session.logout())
+        self.show_login(SIGNED_OUT)
+        self.runner.start(session.logout(), on_done=self._on_logout_done)
+
+    def _on_logout_done(self, not_ended: str | None) -> None:
+        """Say so when the server did not end the session (unless the user has moved on meanwhile)."""
+        window = self.login_window
+        if not_ended and window is not None and window.message.text() == SIGNED_OUT:
+            window.show_error(not_ended)
 
     def _on_session_ended(self, words: str) -> None:
         """The server ended the session (a new password elsewhere, a deactivation, an expired sign-in):

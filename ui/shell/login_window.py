@@ -41,8 +41,8 @@ def _words(error: Exception) -> str:
         return "The server cannot be reached. Check the network connection, or the server address."
     if isinstance(error, errors.ValidationError):
         return "Enter your email address and password."
-    if isinstance(error, errors.IncompatibleServerError):
-        return error.message  # names what is missing; trying again would not help
+    if isinstance(error, errors.IncompatibleServerError | errors.UnsupportedRoleError):
+        return error.message  # names what is missing, or the role: trying again would not help
     if isinstance(error, errors.ServerError):
         return "The server had a problem signing you in. Try again in a moment."
     return "Signing in failed unexpectedly. The details are in the log file."

@@ -11,15 +11,19 @@ from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from app.api.capabilities import Feature
 from app.api.connectivity import ConnectionState
 from app.api.models import Role
+from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
 from ui.common.dialogs import open_dialog
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
+from ui.credentialing.exclusion_load import ExclusionListLoad
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.page import DirectoryPage
 from ui.directory.roster_import_dialog import ImportDialog
 from ui.profile.page import ProfilePage
@@ -27,7 +31,7 @@ from ui.profile.wizard import RegistrationWizard
 from ui.shell.menus import Keys, add_menu, redraw_icons, window_action
 from ui.shell.offline_bar import OfflineBar
 from ui.shell.pages import Pages, slots_for
-from ui.shell.password_dialog import OFFLINE, PasswordDialog
+from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, OFFLINE, PasswordDialog
 from ui.shell.server_actions import ServerActions
 from ui.shell.settings_dialog import SettingsDialog
 from ui.shell.shortcuts import ShortcutGuard, ShortcutsDialog, action_rows
@@ -36,8 +40,10 @@ from ui.shell.status_bar import StatusBar
 from ui.widgets.page import Page, PageKey
 
 PASSWORD_TIP = "Choose a new password; other computers signed in as you will have to sign in again"
+PASSWORD_TIP_KEEPS_SESSIONS = "Choose a new password (this server ends no session: other computers stay signed in)"
 PASSWORD_CHANGED = ("Your password was changed. You are signed in again with the new session; other computers "
                     "signed in as you must sign in again.")
+PASSWORD_CHANGED_KEEPS_SESSIONS = f"Your password was changed. {NOTE_KEEPS_SESSIONS}"
 # The smallest window whose pages show every text whole (tests/ui/shell/test_layout_fit.py checks it):
 # the worklist's queue tabs, its list and the review pane side by side need this much.
 MINIMUM_SIZE = (900, 600)
@@ -122,6 +128,9 @@ class MainWindow(QMainWindow):
                                "Reload the current page from the server", "refresh")
         self.export_action = act("&Export directory to CSV…", "Ctrl+E", self._on_export_triggered,
                                  "Export the directory's current search and filters as CSV", "export")
+        self.fhir_export_action = act("Export directory as &FHIR (NDJSON)…", None, self._on_fhir_export_triggered,
+                                      "Save the directory you see as HL7 FHIR R4 files, for payers and HIEs",
+                                      "export")
         self.import_action = act("&Import roster from CSV…", "Ctrl+I", self._on_import_triggered,
                                  "Create providers from a CSV roster, after a preview", "import")
         self.import_action.setVisible(admin)
@@ -133,8 +142,15 @@ class MainWindow(QMainWindow):
                 "Register a new provider on their behalf", "add"),
             "Not available offline: registering needs the server")
         self.register_action.setVisible(admin)
-        add_menu(bar, "&File", [self.register_action, self.sync_action, self.export_action, self.import_action,
-                                settings, None, quit_action])
+        self.exclusion_load = ExclusionListLoad(self.account.client, self.account.runner, self)
+        self.exclusion_load.notice.connect(self.message_bar.show_message)
+        self.load_exclusions_action = self.server_actions.add(
+            act("&Load exclusion list (LEIE)…", None, self.exclusion_load.choose,
+                "Load the OIG's UPDATED.csv and screen every provider against it"),
+            "Not available offline: loading the exclusion list needs the server")
+        self.load_exclusions_action.setVisible(self.account.user.role is Role.CREDENTIALING_OFFICER)
+        add_menu(bar, "&File", [self.register_action, self.sync_action, self.export_action, self.fhir_export_action,
+                                self.import_action, self.load_exclusions_action, settings, None, quit_action])
         self._build_account_menu()
         pages = [act(key.title, key.shortcut, lambda _checked=False, k=key: self.show_page(k),
                      help_text=f"Show {key.title}") for key in self.pages.slots]
@@ -153,9 +169,12 @@ class MainWindow(QMainWindow):
         user = self.account.user
         who = QAction(f"{user.email} — {user.role.label}", self)
         who.setEnabled(False)
+        capabilities = self.account.session.capabilities
+        tip = PASSWORD_TIP if capabilities.password_ends_other_sessions else PASSWORD_TIP_KEEPS_SESSIONS
         self.change_password_action = self.server_actions.add(
-            self._action("Change &password…", None, self._on_change_password_triggered, PASSWORD_TIP),
-            "Not available offline: changing the password needs the server")
+            self._action("Change &password…", None, self._on_change_password_triggered, tip),
+            "Not available offline: changing the password needs the server",
+            unavailable=capabilities.reason(Feature.PASSWORD_CHANGE))
         sign_out = self._action("Sign &out", "Ctrl+Shift+L", self._on_sign_out_triggered, icon_name="sign-out")
         self.account_menu = add_menu(self.menuBar(), "&Account",
                                      [who, None, self.change_password_action, None, sign_out])
@@ -224,15 +243,28 @@ class MainWindow(QMainWindow):
         page = self.pages.built(PageKey.DIRECTORY)
         return page if isinstance(page, DirectoryPage) else None
 
-    def _on_export_triggered(self) -> None:
+    def _loaded_cache(self) -> DirectoryCache | None:
+        """The directory's cache for an export, or None (said in the message bar) before the first sync."""
         cache = self.account.directory.cache
         if cache is None:
             self.message_bar.show_message("The directory is not loaded yet; export after the first sync.", "info")
+        return cache
+
+    def _on_export_triggered(self) -> None:
+        cache = self._loaded_cache()
+        if cache is None:
             return
         page = self._directory_page()
         query = page.model.query if page is not None else DirectoryQuery()
         # kept once closed: an export still writing reports to it
         self.dialog = open_dialog(ExportDialog(cache, query, self.account.runner, self), delete_on_close=False)
+
+    def _on_fhir_export_triggered(self) -> None:
+        cache = self._loaded_cache()
+        if cache is None:
+            return
+        # kept once closed: an export still writing reports to it
+        self.dialog = open_dialog(FhirExportDialog(cache, self.account.runner, self), delete_on_close=False)
 
     def _on_import_triggered(self) -> None:
         account = self.account
@@ -258,7 +290,8 @@ class MainWindow(QMainWindow):
         self.dialog = open_dialog(dialog)
 
     def _on_password_dialog_changed(self) -> None:
-        self.message_bar.show_message(PASSWORD_CHANGED, "success")
+        ends = self.account.session.capabilities.password_ends_other_sessions
+        self.message_bar.show_message(PASSWORD_CHANGED if ends else PASSWORD_CHANGED_KEEPS_SESSIONS, "success")
 
     def _on_sign_out_triggered(self) -> None:
         page = self.current_page()

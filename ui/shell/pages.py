@@ -45,7 +45,8 @@ def slots_for(account: SignedIn) -> list[PageSlot]:
 
     def dashboard() -> Page:
         if user.role is Role.PROVIDER:
-            return ProviderDashboardPage(client, runner)
+            return ProviderDashboardPage(client, runner, not_reviewed=capabilities.license_review,
+                                         no_uploads=capabilities.reason(Feature.UPLOADS))
         return StaffDashboardPage(client, runner, unavailable=capabilities.reason(Feature.STAFF_DASHBOARD))
 
     slots = [PageSlot(PageKey.DASHBOARD, dashboard),

@@ -37,6 +37,9 @@ LABELS = {"old_password": "&Current password", "new_password": "&New password",
           "new_password_confirm": "Con&firm new password"}
 ACCESSIBLE = {"old_password": "Current password", "new_password": "New password",
               "new_password_confirm": "Confirm new password"}
+NOTE = "Other computers signed in as you will have to sign in again; this one stays signed in."
+NOTE_KEEPS_SESSIONS = ("This server does not end other sessions: computers signed in as you stay signed in until "
+                       "their sessions expire.")
 OFFLINE = "The server cannot be reached, so your password was not changed. Try again when you are online."
 
 
@@ -92,8 +95,8 @@ class PasswordDialog(QDialog):
             form.addRow(LABELS[name], self._field(name))
             if name == "new_password":
                 form.addRow("", self.meter)
-        self.note = plain_label("Other computers signed in as you will have to sign in again; this one stays "
-                                "signed in.", "muted", wrap=True)
+        ends = self.session.capabilities.password_ends_other_sessions
+        self.note = plain_label(NOTE if ends else NOTE_KEEPS_SESSIONS, "muted", wrap=True)
         self.problem = plain_label(role="error", wrap=True, name="Problem")
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

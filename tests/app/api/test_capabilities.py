@@ -1,7 +1,7 @@
 """What the server offers: our server's schema says everything; a schema without paths says what is gone."""
 from __future__ import annotations
 
-from app.api.capabilities import Feature, from_schema, learn
+from app.api.capabilities import SEED_PASSWORD_CHANGE, Feature, from_schema, learn
 from app.api.client import ApiClient
 from tests.helpers.aio import run
 from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
@@ -17,6 +17,7 @@ def test_our_server_offers_everything(live_server: LiveServer) -> None:
             assert found.source == "schema"
             assert found.missing == frozenset()
             assert all(found.reason(f) is None for f in Feature)
+            assert found.password_ends_other_sessions
         finally:
             await client.aclose()
 
@@ -29,3 +30,12 @@ def test_a_schema_without_our_extensions() -> None:
     found = from_schema(document)
     assert found.missing == set(Feature)
     assert found.reason(Feature.STAFF_DASHBOARD) == "This server has no staff dashboard."
+    assert found.reason(Feature.PASSWORD_CHANGE) == ("This server offers no way to change a password: "
+                                                     "ask its administrator.")
+
+
+def test_the_seed_backends_own_password_change() -> None:
+    found = from_schema({"openapi": "3.0.3", "paths": {"/api/v1/auth/change-password/": {"post": {}}}})
+    assert Feature.PASSWORD_CHANGE not in found.missing
+    assert found.password_path == SEED_PASSWORD_CHANGE
+    assert not found.password_ends_other_sessions

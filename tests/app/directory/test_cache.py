@@ -18,6 +18,7 @@ from app.directory.keys import cache_for, key_entry
 from app.directory.query import DirectoryQuery
 from app.directory.sync import DirectorySync
 from app.session.token_store import SERVICE
+from contract.names import sort_name
 from tests.app.directory.feed import record, write_page
 from tests.app.directory.test_sync import admin_client, server_providers
 from tests.helpers.aio import run
@@ -54,6 +55,15 @@ def test_every_word_is_a_prefix(people: DirectoryCache) -> None:
     assert ids(people, text="jo smi", descending=True) == ["2", "1"]
     assert people.count(DirectoryQuery(text="jo smi")) == 2
     assert people.count(DirectoryQuery(text="jo smi", is_active=None)) == 3
+    assert ids(people, text="jo smi", is_active=False) == ["4"]
+    assert people.count(DirectoryQuery(text="s", is_active=False)) == 1
+
+
+def test_a_word_like_the_active_flag_finds_only_what_people_wrote(people: DirectoryCache) -> None:
+    for text in ("a", "a1", "a0", "a smi"):  # the search index keeps "a1" / "a0" for active / inactive
+        assert people.count(DirectoryQuery(text=text, is_active=None)) == 0, text
+        assert ids(people, text=text) == [], text
+    assert ids(people, text="jo", is_active=True) == ["3", "6", "1", "2"], "Jones too"
 
 
 def test_filters_facets_hospitals_and_effective_status(people: DirectoryCache) -> None:
@@ -192,7 +202,7 @@ def test_search_and_filters_match_the_server_list(
                 query = DirectoryQuery(**ours)
                 if query.is_active is None:
                     expected = [r for a in ("true", "false") for r in _server_rows(admin, {**theirs, "is_active": a})]
-                    expected.sort(key=lambda r: (r["last_name"].casefold(), r["first_name"].casefold(), r["id"]))
+                    expected.sort(key=lambda r: (sort_name(r["first_name"], r["last_name"]), r["id"]))
                 else:
                     expected = _server_rows(admin, theirs)
                 words = query.text.split()

@@ -10,7 +10,7 @@ from app.api.capabilities import Feature
 from app.api.client import ApiClient
 from app.api.connectivity import Connectivity
 from app.directory.cache import DirectoryCache
-from app.directory.list_walk import ListWalkSync
+from app.directory.list_walk import REREAD_EVERY, ListWalkSync
 from app.directory.query import DirectoryQuery, Viewer
 from app.directory.service import DirectoryService
 from app.session.session import Session
@@ -54,7 +54,7 @@ def test_walk_fills_updates_and_removes(seed_server: SeedServer, tmp_path: Path)
             assert first.professional_role is None  # not given by this server: unknown, not invented
             assert first.license_status is None
             rows = cache.rows(DirectoryQuery(text="First02"), 0, 10)
-            assert [row.full_name for row in rows] == ["First02 Last02"]
+            assert [row.full_name for row in rows] == ["Dr. First02 Last02"]
 
             seed_server.control("remove", ids[1])
             seed_server.control("rename", ids[2], "Zed")
@@ -66,6 +66,40 @@ def test_walk_fills_updates_and_removes(seed_server: SeedServer, tmp_path: Path)
             assert renamed is not None
             assert renamed.last_name == "Zed"
             assert [row.id for row in cache.rows(ALL, 44, 1)] == [ids[2]], "Zed sorts last"
+        finally:
+            cache.close()
+            await client.aclose()
+
+    run(body)
+
+
+def test_a_later_walk_reads_only_what_the_list_shows_changed(seed_server: SeedServer, tmp_path: Path) -> None:
+    ids = seed_server.provider_ids()
+
+    def details(transport: CountingTransport) -> int:
+        return sum(n for path, n in transport.paths.items() if path.removeprefix("/api/v1/providers/").count("-") == 4)
+
+    async def body() -> None:
+        transport = CountingTransport()
+        client = await seed_client(seed_server, transport=transport)
+        cache = DirectoryCache.open(tmp_path / "walk.db", KEY, Viewer(staff=True))
+        walker = ListWalkSync(client, cache)
+        try:
+            await walker.run()
+            assert details(transport) == 46, "the first walk of a session reads every detail"
+            again = await walker.run()
+            assert again.complete
+            assert details(transport) == 46, "nothing the list shows changed: no detail read again"
+            assert again.changed == 0
+            seed_server.control("rename", ids[3], "Quill")
+            await walker.run()
+            assert details(transport) == 47, "only the renamed provider is read"
+            renamed = cache.provider(ids[3])
+            assert renamed is not None
+            assert renamed.last_name == "Quill"
+            walker.read_all_at = (walker.read_all_at or 0) - REREAD_EVERY  # as if six hours went by
+            await walker.run()
+            assert details(transport) == 47 + 46, "then every detail again (fields the list does not show)"
         finally:
             cache.close()
             await client.aclose()

@@ -28,7 +28,7 @@ def full_record() -> dict[str, Any]:
                   years_of_experience=12, consultation_fee="95.50", bio="Paediatric care.", hospitals=[NORTH],
                   license_document={"content_type": "application/pdf", "size": 1234,
                                     "sha256": "ab" * 32, "uploaded_at": "2026-02-01T00:00:00Z"},
-                  created_at="2026-01-02T03:04:05+02:00")
+                  created_at="2026-01-02T03:04:05+02:00", npi="1234567893")
 
 
 def test_every_field_comes_back_as_the_server_sent_it(tmp_path: Path) -> None:

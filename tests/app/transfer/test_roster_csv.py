@@ -78,7 +78,7 @@ def test_export_round_trip_writes_every_row_quoted_and_guarded(tmp_path: Path) -
                        "organization_facility": 'Clinic "North", Ward 3', "license_number": "LIC-1",
                        "license_status": "verified", "license_expiry_date": "2030-01-31",
                        "email": "ana1@example.org", "is_active": "true",
-                       **dict.fromkeys(("first_name", "last_name", "phone_number", "additional_information",
+                       **dict.fromkeys(("first_name", "last_name", "npi", "phone_number", "additional_information",
                                         "years_of_experience", "consultation_fee", "bio"), "")}
     assert back[3]["is_active"] == "false"
     assert back[2]["license_expiry_date"] == ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,14 @@ import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.api.models import LicenseStatus
+from app.api.models import LicenseStatus, MonitoringRun, MonitoringStatus
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, started_desktop, wait_until
 from tests.helpers.qt import closed as closed_desktop
 from ui.dashboards.charts import bar_values, pie_values
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
-from ui.dashboards.staff_dashboard import StaffDashboardPage
+from ui.dashboards.staff_dashboard import NEVER_RUN, OVERDUE, StaffDashboardPage, monitoring_text
 from ui.profile.page import ProfilePage
 from ui.providers.license_card import UPDATE, UPLOAD, long_date
 from ui.widgets.page import Page, PageKey
@@ -156,6 +156,35 @@ def test_staff_dashboard_shows_the_servers_numbers_and_charts(
         await closed(parts, page)
 
     run_ui(loop, body)
+
+
+def test_staff_dashboard_shows_the_last_screening_run_and_its_counts(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, officer: httpx.Client
+) -> None:
+    run = officer.post("/screening/runs/").json()  # a run now: this month's, today's
+    status = officer.get("/screening/status/").json()["last_run"]
+
+    async def body() -> None:
+        parts = await signed_in(live_server, tmp_path, "facility_admin", directory=False)
+        page = await loaded_page(parts)
+        shown = {kind: card.value for kind, card in page.screening_cards.items()}
+        assert shown == {"excluded": status["counts"]["excluded"], "possible_match": status["counts"]["possible_match"]}
+        assert status["started_at"] >= run["started_at"]
+        assert page.monitoring.text().startswith("Last screening run today (")
+        assert OVERDUE not in page.monitoring.text()
+        assert page.monitoring.isVisibleTo(page)
+        await closed(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_monitoring_says_when_it_is_overdue_or_never_ran() -> None:
+    when = datetime(2026, 10, 3, 9, 30, tzinfo=UTC)
+    last = MonitoringRun(id="r", started_at=when, counts={"excluded": 2, "possible_match": 5})
+    assert monitoring_text(MonitoringStatus(last_run=last, age_days=65, overdue=True)).endswith(OVERDUE)
+    assert "65 days ago" in monitoring_text(MonitoringStatus(last_run=last, age_days=65, overdue=True))
+    assert "1 day ago" in monitoring_text(MonitoringStatus(last_run=last, age_days=1, overdue=False))
+    assert monitoring_text(MonitoringStatus()) == NEVER_RUN
 
 
 def test_rejected_provider_reads_the_note_and_goes_to_my_profile(

@@ -121,9 +121,9 @@ def test_edit_save_only_the_change_then_revert(
         assert page.title == "My Profile"
         assert not page.save_button.isEnabled()
         assert not page.revert_button.isEnabled()
-        assert page.completion.count.text() == "11 of 14 completed"
-        assert page.completion.hint.text() == (
-            "Still missing: Additional Information, Professional Biography, License document.")
+        assert page.completion.count.text() == "11 of 15 completed"
+        assert page.completion.hint.text() == ("Still missing: National Provider Identifier (NPI), "
+                                               "Additional Information, Professional Biography, License document.")
         type_into(page, "specialization", "Neurology")
         assert page.save_button.isEnabled()
         assert page.revert_button.isEnabled()

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget, QWizard
 
 from app.api.client import ApiClient, Timeouts
 from app.validation import LICENSE_UNIQUE
-from tests.helpers.factories import register_provider, registration_fields, unique
+from contract.validation import NPI_CHECK_DIGIT, NPI_DIGITS
+from tests.helpers.factories import register_provider, registration_fields, unique, unique_npi
 from tests.helpers.live_server import LiveServer, running_server
 from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
 from ui.common.dialogs import open_dialog
@@ -417,7 +418,7 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client
 ) -> None:
     form = registration_fields(bio="Cardiologist & <i>teacher</i>", years_of_experience="12",
-                               consultation_fee="150.00")
+                               consultation_fee="150.00", npi=unique_npi())
 
     async def body() -> None:
         parts = await signed_in(live_server, tmp_path, "facility_admin", directory=False)
@@ -442,7 +443,8 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
         assert dialog.isVisible()
         assert dialog.provider.email == form["email"]
         texts = [label.text() for label in dialog.findChildren(QLabel)]
-        for value in (form["email"], form["license_number"], "Pending verification", form["bio"], "150.00", "12"):
+        for value in (form["email"], form["license_number"], form["npi"], "Pending verification", form["bio"],
+                      "150.00", "12"):
             assert value in texts, value
         bio = next(label for label in dialog.findChildren(QLabel) if label.text() == form["bio"])
         assert bio.textFormat() == Qt.TextFormat.PlainText
@@ -454,6 +456,45 @@ def test_an_administrator_registers_a_provider_on_their_behalf(
     run_ui(loop, body)
     found = admin.get("/providers/", params={"search": form["email"]}).json()
     assert [p["license_number"] for p in found["results"]] == [form["license_number"]]
+    assert admin.get(f"/providers/{found['results'][0]['id']}/").json()["npi"] == form["npi"]
+
+
+def test_a_wrong_npi_is_told_as_it_is_typed_in_the_servers_words(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client
+) -> None:
+    form = registration_fields()
+    refused = anon.post("/auth/provider/register/", json=form | {"npi": "1093791627"}).json()["npi"]
+    assert refused == [NPI_CHECK_DIGIT]
+
+    async def body() -> None:
+        async with not_signed_in(live_server.api) as (client, runner):
+            await registering(client, runner)
+
+    async def registering(client: ApiClient, runner: TaskRunner) -> None:
+        wizard = open_wizard(client, runner, tmp_path)
+        while wizard.currentPage() is not wizard.step_pages[4]:
+            fill_page(wizard, form)
+            wizard.button(NEXT).click()
+        fill_page(wizard, form)
+        type_into(wizard, "npi", "1093791627")
+        assert error_of(wizard, "npi") == refused[0]
+        assert not wizard.button(NEXT).isEnabled()
+        type_into(wizard, "npi", "12345678a3")
+        assert error_of(wizard, "npi") == NPI_DIGITS
+        npi = unique_npi()
+        type_into(wizard, "npi", npi)
+        assert error_of(wizard, "npi") == ""
+        type_into(wizard, "npi", "")
+        assert error_of(wizard, "npi") == "", "an NPI is optional"
+        type_into(wizard, "npi", npi)
+        emails: list[str] = []
+        wizard.registered.connect(emails.append)
+        fill_all(wizard, form | {"npi": npi})
+        assert npi in summary_text(wizard)
+        wizard.button(FINISH).click()
+        await wait_until(lambda: emails, what="registered")
+
+    run_ui(loop, body)
 
 
 def test_blank_optional_numbers_are_left_out(

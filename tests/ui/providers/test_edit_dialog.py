@@ -51,7 +51,7 @@ def test_every_input_starts_at_one_x(
             dialog.resize(*size)
             await asyncio.sleep(0.05)
             starts = {name: widget.mapTo(dialog, QPoint(0, 0)).x() for name, widget in dialog.fields.inputs.items()}
-            assert len(starts) == 13
+            assert len(starts) == 14
             assert len(set(starts.values())) == 1, f"inputs start at several x positions: {starts}"
         await closed_editor(parts, dialog)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, wait_until
 from ui.directory.export_dialog import ExportDialog
+from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.roster_import_dialog import ImportDialog
 
 
@@ -22,6 +23,9 @@ def test_export_and_import_from_the_file_menu(
         assert window.import_action.isVisible()
         window.export_action.trigger()
         assert isinstance(window.dialog, ExportDialog)
+        window.dialog.close()
+        window.fhir_export_action.trigger()
+        assert isinstance(window.dialog, FhirExportDialog)
         window.dialog.close()
         window.import_action.trigger()
         assert isinstance(window.dialog, ImportDialog)

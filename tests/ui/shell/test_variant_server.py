@@ -6,11 +6,20 @@ from pathlib import Path
 
 from PySide6.QtTest import QTest
 
+from app.api.capabilities import NOT_REVIEWED, REASONS, Feature
+from app.api.client import ApiClient
+from app.api.errors import UnsupportedRoleError
+from app.session.session import NOT_ENDED
+from app.validation import PROFILE_FIELDS
+from tests.helpers.factories import registration_fields
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
-from tests.helpers.seed_server import SeedServer
+from tests.helpers.seed_server import SUPERUSER, SeedServer
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
-from ui.directory.page import DirectoryPage
+from ui.directory.page import LISTED, DirectoryPage
 from ui.profile.page import ProfilePage
+from ui.providers.detail import provider_groups
+from ui.shell.main_window import PASSWORD_CHANGED_KEEPS_SESSIONS
+from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, PasswordDialog
 from ui.widgets.page import PageKey
 
 
@@ -38,7 +47,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert "Sam Seed" in dashboard.greeting.text()
         assert dashboard.cards["total_appointments"].accessibleName() == "Total appointments: 12"
         assert dashboard.cards["patients_count"].accessibleName() == "Patients: unknown"
-        assert dashboard.license.badge.text() == "Verified"
+        assert dashboard.license.badge.text() == "Verified", "its dashboard says nothing: completed from the profile"
 
         main.show_page(PageKey.PROFILE)
         profile = main.current_page()
@@ -60,8 +69,18 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         directory = main.current_page()
         assert isinstance(directory, DirectoryPage)
         await wait_until(lambda: directory.model.rowCount() == 46, what="the directory walked")
-        assert directory.model.index(0, 0).data() == "First01 Last01"
+        assert directory.model.index(0, 0).data() == "Dr. First01 Last01"
         assert directory.model.index(0, 5).data() == "—", "a status this server does not report"
+
+        main.change_password_action.trigger()  # its own path and fields; it ends no session
+        dialog = main.dialog
+        assert isinstance(dialog, PasswordDialog)
+        assert dialog.note.text() == NOTE_KEEPS_SESSIONS
+        for name, text in (("old_password", seed_server.password), ("new_password", "Bright-Lantern-4821"),
+                           ("new_password_confirm", "Bright-Lantern-4821")):
+            dialog.inputs[name].setText(text)
+        dialog.ok_button.click()
+        await wait_until(lambda: main.message_bar.text == PASSWORD_CHANGED_KEEPS_SESSIONS, what="password changed")
 
         desktop.sign_out()
         await wait_until(lambda: desktop.runner.running == 0, what="logout")
@@ -69,6 +88,86 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         assert window.isVisible()
         assert desktop.session is not None
         assert desktop.session.user is None
+        await wait_until(lambda: window.message.text() != "You are signed out.", what="the server's answer")
+        assert window.message.text() == NOT_ENDED.format(why="it answered: Invalid token")
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_pages_say_what_this_server_reports(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path, qtbot: object
+) -> None:
+    """A new provider (license not verified) on a server with no credentialing, no documents and no statuses."""
+    form = registration_fields(email="new.doc@example.org", phone_number="")
+
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            await client.register(form)
+        finally:
+            await client.aclose()
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        await desktop.sign_in(form["email"], form["password"], remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        dashboard = main.current_page()
+        assert isinstance(dashboard, ProviderDashboardPage)
+        await wait_until(lambda: dashboard.state.state == "content", what="dashboard")
+        assert dashboard.license.badge.text() == "Pending verification"
+        assert dashboard.license.explanation.text() == NOT_REVIEWED
+        uploads = REASONS[Feature.UPLOADS]
+        action = dashboard.license.action_button
+        assert not action.isHidden(), "the call to action is there, and says why it cannot be followed"
+        assert not action.isEnabled()
+        assert action.toolTip() == uploads
+
+        main.show_page(PageKey.PROFILE)
+        profile = main.current_page()
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: profile.state.state == "content", what="profile")
+        assert profile.license_panel.explanation.text() == NOT_REVIEWED, "the same words on both pages"
+        assert not profile.license_panel.upload_button.isEnabled()
+        assert profile.license_panel.upload_button.toolTip() == uploads
+        menu_item = main.change_password_action
+        assert menu_item.isEnabled(), "this server changes passwords (at its own path)"
+        assert profile.completion.count.text().endswith(f"of {len(PROFILE_FIELDS)} completed"), \
+            "no license document counted where the server cannot hold one"
+        assert "License document" not in profile.completion.hint.text()
+
+        main.show_page(PageKey.DIRECTORY)
+        directory = main.current_page()
+        assert isinstance(directory, DirectoryPage)
+        await wait_until(lambda: directory.model.rowCount() == 47, what="the directory walked")
+        assert directory.scope_label.text() == LISTED
+        assert directory.count_label.text() == "47 listed providers"
+        other = directory.model.row_at(0)
+        assert other is not None
+        cached = directory.model.cache.provider(other.id)
+        assert cached is not None
+        rows = dict(row for _, group in provider_groups(cached, private_fields=False) for row in group)
+        assert rows["Professional Title"] == "—", "not sent by this server: unknown, not left blank"
+        assert rows["Professional Role"] == "—"
+        assert rows["Organization/Facility"] == "—"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_superuser_reads_why_it_cannot_sign_in(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        window = desktop.login_window
+        window.email.setText(SUPERUSER)
+        window.password.setText(seed_server.password)
+        window.sign_in_button.click()
+        await wait_until(lambda: window.message.text() != "", what="error message")
+        assert window.message.text() == UnsupportedRoleError("user").message
+        assert "ProviderDesk has no pages for it" in window.message.text()
+        assert desktop.main_window is None
+        assert window.sign_in_button.isEnabled()
         await closed(desktop)
 
     run_ui(loop, body)
