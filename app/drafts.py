@@ -28,10 +28,11 @@ def _now() -> datetime:
 
 @dataclass(frozen=True)
 class Draft:
-    """What the user had typed (field name to text) and when it was saved."""
+    """What the user had typed (field name to text), when it was saved, and the step it was on (0: the first)."""
 
     values: dict[str, str]
     saved_at: datetime
+    step: int = 0
 
 
 def _keep(values: Mapping[str, Any]) -> dict[str, str]:
@@ -56,7 +57,8 @@ def _parse(raw: bytes) -> Draft | None:
     if data.get("version") != VERSION or not isinstance(values, dict) or saved_at.tzinfo is None:
         return None
     kept = _keep({k: v for k, v in values.items() if isinstance(v, str)})
-    return Draft(kept, saved_at) if kept else None
+    step = data.get("step", 0)
+    return Draft(kept, saved_at, step if isinstance(step, int) and step >= 0 else 0) if kept else None
 
 
 class DraftStore:
@@ -86,8 +88,9 @@ class DraftStore:
             log.warning("ignoring an unreadable draft %s", self.path)
         return draft
 
-    def save(self, values: Mapping[str, Any]) -> Draft | None:
-        """Keep `values` (without passwords or empty fields); with nothing left, clear the draft.
+    def save(self, values: Mapping[str, Any], *, step: int = 0) -> Draft | None:
+        """Keep `values` (without passwords or empty fields) and the `step` the form was on; with
+        nothing left, clear the draft.
 
         The file is replaced whole (written beside it, then renamed), so a crash leaves the old
         draft or the new one, never half of one. Raises OSError when the folder cannot be written.
@@ -96,9 +99,9 @@ class DraftStore:
         if not kept:
             self.clear()
             return None
-        draft = Draft(kept, self._clock())
-        body = json.dumps({"version": VERSION, "saved_at": draft.saved_at.isoformat(), "values": kept},
-                          ensure_ascii=False, indent=1)
+        draft = Draft(kept, self._clock(), step)
+        body = json.dumps({"version": VERSION, "saved_at": draft.saved_at.isoformat(), "step": step,
+                           "values": kept}, ensure_ascii=False, indent=1)
         # Only the user may read it (folder 0700, file 0600): a draft holds personal details.
         private_dir(self.path.parent)
         temporary = self.path.with_name(self.path.name + ".tmp")

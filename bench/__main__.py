@@ -6,7 +6,7 @@ import signal
 import sys
 from types import FrameType
 
-from bench import directory, fhir, load, responsiveness, server
+from bench import directory, fhir, keystrokes, load, responsiveness, server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     responsiveness.add_parser(commands)
     load.add_parser(commands)
     fhir.add_parser(commands)
+    keystrokes.add_parser(commands)
     return parser
 
 

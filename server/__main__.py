@@ -18,6 +18,7 @@ import ipaddress
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -191,18 +192,35 @@ def seed(args: argparse.Namespace) -> int:
     return 0
 
 
+HELP_ONLY = ([], ["help"], ["--help"], ["-h"])
+
+
 def manage(argv: list[str]) -> int:
+    program = f"{_program()} manage"
+    if argv in HELP_ONLY:  # the list of commands needs no server: nothing is created for it
+        with tempfile.TemporaryDirectory() as scratch:
+            os.environ["PROVIDERDESK_DATA_DIR"] = scratch
+            os.environ.setdefault("DJANGO_SECRET_KEY", "only-listing-the-commands")
+            _setup(None)
+            from django.core.management import execute_from_command_line  # late: after the settings
+
+            execute_from_command_line([program, "help"])
+        return 0
     _setup(os.environ.get("PROVIDERDESK_DATA_DIR"))
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["python -m server manage", *argv])
+    execute_from_command_line([program, *argv])
     return 0
 
 
+def _program() -> str:
+    """How the user called the server: the installed command, or the module."""
+    return "providerdesk-server" if os.path.basename(sys.argv[0]).startswith("providerdesk-server") \
+        else "python -m server"
+
+
 def _parser() -> argparse.ArgumentParser:
-    installed = os.path.basename(sys.argv[0]).startswith("providerdesk-server")  # the installed command
-    parser = argparse.ArgumentParser(prog="providerdesk-server" if installed else "python -m server",
-                                     description="ProviderDesk reference server")
+    parser = argparse.ArgumentParser(prog=_program(), description="ProviderDesk reference server")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="apply migrations and serve the API with waitress")
     run.add_argument("--host", default="127.0.0.1")

@@ -56,7 +56,7 @@ class TokenAuth(httpx.Auth):
         self.refresh: str | None = None
         self.ended = True
         self.on_rotated: Callable[[str], Awaitable[None]] | None = None
-        self.on_ended: Callable[[], None] | None = None
+        self.on_ended: Callable[[str], None] | None = None
         self.refresh_count = 0
 
     def start(self, access: str, refresh: str) -> None:
@@ -99,8 +99,8 @@ class TokenAuth(httpx.Auth):
                 return self.access
             try:
                 answer = await self._refresher(self.refresh)
-            except AuthenticationError:
-                self._end()
+            except AuthenticationError as refused:
+                self._end(refused.message)
                 raise
             self.refresh_count += 1
             if answer.refresh and answer.refresh != self.refresh:
@@ -127,12 +127,13 @@ class TokenAuth(httpx.Auth):
                 await self.on_rotated(refresh)
             log.debug("new session adopted; the earlier tokens are void")
 
-    def _end(self) -> None:
+    def _end(self, words: str) -> None:
+        """`words`: the server's reason (a new password elsewhere, a deactivation), told to the user."""
         was_ended = self.ended
         self.clear()
         if not was_ended and self.on_ended is not None:
             log.info("session ended: the server refused the refresh token")
-            self.on_ended()
+            self.on_ended(words)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         token = await self.access_token()

@@ -33,7 +33,7 @@ class Session:
         self.user: User | None = None
         self.capabilities: Capabilities = capabilities.ALL
         self._remember = False
-        self._ended_listeners: list[Callable[[], None]] = []
+        self._ended_listeners: list[Callable[[str], None]] = []
         client.auth.on_rotated = self._on_rotated
         client.auth.on_ended = self._on_ended
 
@@ -49,8 +49,8 @@ class Session:
     def can_remember(self) -> bool:
         return self.store.persistent
 
-    def on_ended(self, listener: Callable[[], None]) -> None:
-        """Call `listener` when the server ends the session (refresh refused)."""
+    def on_ended(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(words)` when the server ends the session (refresh refused); `words` say why."""
         self._ended_listeners.append(listener)
 
     async def login(self, email: str, password: str, *, remember: bool = False) -> User:
@@ -148,9 +148,9 @@ class Session:
         if self._remember and self.user is not None:
             await self.store.save(self.server, self.user.email, refresh)
 
-    def _on_ended(self) -> None:
+    def _on_ended(self, words: str) -> None:
         user, self.user = self.user, None
         log.info("session ended by the server for user %s", user.id if user else "?")
         for listener in self._ended_listeners:
-            listener()
+            listener(words)
 

@@ -12,11 +12,20 @@ from typing import Any
 
 from django.db import connection
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenBackendError
+from rest_framework_simplejwt.state import token_backend
 
-from server.accounts.models import LoginSession, User
+from server.accounts.models import EndedBecause, LoginSession, User
 
 SESSION_ENDED = "Your session has ended. Sign in again."
+SESSION_EXPIRED = "Your session has expired. Sign in again."
+# What a refused client is told, by why its session ended: the desktop shows these words as they are.
+ENDED_WORDS = {
+    EndedBecause.SIGNED_OUT: "This session was signed out. Sign in again.",
+    EndedBecause.PASSWORD_CHANGED: "Your password was changed on another computer (or by an administrator). "
+                                   "Sign in again with the new password.",
+    EndedBecause.DEACTIVATED: "Your account has been deactivated. Ask a facility administrator.",
+}
 
 
 @functools.cache
@@ -45,8 +54,30 @@ def session_user(token: Any) -> User:
     except ValueError:  # not ids at all: a token this server did not sign
         raise InvalidToken({"detail": "Token is invalid."}) from None
     if not found or not found[0].is_active:
-        raise AuthenticationFailed(SESSION_ENDED, code="session_ended")
+        raise AuthenticationFailed(_why_ended(sid, found[0] if found else None), code="session_ended")
     return found[0]
+
+
+def _why_ended(sid: Any, user: User | None) -> str:
+    """The words for a refused session (read only when refused: the live path stays one query)."""
+    if user is not None and not user.is_active:
+        return ENDED_WORDS[EndedBecause.DEACTIVATED]
+    because = LoginSession.objects.filter(pk=_uuid(sid)).values_list("ended_because", flat=True).first()
+    return ENDED_WORDS.get(EndedBecause(because), SESSION_ENDED) if because else SESSION_ENDED
+
+
+def refused_refresh_words(raw: str) -> str:
+    """The words for a refresh token simplejwt refused: expired, or its session's end (a new password
+    blacklists the session's tokens: the reason is read from the session, after the signature)."""
+    try:
+        claims = token_backend.decode(raw, verify=True)  # type: ignore[arg-type]  # the encoded text: its hint says Token
+    except TokenBackendError:
+        return SESSION_EXPIRED
+    try:
+        user = User.objects.filter(pk=_uuid(claims.get("user_id"))).first()
+        return _why_ended(claims.get("sid"), user) if claims.get("sid") else SESSION_ENDED
+    except ValueError:  # ids that are not ids: a token this server did not sign
+        return SESSION_ENDED
 
 
 def _uuid(value: Any) -> Any:

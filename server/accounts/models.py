@@ -66,7 +66,15 @@ class User(AbstractUser):
         if replaced and existing:
             from server.accounts.services import user_sessions_revoke  # services imports this module
 
-            user_sessions_revoke(user=self)
+            user_sessions_revoke(user=self, because=EndedBecause.PASSWORD_CHANGED)
+
+
+class EndedBecause(models.TextChoices):
+    """Why a session was revoked: the refused client is told (authentication.py)."""
+
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"
+    DEACTIVATED = "deactivated"
 
 
 class LoginSession(models.Model):
@@ -76,6 +84,7 @@ class LoginSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    ended_because = models.CharField(max_length=32, choices=EndedBecause.choices, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]

@@ -7,12 +7,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from contract.choices import Role, choices
 from contract.validation import PASSWORD_MATCH
-from server.accounts.authentication import session_user
+from server.accounts.authentication import refused_refresh_words, session_user
 from server.accounts.models import User
 
 
@@ -145,7 +146,11 @@ class SessionTokenRefreshSerializer(TokenRefreshSerializer):
     refresh = serializers.CharField(max_length=4096)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        session_user(RefreshToken(attrs["refresh"]))
+        try:
+            token = RefreshToken(attrs["refresh"])
+        except TokenError:  # expired or blacklisted: said in words a person reads, not simplejwt's
+            raise AuthenticationFailed(refused_refresh_words(attrs["refresh"]), code="token_not_valid") from None
+        session_user(token)
         return super().validate(attrs)
 
 

@@ -11,7 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from server.accounts import throttle
-from server.accounts.models import LoginSession, User, normalize_email
+from server.accounts.models import EndedBecause, LoginSession, User, normalize_email
 
 
 class LoginRefused(Exception):
@@ -90,18 +90,20 @@ def session_end(*, refresh: str | None, access_sid: str | None) -> bool:
     sid = sid or access_sid
     if not sid:
         return False
-    LoginSession.objects.filter(pk=sid, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    LoginSession.objects.filter(pk=sid, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), ended_because=EndedBecause.SIGNED_OUT)
     return True
 
 
-def user_sessions_revoke(*, user: User) -> None:
-    """End every session of `user` (deactivation, a new password): all their tokens stop working.
+def user_sessions_revoke(*, user: User, because: EndedBecause) -> None:
+    """End every session of `user` (deactivation, a new password): all their tokens stop working,
+    and a client refused afterwards is told `because`.
 
     Revoking the sessions already refuses every access and refresh token (authentication.py);
     the refresh tokens still outstanding are blacklisted as well, so they read as ended anywhere.
     """
     now = timezone.now()
-    LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now, ended_because=because)
     outstanding = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in outstanding],
                                          ignore_conflicts=True)

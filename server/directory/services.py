@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 from contract import validation as rules
 from contract.choices import LicenseStatus, NotificationLevel, Role
-from server.accounts.models import User
+from server.accounts.models import EndedBecause, User
 from server.accounts.services import user_sessions_revoke
 from server.common.conditional import if_match_check
 from server.credentialing.models import AuditAction
@@ -144,7 +144,7 @@ def _sync_user(provider: Provider) -> None:
     user.is_active = provider.is_active
     user.save(update_fields=["email", "first_name", "last_name", "is_active"])
     if not provider.is_active:
-        user_sessions_revoke(user=user)
+        user_sessions_revoke(user=user, because=EndedBecause.DEACTIVATED)
 
 
 def provider_lock(provider: Provider, if_match: str | None) -> Provider:

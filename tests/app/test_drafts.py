@@ -130,3 +130,17 @@ def test_the_drafts_folder_is_private_and_a_loose_draft_is_tightened(tmp_path: P
     store.save({"first_name": "Ama"})
     assert os.stat(store.path.parent).st_mode & 0o777 == 0o700
     assert os.stat(store.path).st_mode & 0o777 == 0o600
+
+
+def test_the_step_is_kept_and_an_older_draft_starts_at_the_first(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "draft.json")
+    store.save({"first_name": "Amelia"}, step=3)
+    loaded = store.load()
+    assert loaded is not None
+    assert loaded.step == 3
+    body = json.loads((tmp_path / "draft.json").read_text(encoding="utf-8"))
+    del body["step"]  # written before drafts kept their step
+    (tmp_path / "draft.json").write_text(json.dumps(body), encoding="utf-8")
+    older = store.load()
+    assert older is not None
+    assert older.step == 0

@@ -203,3 +203,17 @@ def test_forwarded_for_is_ignored_under_another_wsgi_server(tmp_path: Path) -> N
         assert _register_from(line.split()[2].removesuffix("/"), ROTATING) == [201, 201, 201, 429]
     finally:
         _stop(process)
+
+
+def test_manage_help_names_the_command_and_creates_nothing(tmp_path: Path) -> None:
+    """Issue 22, item 13: `manage --help` created a data folder and a secret key, and named the module."""
+    data_dir = tmp_path / "never-made"
+    env = {**os.environ, "PROVIDERDESK_DATA_DIR": str(data_dir)}
+    env.pop("DJANGO_SECRET_KEY", None)
+    for argv in (["manage", "--help"], ["manage"]):
+        done = subprocess.run([sys.executable, "-m", "server", *argv], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "python -m server manage help <subcommand>" in done.stdout
+        assert "migrate" in done.stdout
+    assert not data_dir.exists()

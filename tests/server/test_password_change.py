@@ -143,3 +143,31 @@ def test_an_administrator_setting_a_password_in_the_django_admin_ends_the_sessio
         assert saved.status_code == 302, saved.text
     assert_ended(anon, account)
     assert_live(anon, live_server.login(account["user"]["email"], NEW_PASSWORD))
+
+
+def refused_words(anon: httpx.Client, pair: dict) -> tuple[str, str]:
+    """What a client with `pair` is told by a request and by a refresh, both refused."""
+    request = anon.get("/auth/provider/profile/", headers=bearer(pair["access"]))
+    refresh = anon.post("/auth/token/refresh/", json={"refresh": pair["refresh"]})
+    assert (request.status_code, refresh.status_code) == (401, 401), (request.text, refresh.text)
+    return request.json()["detail"], refresh.json()["detail"]
+
+
+def test_a_refused_session_is_told_why_it_ended(anon: httpx.Client, admin: httpx.Client,
+                                                live_server: LiveServer) -> None:
+    """The desktop shows these words as they are: a new password elsewhere, a sign-out, a deactivation
+    (issue 22, item 1: "You are signed out." was all a provider read after a password change elsewhere)."""
+    account = register_provider(anon)
+    elsewhere = live_server.login(account["user"]["email"], account["password"])
+    assert change(anon, account["access"], account["password"]).status_code == 200
+    for words in refused_words(anon, elsewhere):
+        assert words.startswith("Your password was changed on another computer"), words
+
+    signed_out = live_server.login(account["user"]["email"], NEW_PASSWORD)
+    assert anon.post("/auth/logout/", json={"refresh": signed_out["refresh"]}).status_code in (200, 204, 205)
+    assert refused_words(anon, signed_out)[0] == "This session was signed out. Sign in again."
+
+    deactivated = live_server.login(account["user"]["email"], NEW_PASSWORD)
+    assert admin.delete(f"/providers/{account['profile']['id']}/").status_code == 204
+    for words in refused_words(anon, deactivated):
+        assert words == "Your account has been deactivated. Ask a facility administrator."

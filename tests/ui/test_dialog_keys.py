@@ -9,7 +9,6 @@ each sets its default button where it is made (a confirmation's is Cancel).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,27 +17,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
 from app.api.client import ApiClient
-from app.api.models import Decision, Provider
-from app.directory.query import DirectoryQuery
-from app.settings import Settings
+from tests.helpers.dialogs import Make, dialogs_before_sign_in, staff_dialogs
 from tests.helpers.factories import create_provider
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import run_ui, signed_in, signed_out
 from ui.common.tasks import TaskRunner
-from ui.credentialing.audit_export_dialog import AuditExportDialog
-from ui.credentialing.decision_dialog import DecisionDialog
-from ui.credentialing.document_viewer import DocumentWindow
-from ui.directory.export_dialog import ExportDialog
-from ui.directory.fhir_export_dialog import FhirExportDialog
-from ui.directory.roster_import_dialog import ImportDialog
-from ui.profile.wizard import RegistrationWizard
-from ui.providers.detail import ProviderDetailDialog
-from ui.providers.edit_dialog import ProviderEditDialog
-from ui.shell.password_dialog import PasswordDialog
-from ui.shell.settings_dialog import SettingsDialog
-from ui.shell.shortcuts import ShortcutsDialog
-
-Make = Callable[[], QDialog]
 
 
 def _defaults(dialog: QDialog) -> list[QPushButton]:
@@ -103,26 +86,10 @@ def test_the_staff_dialogs(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client,
 ) -> None:
     made = create_provider(admin)
-    provider = Provider.model_validate(made)
 
     async def body() -> list[str]:
         parts = await signed_in(live_server, tmp_path, "facility_admin")
-        directory = parts.own_directory()
-        dialogs: dict[str, Make] = {
-            "Edit provider": lambda: ProviderEditDialog(parts.client, parts.runner, made["id"]),
-            "Provider details": lambda: ProviderDetailDialog(provider, browse_hospitals=True),
-            "Export": lambda: ExportDialog(directory.cache, DirectoryQuery(), parts.runner),
-            "Export as FHIR": lambda: FhirExportDialog(directory.cache, parts.runner),
-            "Import": lambda: ImportDialog(parts.client, directory, parts.runner),
-            "Verify": lambda: DecisionDialog(Decision.VERIFIED, provider),
-            "Reject": lambda: DecisionDialog(Decision.REJECTED, provider),
-            "Export decisions": lambda: AuditExportDialog(),
-            "Document": lambda: DocumentWindow(),
-            "Change password": lambda: PasswordDialog(parts.session, parts.runner),
-            "Keyboard shortcuts": lambda: ShortcutsDialog([("Window", [("Ctrl+Q", "Quit")])]),
-            "Register a provider": lambda: RegistrationWizard(parts.client, parts.runner, tmp_path / "drafts",
-                                                              on_behalf=True),
-        }
+        dialogs = staff_dialogs(parts, made, tmp_path / "drafts")
         problems = [problem for name, make in dialogs.items() for problem in await problems_of(name, make)]
         await asyncio.sleep(0.2)
         await signed_out(parts)
@@ -135,10 +102,7 @@ def test_the_staff_dialogs(
 def test_the_dialogs_before_sign_in(loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path) -> None:
     async def body() -> list[str]:
         client, runner = ApiClient(live_server.api), TaskRunner()
-        dialogs: dict[str, Make] = {
-            "Registration": lambda: RegistrationWizard(client, runner, tmp_path),
-            "Settings": lambda: SettingsDialog(Settings(server_url=live_server.api, data_dir=tmp_path)),
-        }
+        dialogs = dialogs_before_sign_in(client, runner, live_server.api, tmp_path)
         problems = [problem for name, make in dialogs.items() for problem in await problems_of(name, make)]
         runner.cancel_all()
         await client.aclose()

@@ -129,6 +129,16 @@ class MessageBar(QWidget):
             row.timer.start(HIDE_AFTER_MS.get(level, 4000))
         self._refresh()
 
+    def replace_message(self, old: str, new: str) -> bool:
+        """Put `new` in place of the message `old` where it is still shown (counts that changed);
+        whether it was."""
+        row = next((r for r in self.rows() if r.text == old), None)
+        if row is None:
+            return False
+        row.label.setText(new)
+        row.dismiss.setToolTip(new)
+        return True
+
     def remove(self, row: _Message) -> None:
         """Take one message away (its Dismiss button, or its time is up)."""
         if row in self._rows:
@@ -200,10 +210,11 @@ class ErrorPresenter(QObject):
     """Shows errors nobody else handled.
 
     Signals:
-        session_ended(): the server ended the session; the application returns to sign-in.
+        session_ended(str): the server ended the session, for the reason given; the application
+            returns to sign-in.
     """
 
-    session_ended = Signal()
+    session_ended = Signal(str)
 
     def __init__(self, bar: MessageBar, window: QWidget) -> None:
         super().__init__(window)
@@ -214,7 +225,7 @@ class ErrorPresenter(QObject):
     def show(self, error: object) -> None:
         if isinstance(error, errors.AuthenticationError):
             self._bar.show_message(error.message, "warning")
-            self.session_ended.emit()
+            self.session_ended.emit(error.message)
             return
         if not isinstance(error, BaseException):
             return

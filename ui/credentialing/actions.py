@@ -56,11 +56,14 @@ class CredentialingActions(QObject):
 
     Signals:
         decided(object): the server took a decision; the Provider it answered.
+        refused(object): a decision was refused because the record changed; the Provider as it is now
+            (every view shows it at once).
         notice(str, str): a message for the user, and its level ("info", "success", "error").
         dialog_finished(): a decision dialog or the conflict message closed (back to the list).
     """
 
     decided = Signal(object)
+    refused = Signal(object)
     notice = Signal(str, str)
     dialog_finished = Signal()
 
@@ -139,6 +142,7 @@ class CredentialingActions(QObject):
         if isinstance(error, ConflictError) and isinstance(error.current, Provider):
             dialog.reject()
             self._show_conflict(dialog.provider, Versioned(error.current, error.etag))
+            self.refused.emit(error.current)
         elif isinstance(error, ValidationError) and error.field_errors:
             dialog.show_server_error(" ".join(m for messages in error.field_errors.values() for m in messages))
         elif isinstance(error, OfflineError):

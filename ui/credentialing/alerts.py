@@ -30,9 +30,12 @@ class LicenseAlerts(QObject):
         notice(str, str): the text and its level ("warning"), to show in the window's message bar
             when there is no system tray.
         open_requested(): the user clicked the notification (show the worklist).
+        changed(str, str): the counts of the alert shown this run changed (a decision, a sync): its
+            text before and now, for a message still on screen to follow.
     """
 
     alerted = Signal(str)
+    changed = Signal(str, str)
     notice = Signal(str, str)
     open_requested = Signal()
 
@@ -45,6 +48,7 @@ class LicenseAlerts(QObject):
         self.state = state
         self.tray: QSystemTrayIcon | None = None
         self.last: LicenseAlert | None = None
+        self._since_last: str | None = None  # the `since` the last alert counted from
         self._shown_this_run = False
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_EVERY_MS)
@@ -64,6 +68,18 @@ class LicenseAlerts(QObject):
     def _on_directory_synced(self) -> None:
         if not self._shown_this_run:  # online: after the first sync, with what happened meanwhile
             self.check()
+        else:
+            self._recount()
+
+    def _recount(self) -> None:
+        """The alert shown, counted again from the same point: its message follows decisions."""
+        cache, last = self.directory.cache, self.last
+        if cache is None or last is None or last.empty:
+            return
+        now = license_alert(cache, since=self._since_last)
+        if now.text() != last.text():
+            self.last = now
+            self.changed.emit(last.text(), now.text())
 
     def check(self, *, force: bool = False) -> LicenseAlert | None:
         """Alert now if this run has not yet, or a new day began since the last alert; what was shown."""
@@ -75,7 +91,8 @@ class LicenseAlerts(QObject):
         if not force and self._shown_this_run and settings.value(self._key("day")) == today:
             return None
         since = settings.value(self._key("since"))
-        alert = license_alert(cache, since=str(since) if since else None)
+        self._since_last = str(since) if since else None
+        alert = license_alert(cache, since=self._since_last)
         self._shown_this_run = True
         settings.setValue(self._key("day"), today)
         if alert.latest_pending:

@@ -50,7 +50,8 @@ class CredentialingPage(Page):
 
     key = PageKey.CREDENTIALING
     # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
-    shortcuts = (("J / K", "Next / previous license"), ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
+    shortcuts = (("J / K", "Next / previous license"), ("Home / End", "First / last license"),
+                 ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
                  ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),
                  ("Ctrl++ / Ctrl+-", "Zoom the document in / out"), ("Ctrl+0", "Fit the document to the width"),
                  ("Ctrl+Enter", "Confirm a decision"))
@@ -91,6 +92,7 @@ class CredentialingPage(Page):
             self.export_button.setEnabled(False)
             self.export_button.setToolTip(unavailable)
         self.actions_.decided.connect(self._on_actions_decided)
+        self.actions_.refused.connect(self.directory.show_own_change)  # the current record, in the list too
         self.actions_.notice.connect(self.notify)
         self.actions_.dialog_finished.connect(self.refocus)
         self._lay_out()
@@ -128,6 +130,7 @@ class CredentialingPage(Page):
                            ("Ctrl+PgDown", lambda: self._move_queue(1)), ("Ctrl+PgUp", lambda: self._move_queue(-1))):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(context)
+        self.pane.viewer.zoom.also_in(self)  # Ctrl+plus/minus/0 from the list too, not only in the document
         self.pane.verify_requested.connect(self.actions_.verify)
         self.pane.reject_requested.connect(self.actions_.reject)
         self.pane.document_requested.connect(self.actions_.open_document)

@@ -90,6 +90,12 @@ class ZoomControls(QWidget):
         button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # never narrower than its text
         return button
 
+    def also_in(self, scope: QWidget) -> None:
+        """Let the shortcuts work while `scope` (a page around the view: its list) has focus too:
+        the same actions, so never two shortcuts for one key."""
+        for action in (self.fit_action, self.out_action, self.in_action):
+            scope.addAction(action)
+
     def show_factor(self, factor: float, *, fit_width: bool) -> None:
         """Show the zoom in effect; steps start from it."""
         self.factor = factor

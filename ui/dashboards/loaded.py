@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.widgets.page import Page
 from ui.widgets.page_loader import PageLoader, PageState, scrolled
@@ -33,14 +34,22 @@ class LoadedPage(Page):
         content = QWidget()
         self.state = PageState(scrolled(content), retry=self._on_state_retry, empty_text=empty_text)
         self.loader = PageLoader(runner, self.state, self._fetch, self._show, loading_text=loading_text,
-                                 failure=failure)
+                                 failure=failure, stale=self._on_loader_stale)
+        # offline, the last answer stays with its time (it went blank: "could not be loaded")
+        self.stale_note = plain_label(role="muted", wrap=True, name="Shown as of")
+        self.stale_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.state)
         column = QVBoxLayout(content)
         column.setContentsMargins(20, 16, 20, 20)
         column.setSpacing(14)
+        column.addWidget(self.stale_note)
         return column
+
+    def _on_loader_stale(self, text: str | None) -> None:
+        self.stale_note.setText(text or "")
+        self.stale_note.setVisible(text is not None)
 
     async def _fetch(self) -> Any:
         raise NotImplementedError

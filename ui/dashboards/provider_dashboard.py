@@ -15,7 +15,7 @@ from ui.dashboards.charts import ChartCard, Slice, show_donut
 from ui.dashboards.loaded import LoadedPage, card_row
 from ui.dashboards.notification_list import NotificationList
 from ui.dashboards.stat_card import StatCard
-from ui.providers.license_card import LicenseCard
+from ui.providers.license_card import UPLOAD, LicenseCard
 from ui.widgets.activity_list import ActivityList
 from ui.widgets.page import PageKey, page_header
 
@@ -42,10 +42,12 @@ class ProviderDashboardPage(LoadedPage):
 
     Signals:
         navigate_requested(object): the PageKey of the page to show (My Profile, the directory).
+        upload_requested(): the user asked to upload the license document (My Profile's file picker).
     """
 
     key = PageKey.DASHBOARD
     navigate_requested = Signal(object)
+    upload_requested = Signal()
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  not_reviewed: str | None = None, no_uploads: str | None = None) -> None:
@@ -117,7 +119,10 @@ class ProviderDashboardPage(LoadedPage):
     # ---- actions ----
 
     def _on_license_action_requested(self) -> None:
-        self.navigate_requested.emit(PageKey.PROFILE)
+        if self.license.action_button.text() == UPLOAD:  # the button says it opens the file picker: it does
+            self.upload_requested.emit()
+        else:
+            self.navigate_requested.emit(PageKey.PROFILE)
 
     def _on_edit_profile_button_clicked(self) -> None:
         self.navigate_requested.emit(PageKey.PROFILE)

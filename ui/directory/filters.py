@@ -29,15 +29,16 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
     "license_status": tuple(s.value for s in LicenseStatus),
 }
 STATUS_LABELS = {s.value: s.label for s in LicenseStatus}
-MAX_WIDTH = 240  # a very long organization or hospital name is cut here, not the whole row
+MAX_WIDTH = 240  # a very long organization name is cut here, not the whole row
+HOSPITAL_MAX_WIDTH = 420  # a hospital is named with its city ("Brooklyn Heights Hospital, New York"): 240 cut it
 
 
-def _combo(accessible_name: str) -> QComboBox:
-    """As wide as its longest choice (up to MAX_WIDTH), arrow included: the row wraps, never squeezes it."""
+def _combo(accessible_name: str, max_width: int = MAX_WIDTH) -> QComboBox:
+    """As wide as its longest choice (up to `max_width`), arrow included: the row wraps, never squeezes it."""
     combo = QComboBox()
     combo.setAccessibleName(accessible_name)
     combo.setToolTip(accessible_name)
-    combo.setMaximumWidth(MAX_WIDTH)
+    combo.setMaximumWidth(max_width)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
 
@@ -75,7 +76,7 @@ class DirectoryFilters(QWidget):
         layout = FlowLayout(self, spacing=6)  # a narrow window puts the rest on a second row
         for name, anything in FACETS:
             self.combos[name] = _combo(anything.replace("Any ", "Filter by "))
-        self.combos["hospital_id"] = _combo("Filter by hospital")
+        self.combos["hospital_id"] = _combo("Filter by hospital", HOSPITAL_MAX_WIDTH)
         self.active = _combo("Active or deactivated providers")
         _fill(self.active, ACTIVE_CHOICES)
         self.clear_button = QPushButton("Clear")
@@ -115,16 +116,32 @@ class DirectoryFilters(QWidget):
         combo.setCurrentIndex(index)
         return True
 
+    def only(self, name: str, value: object) -> bool:
+        """Choose `value` for filter `name` and clear every other filter, in one change (a hospital's
+        "all providers" means all of them, not those an earlier filter left); False, and nothing
+        changed, when it is not offered."""
+        combo = self.active if name == "is_active" else self.combos[name]
+        index = _index_of(combo, value)
+        if index < 0:
+            return False
+        self._reset()
+        combo.blockSignals(True)
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+        self.changed.emit()
+        return True
+
     @property
     def is_default(self) -> bool:
         return all(c.currentIndex() == 0 for c in self.combos.values()) and self.active.currentIndex() == 0
 
     def clear(self) -> None:
-        for combo in self.combos.values():
+        self._reset()
+        self.changed.emit()
+
+    def _reset(self) -> None:
+        """Every filter back to its first choice, quietly (the caller says `changed` once)."""
+        for combo in (*self.combos.values(), self.active):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self.active.blockSignals(True)
-        self.active.setCurrentIndex(0)
-        self.active.blockSignals(False)
-        self.changed.emit()

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
@@ -85,6 +86,9 @@ class DirectoryPage(Page):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
+        # Down goes from the search to the first match, as Enter does: then Enter opens it
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search, self._on_search_return_pressed,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -322,11 +326,11 @@ class DirectoryPage(Page):
         self.runner.start(self.client.audit_trail(provider.id), on_error=failed, on_done=loaded)
 
     def show_hospital(self, hospital_id: str) -> None:
-        """The hospital view: every provider of one hospital (the hospital filter, search cleared)."""
+        """The hospital view: every active provider of one hospital (the hospital filter alone, search cleared)."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        if not self.filters.choose("hospital_id", hospital_id):
+        if not self.filters.only("hospital_id", hospital_id):
             self._notify("This hospital is not in the directory on this computer yet.", "info")
 
     def _notify(self, text: str, level: str) -> None:

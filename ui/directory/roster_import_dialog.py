@@ -162,6 +162,8 @@ class ImportDialog(CsvDialog):
         self.idle()
         self.report = report
         made, rest = len(report.created), len(report.not_created)
+        if made:
+            self.directory.sync_now()  # the new providers in the directory, the worklist and their counts
         self.counts.setText(f"{made:,} provider{'s' * (made != 1)} created, {rest:,} not created.")
         if rest:
             self.show_notice("Correct the rows that were not created and import them again.", "warning")

@@ -6,15 +6,18 @@ import itertools
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
+from app.api.connectivity import ConnectionState
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
 from app.api.models import Provider, Versioned
 from app.documents import DocumentRefused, prepared_upload
+from ui.common.focus import FocusReturn
 from ui.common.labels import plain_label
 from ui.common.notify import words_for
 from ui.common.tasks import TaskRunner
@@ -37,12 +40,20 @@ def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
     return button
 
 
+SAVE_TIP = "Save your changes (Ctrl+S)"
+OFFLINE_SAVE = "Not available offline: saving needs the server. Your edits stay here until it answers."
+
 class ProfilePage(Page):
     """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner.
 
     Works through `client` (signed in as the provider) and `runner`; messages go to the window's message bar.
+
+    Signals:
+        saved(object): the server stored a change (the profile saved, a document uploaded); the
+            Provider it answered, for every other view to show at once.
     """
 
+    saved = Signal(object)
     key = PageKey.PROFILE
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
 
@@ -56,6 +67,12 @@ class ProfilePage(Page):
         self.capabilities = capabilities
         self.etag: str | None = None
         self._busy = False
+        self._restored: dict[str, object] = {}  # edits kept from an ended session, until the profile loads
+        self._choose_when_loaded = False  # the dashboard asked for the file picker before the profile loaded
+        self._offline = False  # saving and uploading need the server: off while it is away, with the reason
+        if runner.connectivity is not None:
+            runner.connectivity.on_change(self._on_connectivity_changed)
+            self._offline = runner.connectivity.state is ConnectionState.OFFLINE
         self._tasks: set[asyncio.Task[Any]] = set()
         self.license_panel = LicensePanel(not_reviewed=capabilities.license_review)
         self.license_panel.file_chosen.connect(self._on_license_panel_file_chosen)
@@ -65,7 +82,7 @@ class ProfilePage(Page):
         self.banner = ConflictBanner("your profile")
         self.banner.theirs_clicked.connect(self._on_banner_theirs_clicked)
         self.banner.mine_clicked.connect(self._on_banner_mine_clicked)
-        self.save_button = _button("Save", "Save your changes (Ctrl+S)", self._on_save_button_clicked)
+        self.save_button = _button("Save", SAVE_TIP, self._on_save_button_clicked)
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.revert_button = _button("Revert", "Drop your unsaved changes", self._on_revert_button_clicked)
@@ -137,7 +154,38 @@ class ProfilePage(Page):
         elif self.form.base is not None:
             self.form.rebase(self.form.base)
 
+    def choose_document(self) -> None:
+        """Open the file picker of the license document (now, or once the profile has loaded)."""
+        if self.license_panel.upload_button.isEnabled():
+            self.license_panel.upload_button.click()
+        else:
+            self._choose_when_loaded = True
+
+    def unsaved_edits(self) -> dict[str, object]:
+        if self.form.base is None:
+            return dict(self._restored)
+        return {name: self.form.fields.value(name) for name in self.form.edited_names()}
+
+    def restore_edits(self, edits: dict[str, object]) -> None:
+        self._restored = dict(edits)
+        if self.form.base is not None:
+            self._apply_restored()
+
+    def _apply_restored(self) -> None:
+        """Edits kept from an ended session, on top of the profile as it is now (saved with its etag)."""
+        restored, self._restored = self._restored, {}
+        for name, value in restored.items():
+            self.form.fields.set_value(name, value)
+        self._update_buttons()
+
+    def _on_connectivity_changed(self, state: ConnectionState) -> None:
+        if shiboken6.isValid(self):
+            self._offline = state is ConnectionState.OFFLINE
+            self._update_buttons()
+
     def shutdown(self) -> None:
+        if self.runner.connectivity is not None:
+            self.runner.connectivity.off_change(self._on_connectivity_changed)
         for task in list(self._tasks):
             task.cancel()
 
@@ -146,18 +194,28 @@ class ProfilePage(Page):
     def _start(self, work: Coroutine[Any, Any, Any], done: Callable[[Any], None],
                failed: Callable[[Exception], bool]) -> None:
         """Run `work` through the runner; the page is busy (no second save) until it ends."""
+        focus = FocusReturn()
+
         def on_done(result: Any) -> None:
+            if not shiboken6.isValid(self):  # the window closed meanwhile (the session ended)
+                return
             self._busy = False
+            self._update_buttons()
+            focus.restore()
             done(result)
             self._update_buttons()
 
         def on_error(error: Exception) -> bool:
+            if not shiboken6.isValid(self):
+                return True
             self._busy = False
             self._update_buttons()
+            focus.restore()
             return failed(error)
 
         self._busy = True
         self._update_buttons()
+        focus.disabled()
         task = self.runner.start(work, on_done=on_done, on_error=on_error)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -172,10 +230,11 @@ class ProfilePage(Page):
         changed = ready and bool(self.form.edited_names())
         for button in (self.save_button, self.revert_button):
             button.setVisible(self.form.base is not None)
-        self.save_button.setEnabled(changed)
+        self.save_button.setEnabled(changed and not self._offline)
+        self.save_button.setToolTip(OFFLINE_SAVE if self._offline else SAVE_TIP)
         self.revert_button.setEnabled(changed)
-        serve_or_explain(self.license_panel.upload_button, self.capabilities.reason(Feature.UPLOADS), enabled=ready,
-                         tip=self.license_panel.upload_button.toolTip())
+        serve_or_explain(self.license_panel.upload_button, self.capabilities.reason(Feature.UPLOADS),
+                         enabled=ready and not self._offline, tip=self.license_panel.upload_button.toolTip())
 
     def _on_form_changed(self) -> None:
         self._update_buttons()
@@ -204,6 +263,12 @@ class ProfilePage(Page):
     def _on_loaded(self, version: Versioned[Provider]) -> None:
         self._adopt(version, keep=self.form.edited_names())  # what was typed while it loaded stays
         self.state.show_content()
+        if self._restored:
+            self._apply_restored()
+        if self._choose_when_loaded:
+            self._choose_when_loaded = False
+            self._update_buttons()
+            self.choose_document()
 
     def _on_load_failed(self, error: Exception) -> bool:
         if self.form.base is not None or isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
@@ -236,6 +301,7 @@ class ProfilePage(Page):
     def _on_saved(self, saved: Versioned[Provider], sent: dict[str, Any]) -> None:
         # fields edited again while the request ran stay as they are, still to be saved
         self._adopt(saved, keep=self.form.edited_names(self.form.values_after(sent)))
+        self.saved.emit(saved.value)
         pending = " Your license is pending verification again." if "license_number" in sent else ""
         self._notify("Your profile is saved." + pending, "success")
 
@@ -279,8 +345,8 @@ class ProfilePage(Page):
     def _on_license_panel_file_chosen(self, path: str) -> None:
         if self._busy or self.banner.conflict is not None:
             return
-        self.license_panel.upload_started()
         self._start(self._upload(path), self._on_uploaded, self._on_upload_failed)
+        self.license_panel.upload_started()  # after _start, which notes where the focus was
 
     async def _upload(self, path: str) -> Versioned[Provider]:
         document = await prepared_upload(path)
@@ -297,6 +363,7 @@ class ProfilePage(Page):
         else:
             self._adopt(saved, keep=mine)
         self.license_panel.show_provider(saved.value)
+        self.saved.emit(saved.value)
         self._notify("Your license document is uploaded. Your license is pending verification again.", "success")
 
     def _on_upload_failed(self, error: Exception) -> bool:

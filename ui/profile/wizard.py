@@ -13,7 +13,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
     QWizard,
+    QWizardPage,
 )
 
 from app.api import errors
 from app.api.client import ApiClient
 from app.drafts import DraftStore
-from app.validation import REGISTRATION_STEPS, password_strength
+from app.validation import PERSONAL_ATTRIBUTES, REGISTRATION_STEPS, password_strength
 from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.profile.draft_banner import DraftBanner
@@ -36,6 +37,7 @@ from ui.providers.fields import ProviderFields
 from ui.widgets.strength_meter import StrengthMeter
 
 log = logging.getLogger(__name__)
+METER_READS = {"password", *PERSONAL_ATTRIBUTES}  # what the strength of a password depends on
 SAVE_DELAY_MS = 400
 NUMBERS = ("years_of_experience", "consultation_fee")  # left out when blank: the server's default applies
 Button = QWizard.WizardButton
@@ -89,6 +91,8 @@ class RegistrationWizard(QWizard):
         self.fields = ProviderFields([n for _, _, names in self.steps for n in names] + list(EXTRAS), self)
         self.drafts = DraftStore.for_registration(data_dir, on_behalf=on_behalf)
         self._restoring = False
+        self._resume_at = 0  # the step a restored draft was left on: shown when the wizard opens
+        self._complete_said: tuple[QWizardPage, bool] | None = None  # the step whose completeness QWizard knows
         self.setWindowTitle("Register a provider" if on_behalf else "Register as a provider")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
@@ -168,16 +172,20 @@ class RegistrationWizard(QWizard):
         found = self.fields.check(names, show=False)
         return {**{n: m for n, m in self.server_errors.items() if n in names}, **found}
 
-    def _refresh(self) -> None:
-        """Show the errors of touched fields, update the strength meter, and the Next buttons."""
+    def _refresh(self, changed: Iterable[str] | None = None) -> None:
+        """Show the errors of touched fields, update the strength meter (when a field it reads is
+        among `changed`; None: all may have), and the Next button of the step shown (QWizard asks a
+        step again when it comes up): once per keystroke, a few milliseconds at most (bench keystrokes)."""
         shown = [n for n in self.fields.names if n in self.touched]
         problems = self.problems(shown)
         for name in shown:
             self.fields.show_error(name, problems.get(name))
-        if "password" in self.fields.inputs:
+        if "password" in self.fields.inputs and (changed is None or not METER_READS.isdisjoint(changed)):
             self._update_meter()
-        for page in self.step_pages:
-            page.completeChanged.emit()
+        page = self.currentPage()
+        if isinstance(page, StepPage) and self._complete_said != (page, complete := page.isComplete()):
+            self._complete_said = (page, complete)
+            page.completeChanged.emit()  # only on a change: QWizard lays itself out again (38 ms a key)
 
     def _update_meter(self) -> None:
         values = self.fields.values()
@@ -185,9 +193,10 @@ class RegistrationWizard(QWizard):
         self.meter.show_strength(password_strength(password, user=values) if password else None)
 
     def _touch(self, names: Iterable[str]) -> None:
-        if not self._restoring:
+        names = set(names)
+        if not self._restoring and not names <= self.touched:  # touched already: the change's refresh shows it
             self.touched.update(names)
-            self._refresh()
+            self._refresh(names)
 
     def reveal(self, names: Iterable[str]) -> bool:
         """Show every problem of `names` (Next was pressed); True when there is none."""
@@ -201,14 +210,26 @@ class RegistrationWizard(QWizard):
         if self._restoring:
             return
         self.server_errors.pop(name, None)
-        self._refresh()
+        self._refresh([name])
         self._save_timer.start()
 
     def _on_fields_edited(self, name: str) -> None:
         if not isinstance(self.fields.inputs[name], QLineEdit):
             self._touch([name])  # a choice or a long text is judged as soon as it changes
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opened on a restored draft: on through its steps up to where it was left, or to the first
+        one that needs something again (the passwords are never kept)."""
+        super().showEvent(event)
+        resume, self._resume_at = self._resume_at, 0
+        while isinstance(page := self.currentPage(), StepPage) and self.step_pages.index(page) < resume \
+                and page.isComplete():
+            self.next()
+        if isinstance(page := self.currentPage(), StepPage) and not self.banner.isHidden():
+            page.column.insertWidget(0, self.banner)  # "A draft was restored" where the user is
+
     def _on_current_id_changed(self, _page_id: int) -> None:
+        self._save_timer.start()  # the step is part of the draft
         page = self.currentPage()
         if isinstance(page, StepPage):
             self.fields.inputs[page.names[0]].setFocus()
@@ -236,6 +257,7 @@ class RegistrationWizard(QWizard):
         if draft is None:
             return
         self._set_all(draft.values)
+        self._resume_at = draft.step
         self.touched = set(draft.values)
         self._refresh()
         saved = draft.saved_at.astimezone().strftime("%d %B %Y at %H:%M")
@@ -252,8 +274,10 @@ class RegistrationWizard(QWizard):
     def save_draft(self) -> None:
         """Write the draft now (it is written by itself shortly after each change)."""
         self._save_timer.stop()
+        page = self.currentPage()
+        step = self.step_pages.index(page) if isinstance(page, StepPage) else len(self.step_pages) - 1
         try:
-            self.drafts.save(self.fields.values())
+            self.drafts.save(self.fields.values(), step=max(step, 0))
         except OSError as error:
             log.warning("cannot save the registration draft: %s", error)
 
@@ -267,6 +291,7 @@ class RegistrationWizard(QWizard):
             self.fields.show_error(name, None)
         self._refresh()
         self.banner.hide()
+        self.restart()  # from the first step
         self.fields.inputs[self.fields.names[0]].setFocus()
 
     # ---- submitting ----

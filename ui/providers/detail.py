@@ -140,11 +140,22 @@ ACTION_WORDS = {"registered": "registered", "created": "added the provider", "up
                 "reactivated": "reactivated the provider"}
 
 
+# fields the trail names that are no field of the form: in words, as the form's are (SPECS)
+TRAIL_WORDS = {"is_active": "Active", "license_status": "License status", "license_document": "License document",
+               "hospitals": "Hospitals", "hospital_ids": "Hospitals"}
+
+
+def field_words(name: str) -> str:
+    """A field the server names (`first_name`) as the form labels it ("First Name")."""
+    spec = SPECS.get(name)
+    return spec.label if spec is not None else TRAIL_WORDS.get(name, name.replace("_", " ").capitalize())
+
+
 def audit_text(events: Sequence[AuditEvent]) -> str:
-    """One line per event, newest first, as the server sent them."""
+    """One line per event, newest first, as the server sent them, fields named as the form names them."""
     def line(event: AuditEvent) -> str:
         when = event.at.astimezone().strftime("%d %b %Y %H:%M")
-        fields = f" ({', '.join(f.replace('_', ' ') for f in event.fields)})" if event.fields and \
+        fields = f" ({', '.join(field_words(f) for f in event.fields)})" if event.fields and \
             event.action == "updated" else ""
         detail = f" — {event.detail}" if event.detail else ""
         return f"{when}  {event.actor}: {ACTION_WORDS.get(event.action, event.action)}{fields}{detail}"

@@ -90,6 +90,7 @@ class ProviderFields(QObject):
         self.names = tuple(names)
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._shown: dict[str, str | None] = {}  # the message each field shows (restyling is costly)
         for name in self.names:
             self._build(name)
 
@@ -157,6 +158,9 @@ class ProviderFields(QObject):
                 self.set_value(name, value)
 
     def show_error(self, name: str, message: str | None) -> None:
+        if name in self._shown and self._shown[name] == message:
+            return  # each keystroke asks again: a restyle per field per key made typing lag
+        self._shown[name] = message
         label, widget = self.errors[name], self.inputs[name]
         label.setText(message or NO_MESSAGE)
         label.setAccessibleName(message or f"{SPECS[name].label} error")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView
 
 from ui.providers.table_model import COLUMN_TEXTS, ProviderTableModel
@@ -103,4 +104,18 @@ def provider_view(
         table.setColumnHidden(column, True)
     shown = [c for c in range(model.columnCount()) if c not in hidden]
     table.column_fitter = ColumnFitter(table, widths, flexible or {shown[0]: 1})  # type: ignore[attr-defined]
+    # Home and End go to the first and last provider, as in a list (Qt's table goes to the first and
+    # last column: sideways, out of sight, nothing a reader of rows asked for).
+    for keys, last in (("Home", False), ("End", True)):
+        QShortcut(QKeySequence(keys), table, lambda last=last: _go_to_end(table, last=last),
+                  context=Qt.ShortcutContext.WidgetShortcut)
     return table
+
+
+def _go_to_end(table: QTableView, *, last: bool) -> None:
+    rows = table.model().rowCount()
+    if not rows:
+        return
+    index = table.model().index(rows - 1 if last else 0, max(table.currentIndex().column(), 0))
+    table.setCurrentIndex(index)  # rows are selected whole: the row becomes the selection
+    table.scrollTo(index)

@@ -28,6 +28,7 @@ from ui.profile.wizard import RegistrationWizard
 from ui.shell.login_window import LoginWindow
 from ui.shell.main_window import MainWindow
 from ui.shell.signed_in import SignedIn
+from ui.widgets.page import PageKey
 
 log = logging.getLogger(__name__)
 SIGNED_OUT = "You are signed out."
@@ -64,6 +65,8 @@ class Desktop(QObject):
         self.account: SignedIn | None = None
         self.startup_error: EmbeddedServerError | None = None
         self._closing = False
+        # Unsaved edits of the account whose session the server ended, by page: its next sign-in gets them.
+        self._kept_edits: tuple[str, dict[PageKey, dict[str, object]]] | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -178,9 +181,13 @@ class Desktop(QObject):
         self.account.directory.open()
         window = MainWindow(self.account, self.settings)
         window.sign_out_requested.connect(self.sign_out)
+        window.session_ended.connect(self._on_session_ended)
         window.quit_requested.connect(self.quit)
         self.main_window = window
         window.show()
+        kept, self._kept_edits = self._kept_edits, None
+        if kept is not None and kept[0] == self.account.user.id:
+            window.restore_edits(kept[1])
         if self.login_window is not None:
             self.login_window.hide()
 
@@ -221,12 +228,20 @@ class Desktop(QObject):
         if not_ended and window is not None and window.message.text() == SIGNED_OUT:
             window.show_error(not_ended)
 
-    def _on_session_ended(self) -> None:
+    def _on_session_ended(self, words: str) -> None:
+        """The server ended the session (a new password elsewhere, a deactivation, an expired sign-in):
+        say why, and keep the unsaved edits for the same account's next sign-in."""
         if self.main_window is not None:
+            edits = self.main_window.unsaved_edits()
+            if edits and self.account is not None:
+                self._kept_edits = (self.account.user.id, edits)
+                words = f"{words} Your unsaved changes are kept until you sign in again."
             self.main_window.close_for_sign_out()
             self.main_window = None
+        elif self.login_window is not None and self.login_window.isVisible():
+            return  # told already (a refused refresh and the request it failed both report it)
         self._close_directory()
-        self.show_login("Your session has ended. Sign in again.")
+        self.show_login(words)
 
     # ---- quitting ----
 

@@ -26,6 +26,7 @@ from ui.directory.export_dialog import ExportDialog
 from ui.directory.fhir_export_dialog import FhirExportDialog
 from ui.directory.page import DirectoryPage
 from ui.directory.roster_import_dialog import ImportDialog
+from ui.profile.page import ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.shell.menus import Keys, add_menu, redraw_icons, window_action
 from ui.shell.offline_bar import OfflineBar
@@ -54,11 +55,13 @@ class MainWindow(QMainWindow):
     The dialog it has open is in `dialog` (one at a time: they are window-modal).
 
     Signals:
-        sign_out_requested(): the user asked to sign out, or the server ended the session.
+        sign_out_requested(): the user asked to sign out.
+        session_ended(str): the server ended the session, for the reason given.
         quit_requested(): the user closed the window (not for a sign-out).
     """
 
     sign_out_requested = Signal()
+    session_ended = Signal(str)
     quit_requested = Signal()
 
     def __init__(self, account: SignedIn, settings: Settings) -> None:
@@ -70,7 +73,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(*MINIMUM_SIZE)
         self.message_bar = MessageBar()
         self.presenter = ErrorPresenter(self.message_bar, self)
-        self.presenter.session_ended.connect(self.sign_out_requested)
+        self.presenter.session_ended.connect(self.session_ended)
         account.runner.failed.connect(self.presenter.show)
         self.pages = Pages(slots_for(account), self._connect_page, self)
         self.pages.leaving_unsaved.connect(self._on_pages_leaving_unsaved)
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
             self.alerts = LicenseAlerts(account.directory, account.user, account.window_state, self,
                                         server_key=account.session.server)
             self.alerts.notice.connect(self.message_bar.show_message)
+            self.alerts.changed.connect(self.message_bar.replace_message)
             self.alerts.open_requested.connect(self._on_alerts_open_requested)
         self._restore_state()
         # after apply_theme (follow_system_theme connects first, at start): icons in the new colors
@@ -183,6 +187,13 @@ class MainWindow(QMainWindow):
             page.register_requested.connect(self._on_register_provider_triggered)
         elif isinstance(page, ProviderDashboardPage):
             page.navigate_requested.connect(self.show_page)
+            page.upload_requested.connect(self._on_dashboard_upload_requested)
+
+    def _on_dashboard_upload_requested(self) -> None:
+        self.show_page(PageKey.PROFILE)
+        profile = self.pages.page(PageKey.PROFILE)
+        if isinstance(profile, ProfilePage):
+            profile.choose_document()
 
     def current_page(self) -> Page:
         return self.pages.current()
@@ -331,6 +342,18 @@ class MainWindow(QMainWindow):
         state.setValue(self._last_page_setting(), self.pages.current_key.value)  # a saved title becomes its key
         state.remove("main/page")  # the position every account shared before
         state.sync()
+
+    def unsaved_edits(self) -> dict[PageKey, dict[str, object]]:
+        """Every page's unsaved edits (kept while the user signs in again after the session ended)."""
+        return {page.key: edits for page in self.pages.all_built() if (edits := page.unsaved_edits())}
+
+    def restore_edits(self, kept: dict[PageKey, dict[str, object]]) -> None:
+        """Give the pages back the edits `unsaved_edits` took, and show the first page that has some."""
+        for key, edits in kept.items():
+            self.pages.page(key).restore_edits(edits)
+        if kept:
+            self.show_page(next(iter(kept)))
+            self.message_bar.show_message("Your unsaved changes are back. Save them when ready.", "info")
 
     def close_for_sign_out(self) -> None:
         """Close without asking (the session is over), and delete the window: nothing of the account it

@@ -57,8 +57,12 @@ def slots_for(account: SignedIn) -> list[PageSlot]:
                               lambda: CredentialingPage(directory, client, runner, user, unavailable=no_worklist),
                               CredentialingPage.shortcuts))
     else:
-        slots.append(PageSlot(PageKey.PROFILE, lambda: ProfilePage(client, runner, capabilities=capabilities),
-                              ProfilePage.shortcuts))
+        def profile() -> Page:
+            page = ProfilePage(client, runner, capabilities=capabilities)
+            page.saved.connect(directory.show_own_change)  # the directory shows the new name at once
+            return page
+
+        slots.append(PageSlot(PageKey.PROFILE, profile, ProfilePage.shortcuts))
     return slots
 
 

@@ -58,6 +58,13 @@ class Page(QWidget):
     def discard_changes(self) -> None:
         """Forget unsaved edits (the user chose to leave without saving)."""
 
+    def unsaved_edits(self) -> dict[str, object]:
+        """The unsaved edits, field by field, to keep while the user signs in again."""
+        return {}
+
+    def restore_edits(self, edits: dict[str, object]) -> None:
+        """Put back edits `unsaved_edits` gave (of the same account), on top of what the page loads."""
+
     def shutdown(self) -> None:
         """Called once when the window closes: stop timers, cancel work."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
@@ -48,13 +49,16 @@ class PageLoader(Generic[T]):
 
     A load that is running is not started again. The loading state shows only while there is no
     content yet; a reload keeps the content on screen until the answer comes. A failure shows in
-    the StateView in plain words with Try again; an ended session is left to the error presenter,
-    which returns to sign-in.
+    the StateView in plain words with Try again, unless an earlier answer is on screen: that one
+    stays, and `stale(text)` says since when it is shown and why it is not newer (`stale(None)`
+    once a newer one came). An ended session is left to the error presenter, which returns to
+    sign-in.
     """
 
     def __init__(
         self, runner: TaskRunner, state: StateView, fetch: Callable[[], Coroutine[Any, Any, T]],
         show: Callable[[T], None], *, loading_text: str = "Loading…", failure: str = "This page could not be loaded.",
+        stale: Callable[[str | None], None] | None = None,
     ) -> None:
         self._runner = runner
         self._state = state
@@ -63,6 +67,8 @@ class PageLoader(Generic[T]):
         self._loading_text = loading_text
         self._failure = failure
         self._task: asyncio.Task[T] | None = None
+        self._stale = stale
+        self.loaded_at: datetime | None = None  # when the answer on screen came
         self.loads = 0
 
     @property
@@ -84,7 +90,10 @@ class PageLoader(Generic[T]):
             self._task.cancel()
 
     def _on_load_done(self, result: T) -> None:
+        self.loaded_at = datetime.now()
         self._show(result)
+        if self._stale is not None:
+            self._stale(None)
 
     def _on_load_failed(self, error: Exception) -> bool:
         if isinstance(error, errors.AuthenticationError):
@@ -94,5 +103,8 @@ class PageLoader(Generic[T]):
         else:
             log.error("loading the page failed unexpectedly", exc_info=error)
             reason = words_for(error)[1]
+        if self._stale is not None and self.loaded_at is not None and self._state.state == "content":
+            self._stale(f"Shown as loaded at {self.loaded_at:%H:%M}: it could not be updated. {reason}")
+            return True
         self._state.show_error(f"{self._failure} {reason}")
         return True

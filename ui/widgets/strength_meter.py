@@ -1,4 +1,5 @@
-"""A password's strength as a bar from 0 to 4 with the reason, updated as the user types."""
+"""A password's strength as a bar with the reason, updated as the user types: empty while nothing is
+typed, one step of five for "Very weak" (it showed an empty bar), five for "Strong"."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
@@ -13,7 +14,7 @@ class StrengthMeter(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.bar = QProgressBar()
-        self.bar.setRange(0, 4)
+        self.bar.setRange(0, 5)  # 0: nothing typed; a score of 0 to 4 shows as 1 to 5
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(8)
         self.bar.setAccessibleName("Password strength")
@@ -38,7 +39,7 @@ class StrengthMeter(QWidget):
         colors = current_colors()
         score = strength.score if strength else 0
         color = (colors.danger, colors.danger, colors.warning, colors.success, colors.success)[score]
-        self.bar.setValue(score)
+        self.bar.setValue(score + 1 if strength else 0)
         self.bar.setStyleSheet(f"QProgressBar {{ border: none; border-radius: 4px; background: {colors.sunken}; }}"
                                f"QProgressBar::chunk {{ border-radius: 4px; background: {color}; }}")
         if strength is None:

@@ -105,8 +105,8 @@ def test_refused_refresh_ends_the_session_for_everyone(short_server: LiveServer)
     async def body() -> None:
         transport = CountingTransport()
         client = await signed_in(short_server, transport)
-        ended: list[bool] = []
-        client.auth.on_ended = lambda: ended.append(True)
+        ended: list[str] = []
+        client.auth.on_ended = lambda words: ended.append(words)
         try:
             refresh = client.auth.refresh
             assert refresh
@@ -117,7 +117,7 @@ def test_refused_refresh_ends_the_session_for_everyone(short_server: LiveServer)
             outcomes = await asyncio.wait_for(
                 asyncio.gather(*(client.providers() for _ in range(5)), return_exceptions=True), timeout=10)
             assert all(isinstance(o, errors.AuthenticationError) for o in outcomes)
-            assert ended == [True], "the listener hears it once"
+            assert ended == ["This session was signed out. Sign in again."], "the listener hears it once, with why"
             assert transport.paths[REFRESH_PATH] == 1
             with pytest.raises(errors.AuthenticationError):
                 await client.providers()

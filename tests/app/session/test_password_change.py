@@ -81,11 +81,11 @@ def test_refreshes_afterwards_use_the_new_refresh_token(short_server: LiveServer
 
 def test_requests_in_flight_during_the_change_are_retried_with_the_new_tokens(live_server: LiveServer) -> None:
     email, password = fresh_account(live_server)
-    ended: list[bool] = []
+    ended: list[str] = []
 
     async def body() -> None:
         session = Session(ApiClient(live_server.api), KeyringTokenStore(MemoryKeyring()))
-        session.on_ended(lambda: ended.append(True))
+        session.on_ended(lambda words: ended.append(words))
         await session.login(email, password)
         reads = [session.client.profile() for _ in range(6)]
         results = await asyncio.gather(session.change_password(password, NEW_PASSWORD, NEW_PASSWORD), *reads,

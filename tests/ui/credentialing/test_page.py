@@ -218,6 +218,16 @@ def test_documents_show_in_place_and_stay_readable_offline(
                              what="png")
             assert viewer.state == "image"
             assert viewer.facts.text().startswith("PNG image · ")
+            page.window().activateWindow()
+            await wait_until(page.isActiveWindow, what="the window active")
+            page.table.setFocus()  # the list, not the document: zoom keys work from it too (issue 22, item 10)
+            assert page.table.hasFocus()
+            fitted = viewer.zoom.label.text()
+            QTest.keyClick(page.table, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+            assert viewer.zoom.label.text() != fitted, "Ctrl+plus zoomed in"
+            QTest.keyClick(page.table, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+            assert viewer.zoom.label.text() == fitted, "Ctrl+0 fits the width again"
+            assert page.table.hasFocus()
             page.actions_.open_document()
             window = viewer.full_size_window
             assert window is not None
@@ -477,6 +487,7 @@ async def alerted(server: LiveServer, data_dir: Path, role: str) -> tuple[Signed
     alerts = LicenseAlerts(directory, parts.user, state, server_key=parts.session.server)
     bar = MessageBar()
     alerts.notice.connect(bar.show_message)
+    alerts.changed.connect(bar.replace_message)
     directory.open()
     await wait_until(lambda: directory.cache is not None and not directory.syncing and parts.runner.running == 0,
                      60, "the directory's first sync")
@@ -519,6 +530,36 @@ def test_alerts_name_expiring_and_new_pending_licenses_from_the_cache(
         await wait_until(lambda: alerts.last is not None, what="the alert at start")
         assert alerts.last.newly_pending == 1
         assert "1 new license is waiting for verification" in bar.text
+        await closed_alerts(parts, alerts, bar)
+
+    run_ui(loop, body)
+
+
+def test_the_alert_shown_follows_the_decisions(
+    loop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path, qtbot: object,
+) -> None:
+    """Its counts changed with every decision, on screen too (issue 22, item 3: they never did)."""
+    with server.client() as anon:
+        register_provider(anon, first_name="Awaiting", last_name="Zzyzx")
+
+    async def body() -> None:
+        parts, alerts, bar = await alerted(server, tmp_path, "credentialing_officer")
+        await wait_until(lambda: alerts.last is not None and alerts.last.pending > 0, what="the first alert")
+        before = alerts.last
+        assert before is not None
+        assert [text for text, _level in bar.messages] == [before.text()]
+        with client_for(server, "credentialing_officer") as officer:
+            pending = server_queue(officer, license_status="pending_verification")
+            expiry = (date.today() + timedelta(days=400)).isoformat()
+            decided = await asyncio.to_thread(officer.post, f"/providers/{pending[0]}/license/decision/",
+                                              json={"decision": "verified", "license_expiry_date": expiry})
+            assert decided.status_code == 200, decided.text
+        parts.own_directory().sync_now()
+        await synced(parts)
+        assert alerts.last is not None
+        assert alerts.last.pending == before.pending - 1
+        assert f"({before.pending - 1} pending in all)" in alerts.last.text()
+        assert [text for text, _level in bar.messages] == [alerts.last.text()], "the message on screen follows"
         await closed_alerts(parts, alerts, bar)
 
     run_ui(loop, body)

@@ -14,11 +14,13 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from app.api.models import LicenseStatus, MonitoringRun, MonitoringStatus
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import LiveServer, start_server
-from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, started_desktop, wait_until
+from tests.helpers.qt import closed as closed_desktop
 from ui.dashboards.charts import bar_values, pie_values
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.dashboards.staff_dashboard import NEVER_RUN, OVERDUE, StaffDashboardPage, monitoring_text
@@ -267,29 +269,75 @@ def test_new_provider_has_no_appointments_and_is_asked_for_the_document(
     run_ui(loop, body)
 
 
-def test_a_lost_server_shows_the_error_and_try_again_recovers(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
-    """The server goes away after sign-in (the error state), then comes back on its port (Try again)."""
+def test_a_lost_server_keeps_the_last_dashboard_with_its_time_and_try_again_recovers(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The server goes away after sign-in: the dashboard loaded before stays, marked with its time
+    (issue 22, item 7: it went blank); one never loaded shows the error with Try again; the server
+    comes back on its port and both recover."""
     server = start_server(tmp_path / "server", demo_providers=5)
     port = int(server.url.rsplit(":", 1)[1])
     servers = [server]
 
     async def body() -> None:
-        parts = await signed_in(server, tmp_path / "desktop", "provider", directory=False)
+        parts = await signed_in(server, tmp_path / "desktop", "facility_admin", directory=False)
         page = await loaded_page(parts)
+        assert page.stale_note.isHidden()
+        shown = {key: card.value for key, card in page.cards.items()}
         await in_thread(server.stop)
         page.activate()
-        await wait_until(lambda: page.state.state == "error", what="error state")
-        assert page.state.error_text.startswith("Your dashboard could not be loaded.")
-        assert "cannot be reached" in page.state.error_text
-        assert page.state.retry_button.isVisibleTo(page)
+        await wait_until(lambda: page.stale_note.isVisibleTo(page), what="the last one, marked")
+        assert page.state.state == "content"
+        assert {key: card.value for key, card in page.cards.items()} == shown
+        assert page.loader.loaded_at is not None
+        assert page.stale_note.text().startswith(f"Shown as loaded at {page.loader.loaded_at:%H:%M}")
+        assert "cannot be reached" in page.stale_note.text()
+
+        never = StaffDashboardPage(parts.client, parts.runner)
+        never.activate()
+        await wait_until(lambda: never.state.state == "error", what="error state")
+        assert never.state.error_text.startswith("The dashboard could not be loaded.")
+        assert "cannot be reached" in never.state.error_text
+        assert never.state.retry_button.isVisibleTo(never)
+
         servers.append(await in_thread(start_server, server.data_dir, demo_providers=5, port=port))
-        page.state.retry_button.click()
-        await wait_until(lambda: page.state.state == "content", what="content after Try again")
-        assert page.cards["total_appointments"].value is not None
-        await closed(parts, page)
+        never.state.retry_button.click()
+        await wait_until(lambda: never.state.state == "content", what="content after Try again")
+        page.activate()
+        await wait_until(lambda: page.stale_note.isHidden(), what="the note gone with a new answer")
+        await closed(parts, page, never)
 
     try:
         run_ui(loop, body)
     finally:
         for each in servers:
             each.stop()
+
+
+def test_upload_your_license_document_opens_the_file_picker(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, anon: httpx.Client
+) -> None:
+    """Issue 22, item 13: the dashboard's "Upload your license document" only showed My Profile."""
+    account = register_provider(anon)
+
+    async def body() -> None:
+        desktop = await started_desktop(live_server, tmp_path)
+        await desktop.sign_in(account["user"]["email"], account["password"], remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        assert main is not None
+        main.show_page(PageKey.DASHBOARD)
+        page = main.pages.page(PageKey.DASHBOARD)
+        assert isinstance(page, ProviderDashboardPage)
+        await wait_until(lambda: page.state.state == "content", what="dashboard")
+        assert page.license.action_button.text() == UPLOAD
+        page.license.action_button.click()
+        profile = main.pages.page(PageKey.PROFILE)
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: isinstance(profile.license_panel.dialog, QFileDialog)
+                         and profile.license_panel.dialog.isVisible(), what="the file picker")
+        assert main.current_page() is profile
+        profile.license_panel.dialog.reject()
+        await closed_desktop(desktop)
+
+    run_ui(loop, body)

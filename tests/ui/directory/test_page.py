@@ -13,13 +13,16 @@ import pytest
 import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
+from app.directory.query import DirectoryQuery
 from tests.helpers.factories import all_ids, create_provider
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from tests.helpers.text_fit import widget_misfits
 from ui.common.directory_state import DirectoryState
 from ui.common.notify import MessageBar
 from ui.directory.page import DirectoryPage
@@ -192,6 +195,70 @@ def test_enter_opens_the_detail_with_the_audit_trail(
         await wait_until(lambda: dialog.audit is not None and "Loading" not in dialog.audit.text(), what="audit")
         assert dialog.audit.text() != ""
         dialog.close()
+        await closed(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_search_down_enter_opens_the_detail_and_home_end_go_to_the_ends(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, admin: httpx.Client,
+) -> None:
+    """Issue 22, item 10: Down in the search did nothing (Enter took two presses), and End in the list
+    scrolled sideways instead of going to the last provider."""
+    made = create_provider(admin, first_name="Downarrow", last_name="Keyworth")
+
+    async def body() -> None:
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        host(page).activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active")
+        page.focus_search()
+        QTest.keyClicks(page.search, "downarrow")
+        await settle(page)
+        QTest.keyClick(page.search, Qt.Key.Key_Down)
+        assert page.table.hasFocus(), "Down goes to the matches"
+        assert page.table.currentIndex().row() == 0
+        QTest.keyClick(page.table, Qt.Key.Key_Return)
+        await wait_until(lambda: isinstance(page.dialog, ProviderDetailDialog) and page.dialog.isVisible(),
+                         what="detail after one Enter")
+        assert page.dialog.provider.id == made["id"]
+        page.dialog.close()
+        page.search.clear()
+        await settle(page)
+        host(page).activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active again")
+        page.table.setFocus()
+        assert page.table.hasFocus()
+        assert page.model.count > 1
+        QTest.keyClick(page.table, Qt.Key.Key_End)
+        assert page.table.currentIndex().row() == page.model.count - 1, "End: the last provider"
+        assert page.table.horizontalScrollBar().value() == 0, "not sideways"
+        QTest.keyClick(page.table, Qt.Key.Key_Home)
+        assert page.table.currentIndex().row() == 0, "Home: the first"
+        await closed(parts, page)
+
+    run_ui(loop, body)
+
+
+def test_a_hospitals_providers_are_all_of_them_and_its_name_shows_whole(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """Issue 22, item 12: "all providers" of a hospital kept an Expired filter (15 shown), and the
+    hospital's name was cut in its filter box."""
+    async def body() -> None:
+        parts, page = await directory_page(live_server, tmp_path, "facility_admin")
+        cache = page.model.cache
+        assert cache is not None
+        hospital = max(cache.hospitals(), key=lambda h: len(f"{h.name}, {h.city}"))
+        assert page.filters.choose("license_status", "expired")
+        await settle(page)
+        page.show_hospital(hospital.id)
+        await settle(page)
+        assert page.filters.values() == {**{name: None for name in page.filters.combos}, "hospital_id": hospital.id,
+                                         "is_active": True}
+        assert page.model.count == cache.count(DirectoryQuery(hospital_id=hospital.id)) > 0
+        combo = page.filters.combos["hospital_id"]
+        assert combo.currentText() == f"{hospital.name}, {hospital.city}"
+        assert widget_misfits(combo) == [], "the hospital's name whole"
         await closed(parts, page)
 
     run_ui(loop, body)

@@ -15,13 +15,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
+from app.api.connectivity import ConnectionState
 from tests.helpers.factories import register_provider
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.common.notify import MessageBar
-from ui.profile.page import ProfilePage
+from ui.profile.page import OFFLINE_SAVE, ProfilePage
 
 PDF = b"%PDF-1.4\n" + b"% a line of a small test document\n" * 6000 + b"%%EOF\n"  # ~200 KB: several chunks
 
@@ -338,6 +339,29 @@ def test_too_big_a_file_is_refused_before_sending(
 
     run_ui(loop, body)
 
+def test_the_focus_stays_on_upload_after_an_upload(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
+) -> None:
+    """Disabled while the document is sent, the button lost the focus to the professional title,
+    where a wheel or a key meant for the page went (issue 22, item 2): it comes back."""
+    pdf = tmp_path / "license.pdf"
+    pdf.write_bytes(PDF)
+
+    async def body() -> None:
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
+        panel = page.license_panel
+        page.window().activateWindow()
+        await wait_until(page.isActiveWindow, what="the window active")
+        panel.upload_button.setFocus()
+        assert panel.upload_button.hasFocus()
+        panel.file_chosen.emit(str(pdf))
+        await wait_until(lambda: panel.document.text().startswith("Document on file: PDF"), what="uploaded")
+        assert QApplication.focusWidget() is panel.upload_button
+        await closed_profile(parts, page)
+
+    run_ui(loop, body)
+
+
 def test_a_profile_that_cannot_load_shows_an_error_with_retry(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
 ) -> None:
@@ -353,5 +377,26 @@ def test_a_profile_that_cannot_load_shows_an_error_with_retry(
         assert not page.license_panel.upload_button.isEnabled()
         page.deleteLater()
         await signed_out(parts)
+
+    run_ui(loop, body)
+
+
+def test_offline_save_and_upload_are_disabled_with_the_reason_and_the_edit_stays(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, account: dict[str, Any],
+) -> None:
+    """Issue 22, item 13: offline, Save stayed enabled (and failed when pressed)."""
+    async def body() -> None:
+        parts, page = await open_profile(live_server, tmp_path / "data", account)
+        type_into(page, "last_name", "Offlineton")
+        assert page.save_button.isEnabled()
+        parts.connectivity.set(ConnectionState.OFFLINE)
+        assert not page.save_button.isEnabled()
+        assert page.save_button.toolTip() == OFFLINE_SAVE
+        assert not page.license_panel.upload_button.isEnabled()
+        assert page.revert_button.isEnabled(), "the edit is still there, to keep or to revert"
+        parts.connectivity.set(ConnectionState.ONLINE)
+        assert page.save_button.isEnabled()
+        assert page.form.fields.value("last_name") == "Offlineton"
+        await closed_profile(parts, page)
 
     run_ui(loop, body)
