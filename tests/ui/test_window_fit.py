@@ -1,6 +1,7 @@
-"""Dialogs are never shorter than their wrapped text (ui/common/window_fit.py): made as narrow as
-they allow, they grow taller; a message that grows makes them taller too. A plain window, which the
-filter leaves alone, shows what Qt does without it: the sentence is cut at the bottom."""
+"""Windows are never shorter than their wrapped text (ui/common/window_fit.py): made as narrow as
+they allow, they grow taller; a message that grows makes them taller too; dialogs and plain top-level
+windows alike (the sign-in window). With the filter taken away, the same window shows what Qt does
+without it: the sentence is cut at the bottom."""
 from __future__ import annotations
 
 import pytest
@@ -49,11 +50,29 @@ def test_a_dialog_made_narrow_grows_taller_and_keeps_its_sentence_whole(app: QAp
     dialog.close()
 
 
-def test_without_the_filter_a_window_cuts_its_wrapped_sentence(app: QApplication) -> None:
-    window = QWidget()  # not a dialog: the filter leaves it as Qt has it
-    _build(window)
+def test_a_plain_window_is_fitted_too(app: QApplication) -> None:
+    window = QWidget()  # a top-level window that is no dialog, as the sign-in window
+    label = _build(window)
     _settle(app)
     window.resize(1, 1)
     _settle(app)
-    assert [m.why for m in misfits(window)] == ["is cut off at the bottom (wrapped text taller than the label)"]
+    assert misfits(window) == []
+    label.setText(SENTENCE + " " + SENTENCE)
+    _settle(app)
+    assert misfits(window) == []
     window.close()
+
+
+def test_without_the_filter_a_window_cuts_its_wrapped_sentence(app: QApplication) -> None:
+    fit = fit_windows(app)
+    app.removeEventFilter(fit)
+    try:
+        window = QWidget()
+        _build(window)
+        _settle(app)
+        window.resize(1, 1)
+        _settle(app)
+        assert [m.why for m in misfits(window)] == ["is cut off at the bottom (wrapped text taller than the label)"]
+        window.close()
+    finally:
+        app.installEventFilter(fit)
