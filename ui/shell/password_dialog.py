@@ -224,6 +224,10 @@ class PasswordDialog(QDialog):
         self.sending = sending
         self.ok_button.setEnabled(not sending)
         self.ok_button.setText("Changing…" if sending else "Change password")
+        if not sending:
+            # disabled, it passed its focus (and, as an auto-default button, its place as the default) to
+            # Cancel: seen in a real window, Enter then cancelled the next try without a word
+            self.ok_button.setDefault(True)
 
     def _focus(self, name: str) -> None:
         self.inputs[name].setFocus()

@@ -93,15 +93,19 @@ def test_change_password_from_the_account_menu(
         assert shown(dialog, "new_password") == "", "typing clears the server's message"
         type_into(inputs["new_password_confirm"], NEW_PASSWORD)
         type_into(inputs["old_password"], "not-my-password")
-        QTest.keyClick(inputs["old_password"], Qt.Key.Key_Return)  # Enter: the default button
+        QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # the button itself, as a user clicks it
         await wait_until(lambda: shown(dialog, "old_password") != "", what="the wrong current password")
         assert "incorrectly" in shown(dialog, "old_password")
 
+        QTest.mouseClick(inputs["old_password"], Qt.MouseButton.LeftButton)
         type_into(inputs["old_password"], password)
         main, directory = desktop.main_window, desktop.directory
         assert main is not None
         assert directory is not None
-        dialog.ok_button.click()
+        # after a refusal Enter still changes the password (it pressed Cancel once: nothing sent, nothing said)
+        assert dialog.ok_button.isDefault()
+        assert not dialog.cancel_button.isDefault()
+        QTest.keyClick(inputs["old_password"], Qt.Key.Key_Return)
         await wait_until(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), what="the dialog to close")
         assert main.message_bar.isVisible()
         assert main.message_bar.text == PASSWORD_CHANGED
