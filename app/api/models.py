@@ -6,6 +6,7 @@ through app/api/endpoint.py; `parse_model` reads what the desktop stored itself 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -290,6 +291,17 @@ M = TypeVar("M", bound=BaseModel)
 PROVIDER_SUMMARIES: TypeAdapter[list[ProviderSummary]] = TypeAdapter(list[ProviderSummary])
 DROPDOWN_ITEMS: TypeAdapter[list[DropdownItem]] = TypeAdapter(list[DropdownItem])
 AUDIT_EVENTS: TypeAdapter[list[AuditEvent]] = TypeAdapter(list[AuditEvent])
+
+
+def not_kept(sent: Mapping[str, Any], saved: BaseModel) -> list[str]:
+    """The fields of `saved`'s model that `sent` gave a value and `saved` (the server's answer) holds empty:
+    a server without such a field (the seed guide's has no NPI) takes the request and drops them without
+    a word. Other names of `sent` (a password, a username) are not the record's, so not looked at."""
+    def blank(value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    return [name for name, value in sent.items()
+            if name in type(saved).model_fields and not blank(value) and blank(getattr(saved, name))]
 
 
 def _where(error: PydanticValidationError) -> tuple[str, str]:

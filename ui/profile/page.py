@@ -15,7 +15,7 @@ from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
 from app.api.connectivity import ConnectionState
 from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
-from app.api.models import Provider, Versioned
+from app.api.models import Provider, Versioned, not_kept
 from app.documents import DocumentRefused, prepared_upload
 from ui.common.focus import FocusReturn
 from ui.common.labels import plain_label
@@ -25,6 +25,7 @@ from ui.common.unavailable import serve_or_explain
 from ui.profile.completion import CompletionCard
 from ui.profile.license_panel import LicensePanel
 from ui.providers.conflict_banner import ConflictBanner
+from ui.providers.fields import labels_of
 from ui.providers.form import ProfileForm, differing_fields
 from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
@@ -303,6 +304,11 @@ class ProfilePage(Page):
         self._adopt(saved, keep=self.form.edited_names(self.form.values_after(sent)))
         self.saved.emit(saved.value)
         pending = " Your license is pending verification again." if "license_number" in sent else ""
+        dropped = not_kept(sent, saved.value)
+        if dropped:  # never let a value the user gave vanish without a word
+            self._notify(f"Your profile is saved, but this server did not keep: {labels_of(dropped)}. It has no "
+                         f"place for {'it' if len(dropped) == 1 else 'them'}.{pending}", "warning")
+            return
         self._notify("Your profile is saved." + pending, "success")
 
     def _on_save_failed(self, error: Exception) -> bool:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.api import errors
 from app.api.client import ApiClient
+from app.api.models import not_kept
 from app.drafts import DraftStore
 from app.validation import PERSONAL_ATTRIBUTES, REGISTRATION_STEPS, password_strength
 from ui.common.dialogs import open_dialog
@@ -85,6 +86,7 @@ class RegistrationWizard(QWizard):
         self.on_behalf = on_behalf
         self.busy = False
         self.done_registering = False
+        self.not_kept: list[str] = []  # fields the server took and dropped (a field it has no place for)
         self.touched: set[str] = set()
         self.server_errors: dict[str, str] = {}
         self.steps = tuple(s for s in REGISTRATION_STEPS if not (on_behalf and s[0] == ACCOUNT_STEP))
@@ -332,6 +334,8 @@ class RegistrationWizard(QWizard):
             open_dialog(ProviderDetailDialog(provider, self.parentWidget()))  # the window holds it: this wizard goes
             self.registered.emit(provider.email)
         else:
+            # what the server took and dropped (a field it has no place for), said at sign-in
+            self.not_kept = not_kept(self.form(), result.profile) if result.profile is not None else []
             self.registered.emit(result.user.email)
         self.accept()
 

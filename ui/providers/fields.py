@@ -56,6 +56,11 @@ SPECS: dict[str, FieldSpec] = {
 }
 
 
+def labels_of(names: Iterable[str]) -> str:
+    """The fields' labels as a form shows them, in a sentence ("Phone Number, Specialization")."""
+    return ", ".join(SPECS[name].label if name in SPECS else name for name in names)
+
+
 def _make_input(name: str, spec: FieldSpec) -> QWidget:
     if spec.kind == "choice":
         combo = QComboBox()

@@ -156,7 +156,7 @@ class Desktop(QObject):
         assert self.client is not None, "the form is enabled only once connected"
         window = self._login()
         wizard = RegistrationWizard(self.client, self.runner, self.data_dir, parent=window)
-        wizard.registered.connect(window.registration_received)
+        wizard.registered.connect(lambda email: window.registration_received(email, wizard.not_kept))
         open_dialog(wizard)  # the sign-in window holds it
 
     def _on_login_closed(self) -> None:

@@ -1,7 +1,7 @@
 """The sign-in window: email, password, remember me, the server, and the demo accounts."""
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,6 +22,7 @@ from app.api import errors
 from app.session.token_store import TokenStore
 from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
+from ui.providers.fields import labels_of
 
 DEMO_ACCOUNTS = (
     ("Facility administrator", "admin@demo.local"),
@@ -247,11 +248,12 @@ class LoginWindow(QWidget):
     def _on_register_clicked(self) -> None:
         self.register_requested.emit()
 
-    def registration_received(self, email: str) -> None:
-        """A registration went through: sign in with it next."""
+    def registration_received(self, email: str, not_kept: Sequence[str] = ()) -> None:
+        """A registration went through: sign in with it next (and what the server did not keep, said)."""
         self.email.setText(email)
         self.password.clear()
-        self._set_message("Your registration was received. Sign in with your new password.", error=False)
+        dropped = f" This server did not keep: {labels_of(not_kept)} (it has no place for it)." if not_kept else ""
+        self._set_message(f"Your registration was received.{dropped} Sign in with your new password.", error=False)
         self.password.setFocus()
 
     def closeEvent(self, event: object) -> None:

@@ -22,6 +22,7 @@ from app.api.models import (
     ProviderSummary,
     StaffDashboard,
     User,
+    not_kept,
     parse_model,
 )
 
@@ -140,3 +141,10 @@ def test_error_mapping() -> None:
     assert isinstance(answer(429, {}, **{"Retry-After": "inf"}), errors.RateLimitedError)
     assert isinstance(refusal(directory_calls.RECORD_UPDATE, httpx.Response(502, text="<html>bad gateway</html>")),
                       errors.ServerError)
+
+
+def test_what_a_server_took_and_did_not_keep() -> None:
+    saved = Provider.model_validate({**PROVIDER, "npi": None, "bio": "", "specialization": "Neurology"})
+    sent = {"npi": "1234567893", "bio": "  ", "specialization": "Neurology", "password": "x", "username": "ann"}
+    assert not_kept(sent, saved) == ["npi"], "a blank sent is no loss; a password or username is not the record's"
+    assert not_kept({"npi": "1234567893"}, saved.model_copy(update={"npi": "1234567893"})) == []

@@ -5,6 +5,7 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWizard
 
 from app.api.capabilities import NOT_REVIEWED, REASONS, Feature
 from app.api.client import ApiClient
@@ -14,9 +15,11 @@ from app.validation import PROFILE_FIELDS
 from tests.helpers.factories import registration_fields
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
 from tests.helpers.seed_server import SUPERUSER, SeedServer
+from tests.ui.profile.test_wizard import fill_all
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import LISTED, DirectoryPage
 from ui.profile.page import ProfilePage
+from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import provider_groups
 from ui.shell.main_window import PASSWORD_CHANGED_KEEPS_SESSIONS
 from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, PasswordDialog
@@ -60,10 +63,16 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         widget = profile.form.fields.inputs["specialization"]
         widget.selectAll()
         QTest.keyClicks(widget, "Neurology")  # as a user types (textEdited)
+        npi = profile.form.fields.inputs["npi"]
+        npi.setFocus()
+        QTest.keyClicks(npi, "1234567893")  # a field this server does not have: it takes the request, drops it
         profile.save_button.click()
         await wait_until(lambda: not profile.has_unsaved_changes() and desktop.runner.running == 0, what="saved")
         assert profile.form.base is not None
         assert profile.form.base.specialization == "Neurology"
+        assert main.message_bar.level == "warning"
+        assert main.message_bar.text.startswith("Your profile is saved, but this server did not keep: National "
+                                                "Provider Identifier (NPI).")
 
         main.show_page(PageKey.DIRECTORY)
         directory = main.current_page()
@@ -189,6 +198,30 @@ def test_an_unreadable_sign_in_answer_says_so(
                                          "(no access token).")
         assert "try again" not in window.message.text().lower()
         assert desktop.main_window is None
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_a_registration_says_what_this_server_did_not_keep(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path
+) -> None:
+    """The seed guide's backend has no NPI: it takes a registration with one and drops it; the sign-in
+    window says so instead of letting the number vanish (seen in a real window against that backend)."""
+    form = registration_fields(username="", npi="1234567893")
+
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        login = desktop.login_window
+        assert login is not None
+        await wait_until(lambda: login.register_button.isEnabled(), what="connected")
+        login.register_button.click()
+        wizard = next(w for w in login.findChildren(RegistrationWizard) if w.isVisible())
+        fill_all(wizard, form)
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        await wait_until(lambda: "registration was received" in login.message.text(), what="registered")
+        assert "This server did not keep: National Provider Identifier (NPI)" in login.message.text()
+        assert login.email.text() == form["email"].lower()
         await closed(desktop)
 
     run_ui(loop, body)
