@@ -11,21 +11,27 @@ from ui.providers.fields import SPECS
 DOCUMENT = "License document"
 
 
+def counted_fields(provider: Provider) -> tuple[str, ...]:
+    """The profile's fields that the server holds: those its answer carries (the seed guide's backend
+    sends no NPI, having no place for one: completion never asks for what cannot be saved)."""
+    return tuple(name for name in PROFILE_FIELDS if name in provider.model_fields_set)
+
+
 def missing_items(provider: Provider, *, documents: bool = True) -> list[str]:
-    """Labels of the profile fields (and the license document, where the server keeps `documents`) not
+    """Labels of the counted fields (and the license document, where the server keeps `documents`) not
     filled in yet.
 
     Zero years and a zero fee count as not given, as the contract reads them.
     """
-    missing = [SPECS[name].label for name in PROFILE_FIELDS if not _filled(getattr(provider, name))]
+    missing = [SPECS[name].label for name in counted_fields(provider) if not _filled(getattr(provider, name))]
     if documents and not provider.has_license_document:
         missing.append(DOCUMENT)
     return missing
 
 
-def item_count(*, documents: bool = True) -> int:
-    """What completion counts: the profile's fields, and the document where the server can hold one."""
-    return len(PROFILE_FIELDS) + documents
+def item_count(provider: Provider, *, documents: bool = True) -> int:
+    """What completion counts: the fields the server holds, and the document where it can hold one."""
+    return len(counted_fields(provider)) + documents
 
 
 def _filled(value: object) -> bool:
@@ -56,7 +62,7 @@ class CompletionCard(QFrame):
 
     def show_provider(self, provider: Provider, *, documents: bool = True) -> None:
         missing = missing_items(provider, documents=documents)
-        total = item_count(documents=documents)
+        total = item_count(provider, documents=documents)
         done = total - len(missing)
         self.bar.setRange(0, total)
         self.bar.setValue(done)

@@ -140,9 +140,10 @@ def test_pages_say_what_this_server_reports(
         assert profile.license_panel.upload_button.toolTip() == uploads
         menu_item = main.change_password_action
         assert menu_item.isEnabled(), "this server changes passwords (at its own path)"
-        assert profile.completion.count.text().endswith(f"of {len(PROFILE_FIELDS)} completed"), \
-            "no license document counted where the server cannot hold one"
+        assert profile.completion.count.text().endswith(f"of {len(PROFILE_FIELDS) - 1} completed"), \
+            "no license document counted where the server cannot hold one, nor the NPI it has no place for"
         assert "License document" not in profile.completion.hint.text()
+        assert "NPI" not in profile.completion.hint.text()
 
         main.show_page(PageKey.DIRECTORY)
         directory = main.current_page()
