@@ -226,7 +226,7 @@ class Desktop(QObject):
         """Say so when the server did not end the session (unless the user has moved on meanwhile)."""
         window = self.login_window
         if not_ended and window is not None and window.message.text() == SIGNED_OUT:
-            window.show_error(not_ended)
+            window.show_note(not_ended)  # signed out here all the same: no failure to show in red
 
     def _on_session_ended(self, words: str) -> None:
         """The server ended the session (a new password elsewhere, a deactivation, an expired sign-in):

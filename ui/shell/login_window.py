@@ -196,6 +196,10 @@ class LoginWindow(QWidget):
     def show_error(self, text: str) -> None:
         self._set_message(text)
 
+    def show_note(self, text: str) -> None:
+        """Something to know that is no failure (a sign-out done here that the server did not confirm)."""
+        self._set_message(text, error=False)
+
     def show_startup_error(self, message: str, output: str) -> None:
         self._set_message(f"{message} Its last output is below. Quit, then start ProviderDesk again; "
                           "if it fails again, send this output to your administrator.")
