@@ -26,6 +26,7 @@ from app.api import errors
 from app.validation import PASSWORD_CHANGE_FIELDS, password_change_errors, password_strength
 from ui.common.labels import plain_label
 from ui.common.theme import restyle
+from ui.providers.fields import NO_MESSAGE
 from ui.widgets.strength_meter import StrengthMeter
 
 if TYPE_CHECKING:
@@ -124,8 +125,9 @@ class PasswordDialog(QDialog):
         line.setAccessibleName(ACCESSIBLE[name])
         line.textChanged.connect(lambda _text, n=name: self._on_input_text_changed(n))
         line.editingFinished.connect(lambda n=name: self._touch(n))
-        error = plain_label(role="error", wrap=True, name=f"{ACCESSIBLE[name]} problem")
-        error.hide()
+        # its line kept while empty (as the forms' fields do): a message that comes moves no field below
+        # (the Confirm field moved under the pointer as the user typed, and a click landed in another)
+        error = plain_label(NO_MESSAGE, role="error", wrap=True, name=f"{ACCESSIBLE[name]} problem")
         self.inputs[name], self.errors[name] = line, error
         box = QWidget()
         column = QVBoxLayout(box)
@@ -159,8 +161,7 @@ class PasswordDialog(QDialog):
         problems = self.problems()
         for name, label in self.errors.items():
             message = self._shown(name, problems)
-            label.setText(message or "")
-            label.setVisible(bool(message))
+            label.setText(message or NO_MESSAGE)
             line = self.inputs[name]
             line.setAccessibleDescription(message or "")
             if line.property("invalid") != bool(message):
