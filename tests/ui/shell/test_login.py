@@ -79,26 +79,32 @@ def test_signing_out_and_in_again_leaves_no_window_of_the_last_account_behind(
 ) -> None:
     """Each sign-out deletes the main window with its pages and models (they stayed in memory, one set
     per sign-in, until the application quit)."""
-    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
+    from ui.shell.desktop import Desktop
     from ui.shell.main_window import MainWindow
 
     def windows() -> int:
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         return sum(isinstance(each, MainWindow) for each in QApplication.topLevelWidgets())
 
+    async def sign_out(desktop: Desktop) -> None:
+        """Sign out and wait for the event loop to delete the window, as in use (forcing the deferred
+        deletion from inside a coroutine, as this test once did, deletes widgets under running code)."""
+        assert desktop.main_window is not None
+        deleted: list[bool] = []
+        desktop.main_window.destroyed.connect(lambda *_: deleted.append(True))
+        desktop.sign_out()
+        await wait_until(lambda: deleted and desktop.runner.running == 0, what="the window deleted")
+
     async def body() -> None:
-        before = windows()
         desktop = await started_desktop(live_server, tmp_path)
         for email in ("admin@demo.local", "credentialing@demo.local", "provider@demo.local"):
             await desktop.sign_in(email, DEMO_PASSWORD, remember=False)
             await wait_until(lambda: desktop.main_window is not None, what="main window")
-            assert windows() == before + 1
-            desktop.sign_out()
-            await wait_until(lambda: desktop.main_window is None and desktop.runner.running == 0, what="signed out")
-            await asyncio.sleep(0)
-            assert windows() == before, "the signed-out account's window is gone"
+            assert windows() == 1, "one main window: none of an earlier account's"
+            await sign_out(desktop)
+            assert desktop.main_window is None
+            assert windows() == 0, "the signed-out account's window is gone"
         await closed(desktop)
 
     run_ui(loop, body)
