@@ -6,13 +6,20 @@ from rest_framework import serializers
 from contract.choices import FlagDecision, FlagKind, ReferenceSource, choices
 
 
-class ReferenceFileSerializer(serializers.Serializer):
+class RunFileSerializer(serializers.Serializer):
+    """A reference file as a monitoring run names it."""
+
     id = serializers.UUIDField()
     source = serializers.ChoiceField(choices=choices(ReferenceSource))
     name = serializers.CharField()
     published = serializers.DateField()
     sha256 = serializers.CharField()
     rows = serializers.IntegerField()
+
+
+class ReferenceFileSerializer(RunFileSerializer):
+    """A reference file with its load."""
+
     loaded_at = serializers.DateTimeField()
     loaded_by = serializers.CharField()
     current = serializers.BooleanField()
@@ -63,15 +70,6 @@ class FlagDecisionEventSerializer(serializers.Serializer):
 
 class ScreeningFlagDetailSerializer(ScreeningFlagSerializer):
     history = FlagDecisionEventSerializer(many=True, help_text="Every decision taken on this flag, newest first")
-
-
-class RunFileSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    source = serializers.ChoiceField(choices=choices(ReferenceSource))
-    name = serializers.CharField()
-    published = serializers.DateField()
-    sha256 = serializers.CharField()
-    rows = serializers.IntegerField()
 
 
 class RunChangeSerializer(serializers.Serializer):
