@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,11 @@ PRIVATE_FIELDS = {"license_note": "", "additional_information": "", "has_license
                   "license_document": None}
 log = logging.getLogger(__name__)
 
+
+# the columns a server without our extensions may not send (the seed guide's backend): `provider`
+# leaves them unset when no provider has a value in them
+UNSENT_COLUMNS = ("professional_title", "professional_role", "organization_facility", "license_status",
+                  "license_expiry_date")
 
 class CacheClosedError(CacheError):
     """The cache was closed before a write could begin."""
@@ -235,6 +240,9 @@ class DirectoryCache:
                 record["hospitals"])}
             record["hospitals"] = [found[h] for h in record["hospitals"] if h in found]
         provider = parse_model(Provider, orjson.dumps(record))
+        unsent = provider.model_fields_set & self.unfilled(UNSENT_COLUMNS)
+        if unsent:  # fields no provider has: the server does not send them (a detail leaves them out)
+            provider = Provider.model_construct(provider.model_fields_set - unsent, **dict(provider))
         if self.viewer.staff or provider_id == self.viewer.own_id:
             return provider
         return provider.model_copy(update=PRIVATE_FIELDS)
@@ -326,6 +334,15 @@ class DirectoryCache:
             conn.execute("DELETE FROM documents WHERE provider_id IN (SELECT provider_id FROM (SELECT "
                          "provider_id, sum(length(body)) OVER (ORDER BY stored_at DESC, provider_id) AS used "
                          "FROM documents) WHERE used > ?)", (budget,))
+
+    def unfilled(self, columns: Iterable[str]) -> set[str]:
+        """Those of `columns` (of `providers`) that no provider has a value in, while the cache holds
+        providers (none while it holds nothing): a server that does not send the field. One index
+        seek each (`> ''` skips nulls and blanks), or a scan that stops at the first value."""
+        if self._conn.execute("SELECT NOT EXISTS (SELECT 1 FROM providers)").fetchone()[0]:
+            return set()
+        return {c for c in columns if c in schema.COLUMNS and not self._conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM providers WHERE {c} > '')").fetchone()[0]}
 
     def size(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0])

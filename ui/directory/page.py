@@ -29,9 +29,9 @@ from ui.common.directory_state import DirectoryState, follow_directory
 from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
-from ui.directory.filters import DirectoryFilters
+from ui.directory.filters import FACETS, DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
-from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
+from ui.providers.table_model import COLUMNS, REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
 from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
@@ -217,11 +217,17 @@ class DirectoryPage(Page):
         self._show_state()
 
     def _refresh_choices(self) -> None:
+        """The filters' choices, and the columns shown: one no provider has a value in is hidden with
+        its filter (a server that does not send the field), not left as an empty band."""
         cache = self.model.cache
         if cache is not None:
+            unfilled = cache.unfilled({key for _, key in COLUMNS} | {name for name, _ in FACETS})
             self.filters.blockSignals(True)
-            self.filters.set_choices(cache.facets(), cache.hospitals())
+            self.filters.set_choices(cache.facets(), cache.hospitals(), unfilled)
             self.filters.blockSignals(False)
+            for column, (_header, key) in enumerate(COLUMNS):
+                self.table.setColumnHidden(column, column == REGISTERED or key in unfilled)
+            self.table.column_fitter.fit()  # type: ignore[attr-defined]
 
     def _on_directory_sync_running(self, running: bool) -> None:
         self._synced_so_far = 0

@@ -23,6 +23,15 @@ def call_to_action(status: LicenseStatus, has_document: bool) -> str:
     return UPDATE if status in (LicenseStatus.REJECTED, LicenseStatus.EXPIRED) else ""
 
 
+NOT_VERIFIED = "Not verified"  # a pending license where nobody reviews it (a server with no credentialing)
+
+
+def status_label(status: LicenseStatus, not_reviewed: str | None = None) -> str:
+    """The status's label; where nobody reviews licenses (`not_reviewed`), a pending one is not
+    "Pending verification", for nothing is pending: it is not verified."""
+    return NOT_VERIFIED if not_reviewed is not None and status is LicenseStatus.PENDING else status.label
+
+
 def explanation(status: LicenseStatus, has_document: bool, not_reviewed: str | None = None) -> str:
     """What the status means for the provider; `not_reviewed` (a server with no credentialing) replaces
     the promise of a review."""
@@ -115,7 +124,7 @@ class LicenseCard(QFrame):
             self.note.setVisible(False)
             self.action_button.setVisible(False)
             return
-        self.badge.setText(status.label)
+        self.badge.setText(status_label(status, self.not_reviewed))
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
         self.number.setText(f"License {profile.license_number}")
@@ -128,7 +137,7 @@ class LicenseCard(QFrame):
         self.action_button.setText(action)
         self.action_button.setVisible(bool(action))
         serve_or_explain(self.action_button, self.no_uploads)
-        self.setAccessibleDescription(f"{status.label}. {self.expiry.text()}. {self.explanation.text()}")
+        self.setAccessibleDescription(f"{self.badge.text()}. {self.expiry.text()}. {self.explanation.text()}")
 
     def _on_action_button_clicked(self) -> None:
         self.action_requested.emit()

@@ -166,6 +166,29 @@ def test_registration_sends_a_username_and_loads_the_profile(seed_server: SeedSe
     run(body)
 
 
+def test_a_second_registrant_with_the_same_email_name_gets_a_free_username(seed_server: SeedServer) -> None:
+    """The seed's backend requires a username: a blank one is made from the email, and one already
+    taken (jane@a, then jane@b) is made again with a number, never refused on the field the user left
+    blank; a username the user chose and another holds is refused as the server says."""
+    async def body() -> None:
+        client = ApiClient(seed_server.api)
+        try:
+            first = {**registration_fields(email="jane@first.example.org"), "username": ""}
+            assert (await client.register(first)).user.username == "jane"
+            second = {**registration_fields(email="jane@second.example.org"), "username": ""}
+            made = (await client.register(second)).user.username
+            assert made.startswith("jane")
+            assert made != "jane"
+            chosen = {**registration_fields(email="jane@third.example.org"), "username": "jane"}
+            with pytest.raises(errors.ValidationError) as taken:
+                await client.register(chosen)
+            assert taken.value.field_errors["username"] == ["A user with that username already exists."]
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
 def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: MemoryKeyring) -> None:
     async def body() -> None:
         client = ApiClient(seed_server.api)

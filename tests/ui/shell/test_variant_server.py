@@ -21,6 +21,8 @@ from ui.directory.page import LISTED, DirectoryPage
 from ui.profile.page import ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import provider_groups
+from ui.providers.license_card import NOT_VERIFIED
+from ui.providers.table_model import COLUMNS
 from ui.shell.main_window import PASSWORD_CHANGED_KEEPS_SESSIONS
 from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, PasswordDialog
 from ui.widgets.page import PageKey
@@ -124,7 +126,7 @@ def test_pages_say_what_this_server_reports(
         dashboard = main.current_page()
         assert isinstance(dashboard, ProviderDashboardPage)
         await wait_until(lambda: dashboard.state.state == "content", what="dashboard")
-        assert dashboard.license.badge.text() == "Pending verification"
+        assert dashboard.license.badge.text() == NOT_VERIFIED, "nothing is pending where nobody reviews it"
         assert dashboard.license.explanation.text() == NOT_REVIEWED
         uploads = REASONS[Feature.UPLOADS]
         action = dashboard.license.action_button
@@ -137,6 +139,7 @@ def test_pages_say_what_this_server_reports(
         assert isinstance(profile, ProfilePage)
         await wait_until(lambda: profile.state.state == "content", what="profile")
         assert profile.license_panel.explanation.text() == NOT_REVIEWED, "the same words on both pages"
+        assert profile.license_panel.badge.text() == NOT_VERIFIED
         assert not profile.license_panel.upload_button.isEnabled()
         assert profile.license_panel.upload_button.toolTip() == uploads
         menu_item = main.change_password_action
@@ -157,9 +160,15 @@ def test_pages_say_what_this_server_reports(
         cached = directory.model.cache.provider(other.id)
         assert cached is not None
         rows = dict(row for _, group in provider_groups(cached, private_fields=False) for row in group)
-        assert rows["Professional Title"] == "—", "not sent by this server: unknown, not left blank"
-        assert rows["Professional Role"] == "—"
-        assert rows["Organization/Facility"] == "—"
+        for unsent in ("Professional Title", "Professional Role", "Organization/Facility", "License status",
+                       "License expiry date", "License document"):
+            assert unsent not in rows, f"{unsent}: not sent by this server, so not said (neither blank nor —)"
+        assert rows["Specialization"] == cached.specialization
+        # its list has no role, organization or status: no empty column, no filter that finds nobody
+        hidden = {COLUMNS[c][0] for c in range(len(COLUMNS)) if directory.table.isColumnHidden(c)}
+        assert hidden == {"Role", "Organization", "License status", "License expiry", "Registered"}
+        offered = {name for name, combo in directory.filters.combos.items() if combo.isVisibleTo(directory)}
+        assert offered == {"specialization", "hospital_id"}
         await closed(desktop)
 
     run_ui(loop, body)
