@@ -28,6 +28,8 @@ REGISTER = Endpoint("registration", "POST", "auth/provider/register/",
 VALIDATE = Endpoint("the session check", "POST", "auth/token/validate/",
                     reads(TokenValidation.model_validate, adapters.validation), authed=False)
 LOGOUT = Endpoint("sign-out", "POST", "auth/logout/", nothing, authed=False, bearer_when_asked=True)
+# where the server is known to want it (capabilities.py): the bearer at once, one request, not two
+LOGOUT_WITH_BEARER = Endpoint("sign-out", "POST", "auth/logout/", nothing, authed=False)
 
 
 def _pair(tokens: dict[str, str]) -> tuple[str, str]:
@@ -86,10 +88,12 @@ class AccountCalls(Caller):
         `user` is None when the server names only `user_id`: the profile tells the rest."""
         return await self._call(VALIDATE, json={"token": access}, bearer=access)
 
-    async def logout(self, refresh: str, access: str | None = None) -> None:
+    async def logout(self, refresh: str, access: str | None = None, *, bearer_first: bool = False) -> None:
         """End the session on the server. The refresh token goes as `refresh` (ours) and `refresh_token`
-        (the seed's backend); `access` as the bearer only when the server asks for it (LOGOUT)."""
-        await self._call(LOGOUT, json={"refresh": refresh, "refresh_token": refresh}, bearer=access)
+        (the seed's backend); `access` as the bearer at once with `bearer_first` (a server known to
+        want it), else only when the server asks for it (LOGOUT: ours refuses an expired one)."""
+        await self._call(LOGOUT_WITH_BEARER if bearer_first and access else LOGOUT,
+                         json={"refresh": refresh, "refresh_token": refresh}, bearer=access)
 
     async def change_password(self, old_password: str, new_password: str, new_password_confirm: str, *,
                               path: str = PASSWORD.path) -> None:
