@@ -190,6 +190,23 @@ class DirectoryCache:
         value = self._meta("last_full_sync")
         return datetime.fromisoformat(value) if value else None
 
+    # ---- the signed-in provider's own profile, for My Profile offline ----
+
+    def keep_profile(self, provider: Provider) -> None:
+        """Keep the profile as the server last answered it (run off the event loop)."""
+        with contextlib.suppress(CacheClosedError), self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('own_profile', ?), ('own_profile_at', ?)",
+                         (provider.model_dump_json(exclude_unset=True), datetime.now(UTC).isoformat()))
+
+    def kept_profile(self, own_id: str | None) -> tuple[Provider, datetime] | None:
+        """The profile kept by `keep_profile` with its time, else the own record of the last sync."""
+        body, at = self._meta("own_profile"), self._meta("own_profile_at")
+        if body and at:
+            return parse_model(Provider, body.encode()), datetime.fromisoformat(at)
+        record = self.provider(own_id) if own_id else None
+        synced = self.last_full_sync
+        return (record, synced) if record is not None and synced is not None else None
+
     # ---- queries ----
 
     def count(self, query: DirectoryQuery, conn: Connection | None = None) -> int:

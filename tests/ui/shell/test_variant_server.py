@@ -18,7 +18,7 @@ from tests.helpers.seed_server import SUPERUSER, SeedServer
 from tests.ui.profile.test_wizard import fill_all
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import LISTED, DirectoryPage
-from ui.profile.page import ProfilePage
+from ui.profile.page import OFFLINE_SAVE, ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import provider_groups
 from ui.providers.license_card import NOT_VERIFIED
@@ -169,6 +169,38 @@ def test_pages_say_what_this_server_reports(
         assert hidden == {"Role", "Organization", "License status", "License expiry", "Registered"}
         offered = {name for name, combo in directory.filters.combos.items() if combo.isVisibleTo(directory)}
         assert offered == {"specialization", "hospital_id"}
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_my_profile_opened_first_offline_shows_the_profile_the_dashboard_brought(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path, qtbot: object
+) -> None:
+    """The walk: server stopped, My Profile opened for the first time said "could not be loaded",
+    though the dashboard had just shown the profile. It shows the kept copy, saving waits."""
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        await desktop.sign_in(seed_server.email, seed_server.password, remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        directory = desktop.directory
+        assert directory is not None
+        await wait_until(lambda: directory.kept_profile() is not None, what="the dashboard's profile kept")
+        seed_server.process.terminate()
+        seed_server.process.wait()
+        main.show_page(PageKey.PROFILE)
+        profile = main.current_page()
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: profile.state.state != "loading", what="the profile, or why not")
+        assert profile.state.state == "content"
+        assert profile.form.fields.value("last_name") == "Seed"
+        assert main.message_bar.text.startswith("Offline: your profile as this computer last had it")
+        widget = profile.form.fields.inputs["specialization"]
+        widget.selectAll()
+        QTest.keyClicks(widget, "Neurology")
+        assert not profile.save_button.isEnabled(), "saving waits for the server"
+        assert profile.save_button.toolTip() == OFFLINE_SAVE
         await closed(desktop)
 
     run_ui(loop, body)
