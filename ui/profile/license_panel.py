@@ -115,7 +115,7 @@ class LicensePanel(QFrame):
         self.badge.setAccessibleName(f"License status: {self.badge.text()}")  # a label's name is what is read
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
-        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date))
+        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date, self.not_reviewed))
         reviewed = self.not_reviewed is None or status is LicenseStatus.VERIFIED
         self.explanation.setText(STATUS_WORDS[status] if reviewed else str(self.not_reviewed))
         rejected = status is LicenseStatus.REJECTED and bool(provider.license_note.strip())

@@ -263,6 +263,7 @@ class ProfilePage(Page):
         self.etag = version.etag
         self.form.rebase(provider, keep=keep)
         self.license_panel.show_provider(provider)
+        self.license_panel.document.setVisible(self.capabilities.has(Feature.UPLOADS))  # none kept: nothing to say
         self.completion.show_provider(provider, documents=self.capabilities.has(Feature.UPLOADS))
         self.subtitle.setText(f"{provider.full_name} · {provider.email}")
 

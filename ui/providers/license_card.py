@@ -55,9 +55,11 @@ def long_date(day: date) -> str:
 UNKNOWN_STATUS = "This server does not report the license's status."
 
 
-def expiry_words(status: LicenseStatus, expiry: date | None) -> str:
+def expiry_words(status: LicenseStatus, expiry: date | None, not_reviewed: str | None = None) -> str:
+    """The expiry as a sentence; nothing where no date is known and nobody reviews licenses (no
+    verification will set one)."""
     if expiry is None:
-        return "Expiry date: set when the license is verified"
+        return "" if not_reviewed is not None else "Expiry date: set when the license is verified"
     if status is LicenseStatus.EXPIRED or expiry < date.today():
         return f"Expired on {long_date(expiry)}"
     left = (expiry - date.today()).days
@@ -120,6 +122,7 @@ class LicenseCard(QFrame):
             self.badge.setText("—")
             self.number.setText(f"License {profile.license_number or '—'}")
             self.expiry.setText("")
+            self.expiry.setVisible(False)
             self.explanation.setText(UNKNOWN_STATUS)
             self.note.setVisible(False)
             self.action_button.setVisible(False)
@@ -128,7 +131,8 @@ class LicenseCard(QFrame):
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
         self.number.setText(f"License {profile.license_number}")
-        self.expiry.setText(expiry_words(status, profile.license_expiry_date))
+        self.expiry.setText(expiry_words(status, profile.license_expiry_date, self.not_reviewed))
+        self.expiry.setVisible(bool(self.expiry.text()))  # no empty line where nothing is said
         self.explanation.setText(explanation(status, profile.has_license_document, self.not_reviewed))
         note = profile.license_note.strip() if status is LicenseStatus.REJECTED else ""
         self.note.setText(f"Reason: {note}")

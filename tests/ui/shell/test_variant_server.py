@@ -140,6 +140,8 @@ def test_pages_say_what_this_server_reports(
         await wait_until(lambda: profile.state.state == "content", what="profile")
         assert profile.license_panel.explanation.text() == NOT_REVIEWED, "the same words on both pages"
         assert profile.license_panel.badge.text() == NOT_VERIFIED
+        assert profile.license_panel.expiry.text() == "", "no verification will ever set an expiry there"
+        assert profile.license_panel.document.isHidden(), "no document to speak of where none can be kept"
         assert not profile.license_panel.upload_button.isEnabled()
         assert profile.license_panel.upload_button.toolTip() == uploads
         menu_item = main.change_password_action
