@@ -8,7 +8,7 @@ and widgets never see which server spoke. The variants are those of the seed gui
 `{"error", "details"}` holding a Python repr of DRF's error dict.
 
 Values are derived only where the answer implies them (`full_name` from the names, `license_status`
-from `license_verified`); a field the answer does not give stays missing (unknown, shown as "—").
+from `license_verified`); a field the answer does not give stays missing (unknown: pages leave it out).
 Each adapter takes the decoded body and returns it in our shape, or raises `Unreadable` saying what
 is missing (the client then raises IncompatibleServerError naming the endpoint); `shape()` describes
 a body for the log without any of its values. The tolerances that are not about an answer's shape
