@@ -120,6 +120,7 @@ class DirectoryCache:
         self._side: Connection | None = None  # the worker threads' reading connection (counts_in_worker)
         self._side_lock = threading.Lock()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
+        self._size: tuple[int, int] | None = None  # (version, providers): counted again only after a write
 
     @classmethod
     def open(cls, path: Path, key: bytes, viewer: Viewer = STAFF, *, persistent: bool = True) -> DirectoryCache:
@@ -209,9 +210,10 @@ class DirectoryCache:
 
     # ---- queries ----
 
-    def count(self, query: DirectoryQuery, conn: Connection | None = None) -> int:
-        """How many providers `query` matches (on `conn`, by default the event loop's connection)."""
-        rows = self._execute(*count_sql(query, self.viewer), conn)
+    def count(self, query: DirectoryQuery, conn: Connection | None = None, cap: int | None = None) -> int:
+        """How many providers `query` matches (on `conn`, by default the event loop's connection);
+        with `cap`, at most `cap` (counting stops there)."""
+        rows = self._execute(*count_sql(query, self.viewer, cap), conn)
         return int(rows[0][0]) if rows else 0
 
     def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
@@ -362,4 +364,8 @@ class DirectoryCache:
             f"SELECT EXISTS (SELECT 1 FROM providers WHERE {c} > '')").fetchone()[0]}
 
     def size(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0])
+        """How many providers the cache holds (counted again only after a write: a million take ~20 ms)."""
+        version = self.version()
+        if self._size is None or self._size[0] != version:
+            self._size = (version, int(self._conn.execute("SELECT count(*) FROM providers").fetchone()[0]))
+        return self._size[1]

@@ -80,6 +80,7 @@ class DirectoryPage(Page):
         self.dialog: ProviderDetailDialog | None = None  # a provider's detail, while open
         self._synced_so_far = 0  # providers the running sync has brought
         self.model = ProviderTableModel(DirectoryQuery(), self)
+        self.model.counted.connect(self._show_state)  # the exact count of a large result came
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search names, emails, license numbers, specializations, organizations (Ctrl+F)")
         self.search.setAccessibleName("Search the directory")
@@ -193,8 +194,9 @@ class DirectoryPage(Page):
         filtered = bool(self.search.text().strip()) or not self.filters.is_default
         noun = "provider" if count == 1 else "providers"
         kind = "active" if self.staff else "listed" if self.directory.lists_everyone else "credentialed"
-        return (f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
-                else f"{count:,} {kind} {noun}")
+        words = self.model.count_words  # "2,000+" while a large count is made
+        return (f"{words} {noun} match" + ("es" if count == 1 else "") if filtered
+                else f"{words} {kind} {noun}")
 
     def _no_match_text(self) -> str:
         text = self.search.text().strip()
