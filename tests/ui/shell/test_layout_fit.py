@@ -12,12 +12,15 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
 
+from app.directory.keys import TEMPORARY_REASON
 from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
-from tests.helpers.text_fit import misfits, report
+from tests.helpers.text_fit import covered, misfits, report
+from ui.common import notify
 from ui.common.dialogs import is_open
 from ui.common.theme import apply_theme
+from ui.credentialing.review_pane import DOCUMENT_MIN_HEIGHT
 from ui.profile.wizard import RegistrationWizard
 from ui.screenshots import SAMPLE
 from ui.shell.desktop import Desktop
@@ -140,6 +143,63 @@ def test_every_page_and_dialog_shows_its_texts_whole(
         await closed(desktop)
 
     run_checked(loop, body)
+
+
+# Two messages that stay (every sign-in starts with them where there is no secure keyring: the
+# keyring's and the license alert) and a confirmation that goes by itself.
+PINNED = (TEMPORARY_REASON, "1 license expires within 30 days: Deepika Rodriguez, LPN (2026-12-20). 7 new licenses "
+                            "are waiting for verification (7 pending in all).")
+CONFIRMATION = "Your profile is saved."
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_keeps_its_controls_and_texts_with_pinned_messages_and_a_confirmation(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, role: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 22, item 8: at the minimum size, with two pinned messages and a confirmation showing,
+    no message lies over a control (the confirmations covered the page's title and the top of
+    Save/Revert and Edit/Deactivate), every text is whole, and the license under review keeps a
+    usable document (it was a 10-50 px strip, its details line cut)."""
+    monkeypatch.setattr(notify, "HIDE_AFTER_MS", dict.fromkeys(notify.HIDE_AFTER_MS, 600_000))
+
+    async def body(found: list[str]) -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, role)
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        main.resize(*MINIMUM_SIZE)
+        await wait_until(lambda: desktop.runner.running == 0, what="the first page and the alerts")
+        main.message_bar.clear()
+        for text in PINNED:
+            main.message_bar.show_message(text, "warning")
+        for key in main.pages.slots:
+            main.show_page(key)
+            page = main.pages.page(key)
+            await wait_until(lambda: desktop.runner.running == 0 and (
+                key is not PageKey.CREDENTIALING or page.review.document is not None), what=f"{key.title} loaded")
+            main.message_bar.show_message(CONFIRMATION, "success")  # said again on each page: it stays there
+            where = f"{role}: {key.title} at {MINIMUM_SIZE} with two pinned messages and a confirmation"
+            await look(main, where, found)
+            for bar in (main.pinned_messages, main.message_bar):
+                found.extend(f"{where}: {each}" for each in covered(main, bar))
+            if key is PageKey.CREDENTIALING:
+                look_at_document_under_review(main, where, found)
+        assert [text for text, _level in main.message_bar.messages] == [*PINNED, CONFIRMATION]
+        await closed(desktop)
+
+    run_checked(loop, body)
+
+
+def look_at_document_under_review(main: MainWindow, where: str, found: list[str]) -> None:
+    page = main.pages.page(PageKey.CREDENTIALING)
+    viewer = page.pane.viewer
+    if viewer.stack.height() < DOCUMENT_MIN_HEIGHT:
+        found.append(f"{where}: the document under review is {viewer.stack.height()} px high")
+    facts = viewer.facts
+    if not facts.isVisible() or facts.height() < facts.heightForWidth(facts.width()):
+        found.append(f"{where}: the document's details line is cut ({facts.height()} px of "
+                     f"{facts.heightForWidth(facts.width())})")
 
 
 async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
