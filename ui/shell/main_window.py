@@ -280,7 +280,9 @@ class MainWindow(QMainWindow):
             self.account.directory.sync_now()
 
     def _on_settings_triggered(self) -> None:
-        self.dialog = open_dialog(SettingsDialog(self.settings, self))
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.redraw_icons)  # a theme chosen there applies at once: icons in its colors
+        self.dialog = open_dialog(dialog)
 
     def _on_change_password_triggered(self) -> None:
         if self.account.connectivity.state is ConnectionState.OFFLINE:
