@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from app.directory.keys import TEMPORARY_REASON
 from app.validation import FEE_INVALID
@@ -430,3 +439,54 @@ def test_the_wizards_fee_error_wraps_instead_of_clipping(
         await closed(desktop)
 
     run_ui(loop, body)
+
+
+def wraps_within(label: QLabel, where: str) -> list[str]:
+    """`label` (in a scroll area) is no wider than what shows of it, and no word of it wider than itself."""
+    area = label.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    seen = area.viewport().width()
+    right = label.mapTo(area.viewport(), label.rect().topRight()).x()
+    widest = max(label.fontMetrics().horizontalAdvance(word) for word in label.text().split())
+    found = []
+    if right > seen:
+        found.append(f"{where}: the audit trail reaches {right} px in a view {seen} px wide")
+    if widest > label.contentsRect().width():
+        found.append(f"{where}: a word of {widest} px in an audit trail {label.contentsRect().width()} px wide")
+    return found
+
+
+def test_the_audit_trail_wraps_at_the_minimum_size(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """Issue 22, item 13: the trail was cut at the right at 900 px (a document's checksum, one word of
+    64 digits, made it wider than the pane and the detail window)."""
+
+    async def body(found: list[str]) -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        main.resize(*MINIMUM_SIZE)
+        page = main.pages.page(PageKey.CREDENTIALING)
+        main.show_page(page.key)
+        await wait_until(lambda: page.review.document is not None and "sha256" in page.pane.audit.text()
+                         and desktop.runner.running == 0, what="a license with its document and its trail")
+        page.pane.tabs.setCurrentIndex(2)
+        await settled()
+        found.extend(wraps_within(page.pane.audit, "the review pane"))
+        assert "first_name" not in page.pane.audit.text()
+        directory = main.pages.page(PageKey.DIRECTORY)
+        main.show_page(directory.key)
+        provider = page.pane.provider
+        assert provider is not None
+        directory.open_detail(provider.id)
+        await wait_until(lambda: desktop.runner.running == 0 and directory.dialog is not None
+                         and directory.dialog.audit is not None, what="the detail's audit trail")
+        await settled()
+        found.extend(wraps_within(directory.dialog.audit, "the provider's detail"))
+        directory.dialog.close()
+        await closed(desktop)
+
+    run_checked(loop, body)
