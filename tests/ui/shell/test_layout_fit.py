@@ -185,8 +185,8 @@ def test_every_page_keeps_its_controls_and_texts_with_pinned_messages_and_a_conf
         for key in main.pages.slots:
             main.show_page(key)
             page = main.pages.page(key)
-            await wait_until(lambda: desktop.runner.running == 0 and (
-                key is not PageKey.CREDENTIALING or page.review.document is not None), what=f"{key.title} loaded")
+            await wait_until(lambda k=key, p=page: desktop.runner.running == 0 and (
+                k is not PageKey.CREDENTIALING or p.review.document is not None), what=f"{key.title} loaded")
             main.message_bar.show_message(CONFIRMATION, "success")  # said again on each page: it stays there
             where = f"{role}: {key.title} at {MINIMUM_SIZE} with two pinned messages and a confirmation"
             await look(main, where, found)

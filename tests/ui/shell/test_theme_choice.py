@@ -27,7 +27,8 @@ def save(app: QApplication, tmp_path: Path, theme: str) -> SettingsDialog:
     dialog.show()
     dialog.theme.setCurrentIndex(dialog.theme.findData(theme))
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
-    assert dialog.chosen is not None and dialog.chosen.theme == theme
+    assert dialog.chosen is not None
+    assert dialog.chosen.theme == theme
     dialog.deleteLater()
     return dialog
 
