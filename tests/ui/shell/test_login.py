@@ -10,6 +10,13 @@ from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
 
 
+def dead_address() -> str:
+    """An API address where no server listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+
+
 def test_wrong_password_then_success_then_sign_out(
     loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot: object
 ) -> None:
@@ -57,9 +64,7 @@ def test_remember_me_explains_a_missing_keyring(
 
 
 def test_offline_server_is_said_in_plain_words(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+    dead = dead_address()
 
     async def body() -> None:
         desktop = await started_desktop(dead, tmp_path)
@@ -114,9 +119,7 @@ def test_signing_out_and_in_again_leaves_no_window_of_the_last_account_behind(
 def test_an_unreachable_server_is_said_during_the_countdown(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
     """Issue 22, item 13: after "Too many attempts" a try that finds no server was said for a second,
     then the countdown's next tick put "Too many attempts. Wait …" back alone."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+    dead = dead_address()
 
     async def body() -> None:
         desktop = await started_desktop(dead, tmp_path)

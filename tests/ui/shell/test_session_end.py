@@ -17,9 +17,38 @@ from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
 from ui.providers.edit_dialog import ProviderEditDialog
+from ui.shell.desktop import Desktop
+from ui.shell.main_window import MainWindow
 from ui.widgets.page import PageKey
 
 NEW_PASSWORD = "Quiet-Meadow-5193"
+
+
+async def change_password_elsewhere(server: LiveServer, email: str, password: str) -> None:
+    """Another computer signs in as `email` and changes its password to NEW_PASSWORD."""
+    async with httpx.AsyncClient(base_url=server.api, timeout=30) as elsewhere:
+        signed = await elsewhere.post("/auth/login/", json={"email": email, "password": password})
+        headers = {"Authorization": f"Bearer {signed.json()['access']}"}
+        changed = await elsewhere.post("/auth/password/change/", headers=headers, json={
+            "old_password": password, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
+        assert changed.status_code == 200, changed.text
+
+
+async def signed_in_again(desktop: Desktop, email: str) -> MainWindow:
+    """Back at sign-in, told why and that the edits are kept; then signed in with the new password."""
+    await wait_until(lambda: desktop.main_window is None and desktop.login_window is not None
+                     and desktop.login_window.isVisible(), what="back to sign-in")
+    login = desktop.login_window
+    assert login is not None
+    await asyncio.sleep(0.3)  # the refused save's own report arrives too: it must not replace the reason
+    words = login.message.text()
+    assert words.startswith("Your password was changed on another computer"), words
+    assert "unsaved changes are kept" in words
+    await desktop.sign_in(email, NEW_PASSWORD, remember=False)
+    await wait_until(lambda: desktop.main_window is not None, what="main window again")
+    main = desktop.main_window
+    assert main is not None
+    return main
 
 
 def test_an_edit_survives_a_password_changed_elsewhere(
@@ -45,28 +74,9 @@ def test_an_edit_survives_a_password_changed_elsewhere(
         QTest.keyClicks(last_name, "Okonkwo-Reyes")
         assert page.save_button.isEnabled()
 
-        async with httpx.AsyncClient(base_url=live_server.api, timeout=30) as elsewhere:  # the other computer
-            signed = await elsewhere.post("/auth/login/", json={"email": email, "password": account["password"]})
-            headers = {"Authorization": f"Bearer {signed.json()['access']}"}
-            changed = await elsewhere.post("/auth/password/change/", headers=headers, json={
-                "old_password": account["password"], "new_password": NEW_PASSWORD,
-                "new_password_confirm": NEW_PASSWORD})
-            assert changed.status_code == 200, changed.text
-
+        await change_password_elsewhere(live_server, email, account["password"])
         QTest.keyClick(page.save_button, Qt.Key.Key_Space)  # Save, pressed as a user does
-        await wait_until(lambda: desktop.main_window is None and desktop.login_window is not None
-                         and desktop.login_window.isVisible(), what="back to sign-in")
-        login = desktop.login_window
-        assert login is not None
-        await asyncio.sleep(0.3)  # the refused save's own report arrives too: it must not replace the reason
-        words = login.message.text()
-        assert words.startswith("Your password was changed on another computer"), words
-        assert "unsaved changes are kept" in words
-
-        await desktop.sign_in(email, NEW_PASSWORD, remember=False)
-        await wait_until(lambda: desktop.main_window is not None, what="main window again")
-        main = desktop.main_window
-        assert main is not None
+        main = await signed_in_again(desktop, email)
         page = main.pages.page(PageKey.PROFILE)
         assert isinstance(page, ProfilePage)
         assert main.current_page() is page, "the page with the kept edits comes up"
@@ -117,27 +127,9 @@ def test_an_administrators_edit_survives_a_password_changed_elsewhere(
         QTest.keyClicks(last_name, "Abernathy-Quist")
         assert editor.save_button.isEnabled()
 
-        async with httpx.AsyncClient(base_url=live_server.api, timeout=30) as elsewhere:  # the other computer
-            signed = await elsewhere.post("/auth/login/", json={"email": email, "password": password})
-            headers = {"Authorization": f"Bearer {signed.json()['access']}"}
-            changed = await elsewhere.post("/auth/password/change/", headers=headers, json={
-                "old_password": password, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
-            assert changed.status_code == 200, changed.text
-
+        await change_password_elsewhere(live_server, email, password)
         editor.save_button.click()
-        await wait_until(lambda: desktop.main_window is None and desktop.login_window is not None
-                         and desktop.login_window.isVisible(), what="back to sign-in")
-        login = desktop.login_window
-        assert login is not None
-        await asyncio.sleep(0.3)
-        words = login.message.text()
-        assert words.startswith("Your password was changed on another computer"), words
-        assert "unsaved changes are kept" in words
-
-        await desktop.sign_in(email, NEW_PASSWORD, remember=False)
-        await wait_until(lambda: desktop.main_window is not None, what="main window again")
-        main = desktop.main_window
-        assert main is not None
+        main = await signed_in_again(desktop, email)
         page = main.pages.page(PageKey.DIRECTORY)
         assert isinstance(page, DirectoryPage)
         assert main.current_page() is page
