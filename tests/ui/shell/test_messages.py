@@ -93,8 +93,8 @@ def test_a_message_that_stays_takes_its_place_and_covers_nothing(
         main.message_bar.show_message("The export could not be written: the disk is full.", "error")
         await asyncio.sleep(0.05)
         assert ("The export could not be written: the disk is full.", "error") in main.message_bar.messages
-        assert not main.message_bar.isVisible(), "nothing floats"
         pinned = main.pinned_messages
+        assert ("The export could not be written: the disk is full.", "error") in pinned.messages, "above the page"
         assert pinned.isVisible()
         bottom = top_of(pinned, main) + pinned.height()
         assert top_of(page, main) >= bottom, "the page starts under it: its title and buttons stay uncovered"
