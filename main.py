@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.session.token_store import system_token_store
     from ui.common.icons import install_app_icon
-    from ui.common.theme import apply_theme, follow_system_theme
+    from ui.common.theme import choose_theme, follow_system_theme
     from ui.shell.desktop import Desktop
 
     app = QApplication(sys.argv[:1])
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("ProviderDesk")
     app.setQuitOnLastWindowClosed(False)
     install_app_icon(app)
-    apply_theme(app)
+    choose_theme(app, settings.theme)
     follow_system_theme(app)
     desktop = Desktop(settings, system_token_store(), demo_providers=args.demo_providers)
     signal.signal(signal.SIGTERM, lambda *_: desktop.quit())

@@ -1,7 +1,7 @@
 """Settings: server URL, data folder, timeouts; command line > environment > settings file.
 
 Environment: PROVIDERDESK_SERVER_URL, PROVIDERDESK_DATA_DIR, PROVIDERDESK_CONNECT_TIMEOUT,
-PROVIDERDESK_READ_TIMEOUT. The settings file is `settings.json` in the user's config folder.
+PROVIDERDESK_READ_TIMEOUT, PROVIDERDESK_THEME. The settings file is `settings.json` in the user's config folder.
 A malformed value is a SettingsError that says which value and why.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from platformdirs import user_config_dir, user_data_dir
@@ -21,13 +21,16 @@ from app.private_files import private_dir, private_opener
 
 APP_NAME = "ProviderDesk"
 ENV_PREFIX = "PROVIDERDESK_"
-FIELDS = ("server_url", "data_dir", "connect_timeout", "read_timeout")
+FIELDS = ("server_url", "data_dir", "connect_timeout", "read_timeout", "theme")
+Theme = Literal["system", "light", "dark"]
+# the application's look, each as the Settings dialog names it; "system" follows the system's light or dark
+THEMES: dict[Theme, str] = {"system": "As the system", "light": "Light", "dark": "Dark"}
 
 
 EXAMPLE_URL = "https://providers.example.org/api/v1"
 # each setting as a person calls it, in the messages
 LABELS = {"server_url": "server address", "data_dir": "data folder", "connect_timeout": "connection timeout",
-          "read_timeout": "reply timeout"}
+          "read_timeout": "reply timeout", "theme": "theme"}
 
 
 class SettingsError(Exception):
@@ -43,6 +46,7 @@ class Settings(BaseModel):
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir(APP_NAME, appauthor=False)))
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
     read_timeout: float = Field(default=30.0, gt=0, le=600)
+    theme: Theme = "system"
 
     @field_validator("server_url")
     @classmethod

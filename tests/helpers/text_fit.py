@@ -313,3 +313,29 @@ def misfits(root: QWidget) -> list[Misfit]:
 
 def report(found: list[Misfit]) -> str:
     return "\n".join(str(each) for each in found)
+
+
+CONTROLS = (*CHECKED, QAbstractScrollArea)  # what a user reads or clicks: also lists, tables, documents
+
+
+def _window_rect(widget: QWidget) -> QRect:
+    """The part of `widget` its parents let show, in its window's coordinates."""
+    shown = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(widget.window(), shown.topLeft()), shown.size())
+
+
+def covered(root: QWidget, cover: QWidget) -> list[Misfit]:
+    """Every control shown in `root`'s window that `cover` (a message, say) lies over."""
+    if not cover.isVisible():
+        return []
+    over = _window_rect(cover)
+    found = []
+    for widget in root.window().findChildren(QWidget):
+        if (not isinstance(widget, CONTROLS) or not widget.isVisible() or widget is cover
+                or cover.isAncestorOf(widget) or widget.isAncestorOf(cover) or widget.window() is not root.window()):
+            continue
+        under = _window_rect(widget).intersected(over)
+        if not under.isEmpty():
+            found.append(Misfit(describe(widget), _text_of(widget), under.height(), 0,
+                                f"is covered by {describe(cover)} ({under.width()}x{under.height()} px)"))
+    return found

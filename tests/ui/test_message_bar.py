@@ -1,4 +1,4 @@
-"""The message bar: what goes by itself, what stays, several messages at once, floating over a page.
+"""The message bar: what goes by itself, what stays, several messages at once, in its place below a page.
 
 Messages are shown in a window on the offscreen platform; time is shortened by patching the
 durations, never measured.
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from app.api import errors
 from tests.helpers.qt import run_ui, wait_until
+from tests.helpers.text_fit import covered
 from ui.common import notify
 from ui.common.notify import ErrorPresenter, MessageBar
 
@@ -21,17 +22,17 @@ SHORT = {"info": 150, "success": 150, "warning": 150, "error": 150}
 
 @pytest.fixture
 def page() -> Iterator[tuple[QWidget, QLineEdit, MessageBar]]:
-    """A window whose page starts with a field, the bar floating over it."""
+    """A window whose page starts with a field, the bar in its place below the page."""
     window = QWidget()
     column = QVBoxLayout(window)
     host = QWidget()
-    column.addWidget(host)
+    column.addWidget(host, 1)
     inner = QVBoxLayout(host)
     field = QLineEdit()
     inner.addWidget(field)
     inner.addStretch(1)
     bar = MessageBar()
-    bar.float_over(host)
+    column.addWidget(bar)
     window.resize(700, 400)
     window.show()
     yield window, field, bar
@@ -39,7 +40,7 @@ def page() -> Iterator[tuple[QWidget, QLineEdit, MessageBar]]:
     window.deleteLater()
 
 
-def test_a_message_moves_nothing_under_it(
+def test_a_message_covers_nothing_and_moves_nothing_above_it(
     loop: asyncio.AbstractEventLoop, page: tuple[QWidget, QLineEdit, MessageBar], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window, field, bar = page
@@ -49,11 +50,11 @@ def test_a_message_moves_nothing_under_it(
         await asyncio.sleep(0.05)
         before = field.mapTo(window, field.rect().topLeft())
         bar.show_message("Saved. " * 40, "success")  # long enough to wrap
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.05)
         assert bar.isVisible()
-        assert bar.parentWidget().width() == bar.width(), "over the whole width of the page"
         assert bar.height() > 40, "its wrapped lines are all there"
         assert field.mapTo(window, field.rect().topLeft()) == before
+        assert not covered(window, bar), "in its own place, over no control"
         await wait_until(lambda: not bar.isVisible(), what="the success message going")
         assert field.mapTo(window, field.rect().topLeft()) == before
 
@@ -123,18 +124,17 @@ def test_errors_stay_and_offline_goes_by_itself(
     run_ui(loop, body)
 
 
-def test_a_page_added_later_stays_under_the_bar(
+def test_the_messages_that_stay_go_to_the_pinned_bar(
     loop: asyncio.AbstractEventLoop, page: tuple[QWidget, QLineEdit, MessageBar],
 ) -> None:
-    window, _field, bar = page
+    _window, _field, bar = page
+    pinned = MessageBar()
 
     async def body() -> None:
-        bar.show_message("Back online.", "warning")
-        late = QLineEdit(bar.parentWidget())  # a page built the first time it is shown
-        late.setGeometry(0, 0, 300, 30)
-        late.show()
-        await asyncio.sleep(0.05)
-        point = bar.rows()[0].label.mapTo(window, bar.rows()[0].label.rect().center())
-        assert window.childAt(point) is bar.rows()[0].label
+        bar.keep_staying_in(pinned)
+        bar.show_message("Saved.", "success")
+        bar.show_message("The export could not be written.", "error")
+        assert [row.text for row in pinned.rows()] == ["The export could not be written."]
+        assert bar.messages == [("The export could not be written.", "error"), ("Saved.", "success")]
 
     run_ui(loop, body)

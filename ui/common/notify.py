@@ -1,18 +1,17 @@
-"""Messages above the page (a message bar) and the one presenter that puts errors into words.
+"""Message bars (each in its place in the window's layout) and the one presenter that puts errors into words.
 
 Info and success go by themselves after a few seconds; warnings and errors stay until the user
 dismisses them. Messages stack rather than replace each other, so none is lost behind a later
-one. Errors that need a decision open a dialog with `open()`, never `exec()` (qasync #59, #82).
+one. No message ever lies over a control: a bar takes its own place in the layout. Errors that
+need a decision open a dialog with `open()`, never `exec()` (qasync #59, #82).
 """
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QGraphicsDropShadowEffect,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -66,24 +65,22 @@ class _Message(QFrame):
 class MessageBar(QWidget):
     """The window's messages, oldest first (see the module's docstring for how long each stays).
 
-    In a layout it takes its place like any widget. `float_over(host)` makes it float over the top
-    of `host` instead, outside any layout, so a message that comes or goes moves nothing the user
-    is about to click. A floating bar can hand the messages that stay to `pinned`, a bar in the
-    layout above `host`: a warning shown until dismissed then takes its place once, instead of
-    covering the top of the page (its title and its buttons) for as long as it stays.
+    It takes its place in a layout like any widget, never over another one: a message that shows
+    a result must not hide the control that gave it (issue 22, item 8). `keep_staying_in(pinned)`
+    hands the messages that stay to another bar: the main window keeps those above the page (they
+    come once and stay), and the ones that go by themselves below it, where coming and going moves
+    nothing at the top of the page, its title, its search field and its buttons.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.setAccessibleName("Messages")
-        self.setAutoFillBackground(True)  # floating, the page must not show between its messages
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(0, 0, 0, 0)
         self._column.setSpacing(4)
         self._rows: list[_Message] = []
         self._last = ("", "")
-        self._host: QWidget | None = None
         self._pinned: MessageBar | None = None
         self.hide()
 
@@ -154,43 +151,12 @@ class MessageBar(QWidget):
         if self._pinned is not None:
             self._pinned.clear()
 
-    def float_over(self, host: QWidget, *, pinned: MessageBar | None = None) -> None:
-        """Float over the top of `host` (its full width), kept there as `host` resizes; messages
-        that stay go to `pinned` when given (see the class's docstring)."""
-        self._host = host
+    def keep_staying_in(self, pinned: MessageBar) -> None:
+        """Show the messages that stay in `pinned` from now on (see the class's docstring)."""
         self._pinned = pinned
-        self.setParent(host)
-        shadow = QGraphicsDropShadowEffect(self)  # it lies over the page, not in it
-        shadow.setBlurRadius(14)
-        shadow.setOffset(0, 2)
-        shadow.setColor(QColor(0, 0, 0, 70))
-        self.setGraphicsEffect(shadow)
-        host.installEventFilter(self)
-        self._refresh()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._host and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
-            self._place()  # a page added to the host would otherwise cover the bar
-        return False
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._place()  # a message's size changed (styled, reworded): out of any layout, no one else sizes it
-        return super().event(event)
 
     def _refresh(self) -> None:
         self.setVisible(bool(self._rows))
-        self._place()
-
-    def _place(self) -> None:
-        host = self._host
-        if host is None or not self._rows:
-            return
-        self._column.activate()
-        width = host.width()
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
-        self.setGeometry(0, 0, width, max(height, self.minimumSizeHint().height()))
-        self.raise_()
 
 
 def words_for(error: BaseException) -> tuple[str, str]:

@@ -112,9 +112,21 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> Colors:
     return colors
 
 
+def choose_theme(app: QApplication, theme: str) -> Colors:
+    """Style `app` as chosen (app.settings.THEMES): light or dark whatever the system says, or as the
+    system is ("system"), now and when the system switches; the colors used."""
+    app._providerdesk_theme = theme  # type: ignore[attr-defined]
+    return apply_theme(app, dark=None if theme == "system" else theme == "dark")
+
+
+def chosen_theme(app: QApplication) -> str:
+    return str(getattr(app, "_providerdesk_theme", "system"))
+
+
 def follow_system_theme(app: QApplication) -> None:
-    """Restyle when the system switches between light and dark."""
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    """Restyle when the system switches between light and dark, unless light or dark was chosen."""
+    app.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app) if chosen_theme(app) == "system" else None)
 
 
 def restyle(widget: object) -> None:

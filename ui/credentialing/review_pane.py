@@ -25,8 +25,12 @@ from app.credentialing.worklist import days_left, effective_status
 from ui.common.labels import plain_label
 from ui.credentialing.document_viewer import DocumentViewer
 from ui.providers.detail import audit_text, details_area, provider_groups
+from ui.widgets.vertical_scroll import VerticalScrollArea
 
 DECISIONS = ("verified", "rejected")
+# The document under review keeps this height however low the window (900x600 with two pinned
+# messages left it a 10-50 px strip): below it, the pane scrolls (issue 22, item 8).
+DOCUMENT_MIN_HEIGHT = 200
 
 
 def expiry_line(provider: Provider, today: date | None = None) -> str:
@@ -86,6 +90,7 @@ class ReviewPane(QWidget):
         for button in self.buttons:
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the keys work from the list; focus stays there
         self.viewer = DocumentViewer()
+        self.viewer.stack.setMinimumHeight(DOCUMENT_MIN_HEIGHT)
         self.record = QWidget()
         self.decisions = plain_label(wrap=True, selectable=True, name="Earlier decisions")
         self.audit = plain_label(wrap=True, selectable=True, name="Audit trail")
@@ -149,9 +154,10 @@ class ReviewPane(QWidget):
         column.addLayout(actions)
         column.addWidget(self.reason)
         column.addWidget(self.tabs, 1)
+        self.body_area = VerticalScrollArea(self.body)  # a low window scrolls the pane, not the document away
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 4, 4)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(self.body_area, 1)
         layout.addWidget(self.placeholder, 1)
 
     # ---- what the page shows ----
@@ -159,7 +165,7 @@ class ReviewPane(QWidget):
     def show_provider(self, provider: Provider | None, empty_text: str = "Choose a license to review.") -> None:
         """Show `provider`'s license and record (None: the placeholder)."""
         self.provider = provider
-        self.body.setVisible(provider is not None)
+        self.body_area.setVisible(provider is not None)
         self.placeholder.setVisible(provider is None)
         self.placeholder.setText(empty_text)
         if provider is None:

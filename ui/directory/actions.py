@@ -107,11 +107,27 @@ class DirectoryActions(QObject):
         self._synced_after(f"{email} is registered.")
 
     def _on_edit_button_clicked(self) -> None:
-        if self.selected is None:
-            return
-        editor = ProviderEditDialog(self.client, self.runner, self.selected.id, self._parent.window())
+        if self.selected is not None:
+            self._edit(self.selected.id)
+
+    def _edit(self, provider_id: str, restore: dict[str, object] | None = None) -> None:
+        editor = ProviderEditDialog(self.client, self.runner, provider_id, self._parent.window(), restore=restore)
         editor.saved.connect(lambda p: self._synced_after(f"{p.full_name} is saved."))
         self.dialog = open_dialog(editor)
+
+    def unsaved_edits(self) -> dict[str, object]:
+        """The open editor's unsaved edits with the provider they are of, or nothing (see restore_edits)."""
+        editor = self.dialog
+        if not isinstance(editor, ProviderEditDialog) or not shiboken6.isValid(editor) or not editor.isVisible():
+            return {}
+        edits = editor.unsaved_edits()
+        return {"provider_id": editor.provider_id, "fields": edits} if edits else {}
+
+    def restore_edits(self, edits: dict[str, object]) -> None:
+        """Open the editor again with the edits `unsaved_edits` gave (the session ended meanwhile)."""
+        provider_id, fields = edits.get("provider_id"), edits.get("fields")
+        if isinstance(provider_id, str) and isinstance(fields, dict) and fields:
+            self._edit(provider_id, fields)
 
     # ---- deactivate and reactivate ----
 

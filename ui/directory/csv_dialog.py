@@ -72,8 +72,9 @@ class CsvDialog(QDialog):
         """Add `widgets` under the heading (`grow` takes the spare height) and a row of buttons at the bottom."""
         for widget in widgets:
             self.layout_.addWidget(widget, 1 if widget is grow else 0)
-        if grow is None:
-            self.layout_.addStretch(1)
+        # the spare height below the texts, not between them: all of it while `grow` is hidden (an
+        # empty state showed large gaps), none once it shows (it has the stretch)
+        self.layout_.addStretch(0 if grow is not None else 1)
         buttons = QHBoxLayout()
         for button in left:
             buttons.addWidget(button)

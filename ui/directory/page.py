@@ -153,6 +153,12 @@ class DirectoryPage(Page):
         self._debounce.stop()
         self.model.set_cache(None)
 
+    def unsaved_edits(self) -> dict[str, object]:
+        return self.actions_.unsaved_edits()  # an administrator's open editor
+
+    def restore_edits(self, edits: dict[str, object]) -> None:
+        self.actions_.restore_edits(edits)
+
     def show_registered(self, email: str) -> None:
         """Say that the provider `email` was registered (on behalf, by the wizard the shell opened) and
         sync, so the new provider shows in the table."""

@@ -23,6 +23,7 @@ from ui.common.tasks import TaskRunner
 from ui.directory.csv_dialog import CsvDialog
 from ui.directory.roster_table import RosterTableModel, preview_entry, report_entry
 
+PREVIEW_HEIGHT = 560  # the dialog's height once a roster's rows show
 OFFLINE = "Importing a roster needs the server: you are offline. Try again when the connection is back."
 
 
@@ -60,7 +61,7 @@ class ImportDialog(CsvDialog):
                            (self.choose_button,), (self.close_button, self.save_button, self.create_button),
                            grow=self.table)
         self.make_default(self.choose_button)
-        self.resize(900, 560)
+        self.resize(900, 0)  # compact while there is nothing to show (the layout's height for its width)
 
     def _roster_table(self) -> QTableView:
         table = QTableView()
@@ -144,6 +145,7 @@ class ImportDialog(CsvDialog):
         self.model.set_entries([preview_entry(p) for p in self.previews])
         for widget in (self.counts, self.table, self.detail, self.create_button):
             widget.show()
+        self.resize(self.width(), max(self.height(), PREVIEW_HEIGHT))  # room for the rows now
         self.table.selectRow(0)
         self.create_button.setText(f"Create {good:,} provider{'s' * (good != 1)}")
         self.create_button.setEnabled(good > 0)

@@ -9,6 +9,7 @@ or license status in its detail): nothing is said of what is not known, rather t
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +32,9 @@ from ui.providers.fields import SPECS
 
 NOT_GIVEN = "Not given"
 Rows = list[tuple[str, str]]
+# a checksum (64 hex digits) is one word wider than the trail at 900 px: shown in groups of 16, as
+# fingerprints are, it wraps instead of being cut at the right (issue 22, item 13)
+CHECKSUM = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 PRIVATE = frozenset({"additional_information"})  # of the GROUPS' fields; the license rows are below
 # The wizard's steps without the account, with the optional extras beside the additional information.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -154,13 +158,18 @@ def field_words(name: str) -> str:
     return spec.label if spec is not None else TRAIL_WORDS.get(name, name.replace("_", " ").capitalize())
 
 
+def grouped_checksums(text: str) -> str:
+    """`text` with each checksum in it written in groups of 16 digits, so that it can wrap."""
+    return CHECKSUM.sub(lambda found: " ".join(found[0][i:i + 16] for i in range(0, len(found[0]), 16)), text)
+
+
 def audit_text(events: Sequence[AuditEvent]) -> str:
     """One line per event, newest first, as the server sent them, fields named as the form names them."""
     def line(event: AuditEvent) -> str:
         when = event.at.astimezone().strftime("%d %b %Y %H:%M")
         fields = f" ({', '.join(field_words(f) for f in event.fields)})" if event.fields and \
             event.action == "updated" else ""
-        detail = f" — {event.detail}" if event.detail else ""
+        detail = f" — {grouped_checksums(event.detail)}" if event.detail else ""
         return f"{when}  {event.actor}: {ACTION_WORDS.get(event.action, event.action)}{fields}{detail}"
     return "\n".join(line(e) for e in events) or "No changes recorded."
 

@@ -46,12 +46,13 @@ class ProviderEditDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, client: ApiClient, runner: TaskRunner, provider_id: str, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, client: ApiClient, runner: TaskRunner, provider_id: str, parent: QWidget | None = None,
+                 *, restore: dict[str, object] | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.runner = runner
         self.provider_id = provider_id
+        self._restored = dict(restore or {})  # edits kept from an ended session, put back once loaded
         self.base: Provider | None = None
         self.etag: str | None = None
         self.setWindowTitle("Edit provider — ProviderDesk")
@@ -138,6 +139,21 @@ class ProviderEditDialog(QDialog):
 
     def _on_loaded(self, version: Versioned[Provider]) -> None:
         self._adopt(version)
+        restored, self._restored = self._restored, {}
+        if restored:  # on top of the provider as it is now (saved with its version tag)
+            for name, value in restored.items():
+                if name in self.fields.inputs:
+                    self.fields.set_value(name, value)
+            self.fields.check([n for n in restored if n in self.fields.inputs])
+            self.status.setText(f"{version.value.full_name} · {version.value.email} · Your unsaved changes are "
+                                "back. Save them when ready.")
+            self._update()
+
+    def unsaved_edits(self) -> dict[str, object]:
+        """The edits not saved yet, field by field (kept while the user signs in again)."""
+        if self.base is None:
+            return dict(self._restored)
+        return {name: self.fields.value(name) for name in self.edited_names()}
 
     def edited_names(self) -> list[str]:
         if self.base is None:

@@ -33,13 +33,20 @@ DEMO_PASSWORD = "demo-pass-2026"
 SHORT_LABELS = {"Facility administrator": "Administrator", "Credentialing officer": "Credentialing"}
 
 
+UNREACHABLE = "The server cannot be reached. Check the network connection, or the server address."
+
+
+def wait_words(seconds: int) -> str:
+    return f"Too many attempts. Wait {seconds} seconds, then try again."
+
+
 def _words(error: Exception) -> str:
     if isinstance(error, errors.AuthenticationError):
         return "The email or password is not right. Check both and try again."
     if isinstance(error, errors.RateLimitedError):
-        return f"Too many attempts. Wait {error.retry_after} seconds, then try again."
+        return wait_words(error.retry_after)
     if isinstance(error, errors.OfflineError):
-        return "The server cannot be reached. Check the network connection, or the server address."
+        return UNREACHABLE
     if isinstance(error, errors.ValidationError):
         return "Enter your email address and password."
     if isinstance(error, errors.IncompatibleServerError | errors.UnsupportedRoleError):
@@ -83,6 +90,7 @@ class LoginWindow(QWidget):
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._on_countdown_timeout)
         self._wait = 0
+        self._unreachable = False  # the last try found no server: said beside a countdown, not hidden by it
 
     def _build(self) -> None:
         title = QLabel("ProviderDesk")
@@ -234,10 +242,14 @@ class LoginWindow(QWidget):
 
     def _on_sign_in_failed(self, error: Exception) -> bool:
         self.sign_in_button.setText("Sign in")
-        self._set_message(_words(error))
+        self._unreachable = isinstance(error, errors.OfflineError)
         if isinstance(error, errors.RateLimitedError):
             self._wait = error.retry_after
             self._countdown.start()
+        if self._unreachable and self._countdown.isActive():
+            self._set_message(f"{UNREACHABLE} {wait_words(self._wait)}")  # both hold: neither hides the other
+        else:
+            self._set_message(_words(error))
         self.password.setFocus()
         self.password.selectAll()
         return True
@@ -246,9 +258,13 @@ class LoginWindow(QWidget):
         self._wait -= 1
         if self._wait <= 0:
             self._countdown.stop()
-            self._set_message("You can try again now.", error=False)
+            if self._unreachable:
+                self._set_message(UNREACHABLE)
+            else:
+                self._set_message("You can try again now.", error=False)
         else:
-            self._set_message(f"Too many attempts. Wait {self._wait} seconds, then try again.")
+            self._set_message(f"{UNREACHABLE} {wait_words(self._wait)}" if self._unreachable
+                              else wait_words(self._wait))
 
     def _on_register_clicked(self) -> None:
         self.register_requested.emit()

@@ -109,11 +109,12 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(12, 8, 12, 0)
         self.offline_bar = OfflineBar(self.account.directory)  # steady while offline: it may take its place
         column.addWidget(self.offline_bar)
-        self.pinned_messages = MessageBar()  # warnings and errors stay until dismissed: in their place
+        self.pinned_messages = MessageBar()  # warnings and errors stay until dismissed: above the page, once
         column.addWidget(self.pinned_messages)
         column.addWidget(self.pages.stack, 1)
-        # messages that go by themselves float over the page, moving nothing in it
-        self.message_bar.float_over(self.pages.stack, pinned=self.pinned_messages)
+        # results that go by themselves: below the page, covering nothing and moving nothing at its top
+        column.addWidget(self.message_bar)
+        self.message_bar.keep_staying_in(self.pinned_messages)
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
@@ -279,7 +280,9 @@ class MainWindow(QMainWindow):
             self.account.directory.sync_now()
 
     def _on_settings_triggered(self) -> None:
-        self.dialog = open_dialog(SettingsDialog(self.settings, self))
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.redraw_icons)  # a theme chosen there applies at once: icons in its colors
+        self.dialog = open_dialog(dialog)
 
     def _on_change_password_triggered(self) -> None:
         if self.account.connectivity.state is ConnectionState.OFFLINE:

@@ -198,3 +198,31 @@ class FakeDirectory:
 
     cache = None
     online = True
+
+
+def test_the_import_dialogs_empty_state_is_compact(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, qtbot,
+) -> None:
+    """Issue 22, item 13: before a file is chosen the dialog opened at 900x560 with its heading, its
+    text and its buttons spread over it, large gaps between them."""
+
+    async def body() -> None:
+        parts = await signed_in(live_server, tmp_path / "data", "facility_admin", directory=True)
+        dialog = opened_import(parts, qtbot)
+        await asyncio.sleep(0.05)
+        line = dialog.intro.fontMetrics().lineSpacing()
+
+        def gaps() -> tuple[int, int]:
+            under_intro = dialog.intro.geometry().bottom()
+            return (dialog.intro.geometry().top() - dialog.heading.geometry().bottom(),
+                    dialog.choose_button.geometry().top() - under_intro)
+
+        assert all(gap < 2 * line for gap in gaps()), gaps()
+        assert dialog.height() < 12 * line, f"compact: {dialog.height()} px high"
+        dialog.resize(900, 560)  # made taller by the user: the texts stay together at the top
+        await asyncio.sleep(0.05)
+        assert gaps()[0] < 2 * line, gaps()
+        dialog.close()
+        await signed_out(parts)
+
+    run_ui(loop, body)

@@ -10,15 +10,27 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from app.api.errors import UnsupportedRoleError
+from app.directory.keys import TEMPORARY_REASON
 from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
-from tests.helpers.text_fit import misfits, report
+from tests.helpers.text_fit import covered, misfits, report
+from ui.common import notify
 from ui.common.dialogs import is_open
 from ui.common.theme import apply_theme
+from ui.credentialing.review_pane import DOCUMENT_MIN_HEIGHT
 from ui.profile.wizard import RegistrationWizard
 from ui.screenshots import SAMPLE
 from ui.shell.desktop import Desktop
@@ -141,6 +153,63 @@ def test_every_page_and_dialog_shows_its_texts_whole(
         await closed(desktop)
 
     run_checked(loop, body)
+
+
+# Two messages that stay (every sign-in starts with them where there is no secure keyring: the
+# keyring's and the license alert) and a confirmation that goes by itself.
+PINNED = (TEMPORARY_REASON, "1 license expires within 30 days: Deepika Rodriguez, LPN (2026-12-20). 7 new licenses "
+                            "are waiting for verification (7 pending in all).")
+CONFIRMATION = "Your profile is saved."
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_keeps_its_controls_and_texts_with_pinned_messages_and_a_confirmation(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path, role: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 22, item 8: at the minimum size, with two pinned messages and a confirmation showing,
+    no message lies over a control (the confirmations covered the page's title and the top of
+    Save/Revert and Edit/Deactivate), every text is whole, and the license under review keeps a
+    usable document (it was a 10-50 px strip, its details line cut)."""
+    monkeypatch.setattr(notify, "HIDE_AFTER_MS", dict.fromkeys(notify.HIDE_AFTER_MS, 600_000))
+
+    async def body(found: list[str]) -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, role)
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        main.resize(*MINIMUM_SIZE)
+        await wait_until(lambda: desktop.runner.running == 0, what="the first page and the alerts")
+        main.message_bar.clear()
+        for text in PINNED:
+            main.message_bar.show_message(text, "warning")
+        for key in main.pages.slots:
+            main.show_page(key)
+            page = main.pages.page(key)
+            await wait_until(lambda k=key, p=page: desktop.runner.running == 0 and (
+                k is not PageKey.CREDENTIALING or p.review.document is not None), what=f"{key.title} loaded")
+            main.message_bar.show_message(CONFIRMATION, "success")  # said again on each page: it stays there
+            where = f"{role}: {key.title} at {MINIMUM_SIZE} with two pinned messages and a confirmation"
+            await look(main, where, found)
+            for bar in (main.pinned_messages, main.message_bar):
+                found.extend(f"{where}: {each}" for each in covered(main, bar))
+            if key is PageKey.CREDENTIALING:
+                look_at_document_under_review(main, where, found)
+        assert [text for text, _level in main.message_bar.messages] == [*PINNED, CONFIRMATION]
+        await closed(desktop)
+
+    run_checked(loop, body)
+
+
+def look_at_document_under_review(main: MainWindow, where: str, found: list[str]) -> None:
+    page = main.pages.page(PageKey.CREDENTIALING)
+    viewer = page.pane.viewer
+    if viewer.stack.height() < DOCUMENT_MIN_HEIGHT:
+        found.append(f"{where}: the document under review is {viewer.stack.height()} px high")
+    facts = viewer.facts
+    if not facts.isVisible() or facts.height() < facts.heightForWidth(facts.width()):
+        found.append(f"{where}: the document's details line is cut ({facts.height()} px of "
+                     f"{facts.heightForWidth(facts.width())})")
 
 
 async def look_at_directory_dialogs(desktop: Desktop, main: MainWindow, label: str, found: list[str]) -> None:
@@ -369,3 +438,54 @@ def test_the_wizards_fee_error_wraps_instead_of_clipping(
         await closed(desktop)
 
     run_ui(loop, body)
+
+
+def wraps_within(label: QLabel, where: str) -> list[str]:
+    """`label` (in a scroll area) is no wider than what shows of it, and no word of it wider than itself."""
+    area = label.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    seen = area.viewport().width()
+    right = label.mapTo(area.viewport(), label.rect().topRight()).x()
+    widest = max(label.fontMetrics().horizontalAdvance(word) for word in label.text().split())
+    found = []
+    if right > seen:
+        found.append(f"{where}: the audit trail reaches {right} px in a view {seen} px wide")
+    if widest > label.contentsRect().width():
+        found.append(f"{where}: a word of {widest} px in an audit trail {label.contentsRect().width()} px wide")
+    return found
+
+
+def test_the_audit_trail_wraps_at_the_minimum_size(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path,
+) -> None:
+    """Issue 22, item 13: the trail was cut at the right at 900 px (a document's checksum, one word of
+    64 digits, made it wider than the pane and the detail window)."""
+
+    async def body(found: list[str]) -> None:
+        desktop = await signed_in_desktop(live_server, tmp_path, "credentialing_officer")
+        main = desktop.main_window
+        assert main is not None
+        main.show()
+        main.resize(*MINIMUM_SIZE)
+        page = main.pages.page(PageKey.CREDENTIALING)
+        main.show_page(page.key)
+        await wait_until(lambda: page.review.document is not None and "sha256" in page.pane.audit.text()
+                         and desktop.runner.running == 0, what="a license with its document and its trail")
+        page.pane.tabs.setCurrentIndex(2)
+        await settled()
+        found.extend(wraps_within(page.pane.audit, "the review pane"))
+        assert "first_name" not in page.pane.audit.text()
+        directory = main.pages.page(PageKey.DIRECTORY)
+        main.show_page(directory.key)
+        provider = page.pane.provider
+        assert provider is not None
+        directory.open_detail(provider.id)
+        await wait_until(lambda: desktop.runner.running == 0 and directory.dialog is not None
+                         and directory.dialog.audit is not None, what="the detail's audit trail")
+        await settled()
+        found.extend(wraps_within(directory.dialog.audit, "the provider's detail"))
+        directory.dialog.close()
+        await closed(desktop)
+
+    run_checked(loop, body)

@@ -5,8 +5,16 @@ import asyncio
 import socket
 from pathlib import Path
 
+from app.api import errors
 from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
 from tests.helpers.qt import closed, run_ui, started_desktop, wait_until
+
+
+def dead_address() -> str:
+    """An API address where no server listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
 
 
 def test_wrong_password_then_success_then_sign_out(
@@ -56,9 +64,7 @@ def test_remember_me_explains_a_missing_keyring(
 
 
 def test_offline_server_is_said_in_plain_words(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v1"
+    dead = dead_address()
 
     async def body() -> None:
         desktop = await started_desktop(dead, tmp_path)
@@ -105,6 +111,41 @@ def test_signing_out_and_in_again_leaves_no_window_of_the_last_account_behind(
             await sign_out(desktop)
             assert desktop.main_window is None
             assert windows() == 0, "the signed-out account's window is gone"
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_an_unreachable_server_is_said_during_the_countdown(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+    """Issue 22, item 13: after "Too many attempts" a try that finds no server was said for a second,
+    then the countdown's next tick put "Too many attempts. Wait …" back alone."""
+    dead = dead_address()
+
+    async def body() -> None:
+        desktop = await started_desktop(dead, tmp_path)
+        window = desktop.login_window
+        assert window is not None
+        real_sign_in = window.sign_in
+
+        async def throttled(_email: str, _password: str, _remember: bool) -> None:
+            raise errors.RateLimitedError(retry_after=30)
+
+        window._set_ready(True)
+        window.email.setText("admin@demo.local")
+        window.password.setText(DEMO_PASSWORD)
+        window.sign_in = throttled
+        window.sign_in_button.click()
+        await wait_until(lambda: "Too many attempts" in window.message.text(), what="the countdown")
+        window.sign_in = real_sign_in  # the server is gone now
+        window.password.setText(DEMO_PASSWORD)
+        window.sign_in_button.click()
+        await wait_until(lambda: "cannot be reached" in window.message.text(), what="the unreachable server said")
+        window._on_countdown_timeout()  # the countdown's next second
+        assert "cannot be reached" in window.message.text()
+        assert "Wait" in window.message.text(), "the countdown goes on beside it"
+        window._wait = 1
+        window._on_countdown_timeout()  # its last second
+        assert "cannot be reached" in window.message.text(), "not 'You can try again now'"
         await closed(desktop)
 
     run_ui(loop, body)

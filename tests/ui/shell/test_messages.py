@@ -15,6 +15,7 @@ from app.directory.keys import TEMPORARY_REASON
 from app.session.token_store import system_token_store
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
+from tests.helpers.text_fit import covered
 from ui.common import notify
 from ui.directory.page import DirectoryPage
 from ui.shell.desktop import Desktop
@@ -71,7 +72,9 @@ def test_a_message_does_not_move_the_page(
         await asyncio.sleep(0)
         assert main.message_bar.isVisible()
         assert top_of(page.search, main) == before, "while the message shows"
-        assert top_of(main.message_bar, main) == top_of(main.pages.stack, main), "it floats over the top of the page"
+        assert top_of(main.message_bar, main) >= top_of(main.pages.stack, main) + main.pages.stack.height(), \
+            "below the page, over nothing of it"
+        assert not covered(main, main.message_bar)
         main.grab().save(str(tmp_path / "message.png"))
         await wait_until(lambda: ("Ann Smith was deactivated.", "success") not in main.message_bar.messages,
                          what="the success message going")
@@ -90,8 +93,8 @@ def test_a_message_that_stays_takes_its_place_and_covers_nothing(
         main.message_bar.show_message("The export could not be written: the disk is full.", "error")
         await asyncio.sleep(0.05)
         assert ("The export could not be written: the disk is full.", "error") in main.message_bar.messages
-        assert not main.message_bar.isVisible(), "nothing floats"
         pinned = main.pinned_messages
+        assert ("The export could not be written: the disk is full.", "error") in pinned.messages, "above the page"
         assert pinned.isVisible()
         bottom = top_of(pinned, main) + pinned.height()
         assert top_of(page, main) >= bottom, "the page starts under it: its title and buttons stay uncovered"
