@@ -15,21 +15,28 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
     QPushButton,
     QSplitter,
-    QTabBar,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.api.client import ApiClient
-from app.api.models import Provider, Role, User
-from app.credentialing.worklist import QUEUES, queue_counts
+from app.api.errors import ValidationError
+from app.api.models import Provider, Role, ScreeningFlag, ScreeningFlagDetail, User
+from app.credentialing.worklist import ALL_QUEUES, QUEUE_GROUPS, queue_counts
+from app.directory.flags import flags_of, store_flag
+from contract.choices import FlagDecision
 from ui.common.directory_state import DirectoryState, follow_directory
 from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.credentialing.actions import CredentialingActions
+from ui.credentialing.flag_pane import FlagPane
+from ui.credentialing.queue_picker import QueuePicker
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
 from ui.providers.table_model import ProviderTableModel
@@ -51,7 +58,8 @@ class CredentialingPage(Page):
     key = PageKey.CREDENTIALING
     # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
     shortcuts = (("J / K", "Next / previous license"), ("Home / End", "First / last license"),
-                 ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
+                 ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"), ("Alt+Q", "Choose a queue"),
+                 ("Alt+F / Alt+L", "Confirm / clear the screening flag"),
                  ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),
                  ("Ctrl++ / Ctrl+-", "Zoom the document in / out"), ("Ctrl+0", "Fit the document to the width"),
                  ("Ctrl+Enter", "Confirm a decision"))
@@ -64,23 +72,18 @@ class CredentialingPage(Page):
         self.directory = directory
         self.runner = runner
         self.user = user
-        self.queue = QUEUES[0]
+        self.queue = ALL_QUEUES[0]
         self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
         self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
         self.model = ProviderTableModel(self.queue.query, self)
-        self.tabs = QTabBar()
-        self.tabs.setAccessibleName("Queues")
-        self.tabs.setExpanding(False)
-        self.tabs.setUsesScrollButtons(False)  # every queue in sight: the bar spans the page and asks its width
-        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
-        for index, queue in enumerate(QUEUES):
-            self.tabs.addTab(queue.tab)
-            order = "soonest expiry first" if queue.query.expiring_within else "oldest registration first"
-            self.tabs.setTabToolTip(index, f"{queue.label}: {order}")
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.queues = QueuePicker(QUEUE_GROUPS)
+        self.queues.queue_changed.connect(self._on_queues_queue_changed)
         self.table = self._build_table()
         self.state = StateView(self.table, retry=self.reload)
         self.pane = ReviewPane()
+        self.client = client
+        self.flag_pane = FlagPane()  # in place of the license's review in a screening queue
+        self.flag_pane.decide_requested.connect(self._on_flag_pane_decide_requested)
         self.review = ReviewLoader(self.pane, directory, client, runner, self)
         # wraps: "· read-only: …" takes a second line in a narrow window
         self.count_label = plain_label(role="muted", wrap=True, name="Number in this queue")
@@ -111,7 +114,10 @@ class CredentialingPage(Page):
     def _lay_out(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.state)
-        self.splitter.addWidget(self.pane)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.pane)
+        self.right.addWidget(self.flag_pane)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([1000, 1000])  # half each at first (the pane asks for its minimum), whatever the hints
@@ -120,7 +126,13 @@ class CredentialingPage(Page):
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
         layout.addLayout(page_header(self.title, [self.count_label], [self.export_button]))
-        layout.addWidget(self.tabs)  # the queues over the list and the pane: the page's width holds them all
+        picker = QHBoxLayout()
+        caption = QLabel("&Queue:")
+        caption.setBuddy(self.queues)  # Alt+Q chooses another queue
+        picker.addWidget(caption)
+        picker.addWidget(self.queues)
+        picker.addStretch(1)
+        layout.addLayout(picker)  # the queues over the list and the pane, one combo whatever their number
         layout.addWidget(self.splitter, 1)
 
     def _keys(self) -> None:
@@ -174,15 +186,16 @@ class CredentialingPage(Page):
         if self.model.cache is not None:
             self.reload()
 
-    def _on_tabs_current_changed(self, index: int) -> None:
-        self.queue = QUEUES[index]
+    def _on_queues_queue_changed(self, index: int) -> None:
+        self.queue = ALL_QUEUES[index]
+        self.right.setCurrentWidget(self.flag_pane if self.screening else self.pane)
         self.model.set_query(self.queue.query)
         self._show_counts()
         self.select_row(0)
 
     def _move_queue(self, step: int) -> None:
         """The next or previous queue (Ctrl+PgDown / Ctrl+PgUp), round the end."""
-        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.queues.step(step)
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload(self) -> None:
@@ -213,7 +226,7 @@ class CredentialingPage(Page):
             self.state.show_empty(self.queue.empty_text)
         key = (cache.version(), date.today().isoformat())
         if self._counts is not None and self._counts[:2] == key:  # counted again only after a write, or at midnight
-            self._show_tab_counts(self._counts[2])
+            self.queues.set_counts(self._counts[2])
         elif self._counting != key:
             self._counting = key
             self.runner.start(asyncio.to_thread(queue_counts, cache),
@@ -224,11 +237,7 @@ class CredentialingPage(Page):
             return
         self._counting = None
         self._counts = (*key, counts)
-        self._show_tab_counts(counts)
-
-    def _show_tab_counts(self, counts: dict[str, int]) -> None:
-        for index, queue in enumerate(QUEUES):
-            self.tabs.setTabText(index, f"{queue.tab} ({counts[queue.key]:,})")
+        self.queues.set_counts(counts)
 
     # ---- moving through the queue ----
 
@@ -262,7 +271,58 @@ class CredentialingPage(Page):
 
     def _review(self, provider_id: str | None) -> None:
         self.review.review(provider_id, "Choose a license to review." if self.model.count else self.queue.empty_text)
+        if self.screening:
+            self._show_flag(provider_id)
         self._update_decisions()
+
+    # ---- screening flags ----
+
+    @property
+    def screening(self) -> bool:
+        """Whether the queue shown is one of screening flags (the flag's pane in place of the license's)."""
+        return self.queue.query.screening is not None
+
+    def _show_flag(self, provider_id: str | None) -> None:
+        """The provider's first open flag of the queue's kind, from the cache; its decisions from the server."""
+        cache = self.model.cache
+        flags = flags_of(cache, provider_id, self.queue.query.screening) if cache and provider_id else []
+        flag = next((f for f in flags if f.decision is None), flags[0] if flags else None)
+        self.flag_pane.show_flag(flag, "Choose a provider to see the flag's evidence." if self.model.count
+                                 else self.queue.empty_text)
+        if flag is not None and self.online:
+            self.runner.start(self.client.screening_flag(flag.id),
+                              on_done=lambda detail: self.flag_pane.show_history(detail.id, detail.history),
+                              on_error=lambda _error: True)  # the evidence stands; the history waits for online
+
+    def _on_flag_pane_decide_requested(self, decision: FlagDecision, reason: str) -> None:
+        flag = self.flag_pane.flag
+        if flag is None:
+            return
+        self.runner.start(self._decide_flag(flag, decision, reason),
+                          busy=[self.flag_pane.confirm_button, self.flag_pane.clear_button],
+                          on_done=self._on_flag_decided, on_error=self._on_flag_refused)
+
+    async def _decide_flag(self, flag: ScreeningFlag, decision: FlagDecision, reason: str) -> ScreeningFlagDetail:
+        """Send the decision; the flag as the server answers it goes into the cache at once (own writes)."""
+        detail = await self.client.decide_flag(flag.id, decision, reason)
+        cache = self.model.cache
+        if cache is not None:
+            await asyncio.to_thread(store_flag, cache, detail)
+        return detail
+
+    def _on_flag_decided(self, detail: ScreeningFlagDetail) -> None:
+        self.notify(f"{detail.kind.label} flag of {detail.provider_name or 'the provider'}: "
+                    f"{(detail.decision.label if detail.decision else 'decided').lower()}.", "success")
+        self.reload()  # the decided flag leaves its queue, the counts follow
+        if self.flag_pane.flag is not None and self.flag_pane.flag.id == detail.id:
+            self.flag_pane.show_flag(detail)
+            self.flag_pane.show_history(detail.id, detail.history)
+
+    def _on_flag_refused(self, error: Exception) -> bool:
+        if isinstance(error, ValidationError):
+            self.flag_pane.show_refusal(str(error))
+            return True
+        return False
 
     def _on_actions_decided(self, provider: Provider) -> None:
         if self.review.provider is not None and self.review.provider.id == provider.id:
@@ -293,6 +353,14 @@ class CredentialingPage(Page):
                                            "Verify and Reject work again as soon as it answers.")
         else:
             self.pane.set_decisions(True)
+        if not self.can_decide:
+            self.flag_pane.set_decisions(False, "Read-only: only credentialing officers confirm or clear "
+                                                "screening flags.")
+        elif not self.online:
+            self.flag_pane.set_decisions(False, "Not available offline: decisions need the server. Confirm and "
+                                                "Clear work again as soon as it answers.")
+        else:
+            self.flag_pane.set_decisions(True)
 
     def notify(self, text: str, level: str = "info") -> None:
         if not shiboken6.isValid(self):  # an answer that arrived after sign-out
