@@ -1,0 +1,122 @@
+"""The worklist's screening queues on the page: every queue in the picker with its count, a flag's evidence
+and decisions, an officer's Confirm and Clear (with a reason) against the real server, the queue and its
+count following at once; an administrator reads only; offline the evidence stays and decisions wait."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from app.credentialing.worklist import ALL_QUEUES
+from contract.validation import FLAG_CLEAR_REASON
+from tests.helpers.factories import create_provider, leie_file, leie_line, leie_upload, unique, unique_npi
+from tests.helpers.live_server import LiveServer, running_server
+from tests.helpers.qt import run_ui, signed_in, wait_until
+from tests.ui.credentialing.test_page import client_for, closed, shown_ids, worklist
+
+EXCLUDED = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "excluded")
+POSSIBLE = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "possible_match")
+
+
+def flagged(server: LiveServer) -> tuple[dict, dict]:
+    """Two new providers, one Excluded (its NPI on the list), one a Possible match (its name and state)."""
+    tag = unique()
+    with client_for(server, "facility_admin") as admin:
+        excluded = create_provider(admin, npi=unique_npi(), last_name=f"Flagged{tag}", license_number=f"CA-F{tag}")
+        named = create_provider(admin, first_name="Ines", last_name=f"Named{tag}", license_number=f"TX-N{tag}")
+    with client_for(server, "credentialing_officer") as officer:
+        content = leie_file(leie_line("SOMEONE", "ELSE", npi=excluded["npi"]),
+                            leie_line(f"NAMED{tag}", "INES", state="TX"))
+        answer = leie_upload(officer, content, name="UPDATED-test.csv")
+        assert answer.status_code == 201, answer.text
+    return excluded, named
+
+
+def test_an_officer_decides_flags_from_the_screening_queues(loop: asyncio.AbstractEventLoop, tmp_path: Path,
+                                                            qtbot: object) -> None:
+    with running_server(tmp_path / "server", demo_providers=20) as own:
+        excluded, named = flagged(own)
+
+        async def body() -> None:
+            parts = await signed_in(own, tmp_path / "desk", "credentialing_officer")
+            page = await worklist(parts)
+            assert page.queues.count_of_queues() == len(ALL_QUEUES)
+            page.queues.set_queue(EXCLUDED)
+            assert page.right.currentWidget() is page.flag_pane
+            assert excluded["id"] in shown_ids(page)
+            before = page.model.count
+            await wait_until(lambda: page.queues.queue_text(EXCLUDED) == f"Screening: Excluded ({before:,})",
+                             what="the Excluded count")
+            page.select_row(shown_ids(page).index(excluded["id"]))
+            pane = page.flag_pane
+            assert pane.flag is not None
+            assert pane.flag.provider_id == excluded["id"]
+            assert pane.file.text() == "UPDATED-test.csv"
+            assert pane.line.text() == "2"
+            assert pane.source.text() == "OIG exclusion list (LEIE)"
+            values = {pane.evidence.item(r, 0).text(): pane.evidence.item(r, 1).text()
+                      for r in range(pane.evidence.rowCount())}
+            assert values["NPI"] == excluded["npi"]
+            assert values["LASTNAME"] == "SOMEONE"
+            await wait_until(lambda: parts.runner.running == 0, what="the history")
+            assert pane.history.text() == "Open: no officer has decided yet."
+            assert pane.confirm_button.isEnabled()
+            # Clear needs a reason: said in the server's words, nothing sent
+            pane.clear_button.click()
+            assert pane.message.text() == FLAG_CLEAR_REASON
+            QTest.keyClicks(pane.decision_reason, "Another person: different NPI owner")
+            QTest.keyClick(pane.decision_reason, Qt.Key.Key_Return)
+            await wait_until(lambda: excluded["id"] not in shown_ids(page), what="the cleared one leaves the queue")
+            await wait_until(lambda: page.queues.queue_text(EXCLUDED) == f"Screening: Excluded ({before - 1:,})",
+                             what="the count follows at once")
+            with client_for(own, "credentialing_officer") as officer:
+                found = officer.get("/screening/flags/", params={"provider": excluded["id"]}).json()["results"]
+            assert [(f["decision"], f["decision_reason"]) for f in found] == [
+                ("cleared", "Another person: different NPI owner")]
+            # the Possible match: confirmed, and it leaves its queue (no open flag) with the history said
+            page.queues.set_queue(POSSIBLE)
+            page.select_row(shown_ids(page).index(named["id"]))
+            assert pane.flag is not None
+            assert pane.flag.kind.value == "possible_match"
+            pane.confirm_button.click()
+            await wait_until(lambda: named["id"] not in shown_ids(page), what="the confirmed one leaves the queue")
+            # offline: the evidence reads from the cache, decisions wait with the reason
+            page.queues.set_queue(EXCLUDED)
+            own.stop()
+            parts.own_directory().sync_now()
+            await wait_until(lambda: not parts.own_directory().online, 20, "offline noticed")
+            if page.model.count:
+                page.select_row(0)
+                assert pane.flag is not None
+                assert pane.evidence.rowCount() == 18
+                assert not pane.confirm_button.isEnabled()
+                assert "offline" in pane.clear_button.toolTip().lower()
+                assert "offline" in pane.note.text().lower()
+            await closed(parts, page)
+
+        run_ui(loop, body)
+
+
+@pytest.mark.parametrize("role", ["facility_admin"])
+def test_an_administrator_reads_flags_but_cannot_decide(loop: asyncio.AbstractEventLoop, tmp_path: Path,
+                                                        qtbot: object, role: str) -> None:
+    with running_server(tmp_path / "server", demo_providers=20) as own:
+        excluded, _named = flagged(own)
+
+        async def body() -> None:
+            parts = await signed_in(own, tmp_path / "desk", role)
+            page = await worklist(parts)
+            page.queues.set_queue(EXCLUDED)
+            page.select_row(shown_ids(page).index(excluded["id"]))
+            pane = page.flag_pane
+            assert pane.flag is not None
+            assert pane.evidence.rowCount() == 18
+            assert not pane.confirm_button.isEnabled()
+            assert not pane.clear_button.isEnabled()
+            assert "only credentialing officers" in pane.note.text()
+            await closed(parts, page)
+
+        run_ui(loop, body)
