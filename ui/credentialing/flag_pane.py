@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -54,10 +53,8 @@ class FlagPane(QWidget):
         self.flag: ScreeningFlag | None = None
         self.title = plain_label(role="title", wrap=True, name="Screening flag")
         self.reason_label = plain_label(wrap=True, name="Why it was flagged", selectable=True)
-        self.source = plain_label(name="Source", selectable=True)
-        self.file = plain_label(wrap=True, name="File", selectable=True)
-        self.published = plain_label(name="Publication date", selectable=True)
-        self.line = plain_label(name="Line", selectable=True)
+        # the source, the file's name, its publication date and the line, in one line (the pane fits 600 px)
+        self.found_in = plain_label(wrap=True, name="Where the evidence is", selectable=True)
         self.evidence = QTableWidget(0, 2)
         self.evidence.setAccessibleName("Evidence")
         self.evidence.setHorizontalHeaderLabels(["Column", "Value in the file"])
@@ -66,6 +63,7 @@ class FlagPane(QWidget):
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.evidence.horizontalHeader().setStretchLastSection(True)
         self.evidence.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.evidence.setMinimumHeight(90)  # a few rows at the smallest window; it scrolls through the 18
         self.history = plain_label(wrap=True, name="Decisions on this flag", selectable=True)
         self.decision_reason = QLineEdit()
         self.decision_reason.setAccessibleName("Reason for the decision")
@@ -86,11 +84,6 @@ class FlagPane(QWidget):
         self.show_flag(None, "Choose a provider to see the flag's evidence.")
 
     def _lay_out(self) -> None:
-        facts = QFormLayout()
-        facts.addRow("Source:", self.source)
-        facts.addRow("File:", self.file)
-        facts.addRow("Published:", self.published)
-        facts.addRow("Line:", self.line)
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.clear_button)
@@ -99,7 +92,7 @@ class FlagPane(QWidget):
         column.setContentsMargins(8, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.reason_label)
-        column.addLayout(facts)
+        column.addWidget(self.found_in)
         column.addWidget(self.evidence, 1)
         column.addWidget(self.history)
         column.addWidget(self.decision_reason)
@@ -114,7 +107,7 @@ class FlagPane(QWidget):
         self.decision_reason.clear()
         if flag is None:
             self.title.setText(empty)
-            for label in (self.reason_label, self.source, self.file, self.published, self.line, self.history):
+            for label in (self.reason_label, self.found_in, self.history):
                 label.clear()
             self.evidence.setRowCount(0)
             self._enable()
@@ -122,10 +115,8 @@ class FlagPane(QWidget):
         name = f" · {flag.provider_name}" if flag.provider_name else ""
         self.title.setText(f"{flag.kind.label}{name}")
         self.reason_label.setText(flag.reason)
-        self.source.setText(source_words(flag.source))
-        self.file.setText(flag.file.name if flag.file else "—")
-        self.published.setText(str(flag.file.published) if flag.file else "—")
-        self.line.setText(f"{flag.line:,}")
+        file = f"{flag.file.name}, published {flag.file.published}" if flag.file else "a file no longer loaded"
+        self.found_in.setText(f"{source_words(flag.source)}: {file}, line {flag.line:,}")
         self.evidence.setRowCount(len(flag.evidence))
         for row, (column, value) in enumerate(flag.evidence.items()):
             self.evidence.setItem(row, 0, QTableWidgetItem(column))

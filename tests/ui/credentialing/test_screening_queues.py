@@ -54,9 +54,8 @@ def test_an_officer_decides_flags_from_the_screening_queues(loop: asyncio.Abstra
             pane = page.flag_pane
             assert pane.flag is not None
             assert pane.flag.provider_id == excluded["id"]
-            assert pane.file.text() == "UPDATED-test.csv"
-            assert pane.line.text() == "2"
-            assert pane.source.text() == "OIG exclusion list (LEIE)"
+            assert pane.found_in.text().startswith("OIG exclusion list (LEIE): UPDATED-test.csv, published ")
+            assert pane.found_in.text().endswith(", line 2")
             values = {pane.evidence.item(r, 0).text(): pane.evidence.item(r, 1).text()
                       for r in range(pane.evidence.rowCount())}
             assert values["NPI"] == excluded["npi"]

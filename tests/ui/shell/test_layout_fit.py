@@ -260,6 +260,15 @@ def test_the_review_buttons_and_tabs_fit_at_the_minimum_size_and_every_queue_sho
         await settled()
         assert pane.export_button.isVisible()
         assert pane.export_button.width() >= pane.export_button.sizeHint().width()
+        # a screening queue: the flag's evidence and its decisions in place of the license (issue 25)
+        excluded = next(i for i, q in enumerate(page.queues.queues) if q.key == "excluded")
+        page.queues.set_queue(excluded)
+        main.resize(*MINIMUM_SIZE)
+        await settled()
+        assert page.flag_pane.isVisible()
+        assert not misfits(page.flag_pane), [str(m) for m in misfits(page.flag_pane)]
+        for button in (page.flag_pane.confirm_button, page.flag_pane.clear_button):
+            assert button.width() >= button.sizeHint().width(), button.text()
         await closed(desktop)
 
     run_ui(loop, body)
