@@ -14,6 +14,7 @@ from tests.helpers.factories import (
     provider_fields,
     register_provider,
     registration_fields,
+    screened,
     unique,
     unique_npi,
 )
@@ -109,7 +110,10 @@ def _profile_put(w: World, c: httpx.Client, role: str) -> httpx.Response:
 
 
 def _decision(w: World, c: httpx.Client, role: str) -> httpx.Response:
-    return c.post(f"/providers/{w.provider_id()}/license/decision/",
+    provider_id = w.provider_id()
+    with w.tokens.client("credentialing_officer") as officer:
+        screened(officer)
+    return c.post(f"/providers/{provider_id}/license/decision/",
                   json={"decision": "verified", "license_expiry_date": "2099-01-01"})
 
 
