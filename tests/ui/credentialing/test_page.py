@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.credentialing.worklist import QUEUES
 from server.common.pdf import license_pdf
-from tests.helpers.factories import all_ids, register_provider
+from tests.helpers.factories import all_ids, register_provider, screened
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.common.dialogs import is_open
@@ -402,6 +402,7 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         registered = register_provider(anon, first_name="Expira", last_name="Zzyzx")
     provider_id = registered["profile"]["id"]
     with client_for(server, "credentialing_officer") as officer:
+        screened(officer)
         done = officer.post(f"/providers/{provider_id}/license/decision/",
                             json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(10))})
         assert done.status_code == 200
@@ -443,6 +444,7 @@ def test_audit_trail_and_decisions_export_as_csv(
         registered = register_provider(anon, first_name="Auditia", last_name="Zzyzx")
     provider_id = registered["profile"]["id"]
     with client_for(server, "credentialing_officer") as officer:
+        screened(officer)
         done = officer.post(f"/providers/{provider_id}/license/decision/",
                             json={"decision": "rejected", "note": "=HYPERLINK(\"x\") is not a license"})
         assert done.status_code == 200
