@@ -14,6 +14,7 @@ from app.api.models import (
     Page,
     Provider,
     ProviderSummary,
+    RecredentialingClock,
     StaffDashboard,
     Versioned,
 )
@@ -24,11 +25,29 @@ DECISION = Endpoint("the license decision", "POST", "providers/{}/license/decisi
 QUEUE = Endpoint("the worklist", "GET", "credentialing/queue/", reads(Page[ProviderSummary].model_validate))
 TRAIL = Endpoint("a provider's audit trail", "GET", "providers/{}/audit/", reads(AUDIT_EVENTS.validate_python))
 AUDIT = Endpoint("the audit export", "GET", "credentialing/audit/", reads(Page[AuditRecord].model_validate))
+# a server without the clocks (the seed guide's backend, an older one) has none: an empty page
+CLOCKS = Endpoint("the recredentialing clocks", "GET", "credentialing/recredentialing/",
+                  reads(Page[RecredentialingClock].model_validate),
+                  absent=Page[RecredentialingClock](count=0, results=()))
 STAFF_DASHBOARD = Endpoint("the staff dashboard", "GET", "dashboard/", reads(StaffDashboard.model_validate))
 
 
 class CredentialingCalls(Caller):
     """The credentialing officer's and the administrator's endpoints (our extensions)."""
+
+    async def recredentialing_clocks(self, *, page: int = 1, page_size: int = 500) -> Page[RecredentialingClock]:
+        return await self._call(CLOCKS, params={"page": page, "page_size": page_size})
+
+    async def all_recredentialing_clocks(self, page_size: int = 500) -> list[RecredentialingClock]:
+        """Every verified provider's clock, walking the pages."""
+        clocks: list[RecredentialingClock] = []
+        page = 1
+        while True:
+            answer = await self.recredentialing_clocks(page=page, page_size=page_size)
+            clocks.extend(answer.results)
+            if answer.next is None:
+                return clocks
+            page += 1
 
     async def license_document(self, provider_id: str) -> DocumentFile:
         return await self._call(DOCUMENT, provider_id)

@@ -184,6 +184,15 @@ class AuditEvent(Resource):
     fields: tuple[str, ...] = ()
 
 
+class RecredentialingClock(Resource):
+    """A verified provider's recredentialing clock (`GET /credentialing/recredentialing/`, staff only): its
+    last verify decision, and the day recredentialing is due (36 months on, no grace)."""
+
+    provider_id: str
+    verified_at: datetime
+    due: date
+
+
 class FlagFile(Resource):
     """The reference file a flag's evidence comes from."""
 

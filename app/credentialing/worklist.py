@@ -57,6 +57,17 @@ SCREENING_QUEUES: tuple[Queue, ...] = (
           "No provider has an open Possible match on the exclusion list."),
 )
 
+# recredentialing (docs/api.md, "Recredentialing"): due 36 months after the last verify decision, no grace;
+# read from the clocks a staff cache keeps (app/directory/clocks.py), oldest registration first
+RECREDENTIAL_QUEUES: tuple[Queue, ...] = (
+    Queue("recredential_due", "Due ≤ 90 days", "Recredentialing due within 90 days",
+          DirectoryQuery(recredential="due", recredential_within=90, order_by="created_at"),
+          "No provider's recredentialing is due in the next 90 days."),
+    Queue("recredential_overdue", "Overdue", "Recredentialing overdue",
+          DirectoryQuery(recredential="overdue", order_by="created_at"),
+          "No provider's recredentialing is overdue."),
+)
+
 
 @dataclass(frozen=True)
 class QueueGroup:
@@ -69,6 +80,7 @@ class QueueGroup:
 QUEUE_GROUPS: tuple[QueueGroup, ...] = (
     QueueGroup("Licenses", QUEUES),
     QueueGroup("Screening", SCREENING_QUEUES),
+    QueueGroup("Recredentialing", RECREDENTIAL_QUEUES),
 )
 # every queue of the worklist, in the picker's order (its index is the page's queue index)
 ALL_QUEUES: tuple[Queue, ...] = tuple(queue for group in QUEUE_GROUPS for queue in group.queues)
