@@ -1,9 +1,11 @@
-"""The worklist's screening queues on the page: every queue in the picker with its count, a flag's evidence
-and decisions, an officer's Confirm and Clear (with a reason) against the real server, the queue and its
-count following at once; an administrator reads only; offline the evidence stays and decisions wait."""
+"""The worklist's screening and recredentialing queues on the page: every queue in the picker with its count,
+a flag's evidence and decisions, an officer's Confirm and Clear (with a reason) against the real server, the
+queue and its count following at once; an administrator reads only; offline the evidence stays and decisions
+wait; Verify refused in words when the provider has no recent screening."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,11 +13,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.credentialing.worklist import ALL_QUEUES
-from contract.validation import FLAG_CLEAR_REASON
-from tests.helpers.factories import create_provider, leie_file, leie_line, leie_upload, unique, unique_npi
+from contract.validation import FLAG_CLEAR_REASON, VERIFY_NOT_SCREENED
+from tests.helpers.factories import (
+    create_provider,
+    leie_file,
+    leie_line,
+    leie_upload,
+    register_provider,
+    unique,
+    unique_npi,
+)
 from tests.helpers.live_server import LiveServer, running_server
 from tests.helpers.qt import run_ui, signed_in, wait_until
 from tests.ui.credentialing.test_page import client_for, closed, shown_ids, worklist
+from ui.common.dialogs import is_open
+from ui.credentialing.decision_dialog import DecisionDialog
 
 EXCLUDED = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "excluded")
 POSSIBLE = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "possible_match")
@@ -116,6 +128,70 @@ def test_an_administrator_reads_flags_but_cannot_decide(loop: asyncio.AbstractEv
             assert not pane.confirm_button.isEnabled()
             assert not pane.clear_button.isEnabled()
             assert "only credentialing officers" in pane.note.text()
+            await closed(parts, page)
+
+        run_ui(loop, body)
+
+
+def test_recredentialing_queues_show_the_demos_due_and_overdue_with_counts(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, qtbot: object,
+) -> None:
+    due = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "recredential_due")
+    overdue = next(i for i, q in enumerate(ALL_QUEUES) if q.key == "recredential_overdue")
+    with running_server(tmp_path / "server", demo_providers=20) as own:
+        with client_for(own, "credentialing_officer") as officer:
+            clocks = officer.get("/credentialing/recredentialing/", params={"page_size": 500}).json()["results"]
+        today = date.today().isoformat()
+        late = {c["provider_id"] for c in clocks if c["due"] < today}
+        assert late, "the demo has overdue recredentialing"
+
+        async def body() -> None:
+            parts = await signed_in(own, tmp_path / "desk", "credentialing_officer")
+            page = await worklist(parts)
+            page.queues.set_queue(overdue)
+            assert page.right.currentWidget() is page.pane, "a recredentialing is a license's review"
+            active = set(shown_ids(page))
+            assert active <= late
+            assert active
+            await wait_until(lambda: page.queues.queue_text(overdue) == f"Recredentialing overdue ({len(active):,})",
+                             what="the overdue count")
+            page.queues.set_queue(due)
+            assert shown_ids(page), "the demo has recredentialing due within 90 days"
+            assert not set(shown_ids(page)) & late
+            # Ctrl+PgDown goes round the queues over the headings: from the last back to the first
+            page.queues.set_queue(len(ALL_QUEUES) - 1)
+            QTest.keyClick(page.table, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+            assert page.queue is ALL_QUEUES[0]
+            await closed(parts, page)
+
+        run_ui(loop, body)
+
+
+def test_verify_says_why_it_is_refused_when_the_provider_was_never_screened(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path, qtbot: object,
+) -> None:
+    with running_server(tmp_path / "server", demo_providers=5) as own:
+        with own.client() as anon:
+            newcomer = register_provider(anon, first_name="Unscreena", last_name="Aaberg")  # after the demo's run
+
+        async def body() -> None:
+            parts = await signed_in(own, tmp_path / "desk", "credentialing_officer")
+            page = await worklist(parts)
+            page.queues.set_queue(0)
+            page.select_row(shown_ids(page).index(newcomer["profile"]["id"]))
+            await wait_until(lambda: page.review.version is not None, what="the server's record")
+            QTest.keyClick(page.table, Qt.Key.Key_V)
+            dialog = page.actions_.dialog
+            assert isinstance(dialog, DecisionDialog)
+            await wait_until(dialog.isVisible, what="dialog")
+            assert dialog.expiry_edit is not None
+            QTest.keyClick(dialog.expiry_edit, Qt.Key.Key_Return)
+            await wait_until(lambda: dialog.error.text() == VERIFY_NOT_SCREENED, what="the reason in words")
+            assert is_open(dialog), "the dialog stays: the officer reads why"
+            dialog.reject()
+            with client_for(own, "credentialing_officer") as officer:
+                assert officer.get(f"/providers/{newcomer['profile']['id']}/").json()["license_status"] == \
+                    "pending_verification"
             await closed(parts, page)
 
         run_ui(loop, body)
