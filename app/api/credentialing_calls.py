@@ -18,7 +18,7 @@ from app.api.models import (
     StaffDashboard,
     Versioned,
 )
-from app.api.transport import Caller, if_match
+from app.api.transport import Caller, every_page, if_match
 
 DOCUMENT = Endpoint("a license document", "GET", "providers/{}/license/document/", document)
 DECISION = Endpoint("the license decision", "POST", "providers/{}/license/decision/", RECORD)
@@ -40,14 +40,7 @@ class CredentialingCalls(Caller):
 
     async def all_recredentialing_clocks(self, page_size: int = 500) -> list[RecredentialingClock]:
         """Every verified provider's clock, walking the pages."""
-        clocks: list[RecredentialingClock] = []
-        page = 1
-        while True:
-            answer = await self.recredentialing_clocks(page=page, page_size=page_size)
-            clocks.extend(answer.results)
-            if answer.next is None:
-                return clocks
-            page += 1
+        return await every_page(lambda page: self.recredentialing_clocks(page=page, page_size=page_size))
 
     async def license_document(self, provider_id: str) -> DocumentFile:
         return await self._call(DOCUMENT, provider_id)
@@ -88,15 +81,8 @@ class CredentialingCalls(Caller):
     ) -> list[AuditRecord]:
         """Every event of the audit export's range, walking its pages (oldest first, so events
         recorded meanwhile land on later pages and shift nothing already read)."""
-        records: list[AuditRecord] = []
-        page = 1
-        while True:
-            answer = await self.audit_events(since=since, until=until, action=action, page=page,
-                                             page_size=page_size)
-            records.extend(answer.results)
-            if answer.next is None:
-                return records
-            page += 1
+        return await every_page(lambda page: self.audit_events(since=since, until=until, action=action, page=page,
+                                                                page_size=page_size))
 
     async def staff_dashboard(self) -> StaffDashboard:
         return await self._call(STAFF_DASHBOARD)

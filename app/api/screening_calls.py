@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.api.endpoint import Endpoint, reads
 from app.api.models import LeieLoadResult, MonitoringStatus, Page, ScreeningFlag, ScreeningFlagDetail
 from app.api.multipart import MultipartBody, Upload
-from app.api.transport import Caller
+from app.api.transport import Caller, every_page
 from contract.choices import FlagDecision
 
 # a server without screening (the seed guide's backend, an older one) has no flags: an empty page
@@ -50,11 +50,4 @@ class ScreeningCalls(Caller):
 
     async def all_screening_flags(self, page_size: int = 500) -> list[ScreeningFlag]:
         """Every flag, walking the pages (a few hundred at most in a real directory)."""
-        flags: list[ScreeningFlag] = []
-        page = 1
-        while True:
-            answer = await self.screening_flags(page=page, page_size=page_size)
-            flags.extend(answer.results)
-            if answer.next is None:
-                return flags
-            page += 1
+        return await every_page(lambda page: self.screening_flags(page=page, page_size=page_size))

@@ -19,7 +19,7 @@ from contract.choices import Decision, LicenseStatus, Role, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
-from server.common.params import int_param
+from server.common.params import int_param, uuid_param
 from server.common.schema import ERRORS
 from server.common.text import character_validators
 from server.credentialing import clocks, selectors, services
@@ -126,13 +126,7 @@ class RecredentialingApi(PagedApi):
                                OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
                    responses={200: RecredentialingClockSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        provider = request.query_params.get("provider") or None
-        if provider is not None:
-            try:
-                provider = serializers.UUIDField().run_validation(provider)
-            except ValidationError as error:
-                raise ValidationError({"provider": error.detail}) from None
-        return self.page(request, clocks.last_verifications(provider),
+        return self.page(request, clocks.last_verifications(uuid_param(request, "provider")),
                          lambda rows: list(RecredentialingClockSerializer([clocks.clock_item(row) for row in rows],
                                                                           many=True).data))
 
