@@ -79,7 +79,6 @@ class FlagPane(QWidget):
         self._tips = {w: w.toolTip() for w in (self.confirm_button, self.clear_button, self.decision_reason)}
         self.confirm_button.clicked.connect(lambda: self._decide(FlagDecision.CONFIRMED))
         self.clear_button.clicked.connect(lambda: self._decide(FlagDecision.CLEARED))
-        self.decision_reason.returnPressed.connect(lambda: self._decide(FlagDecision.CLEARED))
         self._lay_out()
         self.show_flag(None, "Choose a provider to see the flag's evidence.")
 

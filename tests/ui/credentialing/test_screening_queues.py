@@ -80,6 +80,8 @@ def test_an_officer_decides_flags_from_the_screening_queues(loop: asyncio.Abstra
             assert pane.message.text() == FLAG_CLEAR_REASON
             QTest.keyClicks(pane.decision_reason, "Another person: different NPI owner")
             QTest.keyClick(pane.decision_reason, Qt.Key.Key_Return)
+            assert excluded["id"] in shown_ids(page), "Enter decides nothing: Confirm or Clear is pressed"
+            QTest.keyClick(pane, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Clear's mnemonic
             await wait_until(lambda: excluded["id"] not in shown_ids(page), what="the cleared one leaves the queue")
             await wait_until(lambda: page.queues.queue_text(EXCLUDED) == f"Screening: Excluded ({before - 1:,})",
                              what="the count follows at once")
