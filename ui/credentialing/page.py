@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -114,25 +113,28 @@ class CredentialingPage(Page):
     def _lay_out(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.state)
-        self.right = QStackedWidget()
-        self.right.addWidget(self.pane)
-        self.right.addWidget(self.flag_pane)
-        self.splitter.addWidget(self.right)
+        self.splitter.addWidget(self.pane)
+        self.splitter.addWidget(self.flag_pane)  # one of the two shows (a splitter lays out the shown only):
+        self.flag_pane.hide()  # in a stack, the flag pane's size hints narrowed the license's review
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([1000, 1000])  # half each at first (the pane asks for its minimum), whatever the hints
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
-        layout.addLayout(page_header(self.title, [self.count_label], [self.export_button]))
-        picker = QHBoxLayout()
+        layout.addLayout(page_header(self.title, [], [self.export_button]))
+        # the queues over the list and the pane, one combo whatever their number, the count beside it (it wraps:
+        # under the title, narrowed by the picker, the administrator's note took four lines of the pane's height)
+        row = QHBoxLayout()
         caption = QLabel("&Queue:")
-        caption.setBuddy(self.queues)  # Alt+Q chooses another queue
-        picker.addWidget(caption)
-        picker.addWidget(self.queues)
-        picker.addStretch(1)
-        layout.addLayout(picker)  # the queues over the list and the pane, one combo whatever their number
+        caption.setBuddy(self.queues)  # Alt+Q goes to the queues
+        row.addWidget(caption)
+        row.addWidget(self.queues)
+        row.addSpacing(8)
+        row.addWidget(self.count_label, 1)
+        layout.addLayout(row)
         layout.addWidget(self.splitter, 1)
 
     def _keys(self) -> None:
@@ -188,10 +190,19 @@ class CredentialingPage(Page):
 
     def _on_queues_queue_changed(self, index: int) -> None:
         self.queue = ALL_QUEUES[index]
-        self.right.setCurrentWidget(self.flag_pane if self.screening else self.pane)
+        self._show_right(self.flag_pane if self.screening else self.pane)
         self.model.set_query(self.queue.query)
         self._show_counts()
         self.select_row(0)
+
+    def _show_right(self, shown: QWidget) -> None:
+        """The license's review or the flag's pane beside the list, in the same width."""
+        hidden = self.pane if shown is self.flag_pane else self.flag_pane
+        if not hidden.isHidden():
+            left, right = self.splitter.sizes()[0], sum(self.splitter.sizes()[1:])
+            hidden.hide()
+            shown.show()
+            self.splitter.setSizes([left, right, right] if left or right else [1000, 1000, 1000])
 
     def _move_queue(self, step: int) -> None:
         """The next or previous queue (Ctrl+PgDown / Ctrl+PgUp), round the end."""

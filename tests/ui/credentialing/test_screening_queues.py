@@ -57,7 +57,8 @@ def test_an_officer_decides_flags_from_the_screening_queues(loop: asyncio.Abstra
             page = await worklist(parts)
             assert page.queues.count_of_queues() == len(ALL_QUEUES)
             page.queues.set_queue(EXCLUDED)
-            assert page.right.currentWidget() is page.flag_pane
+            assert page.flag_pane.isVisible()
+            assert not page.pane.isVisible()
             assert excluded["id"] in shown_ids(page)
             before = page.model.count
             await wait_until(lambda: page.queues.queue_text(EXCLUDED) == f"Screening: Excluded ({before:,})",
@@ -151,7 +152,8 @@ def test_recredentialing_queues_show_the_demos_due_and_overdue_with_counts(
             parts = await signed_in(own, tmp_path / "desk", "credentialing_officer")
             page = await worklist(parts)
             page.queues.set_queue(overdue)
-            assert page.right.currentWidget() is page.pane, "a recredentialing is a license's review"
+            assert page.pane.isVisible(), "a recredentialing is a license's review"
+            assert not page.flag_pane.isVisible()
             active = set(shown_ids(page))
             assert active <= late
             assert active
