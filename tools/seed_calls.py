@@ -117,7 +117,8 @@ class Scenario:
         c = self.call
         c("change feed (ours only)", "GET", "providers/changes/")
         c("health (ours only)", "GET", "health/")
-        c("HEAD at the sign-in path (a probe without /health/)", "HEAD", "auth/login/")
+        c("HEAD at the sign-in path", "HEAD", "auth/login/")
+        c("OPTIONS at the sign-in path (a probe without /health/)", "OPTIONS", "auth/login/")
         c("staff dashboard (ours only)", "GET", "dashboard/")
         c("password change at our path", "POST", "auth/password/change/", json={})
         c("OpenAPI document (its paths and answers)", "GET", SCHEMA, params={"format": "json"})
@@ -157,10 +158,16 @@ class Scenario:
 
 
 def schema_outline(document: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAPI document reduced to what a client learns from it: each path's methods and the
-    statuses each documents (its 454 KB of descriptions are no one's concern here)."""
-    paths: dict[str, Any] = {path: {method: {"responses": {status: {} for status in (op.get("responses") or {})}}
-                    for method, op in item.items() if isinstance(op, dict)}
+    """An OpenAPI document reduced to what a client learns from it: each path's methods, the
+    statuses each documents and how a caller may authenticate (its 454 KB of descriptions are no
+    one's concern here)."""
+    def outline(op: dict[str, Any]) -> dict[str, Any]:
+        kept: dict[str, Any] = {"responses": {status: {} for status in (op.get("responses") or {})}}
+        if "security" in op:
+            kept["security"] = op["security"]
+        return kept
+
+    paths: dict[str, Any] = {path: {method: outline(op) for method, op in item.items() if isinstance(op, dict)}
              for path, item in (document.get("paths") or {}).items() if isinstance(item, dict)}
     return {"openapi": document.get("openapi"), "paths": paths}
 

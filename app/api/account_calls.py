@@ -1,11 +1,13 @@
 """The client's calls for an account: sign-in and out, registration, tokens, the provider's own records."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.api import adapters
 from app.api.endpoint import RECORD, Endpoint, nothing, reads
+from app.api.errors import ValidationError
 from app.api.models import (
     LoginResult,
     Provider,
@@ -17,14 +19,17 @@ from app.api.models import (
 from app.api.multipart import MultipartBody, Upload
 from app.api.transport import Caller, if_match
 
+log = logging.getLogger(__name__)
+
 LOGIN = Endpoint("sign-in", "POST", "auth/login/", reads(LoginResult.model_validate, adapters.signed_in),
                  authed=False, refused=adapters.login_refused)
 REGISTER = Endpoint("registration", "POST", "auth/provider/register/",
-                    reads(RegistrationResult.model_validate, adapters.signed_in), ok=(201,), authed=False,
-                    again=adapters.username_from_email)
+                    reads(RegistrationResult.model_validate, adapters.signed_in), ok=(201,), authed=False)
 VALIDATE = Endpoint("the session check", "POST", "auth/token/validate/",
                     reads(TokenValidation.model_validate, adapters.validation), authed=False)
 LOGOUT = Endpoint("sign-out", "POST", "auth/logout/", nothing, authed=False, bearer_when_asked=True)
+# where the server is known to want it (capabilities.py): the bearer at once, one request, not two
+LOGOUT_WITH_BEARER = Endpoint("sign-out", "POST", "auth/logout/", nothing, authed=False)
 
 
 def _pair(tokens: dict[str, str]) -> tuple[str, str]:
@@ -52,24 +57,43 @@ class AccountCalls(Caller):
     async def register(self, form: Mapping[str, Any]) -> RegistrationResult:
         """Register a provider and return the account with its profile.
 
-        A blank username is left for the server to make (ours does; REGISTER says what a server that
-        refuses it is sent instead). A server that answers no profile is asked for it next.
+        A blank username is left for the server to make (ours does); a server that requires one is
+        sent the ones `adapters.made_usernames` makes, in turn, until one is free. A server that
+        answers no profile is asked for it next.
         """
-        result = await self._call(REGISTER, json=dict(form))
+        body = dict(form)
+        try:
+            result = await self._call(REGISTER, json=body)
+        except ValidationError as error:
+            result = await self._register_as(adapters.made_usernames(body), body, error)
         if result.profile is not None:
             return result
         profile = await self._call(PROFILE, bearer=result.access)
         return result.model_copy(update={"profile": profile.value})
+
+    async def _register_as(self, usernames: list[str], body: dict[str, Any],
+                           error: ValidationError) -> RegistrationResult:
+        for username in usernames:
+            if not adapters.refused_for_username(error):
+                raise error
+            log.info("registration: refused for its username; sending a username made from the email")
+            try:
+                return await self._call(REGISTER, json={**body, "username": username})
+            except ValidationError as again:
+                error = again
+        raise adapters.no_made_username(error) if usernames and adapters.refused_for_username(error) else error
 
     async def validate_token(self, access: str) -> TokenValidation:
         """Check an access token; sent as Bearer (ours) and as a `{"token"}` body (the seed's backend).
         `user` is None when the server names only `user_id`: the profile tells the rest."""
         return await self._call(VALIDATE, json={"token": access}, bearer=access)
 
-    async def logout(self, refresh: str, access: str | None = None) -> None:
+    async def logout(self, refresh: str, access: str | None = None, *, bearer_first: bool = False) -> None:
         """End the session on the server. The refresh token goes as `refresh` (ours) and `refresh_token`
-        (the seed's backend); `access` as the bearer only when the server asks for it (LOGOUT)."""
-        await self._call(LOGOUT, json={"refresh": refresh, "refresh_token": refresh}, bearer=access)
+        (the seed's backend); `access` as the bearer at once with `bearer_first` (a server known to
+        want it), else only when the server asks for it (LOGOUT: ours refuses an expired one)."""
+        await self._call(LOGOUT_WITH_BEARER if bearer_first and access else LOGOUT,
+                         json={"refresh": refresh, "refresh_token": refresh}, bearer=access)
 
     async def change_password(self, old_password: str, new_password: str, new_password_confirm: str, *,
                               path: str = PASSWORD.path) -> None:

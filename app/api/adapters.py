@@ -8,16 +8,17 @@ and widgets never see which server spoke. The variants are those of the seed gui
 `{"error", "details"}` holding a Python repr of DRF's error dict.
 
 Values are derived only where the answer implies them (`full_name` from the names, `license_status`
-from `license_verified`); a field the answer does not give stays missing (unknown, shown as "—").
+from `license_verified`); a field the answer does not give stays missing (unknown: pages leave it out).
 Each adapter takes the decoded body and returns it in our shape, or raises `Unreadable` saying what
 is missing (the client then raises IncompatibleServerError naming the endpoint); `shape()` describes
 a body for the log without any of its values. The tolerances that are not about an answer's shape
 are here too, each named by the endpoint that declares it (app/api/endpoint.py): how a refused
-login reads, and the registration a server refuses for its blank username.
+login reads, and the usernames a registration is sent with where a server requires one.
 """
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from contract.choices import Role
 INVALID_CREDENTIALS = re.compile(r"invalid (email|credentials|username)|unable to log in|no active account", re.I)
 _FIELD = re.compile(r"'(\w+)':\s*\[(.*?)\]", re.S)
 _DETAIL = re.compile(r"""string=(['"])(.*?)\1, code=""", re.S)
+MADE_USERNAMES_TAKEN = ("The usernames made from this email are taken on this server. "
+                        "Choose a username.")
 _STATS = {"total_appointments": "total", "upcoming_appointments": "upcoming",
           "completed_appointments": "completed", "patients_count": "patients"}
 
@@ -257,12 +260,21 @@ def password_refused(error: ApiError) -> ApiError:
     return error
 
 
-def username_from_email(body: Any, error: ApiError) -> dict[str, Any] | None:
-    """A registration refused for its blank username, with the email's local part as the username
-    (ours makes one; the seed's backend requires it); None when that is not why it was refused."""
-    if not isinstance(error, ValidationError) or "username" not in error.field_errors or not isinstance(body, dict):
-        return None
+def made_usernames(body: Any) -> list[str]:
+    """The usernames to send in turn when a server requires one (the seed's backend) and the user
+    left it blank (ours makes one): the email's local part, then it with a number; none when the
+    user chose one."""
+    if not isinstance(body, dict) or str(body.get("username", "")).strip():
+        return []
     local = str(body.get("email", "")).partition("@")[0]
-    if str(body.get("username", "")).strip() or not local:
-        return None
-    return {**body, "username": local}
+    return [local, *(f"{local}{secrets.randbelow(9000) + 1000}" for _ in range(3))] if local else []
+
+
+def refused_for_username(error: ApiError) -> bool:
+    return isinstance(error, ValidationError) and "username" in error.field_errors
+
+
+def no_made_username(error: ValidationError) -> ValidationError:
+    """The refusal after every made username was taken, said of the field the user left blank."""
+    fields = {**error.field_errors, "username": [MADE_USERNAMES_TAKEN]}
+    return ValidationError(fields, error.non_field_errors, status=error.status)

@@ -56,6 +56,7 @@ class Capabilities:
     missing: frozenset[Feature] = frozenset()
     source: str = "assumed"  # "schema", "probes" or "assumed" (nothing could be learnt)
     password_path: str = Feature.PASSWORD_CHANGE.value  # or SEED_PASSWORD_CHANGE
+    logout_needs_bearer: bool = False  # its schema says sign-out needs the access token (the seed's backend)
 
     @property
     def password_ends_other_sessions(self) -> bool:
@@ -85,6 +86,13 @@ def _answers_412(document: dict[str, Any]) -> bool:
     return any("412" in (op.get("responses") or {}) for op in operations)
 
 
+def _needs_bearer(document: dict[str, Any], path: str) -> bool:
+    """Whether the POST at `path` documents only authenticated ways in (no empty requirement)."""
+    operation = (document.get("paths", {}).get(V1 + path) or {}).get("post") or {}
+    security = operation.get("security")
+    return isinstance(security, list) and bool(security) and {} not in security
+
+
 def from_schema(document: dict[str, Any]) -> Capabilities:
     """The features an OpenAPI document's paths (and its documented 412 answers) show."""
     paths = {str(p).removeprefix(V1) for p in document.get("paths", {})}
@@ -96,7 +104,7 @@ def from_schema(document: dict[str, Any]) -> Capabilities:
     if Feature.PASSWORD_CHANGE in missing and SEED_PASSWORD_CHANGE in paths:
         missing.discard(Feature.PASSWORD_CHANGE)
         password = SEED_PASSWORD_CHANGE
-    return Capabilities(frozenset(missing), "schema", password)
+    return Capabilities(frozenset(missing), "schema", password, _needs_bearer(document, "auth/logout/"))
 
 
 async def _absent(call: Any) -> bool:

@@ -33,10 +33,9 @@ class Endpoint(Generic[T]):
     """An endpoint of docs/api.md: where it is, how its answer is read, and what it tolerates.
 
     The tolerances, each for a server without our extensions (the seed guide's backend):
-    `refused` turns the error a refusal maps to into the one it means there; `again` gives the JSON
-    body to send once more after a refusal, in the form that server takes (None: the refusal
-    stands); `bearer_when_asked` sends the caller's bearer token only after a 401 (ours needs none
-    there, and refuses an expired one); `absent` is the answer of a server without the endpoint (a 404).
+    `refused` turns the error a refusal maps to into the one it means there; `bearer_when_asked`
+    sends the caller's bearer token only after a 401 (ours needs none there, and refuses an expired
+    one); `absent` is the answer of a server without the endpoint (a 404).
     """
 
     name: str  # how messages name it: "sign-in", "the profile"
@@ -47,7 +46,6 @@ class Endpoint(Generic[T]):
     authed: bool = True  # sent with the session's token (TokenAuth); False, or a caller's bearer: not
     retry: bool = True  # idempotent methods retry a lost connection and 502/503/504
     refused: Callable[[errors.ApiError], errors.ApiError] | None = None
-    again: Callable[[Any, errors.ApiError], Any] | None = None
     bearer_when_asked: bool = False
     absent: T | None = None
 

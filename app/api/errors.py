@@ -63,9 +63,9 @@ class UnsupportedRoleError(PermissionDeniedError):
         self.role = role
         shown = role or "none"
         super().__init__(f"This account's role on this server is “{shown}”, and ProviderDesk has no pages "
-                         "for it: it is made for providers, facility administrators and credentialing officers. "
-                         "Sign in with such an account, or ask the server's administrator to give this one "
-                         "one of those roles.", status=None)
+                         "for it: its pages are for providers, facility administrators and credentialing "
+                         "officers. Sign in with a provider's account, or with a staff account where this "
+                         "server has those roles.", status=None)
 
 
 class NotFoundError(ApiError):

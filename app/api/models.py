@@ -59,8 +59,8 @@ class LicenseDocumentInfo(Resource):
 
 class ProviderSummary(Resource):
     """A provider as lists show them. Our server gives every field; a server without our extensions
-    (app/api/adapters.py) may not: a missing title, role or license status is None (unknown, shown
-    as "—"), a missing text is "", a missing time None."""
+    (app/api/adapters.py) may not: a missing title, role or license status is None (unknown: left
+    out of the detail), a missing text is "", a missing time None."""
 
     id: str
     professional_title: ProfessionalTitle | None = None
@@ -69,7 +69,7 @@ class ProviderSummary(Resource):
     full_name: str
     email: str = ""
     phone_number: str = ""
-    organization_facility: str | None = None  # None: not sent (the seed's backend's detail), shown as "—"
+    organization_facility: str | None = None  # None: not sent (the seed's backend's detail), or blank
     professional_role: ProfessionalRole | None = None
     specialization: str = ""
     license_number: str = ""

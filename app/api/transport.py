@@ -100,10 +100,6 @@ class Caller:
                 return await asyncio.to_thread(endpoint.read, endpoint.name, response)
             return endpoint.read(endpoint.name, response)
         error = refusal(endpoint, response)
-        mended = endpoint.again(json, error) if endpoint.again else None
-        if mended is not None:
-            log.info("%s: refused (%s); sending it again as this server takes it", endpoint.name, error.status)
-            return await self._call(endpoint, *ids, bearer=bearer, json=mended, **request)
         if endpoint.absent is not None and isinstance(error, errors.NotFoundError):
             return endpoint.absent
         raise error

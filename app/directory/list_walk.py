@@ -53,9 +53,12 @@ NEEDED = ("first_name", "last_name", "created_at")  # what a list item must carr
 
 
 def cache_record(provider: Provider | ProviderSummary) -> dict[str, Any]:
-    """A provider as the cache stores it: an unknown text (title, role, status) is "" (read back as
-    None: unknown, shown as "—"), an unknown time "" as well."""
+    """A provider as the cache stores it: a field the server did not send is None (a kept one is
+    then read back unset: app/directory/schema.py, `as_item`), an unknown text (title, role, status)
+    or time "" (read back as None: the cache then says which no provider has, `unfilled`)."""
     record = provider.model_dump(mode="json")
+    for name in record.keys() - provider.model_fields_set - {"hospitals"}:
+        record[name] = None
     for name in schema.REQUIRED:
         if record.get(name) is None:
             record[name] = ""

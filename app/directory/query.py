@@ -208,20 +208,23 @@ def order_clause(query: DirectoryQuery) -> str:
     return f"{column}{way}, p.rid{way}"
 
 
-def count_sql(query: DirectoryQuery, viewer: Viewer = STAFF) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters that count the providers `query` matches (of those `viewer` may see)."""
+def count_sql(query: DirectoryQuery, viewer: Viewer = STAFF, cap: int | None = None) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters that count the providers `query` matches (of those `viewer` may see);
+    with `cap`, up to `cap` of them (a count that stops early, for a first answer at once)."""
     match = match_expression(query.text, query.is_active)
     where, params = conditions(query, match, viewer)
-    if match is None and query.license_status == "expired":
+    if match is None and query.license_status == "expired":  # two index-only counts: never capped
         stored, past = _expired_arms(query, "count(*)", viewer, ordered=False)
-        sql = f"SELECT ({stored}) + ({past})"
-    elif match is not None and not where:
-        sql = "SELECT count(*) FROM providers_fts WHERE providers_fts MATCH :match"
+        return f"SELECT ({stored}) + ({past})", {**params, "match": match}
+    if match is not None and not where:
+        source = "providers_fts WHERE providers_fts MATCH :match"
     else:
         if match is not None:
             where.insert(0, "p.rid IN (SELECT rowid FROM providers_fts WHERE providers_fts MATCH :match)")
-        sql = "SELECT count(*) FROM providers p" + (" WHERE " + " AND ".join(where) if where else "")
-    return sql, {**params, "match": match}
+        source = "providers p" + (" WHERE " + " AND ".join(where) if where else "")
+    if cap is None:
+        return f"SELECT count(*) FROM {source}", {**params, "match": match}
+    return f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT :cap)", {**params, "match": match, "cap": cap}
 
 
 def rows_sql(query: DirectoryQuery, offset: int, limit: int, viewer: Viewer = STAFF) -> tuple[str, dict[str, Any]]:

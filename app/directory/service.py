@@ -142,6 +142,7 @@ class DirectoryService:
         self._offline_told = False  # on_online_changed(False) was the last said
         self._again = False
         self._closed = False
+        self._profile_to_keep: Provider | None = None  # loaded before the cache was open
         connectivity.on_change(self._on_connectivity_changed)
 
     # ---- state ----
@@ -180,6 +181,9 @@ class DirectoryService:
             cache.close()
             return
         self.cache = cache
+        if self._profile_to_keep is not None:
+            self.keep_profile(self._profile_to_keep)
+            self._profile_to_keep = None
         self.on_opened()
         if not cache.persistent:
             self.on_notice(getattr(cache, "reason", "") or NO_KEYRING, "warning")
@@ -258,6 +262,18 @@ class DirectoryService:
             return
         record = provider.model_dump(mode="json")
         self.start(asyncio.to_thread(CacheWriter(cache).put, [record]), on_done=self._own_change_written)
+
+    def keep_profile(self, provider: Provider) -> None:
+        """Keep the signed-in provider's profile as just loaded, for My Profile offline (once the
+        cache is open, when it is not yet)."""
+        if self.cache is None:
+            self._profile_to_keep = provider
+        elif not self._closed:
+            self.start(asyncio.to_thread(self.cache.keep_profile, provider))
+
+    def kept_profile(self) -> tuple[Provider, datetime] | None:
+        """The provider's profile as last kept (or its own record of the last sync), with its time."""
+        return self.cache.kept_profile(self.user.provider_id) if self.cache is not None else None
 
     def _own_change_written(self, _result: object) -> None:
         if not self._closed:

@@ -126,6 +126,7 @@ class Session:
         (unreachable, or a server that cannot revoke: the seed guide's backend answers 400 "Invalid token").
         """
         refresh, access = self.client.auth.refresh, self.client.auth.access
+        bearer_first = self.capabilities.logout_needs_bearer
         account = self.user.email if self.user else await self.store.last_account(self.server)
         self.client.auth.clear()
         self.user = None
@@ -133,7 +134,7 @@ class Session:
         why: str | None = None
         try:
             if refresh:
-                await self.client.logout(refresh, access)
+                await self.client.logout(refresh, access, bearer_first=bearer_first)
         except OfflineError:
             why = "it cannot be reached"
         except ApiError as error:

@@ -99,10 +99,10 @@ class SeedData:
         return {"access": access, "refresh": refresh}
 
 
-def _schema() -> Any:
-    """The recorded outline of that backend's OpenAPI document (its paths and documented answers)."""
+def _recorded(method: str, path: str) -> Any:
+    """The recorded body of that backend's answer to `method` at `path`."""
     answers = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return next(a["body"] for a in answers if a["path"] == "/api/schema/")
+    return next(a["body"] for a in answers if (a["method"], a["path"]) == (method, path))
 
 
 class SeedApp:
@@ -110,7 +110,8 @@ class SeedApp:
 
     def __init__(self, data: SeedData) -> None:
         self.data = data
-        self.schema = _schema()
+        self.schema = _recorded("GET", "/api/schema/")  # the outline of its OpenAPI document
+        self.options = _recorded("OPTIONS", "auth/login/")  # DRF's description of a view
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Answer]]] = [
             ("POST", re.compile(r"auth/login/?"), self.login),
             ("POST", re.compile(r"auth/provider/register/?"), self.register),
@@ -150,6 +151,9 @@ class SeedApp:
             kind = "application/json" if found else "text/html"
             start_response("405 X" if found else "404 X", [("Content-Type", kind)])
             return []
+        if method == "OPTIONS" and any(p.fullmatch(path) for _, p, _ in self.routes):
+            start_response("200 OK", [("Content-Type", "application/json")])  # only the sign-in's is recorded
+            return [json.dumps(self.options).encode()]
         if full == "/api/schema/" and method == "GET":
             start_response("200 OK", [("Content-Type", "application/vnd.oai.openapi+json")])
             return [json.dumps(self.schema).encode()]

@@ -108,6 +108,13 @@ class DirectoryState(QObject):
         """Show a record the server has just returned in every view at once; a sync confirms it."""
         self.service.show_own_change(provider)
 
+    def keep_profile(self, provider: Provider) -> None:
+        """Keep the signed-in provider's profile on this computer, for My Profile offline."""
+        self.service.keep_profile(provider)
+
+    def kept_profile(self) -> tuple[Provider, datetime] | None:
+        return self.service.kept_profile()
+
 
 def follow_directory(directory: DirectoryState, state: ShowsLoading, what: str, *, opened: Callable[[], None],
                      synced: Callable[[], None], online_changed: Callable[[bool], None],

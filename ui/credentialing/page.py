@@ -75,6 +75,7 @@ class CredentialingPage(Page):
         self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
         self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
         self.model = ProviderTableModel(self.queue.query, self)
+        self.model.counted.connect(self._show_counts)  # the exact count of a large queue came
         self.queues = QueuePicker(QUEUE_GROUPS)
         self.queues.queue_changed.connect(self._on_queues_queue_changed)
         self.table = self._build_table()
@@ -228,7 +229,7 @@ class CredentialingPage(Page):
         if cache is None:
             return
         count = self.model.count
-        self.count_label.setText(f"{count:,} in “{self.queue.label}”" + ("" if self.can_decide else
+        self.count_label.setText(f"{self.model.count_words} in “{self.queue.label}”" + ("" if self.can_decide else
                                                                           " · read-only: decisions are taken by "
                                                                           "credentialing officers"))
         if count:

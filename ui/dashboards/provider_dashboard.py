@@ -43,11 +43,13 @@ class ProviderDashboardPage(LoadedPage):
     Signals:
         navigate_requested(object): the PageKey of the page to show (My Profile, the directory).
         upload_requested(): the user asked to upload the license document (My Profile's file picker).
+        profile_loaded(object): the dashboard brought the provider's profile (a Provider), to keep for offline.
     """
 
     key = PageKey.DASHBOARD
     navigate_requested = Signal(object)
     upload_requested = Signal()
+    profile_loaded = Signal(object)
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
                  not_reviewed: str | None = None, no_uploads: str | None = None) -> None:
@@ -108,6 +110,7 @@ class ProviderDashboardPage(LoadedPage):
         self.license.set_license(profile, dashboard.license_status)
         self.activity.set_activities(dashboard.recent_activities, now)
         self.notifications.set_notifications(dashboard.notifications, now)
+        self.profile_loaded.emit(profile)
         self.state.show_content()
 
     def _show_chart(self, stats: ProviderStats) -> None:

@@ -6,7 +6,7 @@ left out.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
@@ -87,17 +87,22 @@ class DirectoryFilters(QWidget):
             combo.currentIndexChanged.connect(self.changed)
             layout.addWidget(combo)
         if credentialed_only:  # kept at "any status" and "active": the own record still shows
-            self.combos["license_status"].hide()
             self.active.hide()
         layout.addWidget(self.clear_button)
         self.set_choices({}, [])
 
-    def set_choices(self, facets: Mapping[str, Sequence[str]], hospitals: Sequence[HospitalRef]) -> None:
-        """Offer the values the cache holds (the contract's lists while it holds nothing)."""
+    def set_choices(self, facets: Mapping[str, Sequence[str]], hospitals: Sequence[HospitalRef],
+                    unfilled: Collection[str] = frozenset()) -> None:
+        """Offer the values the cache holds (the contract's lists while it holds nothing). A filter
+        of a field in `unfilled` (no provider has a value: the server does not send it, as the seed
+        guide's backend lists no role, title, organization or status) is hidden: each of its choices
+        would find nobody."""
         for name, anything in FACETS:
+            combo = self.combos[name]
             values = list(facets.get(name) or DEFAULT_CHOICES.get(name, ()))
             labels = STATUS_LABELS if name == "license_status" else {}
-            _fill(self.combos[name], [(anything, None), *((labels.get(v, v), v) for v in values if v)])
+            _fill(combo, [(anything, None), *((labels.get(v, v), v) for v in values if v)])
+            combo.setHidden(name in unfilled or (self.credentialed_only and name == "license_status"))
         _fill(self.combos["hospital_id"], [("Any hospital", None),
                                             *((f"{h.name}, {h.city}", h.id) for h in hospitals)])
 

@@ -29,9 +29,9 @@ from ui.common.directory_state import DirectoryState, follow_directory
 from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.directory.actions import REACTIVATE_TIP, DirectoryActions, offline_reason
-from ui.directory.filters import DirectoryFilters
+from ui.directory.filters import FACETS, DirectoryFilters
 from ui.providers.detail import ProviderDetailDialog
-from ui.providers.table_model import REGISTERED, ROW_ROLE, ProviderTableModel
+from ui.providers.table_model import COLUMNS, REGISTERED, ROW_ROLE, ProviderTableModel
 from ui.providers.table_view import provider_view
 from ui.widgets.page import Page, PageKey, page_header
 from ui.widgets.state_view import StateView
@@ -80,6 +80,7 @@ class DirectoryPage(Page):
         self.dialog: ProviderDetailDialog | None = None  # a provider's detail, while open
         self._synced_so_far = 0  # providers the running sync has brought
         self.model = ProviderTableModel(DirectoryQuery(), self)
+        self.model.counted.connect(self._show_state)  # the exact count of a large result came
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search names, emails, license numbers, specializations, organizations (Ctrl+F)")
         self.search.setAccessibleName("Search the directory")
@@ -193,8 +194,9 @@ class DirectoryPage(Page):
         filtered = bool(self.search.text().strip()) or not self.filters.is_default
         noun = "provider" if count == 1 else "providers"
         kind = "active" if self.staff else "listed" if self.directory.lists_everyone else "credentialed"
-        return (f"{count:,} {noun} match" + ("es" if count == 1 else "") if filtered
-                else f"{count:,} {kind} {noun}")
+        words = self.model.count_words  # "2,000+" while a large count is made
+        return (f"{words} {noun} match" + ("es" if count == 1 else "") if filtered
+                else f"{words} {kind} {noun}")
 
     def _no_match_text(self) -> str:
         text = self.search.text().strip()
@@ -217,11 +219,17 @@ class DirectoryPage(Page):
         self._show_state()
 
     def _refresh_choices(self) -> None:
+        """The filters' choices, and the columns shown: one no provider has a value in is hidden with
+        its filter (a server that does not send the field), not left as an empty band."""
         cache = self.model.cache
         if cache is not None:
+            unfilled = cache.unfilled({key for _, key in COLUMNS} | {name for name, _ in FACETS})
             self.filters.blockSignals(True)
-            self.filters.set_choices(cache.facets(), cache.hospitals())
+            self.filters.set_choices(cache.facets(), cache.hospitals(), unfilled)
             self.filters.blockSignals(False)
+            for column, (_header, key) in enumerate(COLUMNS):
+                self.table.setColumnHidden(column, column == REGISTERED or key in unfilled)
+            self.table.column_fitter.fit()  # type: ignore[attr-defined]
 
     def _on_directory_sync_running(self, running: bool) -> None:
         self._synced_so_far = 0

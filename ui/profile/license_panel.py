@@ -22,7 +22,7 @@ from app.documents import SIGNATURES, human_size
 from ui.common.dialogs import open_dialog
 from ui.common.labels import plain_label
 from ui.common.theme import restyle
-from ui.providers.license_card import UNKNOWN_STATUS, expiry_words, long_date
+from ui.providers.license_card import UNKNOWN_STATUS, expiry_words, long_date, status_label
 
 FILE_FILTER = "License documents: PDF, PNG or JPEG (*.pdf *.png *.jpg *.jpeg)"
 STATUS_WORDS = {
@@ -111,11 +111,11 @@ class LicensePanel(QFrame):
             self._show_unknown()
             return
         status = self.status = provider.license_status
-        self.badge.setText(status.label)
-        self.badge.setAccessibleName(f"License status: {status.label}")  # a label's name is what is read
+        self.badge.setText(status_label(status, self.not_reviewed))
+        self.badge.setAccessibleName(f"License status: {self.badge.text()}")  # a label's name is what is read
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
-        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date))
+        self.expiry.setText(expiry_words(provider.license_status, provider.license_expiry_date, self.not_reviewed))
         reviewed = self.not_reviewed is None or status is LicenseStatus.VERIFIED
         self.explanation.setText(STATUS_WORDS[status] if reviewed else str(self.not_reviewed))
         rejected = status is LicenseStatus.REJECTED and bool(provider.license_note.strip())

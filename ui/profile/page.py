@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -14,8 +15,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 from app.api.capabilities import ALL, Capabilities, Feature
 from app.api.client import ApiClient
 from app.api.connectivity import ConnectionState
-from app.api.errors import ApiError, AuthenticationError, ConflictError, ValidationError
+from app.api.errors import ApiError, AuthenticationError, ConflictError, OfflineError, ValidationError
 from app.api.models import Provider, Versioned, not_kept
+from app.directory.service import as_of
 from app.documents import DocumentRefused, prepared_upload
 from ui.common.focus import FocusReturn
 from ui.common.labels import plain_label
@@ -42,7 +44,17 @@ def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
 
 
 SAVE_TIP = "Save your changes (Ctrl+S)"
+OFFLINE_COPY = ("Offline: your profile as this computer last had it ({when}). You can edit it; saving waits "
+                "for the server.")
 OFFLINE_SAVE = "Not available offline: saving needs the server. Your edits stay here until it answers."
+
+
+class ProfileCopy(Protocol):
+    """Where the profile is kept on this computer (the directory's encrypted cache: app/directory)."""
+
+    def keep_profile(self, provider: Provider) -> None: ...
+
+    def kept_profile(self) -> tuple[Provider, datetime] | None: ...
 
 class ProfilePage(Page):
     """Loads the profile on show; saves only what changed, with If-Match; resolves conflicts in a banner.
@@ -59,11 +71,14 @@ class ProfilePage(Page):
     shortcuts = (("Ctrl+S", "Save the profile"),)  # the page's own keys, for Help
 
     def __init__(self, client: ApiClient, runner: TaskRunner, parent: QWidget | None = None, *,
-                 capabilities: Capabilities = ALL) -> None:
+                 capabilities: Capabilities = ALL, copy: ProfileCopy | None = None) -> None:
         """`capabilities`: what the server offers; what it lacks (uploads, conflict detection) is
-        disabled or said, with the reason, in the note under the title."""
+        disabled or said, with the reason, in the note under the title. `copy` keeps the profile on
+        this computer and gives it back while the server cannot be reached."""
         super().__init__(parent)
         self.client = client
+        self.copy = copy
+        self._from_copy = False  # shown from the copy (offline): loaded again once the server answers
         self.runner = runner
         self.capabilities = capabilities
         self.etag: str | None = None
@@ -183,6 +198,8 @@ class ProfilePage(Page):
         if shiboken6.isValid(self):
             self._offline = state is ConnectionState.OFFLINE
             self._update_buttons()
+            if self._from_copy and state is ConnectionState.ONLINE and not self._busy:
+                self._load()
 
     def shutdown(self) -> None:
         if self.runner.connectivity is not None:
@@ -246,6 +263,7 @@ class ProfilePage(Page):
         self.etag = version.etag
         self.form.rebase(provider, keep=keep)
         self.license_panel.show_provider(provider)
+        self.license_panel.document.setVisible(self.capabilities.has(Feature.UPLOADS))  # none kept: nothing to say
         self.completion.show_provider(provider, documents=self.capabilities.has(Feature.UPLOADS))
         self.subtitle.setText(f"{provider.full_name} · {provider.email}")
 
@@ -262,8 +280,11 @@ class ProfilePage(Page):
         self._start(self.client.profile(), self._on_loaded, self._on_load_failed)
 
     def _on_loaded(self, version: Versioned[Provider]) -> None:
+        self._from_copy = False
         self._adopt(version, keep=self.form.edited_names())  # what was typed while it loaded stays
         self.state.show_content()
+        if self.copy is not None:
+            self.copy.keep_profile(version.value)
         if self._restored:
             self._apply_restored()
         if self._choose_when_loaded:
@@ -274,7 +295,15 @@ class ProfilePage(Page):
     def _on_load_failed(self, error: Exception) -> bool:
         if self.form.base is not None or isinstance(error, AuthenticationError) or not isinstance(error, ApiError):
             return False
-        self.state.show_error("Your profile could not be loaded. " + words_for(error)[1])
+        kept = self.copy.kept_profile() if self.copy is not None and isinstance(error, OfflineError) else None
+        if kept is None:
+            self.state.show_error("Your profile could not be loaded. " + words_for(error)[1])
+            return True
+        provider, at = kept
+        self._from_copy = True
+        self._adopt(Versioned(provider, etag=None))
+        self.state.show_content()
+        self._notify(OFFLINE_COPY.format(when=as_of(at)), "info")
         return True
 
     # ---- saving ----

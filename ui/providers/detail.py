@@ -3,7 +3,9 @@
 `details_area` and `display_value` are shared with the wizard's summary page, so a provider reads
 the same before and after it is registered. Provider-entered text is always shown as plain text.
 A provider looking at another provider sees its public fields only: the rows of the private ones
-(additional information, license document, credentialing note) are left out, not shown empty.
+(additional information, license document, credentialing note) are left out, not shown empty. So
+are the fields the server does not send (the seed guide's backend has no title, role, organization
+or license status in its detail): nothing is said of what is not known, rather than a row of "—".
 """
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ from ui.common.labels import plain_label
 from ui.providers.fields import SPECS
 
 NOT_GIVEN = "Not given"
-UNKNOWN = "—"  # a field the server does not send (docs/api.md): unknown, not left blank
 Rows = list[tuple[str, str]]
 PRIVATE = frozenset({"additional_information"})  # of the GROUPS' fields; the license rows are below
 # The wizard's steps without the account, with the optional extras beside the additional information.
@@ -51,7 +52,7 @@ def display_value(name: str, value: str) -> str:
 
 def value_label(text: str, accessible_name: str) -> QLabel:
     """A selectable, wrapping label that never interprets its text as rich text."""
-    return plain_label(text, "muted" if text in (NOT_GIVEN, UNKNOWN) else None, wrap=True, selectable=True,
+    return plain_label(text, "muted" if text == NOT_GIVEN else None, wrap=True, selectable=True,
                        name=accessible_name)
 
 
@@ -99,25 +100,27 @@ def _field_rows(provider: Provider, names: Iterable[str], private_fields: bool =
     for name in names:
         if name in PRIVATE and not private_fields:
             continue
+        if name not in provider.model_fields_set and name != "npi":  # not sent by this server (an NPI
+            continue  # is None when not given: a server without NPIs has none given)
         value = getattr(provider, name)
-        if value is None:
-            rows.append((SPECS[name].label, UNKNOWN))
-            continue
         if name == "consultation_fee":
             text = f"{value:.2f}" if value else ""
         elif name == "years_of_experience":
             text = str(value) if value else ""
         else:
-            text = str(value or "")
+            text = str(value or "")  # None: sent blank
         rows.append((SPECS[name].label, display_value(name, text)))
     return rows
 
 
 def _license_rows(provider: Provider, private_fields: bool = True) -> Rows:
-    expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
+    """The license's rows; none of a status, expiry or document the server does not report."""
     status = effective_status(provider)
-    rows = [("License status", status.label if status else "—"), ("License expiry date", expiry)]
-    if private_fields:
+    if status is None:
+        return [("Credentialing note", provider.license_note)] if provider.license_note and private_fields else []
+    expiry = provider.license_expiry_date.isoformat() if provider.license_expiry_date else NOT_GIVEN
+    rows = [("License status", status.label), ("License expiry date", expiry)]
+    if private_fields and "has_license_document" in provider.model_fields_set:
         rows.append(("License document", "Uploaded" if provider.has_license_document else "None uploaded"))
     if provider.license_note and private_fields:
         rows.append(("Credentialing note", provider.license_note))
@@ -131,7 +134,7 @@ def provider_groups(provider: Provider, *, private_fields: bool = True) -> list[
     groups.insert(4, ("Credentialing", _license_rows(provider, private_fields)))
     hospitals = "\n".join(f"{h.name}, {h.city}" for h in provider.hospitals) or "None linked yet"
     groups.append(("Hospitals", [("Works at", hospitals)]))
-    return groups
+    return [(title, rows) for title, rows in groups if rows]
 
 
 ACTION_WORDS = {"registered": "registered", "created": "added the provider", "updated": "updated",
@@ -253,9 +256,10 @@ class ProviderDetailDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 8)
         name = plain_label(provider.full_name, "title", name="Provider name")
         status = effective_status(provider)
-        badge = QLabel(status.label if status else "—")
+        badge = QLabel(status.label if status else "")
         badge.setProperty("badge", status.value if status else "")
         badge.setAccessibleName("License status")
+        badge.setVisible(status is not None)  # a server that does not report it: nothing to show
         self.subtitle.setText(self._subtitle_text())
         column.addWidget(name)
         column.addWidget(self.subtitle)

@@ -23,6 +23,15 @@ def call_to_action(status: LicenseStatus, has_document: bool) -> str:
     return UPDATE if status in (LicenseStatus.REJECTED, LicenseStatus.EXPIRED) else ""
 
 
+NOT_VERIFIED = "Not verified"  # a pending license where nobody reviews it (a server with no credentialing)
+
+
+def status_label(status: LicenseStatus, not_reviewed: str | None = None) -> str:
+    """The status's label; where nobody reviews licenses (`not_reviewed`), a pending one is not
+    "Pending verification", for nothing is pending: it is not verified."""
+    return NOT_VERIFIED if not_reviewed is not None and status is LicenseStatus.PENDING else status.label
+
+
 def explanation(status: LicenseStatus, has_document: bool, not_reviewed: str | None = None) -> str:
     """What the status means for the provider; `not_reviewed` (a server with no credentialing) replaces
     the promise of a review."""
@@ -46,9 +55,11 @@ def long_date(day: date) -> str:
 UNKNOWN_STATUS = "This server does not report the license's status."
 
 
-def expiry_words(status: LicenseStatus, expiry: date | None) -> str:
+def expiry_words(status: LicenseStatus, expiry: date | None, not_reviewed: str | None = None) -> str:
+    """The expiry as a sentence; nothing where no date is known and nobody reviews licenses (no
+    verification will set one)."""
     if expiry is None:
-        return "Expiry date: set when the license is verified"
+        return "" if not_reviewed is not None else "Expiry date: set when the license is verified"
     if status is LicenseStatus.EXPIRED or expiry < date.today():
         return f"Expired on {long_date(expiry)}"
     left = (expiry - date.today()).days
@@ -111,15 +122,17 @@ class LicenseCard(QFrame):
             self.badge.setText("—")
             self.number.setText(f"License {profile.license_number or '—'}")
             self.expiry.setText("")
+            self.expiry.setVisible(False)
             self.explanation.setText(UNKNOWN_STATUS)
             self.note.setVisible(False)
             self.action_button.setVisible(False)
             return
-        self.badge.setText(status.label)
+        self.badge.setText(status_label(status, self.not_reviewed))
         self.badge.setProperty("badge", status.value)
         restyle(self.badge)
         self.number.setText(f"License {profile.license_number}")
-        self.expiry.setText(expiry_words(status, profile.license_expiry_date))
+        self.expiry.setText(expiry_words(status, profile.license_expiry_date, self.not_reviewed))
+        self.expiry.setVisible(bool(self.expiry.text()))  # no empty line where nothing is said
         self.explanation.setText(explanation(status, profile.has_license_document, self.not_reviewed))
         note = profile.license_note.strip() if status is LicenseStatus.REJECTED else ""
         self.note.setText(f"Reason: {note}")
@@ -128,7 +141,7 @@ class LicenseCard(QFrame):
         self.action_button.setText(action)
         self.action_button.setVisible(bool(action))
         serve_or_explain(self.action_button, self.no_uploads)
-        self.setAccessibleDescription(f"{status.label}. {self.expiry.text()}. {self.explanation.text()}")
+        self.setAccessibleDescription(f"{self.badge.text()}. {self.expiry.text()}. {self.explanation.text()}")
 
     def _on_action_button_clicked(self) -> None:
         self.action_requested.emit()

@@ -138,6 +138,7 @@ class LoginWindow(QWidget):
         layout.addWidget(self.details)
         layout.addSpacing(8)
         layout.addLayout(buttons)
+        layout.addStretch(1)  # a window made taller keeps its rows together at the top, not spread apart
         self.email.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._on_sign_in_clicked)
         self.setTabOrder(self.email, self.password)

@@ -45,8 +45,10 @@ def slots_for(account: SignedIn) -> list[PageSlot]:
 
     def dashboard() -> Page:
         if user.role is Role.PROVIDER:
-            return ProviderDashboardPage(client, runner, not_reviewed=capabilities.license_review,
+            page = ProviderDashboardPage(client, runner, not_reviewed=capabilities.license_review,
                                          no_uploads=capabilities.reason(Feature.UPLOADS))
+            page.profile_loaded.connect(directory.keep_profile)  # My Profile reads it offline
+            return page
         return StaffDashboardPage(client, runner, unavailable=capabilities.reason(Feature.STAFF_DASHBOARD))
 
     slots = [PageSlot(PageKey.DASHBOARD, dashboard),
@@ -58,7 +60,7 @@ def slots_for(account: SignedIn) -> list[PageSlot]:
                               CredentialingPage.shortcuts))
     else:
         def profile() -> Page:
-            page = ProfilePage(client, runner, capabilities=capabilities)
+            page = ProfilePage(client, runner, capabilities=capabilities, copy=directory)
             page.saved.connect(directory.show_own_change)  # the directory shows the new name at once
             return page
 

@@ -18,6 +18,7 @@ def test_our_server_offers_everything(live_server: LiveServer) -> None:
             assert found.missing == frozenset()
             assert all(found.reason(f) is None for f in Feature)
             assert found.password_ends_other_sessions
+            assert not found.logout_needs_bearer, "ours ends a session with an expired access token too"
         finally:
             await client.aclose()
 

@@ -166,9 +166,33 @@ def test_registration_sends_a_username_and_loads_the_profile(seed_server: SeedSe
     run(body)
 
 
-def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: MemoryKeyring) -> None:
+def test_a_second_registrant_with_the_same_email_name_gets_a_free_username(seed_server: SeedServer) -> None:
+    """The seed's backend requires a username: a blank one is made from the email, and one already
+    taken (jane@a, then jane@b) is made again with a number, never refused on the field the user left
+    blank; a username the user chose and another holds is refused as the server says."""
     async def body() -> None:
         client = ApiClient(seed_server.api)
+        try:
+            first = {**registration_fields(email="jane@first.example.org"), "username": ""}
+            assert (await client.register(first)).user.username == "jane"
+            second = {**registration_fields(email="jane@second.example.org"), "username": ""}
+            made = (await client.register(second)).user.username
+            assert made.startswith("jane")
+            assert made != "jane"
+            chosen = {**registration_fields(email="jane@third.example.org"), "username": "jane"}
+            with pytest.raises(errors.ValidationError) as taken:
+                await client.register(chosen)
+            assert taken.value.field_errors["username"] == ["A user with that username already exists."]
+        finally:
+            await client.aclose()
+
+    run(body)
+
+
+def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: MemoryKeyring) -> None:
+    async def body() -> None:
+        transport = CountingTransport()
+        client = ApiClient(seed_server.api, transport=transport)
         store = KeyringTokenStore()
         session = Session(client, store)
         try:
@@ -179,6 +203,7 @@ def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: Memor
                                     Feature.UPLOADS, Feature.CONFLICTS}
             assert caps.reason(Feature.CONFLICTS) == ("This server does not report changes made meanwhile: "
                                                       "the last save wins.")
+            assert caps.logout_needs_bearer, "its schema says sign-out takes only an authenticated caller"
             again = Session(ApiClient(seed_server.api), store)
             user = await again.restore()
             assert user is not None
@@ -186,6 +211,7 @@ def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: Memor
             assert user.id == "2"
             await again.client.aclose()
             not_ended = await session.logout()
+            assert transport.paths["/api/v1/auth/logout/"] == 1, "one request: the bearer sent at once"
             assert not_ended is not None
             assert not_ended.startswith("You are signed out on this computer, but the server did not end the "
                                         "session (it answered: Invalid token)")
@@ -232,7 +258,7 @@ def test_the_health_probe_fetches_no_404_page_after_the_first(seed_server: SeedS
             for _ in range(3):
                 assert (await client.health()).status == "unknown"
             assert transport.paths["/api/v1/health/"] == 1, "its 404 page fetched once, to learn it is missing"
-            assert transport.paths["/api/v1/auth/login/"] == 2, "then a bodiless HEAD"
+            assert transport.paths["/api/v1/auth/login/"] == 2, "then an OPTIONS: no 405 in the server's log"
             seed_server.process.terminate()
             seed_server.process.wait()
             with pytest.raises(errors.OfflineError):

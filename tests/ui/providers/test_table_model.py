@@ -1,12 +1,15 @@
 """The directory's table model: counts, blocks read on demand, sorting in the cache, qtmodeltester."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from app.directory.query import DirectoryQuery, ProviderRow
+from tests.helpers.qt import run_ui, wait_until
+from ui.providers import table_model
 from ui.providers.table_model import BLOCK_SIZE, COLUMNS, ID_ROLE, KEPT_BLOCKS, ROW_ROLE, ProviderTableModel
 
 
@@ -31,8 +34,15 @@ class ListCache:
         key = "full_name" if query.order_by == "name" else query.order_by
         return sorted(rows, key=lambda r: (getattr(r, key) or "", r.id), reverse=query.descending)
 
-    def count(self, query: DirectoryQuery) -> int:
-        return len(self._matching(query))
+    def count(self, query: DirectoryQuery, conn: object = None, cap: int | None = None) -> int:
+        found = len(self._matching(query))
+        return found if cap is None else min(found, cap)
+
+    def size(self) -> int:
+        return len(self.all)
+
+    def counts_in_worker(self, queries: list[DirectoryQuery]) -> list[int]:
+        return [self.count(query) for query in queries]
 
     def rows(self, query: DirectoryQuery, offset: int, limit: int) -> list[ProviderRow]:
         self.reads.append((offset, limit))
@@ -68,6 +78,37 @@ def test_counts_at_once_and_reads_rows_only_when_shown(cache: ListCache) -> None
     model.index((KEPT_BLOCKS + 1) * BLOCK_SIZE, 0).data()
     assert len(cache.reads) == reads, "a recent block is kept"
     assert len(model._blocks) <= KEPT_BLOCKS
+
+
+def test_a_large_result_is_counted_to_the_cap_at_once_and_exactly_after(
+    loop: asyncio.AbstractEventLoop, cache: ListCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, item 4: in a large cache the loop counts only up to the cap; the rest comes from a
+    worker and is added as rows, and the words say "+" meanwhile."""
+    monkeypatch.setattr(table_model, "CAPPED_FROM", 1000)
+    monkeypatch.setattr(table_model, "COUNT_CAP", 300)
+
+    async def body() -> None:
+        model = ProviderTableModel(DirectoryQuery())
+        inserted: list[tuple[int, int]] = []
+        model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+        model.set_cache(cache)  # type: ignore[arg-type]
+        assert model.rowCount() == 300
+        assert not model.exact
+        assert model.count_words == "300+"
+        await wait_until(lambda: model.exact, what="the exact count")
+        assert model.rowCount() == 2250
+        assert model.count_words == "2,250"
+        assert inserted == [(300, 2249)]
+        model.set_query(DirectoryQuery(text="name 0001"))  # fewer than the cap: exact at once
+        assert model.exact
+        assert model.rowCount() == 9  # Name 00010 to 00019, 00010 inactive
+        model.set_query(DirectoryQuery(is_active=None))
+        model.set_query(DirectoryQuery(text="name 00"))  # the first one's worker answers for nothing
+        await wait_until(lambda: model.exact, what="the exact count of the last query")
+        assert model.rowCount() == 900  # Name 00000 to 00999, a tenth inactive
+
+    run_ui(loop, body)
 
 
 def test_roles_and_inactive_rows(cache: ListCache) -> None:

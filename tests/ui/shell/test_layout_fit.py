@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QStyle, QStyleOptionComboBox, QWidget
 
+from app.api.errors import UnsupportedRoleError
 from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import closed, run_ui, signed_in_desktop, started_desktop, wait_until
@@ -206,9 +207,7 @@ def test_the_sign_in_window_and_the_registration_wizard_show_their_texts_whole(
         await look(login, f"{theme}: sign-in at its minimum ({login.width()}x{login.height()})", found)
         login.resize(opened_size)
         # a refusal of four lines (a role without pages) came below the fields and cut the text above it
-        login.show_error("This account's role on this server is “user”, and ProviderDesk has no pages for it: it "
-                         "is made for providers, facility administrators and credentialing officers. Sign in with "
-                         "such an account, or ask the server's administrator to give this one one of those roles.")
+        login.show_error(UnsupportedRoleError("user").message)
         await look(login, f"{theme}: sign-in with a long refusal", found)
         login.resize(1, 1)
         await look(login, f"{theme}: sign-in with a long refusal at its minimum", found)

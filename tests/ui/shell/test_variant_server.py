@@ -18,9 +18,11 @@ from tests.helpers.seed_server import SUPERUSER, SeedServer
 from tests.ui.profile.test_wizard import fill_all
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
 from ui.directory.page import LISTED, DirectoryPage
-from ui.profile.page import ProfilePage
+from ui.profile.page import OFFLINE_SAVE, ProfilePage
 from ui.profile.wizard import RegistrationWizard
 from ui.providers.detail import provider_groups
+from ui.providers.license_card import NOT_VERIFIED
+from ui.providers.table_model import COLUMNS
 from ui.shell.main_window import PASSWORD_CHANGED_KEEPS_SESSIONS
 from ui.shell.password_dialog import NOTE_KEEPS_SESSIONS, PasswordDialog
 from ui.widgets.page import PageKey
@@ -124,7 +126,7 @@ def test_pages_say_what_this_server_reports(
         dashboard = main.current_page()
         assert isinstance(dashboard, ProviderDashboardPage)
         await wait_until(lambda: dashboard.state.state == "content", what="dashboard")
-        assert dashboard.license.badge.text() == "Pending verification"
+        assert dashboard.license.badge.text() == NOT_VERIFIED, "nothing is pending where nobody reviews it"
         assert dashboard.license.explanation.text() == NOT_REVIEWED
         uploads = REASONS[Feature.UPLOADS]
         action = dashboard.license.action_button
@@ -137,6 +139,9 @@ def test_pages_say_what_this_server_reports(
         assert isinstance(profile, ProfilePage)
         await wait_until(lambda: profile.state.state == "content", what="profile")
         assert profile.license_panel.explanation.text() == NOT_REVIEWED, "the same words on both pages"
+        assert profile.license_panel.badge.text() == NOT_VERIFIED
+        assert profile.license_panel.expiry.text() == "", "no verification will ever set an expiry there"
+        assert profile.license_panel.document.isHidden(), "no document to speak of where none can be kept"
         assert not profile.license_panel.upload_button.isEnabled()
         assert profile.license_panel.upload_button.toolTip() == uploads
         menu_item = main.change_password_action
@@ -157,9 +162,47 @@ def test_pages_say_what_this_server_reports(
         cached = directory.model.cache.provider(other.id)
         assert cached is not None
         rows = dict(row for _, group in provider_groups(cached, private_fields=False) for row in group)
-        assert rows["Professional Title"] == "—", "not sent by this server: unknown, not left blank"
-        assert rows["Professional Role"] == "—"
-        assert rows["Organization/Facility"] == "—"
+        for unsent in ("Professional Title", "Professional Role", "Organization/Facility", "License status",
+                       "License expiry date", "License document"):
+            assert unsent not in rows, f"{unsent}: not sent by this server, so not said (neither blank nor —)"
+        assert rows["Specialization"] == cached.specialization
+        # its list has no role, organization or status: no empty column, no filter that finds nobody
+        hidden = {COLUMNS[c][0] for c in range(len(COLUMNS)) if directory.table.isColumnHidden(c)}
+        assert hidden == {"Role", "Organization", "License status", "License expiry", "Registered"}
+        offered = {name for name, combo in directory.filters.combos.items() if combo.isVisibleTo(directory)}
+        assert offered == {"specialization", "hospital_id"}
+        await closed(desktop)
+
+    run_ui(loop, body)
+
+
+def test_my_profile_opened_first_offline_shows_the_profile_the_dashboard_brought(
+    loop: asyncio.AbstractEventLoop, seed_server: SeedServer, tmp_path: Path, qtbot: object
+) -> None:
+    """The walk: server stopped, My Profile opened for the first time said "could not be loaded",
+    though the dashboard had just shown the profile. It shows the kept copy, saving waits."""
+    async def body() -> None:
+        desktop = await started_desktop(seed_server.api, tmp_path)
+        await desktop.sign_in(seed_server.email, seed_server.password, remember=False)
+        await wait_until(lambda: desktop.main_window is not None, what="main window")
+        main = desktop.main_window
+        directory = desktop.directory
+        assert directory is not None
+        await wait_until(lambda: directory.kept_profile() is not None, what="the dashboard's profile kept")
+        seed_server.process.terminate()
+        seed_server.process.wait()
+        main.show_page(PageKey.PROFILE)
+        profile = main.current_page()
+        assert isinstance(profile, ProfilePage)
+        await wait_until(lambda: profile.state.state != "loading", what="the profile, or why not")
+        assert profile.state.state == "content"
+        assert profile.form.fields.value("last_name") == "Seed"
+        assert main.message_bar.text.startswith("Offline: your profile as this computer last had it")
+        widget = profile.form.fields.inputs["specialization"]
+        widget.selectAll()
+        QTest.keyClicks(widget, "Neurology")
+        assert not profile.save_button.isEnabled(), "saving waits for the server"
+        assert profile.save_button.toolTip() == OFFLINE_SAVE
         await closed(desktop)
 
     run_ui(loop, body)
