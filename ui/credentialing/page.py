@@ -1,9 +1,11 @@
 """The credentialing worklist: queues of licenses on the left, the one under review on the right.
 
-The queues read the directory cache (so they answer at once and work offline); the review pane
-shows the cached record at once, then what `ReviewLoader` brings: the server's current record,
-its audit trail and the license document (kept in the cache once opened). Everything works from the keyboard:
-J/K or the arrows move, V verifies, R rejects, O opens the document full size.
+The queues (licenses, screening flags, recredentialing: one picker) read the directory cache (so they
+answer at once and work offline); the review pane shows the cached record at once, then what
+`ReviewLoader` brings: the server's current record, its audit trail and the license document (kept
+in the cache once opened). In a screening queue the flag's pane takes its place: the evidence from
+the cache, the decisions from the server. Everything works from the keyboard: J/K or the arrows
+move, V verifies, R rejects, O opens the document full size, Alt+F / Alt+L confirm or clear a flag.
 """
 from __future__ import annotations
 
