@@ -53,6 +53,11 @@ NPI_UNIQUE = "A provider with this NPI already exists"
 FLAG_CLEAR_REASON = "Say why this flag is a false positive: the reason is kept in the audit."
 VERIFY_EXCLUDED = ("This provider is on the exclusion list (an Excluded screening flag): a license cannot be "
                    "verified until an officer clears the flag as a false positive.")
+# The 120-day rule at Verify (docs/api.md, "Recredentialing and the screening's age"); {days} {limit} {on} filled
+VERIFY_NOT_SCREENED = ("This provider has not been screened yet (no monitoring run since they registered): run "
+                       "screening, then verify.")
+VERIFY_SCREENING_OLD = ("This provider's last screening is {days} days old ({on}): a verification needs one at most "
+                        "{limit} days old. Run screening again, then verify.")
 FEE_MIN = "Consultation fee cannot be negative"
 
 # Digits with the usual separators and an optional leading +.

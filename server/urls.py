@@ -37,6 +37,8 @@ api = [
          name="provider-license-decision"),
     path("providers/<uuid:pk>/audit/", credentialing.AuditApi.as_view(), name="provider-audit"),
     path("credentialing/queue/", credentialing.QueueApi.as_view(), name="credentialing-queue"),
+    path("credentialing/recredentialing/", credentialing.RecredentialingApi.as_view(),
+         name="credentialing-recredentialing"),
     path("credentialing/audit/", credentialing.AuditExportApi.as_view(), name="credentialing-audit"),
     path("dashboard/", credentialing.StaffDashboardApi.as_view(), name="staff-dashboard"),
     path("screening/files/", screening.ReferenceFileListApi.as_view(), name="screening-files"),

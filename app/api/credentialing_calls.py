@@ -14,21 +14,33 @@ from app.api.models import (
     Page,
     Provider,
     ProviderSummary,
+    RecredentialingClock,
     StaffDashboard,
     Versioned,
 )
-from app.api.transport import Caller, if_match
+from app.api.transport import Caller, every_page, if_match
 
 DOCUMENT = Endpoint("a license document", "GET", "providers/{}/license/document/", document)
 DECISION = Endpoint("the license decision", "POST", "providers/{}/license/decision/", RECORD)
 QUEUE = Endpoint("the worklist", "GET", "credentialing/queue/", reads(Page[ProviderSummary].model_validate))
 TRAIL = Endpoint("a provider's audit trail", "GET", "providers/{}/audit/", reads(AUDIT_EVENTS.validate_python))
 AUDIT = Endpoint("the audit export", "GET", "credentialing/audit/", reads(Page[AuditRecord].model_validate))
+# a server without the clocks (the seed guide's backend, an older one) has none: an empty page
+CLOCKS = Endpoint("the recredentialing clocks", "GET", "credentialing/recredentialing/",
+                  reads(Page[RecredentialingClock].model_validate),
+                  absent=Page[RecredentialingClock](count=0, results=()))
 STAFF_DASHBOARD = Endpoint("the staff dashboard", "GET", "dashboard/", reads(StaffDashboard.model_validate))
 
 
 class CredentialingCalls(Caller):
     """The credentialing officer's and the administrator's endpoints (our extensions)."""
+
+    async def recredentialing_clocks(self, *, page: int = 1, page_size: int = 500) -> Page[RecredentialingClock]:
+        return await self._call(CLOCKS, params={"page": page, "page_size": page_size})
+
+    async def all_recredentialing_clocks(self, page_size: int = 500) -> list[RecredentialingClock]:
+        """Every verified provider's clock, walking the pages."""
+        return await every_page(lambda page: self.recredentialing_clocks(page=page, page_size=page_size))
 
     async def license_document(self, provider_id: str) -> DocumentFile:
         return await self._call(DOCUMENT, provider_id)
@@ -69,15 +81,8 @@ class CredentialingCalls(Caller):
     ) -> list[AuditRecord]:
         """Every event of the audit export's range, walking its pages (oldest first, so events
         recorded meanwhile land on later pages and shift nothing already read)."""
-        records: list[AuditRecord] = []
-        page = 1
-        while True:
-            answer = await self.audit_events(since=since, until=until, action=action, page=page,
-                                             page_size=page_size)
-            records.extend(answer.results)
-            if answer.next is None:
-                return records
-            page += 1
+        return await every_page(lambda page: self.audit_events(since=since, until=until, action=action, page=page,
+                                                                page_size=page_size))
 
     async def staff_dashboard(self) -> StaffDashboard:
         return await self._call(STAFF_DASHBOARD)

@@ -184,6 +184,23 @@ class AuditEvent(Resource):
     fields: tuple[str, ...] = ()
 
 
+class RecredentialingClock(Resource):
+    """A verified provider's recredentialing clock (`GET /credentialing/recredentialing/`, staff only): its
+    last verify decision, and the day recredentialing is due (36 months on, no grace)."""
+
+    provider_id: str
+    verified_at: datetime
+    due: date
+
+
+class FlagFile(Resource):
+    """The reference file a flag's evidence comes from."""
+
+    name: str
+    published: date
+    sha256: str = ""
+
+
 class ScreeningFlag(Resource):
     """A screening flag as staff read it (`GET /screening/flags/`): what a rule found, and the officer's
     decision (None while open). Never in a provider's hands: the server answers it to staff only."""
@@ -192,9 +209,31 @@ class ScreeningFlag(Resource):
     provider_id: str
     provider_name: str = ""
     kind: FlagKind
+    source: str = ""
     reason: str = ""
-    line: int = 0
+    file: FlagFile | None = None  # the file the evidence was found in
+    line: int = 0  # the evidence's line in that file (the header is line 1)
+    evidence: dict[str, str] = {}  # the row's values by the file's column names, in the file's order
+    created_at: datetime | None = None
     decision: FlagDecision | None = None
+    decision_reason: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+
+
+class FlagDecisionEvent(Resource):
+    """One decision taken on a flag (its audit)."""
+
+    decision: FlagDecision
+    reason: str = ""
+    actor: str = ""
+    at: datetime
+
+
+class ScreeningFlagDetail(ScreeningFlag):
+    """A flag with every decision taken on it, newest first (`GET /screening/flags/{id}/`)."""
+
+    history: tuple[FlagDecisionEvent, ...] = ()
 
 
 class MonitoringRun(Resource):

@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 from app.api.endpoint import Endpoint, reads
-from app.api.models import LeieLoadResult, MonitoringStatus, Page, ScreeningFlag
+from app.api.models import LeieLoadResult, MonitoringStatus, Page, ScreeningFlag, ScreeningFlagDetail
 from app.api.multipart import MultipartBody, Upload
-from app.api.transport import Caller
+from app.api.transport import Caller, every_page
+from contract.choices import FlagDecision
 
 # a server without screening (the seed guide's backend, an older one) has no flags: an empty page
 FLAGS = Endpoint("the screening flags", "GET", "screening/flags/", reads(Page[ScreeningFlag].model_validate),
                  absent=Page[ScreeningFlag](count=0, results=()))
+
+FLAG = Endpoint("the screening flag", "GET", "screening/flags/{}/", reads(ScreeningFlagDetail.model_validate))
+
+# not retried: a decision that reached the server is in its audit (a second one would be a second event)
+FLAG_DECISION = Endpoint("the flag's decision", "POST", "screening/flags/{}/decision/",
+                         reads(ScreeningFlagDetail.model_validate), retry=False)
 
 STATUS = Endpoint("the screening status", "GET", "screening/status/", reads(MonitoringStatus.model_validate),
                   absent=MonitoringStatus(available=False))
@@ -29,16 +36,18 @@ class ScreeningCalls(Caller):
         body = MultipartBody.form({}, upload)
         return await self._call(LEIE_LOAD, content=body, headers=body.headers)
 
+    async def screening_flag(self, flag_id: str) -> ScreeningFlagDetail:
+        """A flag with its evidence and the history of its decisions."""
+        return await self._call(FLAG, flag_id)
+
+    async def decide_flag(self, flag_id: str, decision: FlagDecision, reason: str = "") -> ScreeningFlagDetail:
+        """A credentialing officer confirms the flag or clears it as a false positive (a reason required:
+        ValidationError on `reason` otherwise)."""
+        return await self._call(FLAG_DECISION, flag_id, json={"decision": decision.value, "reason": reason})
+
     async def monitoring_status(self) -> MonitoringStatus:
         return await self._call(STATUS)
 
     async def all_screening_flags(self, page_size: int = 500) -> list[ScreeningFlag]:
         """Every flag, walking the pages (a few hundred at most in a real directory)."""
-        flags: list[ScreeningFlag] = []
-        page = 1
-        while True:
-            answer = await self.screening_flags(page=page, page_size=page_size)
-            flags.extend(answer.results)
-            if answer.next is None:
-                return flags
-            page += 1
+        return await every_page(lambda page: self.screening_flags(page=page, page_size=page_size))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,7 +19,7 @@ import httpx
 from app.api import errors
 from app.api.auth import TokenAuth
 from app.api.endpoint import Endpoint, reads, refusal
-from app.api.models import TokenRefresh
+from app.api.models import Page, TokenRefresh
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,6 +44,18 @@ class Timeouts:
 def if_match(etag: str | None) -> dict[str, str]:
     """The header that makes a change conditional on the version the user saw."""
     return {"If-Match": etag} if etag else {}
+
+
+async def every_page(fetch: Callable[[int], Awaitable[Page[T]]]) -> list[T]:
+    """Every result of a paged answer, `fetch(page)` from page 1 until the one without a next page."""
+    found: list[T] = []
+    page = 1
+    while True:
+        answer = await fetch(page)
+        found.extend(answer.results)
+        if answer.next is None:
+            return found
+        page += 1
 
 
 class Caller:

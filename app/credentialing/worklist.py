@@ -48,8 +48,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue("rejected", "Rejected", "Rejected", _status("rejected"), "No license is rejected."),
 )
 # screening (docs/api.md, "Screening"): providers with a flag no officer has decided yet, oldest registration
-# first, read from the flags a staff cache keeps (app/directory/flags.py). Not yet tabs of the worklist page:
-# eight tabs do not fit its smallest width (tests/ui/shell/test_layout_fit.py)
+# first, read from the flags a staff cache keeps (app/directory/flags.py)
 SCREENING_QUEUES: tuple[Queue, ...] = (
     Queue("excluded", "Excluded", "Screening: Excluded", DirectoryQuery(screening="excluded", order_by="created_at"),
           "No provider has an open Excluded flag."),
@@ -58,8 +57,36 @@ SCREENING_QUEUES: tuple[Queue, ...] = (
           "No provider has an open Possible match on the exclusion list."),
 )
 
+# recredentialing (docs/api.md, "Recredentialing"): due 36 months after the last verify decision, no grace;
+# read from the clocks a staff cache keeps (app/directory/clocks.py), oldest registration first
+RECREDENTIAL_QUEUES: tuple[Queue, ...] = (
+    Queue("recredential_due", "Due ≤ 90 days", "Recredentialing due within 90 days",
+          DirectoryQuery(recredential="due", recredential_within=90, order_by="created_at"),
+          "No provider's recredentialing is due in the next 90 days."),
+    Queue("recredential_overdue", "Overdue", "Recredentialing overdue",
+          DirectoryQuery(recredential="overdue", order_by="created_at"),
+          "No provider's recredentialing is overdue."),
+)
 
-def queue_counts(cache: DirectoryCache, queues: tuple[Queue, ...] = QUEUES) -> dict[str, int] | None:
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """Queues shown together under one heading of the worklist's queue picker."""
+
+    title: str
+    queues: tuple[Queue, ...]
+
+
+QUEUE_GROUPS: tuple[QueueGroup, ...] = (
+    QueueGroup("Licenses", QUEUES),
+    QueueGroup("Screening", SCREENING_QUEUES),
+    QueueGroup("Recredentialing", RECREDENTIAL_QUEUES),
+)
+# every queue of the worklist, in the picker's order (its index is the page's queue index)
+ALL_QUEUES: tuple[Queue, ...] = tuple(queue for group in QUEUE_GROUPS for queue in group.queues)
+
+
+def queue_counts(cache: DirectoryCache, queues: tuple[Queue, ...] = ALL_QUEUES) -> dict[str, int] | None:
     """How many providers each of `queues` holds now (a worker thread's call: at a million providers the
     six license counts take about 0.2 s); None when the cache closed meanwhile."""
     counts = cache.counts_in_worker([queue.query for queue in queues])

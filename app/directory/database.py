@@ -52,9 +52,13 @@ CREATE TABLE provider_hospitals(hid INTEGER NOT NULL, rid INTEGER NOT NULL, PRIM
 CREATE TABLE documents(provider_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, content_type TEXT NOT NULL,
     body BLOB NOT NULL, stored_at TEXT NOT NULL) WITHOUT ROWID;
 -- staff only: the server's open and decided screening flags, replaced whole after each sync (flags.py)
-CREATE TABLE screening_flags(id TEXT PRIMARY KEY, provider_id TEXT NOT NULL, kind TEXT NOT NULL, decision TEXT)
-    WITHOUT ROWID;
+-- with each flag's answer as the server gave it (`body`: its evidence and decision, read offline)
+CREATE TABLE screening_flags(id TEXT PRIMARY KEY, provider_id TEXT NOT NULL, kind TEXT NOT NULL, decision TEXT,
+    body BLOB NOT NULL) WITHOUT ROWID;
 CREATE INDEX screening_flags_kind ON screening_flags(kind, decision, provider_id);
+-- staff only: each verified provider's recredentialing due date, replaced whole after each sync (clocks.py)
+CREATE TABLE recredentialing(provider_id TEXT PRIMARY KEY, due TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX recredentialing_due ON recredentialing(due, provider_id);
 CREATE VIRTUAL TABLE providers_fts USING {schema.SEARCH_INDEX};
 {"".join(f"{create_index(name)};" for name in INDEXES)}
 """

@@ -87,6 +87,9 @@ class DirectoryQuery:
     expiring_within: int | None = None  # effective verified licenses expiring within this many days
     registered_after: str | None = None  # an ISO UTC time ("...T10:42:00.000000Z")
     screening: str | None = None  # providers with an open screening flag of this kind (staff's caches only)
+    # "due": recredentialing due within `recredential_within` days (from today); "overdue": its day has passed
+    recredential: str | None = None
+    recredential_within: int = 90
     is_active: bool | None = True  # None: all
     order_by: str = "name"  # "name" (last, first, id), one of SORT_KEYS or of WORKLIST_KEYS
     descending: bool = False
@@ -174,6 +177,12 @@ def conditions(query: DirectoryQuery, match: str | None, viewer: Viewer = STAFF)
         where.append("p.id IN (SELECT f.provider_id FROM screening_flags f WHERE f.kind = :screening "
                      "AND f.decision IS NULL)")
         params["screening"] = query.screening
+    if query.recredential == "overdue":
+        where.append("p.id IN (SELECT r.provider_id FROM recredentialing r WHERE r.due < :today)")
+    elif query.recredential == "due":
+        where.append("p.id IN (SELECT r.provider_id FROM recredentialing r WHERE r.due >= :today "
+                     "AND r.due <= :recredential_horizon)")
+        params["recredential_horizon"] = (date.today() + timedelta(days=query.recredential_within)).isoformat()
     if query.hospital_id is not None:
         where.append("p.rid IN (SELECT l.rid FROM hospitals h JOIN provider_hospitals l ON l.hid = h.hid "
                      "WHERE h.id = :hospital)")

@@ -23,6 +23,7 @@ from app.api.connectivity import ConnectionState, Connectivity
 from app.api.errors import ApiError, NotFoundError, OfflineError
 from app.api.models import Provider, User
 from app.directory.cache import DirectoryCache
+from app.directory.clocks import replace_clocks
 from app.directory.flags import replace_flags
 from app.directory.keys import cache_for
 from app.directory.list_walk import ListWalkSync
@@ -241,12 +242,15 @@ class DirectoryService:
         self.on_sync_running(True)  # `syncing` says so already to whoever it tells
 
     async def _then_flags(self, sync: Any, cache: DirectoryCache, cancel: asyncio.Event) -> Any:
-        """The sync, then (for staff) the screening flags, so that the worklist's screening queues read
-        the server's flags offline too. A provider's cache never holds any: the server answers staff only."""
+        """The sync, then (for staff) the screening flags and the recredentialing clocks, so that the worklist's
+        screening and recredentialing queues read them offline too. A provider's cache never holds any: the
+        server answers staff only."""
         result = await sync
         if self.user.role.is_staff and not self.list_walk and not cancel.is_set():
             flags = await self.client.all_screening_flags()
             await asyncio.to_thread(replace_flags, cache, flags)
+            clocks = await self.client.all_recredentialing_clocks()
+            await asyncio.to_thread(replace_clocks, cache, clocks)
         return result
 
     def show_own_change(self, provider: Provider) -> None:

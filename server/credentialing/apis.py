@@ -19,12 +19,17 @@ from contract.choices import Decision, LicenseStatus, Role, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff, role_of
 from server.common.outputs import DetailSerializer, rendered
 from server.common.pagination import PagedApi
-from server.common.params import int_param
+from server.common.params import int_param, uuid_param
 from server.common.schema import ERRORS
 from server.common.text import character_validators
-from server.credentialing import selectors, services
+from server.credentialing import clocks, selectors, services
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
-from server.credentialing.outputs import AuditEventSerializer, AuditRecordSerializer, StaffDashboardSerializer
+from server.credentialing.outputs import (
+    AuditEventSerializer,
+    AuditRecordSerializer,
+    RecredentialingClockSerializer,
+    StaffDashboardSerializer,
+)
 from server.credentialing.services import DOCUMENT_SIGNATURES
 from server.directory.apis import provider_response
 from server.directory.models import Provider
@@ -112,6 +117,18 @@ class LicenseDecisionApi(APIView):
             expiry=data["license_expiry_date"], today=timezone.localdate(), if_match=request.headers.get("If-Match"),
         )
         return provider_response(provider)
+
+
+class RecredentialingApi(PagedApi):
+    permission_classes = [IsStaff]
+
+    @extend_schema(parameters=[OpenApiParameter("provider", str, description="A provider's id"),
+                               OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: RecredentialingClockSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        return self.page(request, clocks.last_verifications(uuid_param(request, "provider")),
+                         lambda rows: list(RecredentialingClockSerializer([clocks.clock_item(row) for row in rows],
+                                                                          many=True).data))
 
 
 class QueueApi(PagedApi):

@@ -42,3 +42,11 @@ class StaffDashboardSerializer(serializers.Serializer):
     expiring = ExpiringSerializer()
     registrations_by_week = WeekCountSerializer(many=True)
     recent_activities = ActivitySerializer(many=True)
+
+
+class RecredentialingClockSerializer(serializers.Serializer):
+    """A verified provider's recredentialing clock (staff only: no provider sees it, not even its own)."""
+
+    provider_id = serializers.UUIDField()
+    verified_at = serializers.DateTimeField(help_text="The last verify decision")
+    due = serializers.DateField(help_text="36 months after verified_at (the server's local date), no grace")

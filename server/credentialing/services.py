@@ -19,6 +19,7 @@ from contract.choices import LicenseStatus, NotificationLevel
 from server.accounts.models import User
 from server.common.conditional import if_match_check
 from server.common.exceptions import PayloadTooLarge, Throttled429
+from server.credentialing.clocks import screening_problem
 from server.credentialing.models import AuditAction, AuditEvent, LicenseDocument
 from server.directory.models import Notification, Provider
 from server.directory.selectors import provider_detail
@@ -173,6 +174,9 @@ def license_decide(
     if_match_check(if_match, provider.revision, lambda: provider_detail(provider.pk))
     if decision == LicenseStatus.VERIFIED and excluded(provider):
         raise ValidationError({"decision": [rules.VERIFY_EXCLUDED]})
+    stale = screening_problem(provider, today) if decision == LicenseStatus.VERIFIED else None
+    if stale is not None:
+        raise ValidationError({"decision": [stale]})
     provider.license_status = decision
     provider.license_note = note.strip() if decision == LicenseStatus.REJECTED else ""
     if decision == LicenseStatus.VERIFIED:

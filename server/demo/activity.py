@@ -22,11 +22,16 @@ def activity_of(rng: random.Random, providers: list[Provider], users: dict[str, 
     appointments = _appointments(rng, demo, 40, now, patients=24)
     notifications = _demo_notifications(rng, demo, appointments, now)
     events = _demo_events(demo, users, now)
+    verified = 0
     for provider in others:
         count = rng.randint(0, 20) if provider.professional_role in PATIENT_FACING else 0
         appointments += _appointments(rng, provider, count, now, patients=max(1, count * 3 // 4))
         notifications += _notifications(rng, provider, now)
-        events += _events(rng, provider, users, now)
+        long_ago = None
+        if provider.license_status in (LicenseStatus.VERIFIED, LicenseStatus.EXPIRED):
+            verified += 1
+            long_ago = _credentialed_long_ago(verified, provider, now)
+        events += _events(rng, provider, users, now, long_ago)
     return appointments, notifications, events
 
 
@@ -118,8 +123,23 @@ def _demo_events(demo: Provider, users: dict[str, User], now: datetime) -> list[
     ]
 
 
+RECREDENTIAL_DAYS = 36 * 365 // 12  # about 36 months: where the demo's clocks fall is checked by the server's own
+
+
+def _credentialed_long_ago(verified: int, provider: Provider, now: datetime) -> datetime | None:
+    """For the `verified`-th verified provider, 2 in 25 of them: a last verification about 36 months ago, so
+    that recredentialing is due within 90 days (the first) or overdue (the second). No draw of the demo's
+    random generator: every other value of the demo stays as it was."""
+    spread = provider.id.int % 70
+    if verified % 25 == 1:
+        return now - timedelta(days=RECREDENTIAL_DAYS - 10 - spread)  # due in 10 to 80 days
+    if verified % 25 == 2:
+        return now - timedelta(days=RECREDENTIAL_DAYS + 5 + spread)  # overdue by 5 to 75 days
+    return None
+
+
 def _events(rng: random.Random, provider: Provider, users: dict[str, User],
-            now: datetime) -> list[AuditEvent]:
+            now: datetime, long_ago: datetime | None = None) -> list[AuditEvent]:
     """Added by the facility administrator; decided by the credentialing officer; maybe deactivated."""
     admin, officer = users[Role.FACILITY_ADMIN], users[Role.CREDENTIALING_OFFICER]
     created = provider.created_at
@@ -127,7 +147,10 @@ def _events(rng: random.Random, provider: Provider, users: dict[str, User],
     decided = min(created + wait, now - timedelta(hours=1))
     events = [_event(provider, admin, AuditAction.CREATED, created)]
     if provider.license_status in (LicenseStatus.VERIFIED, LicenseStatus.EXPIRED):
-        events.append(_event(provider, officer, AuditAction.VERIFIED, decided,
+        last = long_ago or decided
+        if last != decided:  # credentialed before this directory's history: its record came in then
+            events[0] = _event(provider, admin, AuditAction.CREATED, last - timedelta(days=3))
+        events.append(_event(provider, officer, AuditAction.VERIFIED, last,
                              f"expires {provider.license_expiry_date}", ["license_status"]))
     elif provider.license_status == LicenseStatus.REJECTED:
         events.append(_event(provider, officer, AuditAction.REJECTED, decided, provider.license_note,

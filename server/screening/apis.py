@@ -17,6 +17,7 @@ from contract.choices import FlagDecision, FlagKind, choices, values
 from server.accounts.permissions import IsCredentialingOfficer, IsStaff
 from server.common.outputs import rendered
 from server.common.pagination import PagedApi
+from server.common.params import uuid_param
 from server.common.schema import ERRORS
 from server.common.text import character_validators
 from server.screening import runs, selectors, services
@@ -76,13 +77,7 @@ class FlagListApi(PagedApi):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in values(FlagKind):
             raise ValidationError({"kind": [f"Select a valid choice. {kind} is not one of the available choices."]})
-        provider = request.query_params.get("provider") or None
-        if provider is not None:
-            try:
-                provider = serializers.UUIDField().run_validation(provider)
-            except ValidationError as error:
-                raise ValidationError({"provider": error.detail}) from None
-        queryset = selectors.flags_queryset(kind=kind, provider=provider)
+        queryset = selectors.flags_queryset(kind=kind, provider=uuid_param(request, "provider"))
         return self.page(request, queryset, _rendered)
 
 

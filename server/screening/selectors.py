@@ -23,6 +23,13 @@ def excluded(provider: Provider) -> bool:
         decision=FlagDecision.CLEARED).exists()
 
 
+def last_screened(provider: Provider) -> datetime | None:
+    """When the provider was last screened: the start of the last monitoring run that covered it (a run
+    screens every provider there is when it starts: one registered later waits for the next)."""
+    run = MonitoringRun.objects.filter(started_at__gte=provider.created_at).order_by("-started_at").first()
+    return None if run is None else run.started_at
+
+
 def flag_counts() -> dict[str, int]:
     """The flags of every provider, by kind (every kind, 0 when none)."""
     counts = dict.fromkeys((kind.value for kind in FlagKind), 0)

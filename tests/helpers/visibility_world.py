@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.helpers.factories import create_provider, register_provider
+from tests.helpers.factories import create_provider, register_provider, screened
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, SignIns
 
 AUDIENCES = ("anonymous", "pending_provider", "verified_provider", "facility_admin", "credentialing_officer")
@@ -88,6 +88,7 @@ def make_world(server: LiveServer) -> World:
                                    additional_information=f"private words of {kind}")
             kinds[kind] = made["id"]
             if kind in ("credentialed", "verified_past", "deactivated"):
+                screened(officer)
                 officer.post(f"/providers/{made['id']}/license/decision/",
                              json={"decision": "verified", "license_expiry_date": FUTURE}).raise_for_status()
             if kind == "rejected":

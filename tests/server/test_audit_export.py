@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import create_provider, screened
 from tests.helpers.live_server import LiveServer, SignIns
 
 FUTURE = str(date.today() + timedelta(days=365))
@@ -38,6 +38,7 @@ def history(live_server: LiveServer, tokens: SignIns) -> dict[str, dict[str, Any
     with tokens.client("facility_admin") as admin, \
             tokens.client("credentialing_officer") as officer:
         a, b, c = (create_provider(admin, first_name=name) for name in ("Ann", "Bob", "Cid"))
+        screened(officer)
         for target, body in ((a, {"decision": "verified", "license_expiry_date": FUTURE}),
                              (b, {"decision": "rejected", "note": "The scan is unreadable."}),
                              (c, {"decision": "verified", "license_expiry_date": FUTURE})):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider, register_provider
+from tests.helpers.factories import create_provider, register_provider, screened
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FUTURE = str(date.today() + timedelta(days=365))
@@ -26,6 +26,7 @@ def test_queue_is_pending_oldest_first(officer: httpx.Client, admin: httpx.Clien
 
 def test_queue_expiring_within(officer: httpx.Client, admin: httpx.Client) -> None:
     soon = create_provider(admin)
+    screened(officer)
     officer.post(f"/providers/{soon['id']}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(days=10))})
     rows = officer.get("/credentialing/queue/", params={"expiring_within": 30, "page_size": 500}).json()["results"]
@@ -38,6 +39,7 @@ def test_queue_expiring_within(officer: httpx.Client, admin: httpx.Client) -> No
 
 def test_verify_needs_a_future_expiry(officer: httpx.Client, admin: httpx.Client) -> None:
     target = create_provider(admin)
+    screened(officer)
     path = f"/providers/{target['id']}/license/decision/"
     missing = officer.post(path, json={"decision": "verified"})
     assert missing.status_code == 400

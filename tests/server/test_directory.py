@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import httpx
 
 from contract.names import sort_name
-from tests.helpers.factories import create_provider, register_provider, unique
+from tests.helpers.factories import create_provider, register_provider, screened, unique
 from tests.helpers.live_server import LiveServer
 
 SUMMARY = {"id", "professional_title", "first_name", "last_name", "full_name", "email", "phone_number",
@@ -144,6 +144,7 @@ def test_profile_cannot_set_its_own_license_status(anon: httpx.Client, officer: 
     account = register_provider(anon)
     own = {"Authorization": f"Bearer {account['access']}"}
     pid = account["profile"]["id"]
+    screened(officer)
     officer.post(f"/providers/{pid}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(days=400))})
     answer = anon.patch("/auth/provider/profile/", headers=own,
@@ -168,6 +169,7 @@ def test_profile_if_match_conflict(anon: httpx.Client) -> None:
 
 def test_expired_license_reads_as_expired(live_server: LiveServer, admin: httpx.Client, officer: httpx.Client) -> None:
     created = create_provider(admin)
+    screened(officer)
     officer.post(f"/providers/{created['id']}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(days=30))})
     live_server.manage("shell", "-c", (

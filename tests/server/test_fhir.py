@@ -14,7 +14,7 @@ import fhirpy
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import create_provider, screened
 from tests.helpers.fhir import matches, outcome_of, validate
 from tests.helpers.live_server import LiveServer, running_server
 from tests.helpers.visibility_world import AUDIENCES, FUTURE, STAFF, World, make_world
@@ -137,6 +137,7 @@ def test_export_of_one_type(world: World) -> None:
 def _provider(world: World, **fields: Any) -> dict[str, Any]:
     with world.tokens.client("facility_admin") as admin, world.tokens.client("credentialing_officer") as officer:
         made = create_provider(admin, **fields)
+        screened(officer)
         officer.post(f"/providers/{made['id']}/license/decision/",
                      json={"decision": "verified", "license_expiry_date": FUTURE}).raise_for_status()
     return made

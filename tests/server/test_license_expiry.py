@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.helpers.factories import register_provider
+from tests.helpers.factories import register_provider, screened
 from tests.helpers.live_server import LiveServer
 
 FUTURE = str(date.today() + timedelta(days=365))
@@ -31,6 +31,7 @@ def verified_account(anon: httpx.Client, officer: httpx.Client) -> tuple[dict[st
     """A registered provider with a verified license, and a client signed in as it."""
     account = register_provider(anon)
     pid = account["profile"]["id"]
+    screened(officer)
     officer.post(f"/providers/{pid}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": FUTURE}).raise_for_status()
     own = httpx.Client(base_url=str(anon.base_url), headers={"Authorization": f"Bearer {account['access']}"},

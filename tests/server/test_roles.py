@@ -14,6 +14,7 @@ from tests.helpers.factories import (
     provider_fields,
     register_provider,
     registration_fields,
+    screened,
     unique,
     unique_npi,
 )
@@ -41,6 +42,7 @@ class World:
         """A provider in the credentialed directory (active, verified, not expired)."""
         provider_id = self.provider_id()
         with self.tokens.client("credentialing_officer") as officer:
+            officer.post("/screening/runs/").raise_for_status()  # a recent screening (the 120-day rule)
             officer.post(f"/providers/{provider_id}/license/decision/",
                          json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
         return provider_id
@@ -108,7 +110,10 @@ def _profile_put(w: World, c: httpx.Client, role: str) -> httpx.Response:
 
 
 def _decision(w: World, c: httpx.Client, role: str) -> httpx.Response:
-    return c.post(f"/providers/{w.provider_id()}/license/decision/",
+    provider_id = w.provider_id()
+    with w.tokens.client("credentialing_officer") as officer:
+        screened(officer)
+    return c.post(f"/providers/{provider_id}/license/decision/",
                   json={"decision": "verified", "license_expiry_date": "2099-01-01"})
 
 
@@ -159,6 +164,10 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "screening_runs": (lambda w, c, r: c.get("/screening/runs/"), (401, 403, 200, 200)),
     "screening_run": (lambda w, c, r: c.post("/screening/runs/"), (401, 403, 403, 201)),
     "screening_status": (lambda w, c, r: c.get("/screening/status/"), (401, 403, 200, 200)),
+    # recredentialing clocks: staff only, like screening (CONTRACT.md: no provider sees them, not even its own)
+    "recredentialing": (lambda w, c, r: c.get("/credentialing/recredentialing/"), (401, 403, 200, 200)),
+    "own_recredentialing": (lambda w, c, r: c.get("/credentialing/recredentialing/",
+                                                  params={"provider": w.own_provider_id()}), (401, 403, 200, 200)),
     "leie_upload": (lambda w, c, r: leie_upload(c, leie_file(leie_line(f"Nobody{unique()}", "Ann"))),
                     (401, 403, 403, 201)),
     # a mismatch, so that no demo password changes (the change itself: test_password_change.py)

@@ -6,7 +6,7 @@ import datetime
 
 import httpx
 
-from tests.helpers.factories import create_provider, unique
+from tests.helpers.factories import create_provider, screened, unique
 
 
 def _hospital(client: httpx.Client) -> dict[str, object]:
@@ -38,6 +38,7 @@ def test_list_count_search_and_hospitals_show_a_new_provider_at_once(admin: http
 
 def test_staff_dashboard_and_queue_show_a_decision_at_once(admin: httpx.Client, officer: httpx.Client) -> None:
     created = create_provider(admin)
+    screened(officer)
     dashboard = officer.get("/dashboard/").json()
     queue = officer.get("/credentialing/queue/").json()["count"]
     expiry = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()

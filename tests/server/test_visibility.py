@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import create_provider, screened
 from tests.helpers.live_server import running_server
 from tests.helpers.visibility_world import AUDIENCES, FUTURE, STAFF, TAG, World, make_world
 
@@ -206,6 +206,7 @@ def test_a_provider_who_leaves_the_directory_reaches_providers_in_deleted(world:
     with world.client("facility_admin") as admin, \
             world.client("credentialing_officer") as officer:
         joiner = create_provider(admin, last_name=f"{TAG}Leaver", hospitals=[world.hospital])["id"]
+        screened(officer)
         officer.post(f"/providers/{joiner}/license/decision/",
                      json={"decision": "verified", "license_expiry_date": FUTURE}).raise_for_status()
         with world.client("pending_provider") as viewer, world.client("facility_admin") as staff:

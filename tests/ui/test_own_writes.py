@@ -4,8 +4,9 @@ Each write path of the desktop is taken once, as a user takes it, and then the d
 which the directory, the worklist and their counts all read, must hold the change without a
 "Sync now" (the periodic sync is minutes away): a provider's saved profile, an imported roster, a
 decision refused because the record changed meanwhile (the current record comes with the refusal).
-The other write paths (the administrator's editor, deactivate and reactivate, a decision, a
-registration on behalf) are checked where they are tested (tests/ui/directory, tests/ui/credentialing).
+The other write paths (the administrator's editor, deactivate and reactivate, a decision, a screening
+flag's decision, a registration on behalf) are checked where they are tested (tests/ui/directory,
+tests/ui/credentialing: test_screening_queues.py for the flags).
 """
 from __future__ import annotations
 

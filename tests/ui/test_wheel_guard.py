@@ -25,6 +25,7 @@ from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import run_ui, signed_in, signed_out, wait_until
 from ui.common.tasks import TaskRunner
 from ui.common.wheel_guard import GUARDED, guard_wheel
+from ui.credentialing.page import CredentialingPage
 from ui.directory.page import DirectoryPage
 from ui.profile.page import ProfilePage
 
@@ -155,6 +156,34 @@ def test_the_wheel_changes_nothing_in_my_profile(
         await signed_out(parts)
 
     run_ui(loop, body)
+
+
+def test_the_wheel_changes_nothing_on_the_worklist(
+    loop: asyncio.AbstractEventLoop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The queue picker (a combo) and the screening flag's reason keep their values under the wheel."""
+    async def body() -> list[str]:
+        parts = await signed_in(live_server, tmp_path, "credentialing_officer")
+        page = CredentialingPage(parts.own_directory(), parts.client, parts.runner, parts.user)
+        page.resize(1000, 700)
+        page.show()
+        page.activateWindow()
+        page.activate()
+        await wait_until(lambda: parts.runner.running == 0 and page.isActiveWindow(), what="worklist shown")
+        found = [change for change in (_turn_all(page.queues, "Queues", "unfocused"),) if change]
+        page.queues.setFocus()
+        found += [change for change in (_turn_all(page.queues, "Queues", "focused"),) if change]
+        page.queues.set_queue(next(i for i, q in enumerate(page.queues.queues) if q.query.screening))
+        await wait_until(lambda: parts.runner.running == 0, what="the screening queue")
+        page.flag_pane.decision_reason.setEnabled(True)  # whether or not the queue holds a flag now
+        found += [f"Worklist: {change}" for change in wheel_changes(page.flag_pane)]
+        page.shutdown()
+        page.deleteLater()
+        await signed_out(parts)
+        return found
+
+    found = run_ui(loop, body)
+    assert not found, "the wheel changed values:\n" + "\n".join(found)
 
 
 def test_the_guard_sees_a_field_the_wheel_changes(loop: asyncio.AbstractEventLoop) -> None:

@@ -1,9 +1,11 @@
 """The credentialing worklist: queues of licenses on the left, the one under review on the right.
 
-The queues read the directory cache (so they answer at once and work offline); the review pane
-shows the cached record at once, then what `ReviewLoader` brings: the server's current record,
-its audit trail and the license document (kept in the cache once opened). Everything works from the keyboard:
-J/K or the arrows move, V verifies, R rejects, O opens the document full size.
+The queues (licenses, screening flags, recredentialing: one picker) read the directory cache (so they
+answer at once and work offline); the review pane shows the cached record at once, then what
+`ReviewLoader` brings: the server's current record, its audit trail and the license document (kept
+in the cache once opened). In a screening queue the flag's pane takes its place: the evidence from
+the cache, the decisions from the server. Everything works from the keyboard: J/K or the arrows
+move, V verifies, R rejects, O opens the document full size, Alt+F / Alt+L confirm or clear a flag.
 """
 from __future__ import annotations
 
@@ -15,21 +17,27 @@ import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
     QPushButton,
     QSplitter,
-    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.api.client import ApiClient
-from app.api.models import Provider, Role, User
-from app.credentialing.worklist import QUEUES, queue_counts
+from app.api.errors import ValidationError
+from app.api.models import Provider, Role, ScreeningFlag, ScreeningFlagDetail, User
+from app.credentialing.worklist import ALL_QUEUES, QUEUE_GROUPS, queue_counts
+from app.directory.flags import flags_of, store_flag
+from contract.choices import FlagDecision
 from ui.common.directory_state import DirectoryState, follow_directory
 from ui.common.labels import plain_label
 from ui.common.tasks import TaskRunner
 from ui.credentialing.actions import CredentialingActions
+from ui.credentialing.flag_pane import FlagPane
+from ui.credentialing.queue_picker import QueuePicker
 from ui.credentialing.review import ReviewLoader
 from ui.credentialing.review_pane import ReviewPane
 from ui.providers.table_model import ProviderTableModel
@@ -51,7 +59,8 @@ class CredentialingPage(Page):
     key = PageKey.CREDENTIALING
     # the page's own keys (those of _keys, the document's zoom, the decision dialog), as Help lists them
     shortcuts = (("J / K", "Next / previous license"), ("Home / End", "First / last license"),
-                 ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"),
+                 ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous queue"), ("Alt+Q", "Choose a queue"),
+                 ("Alt+F / Alt+L", "Confirm / clear the screening flag"),
                  ("V", "Verify the license"), ("R", "Reject the license"), ("O", "Open the document full size"),
                  ("Ctrl++ / Ctrl+-", "Zoom the document in / out"), ("Ctrl+0", "Fit the document to the width"),
                  ("Ctrl+Enter", "Confirm a decision"))
@@ -64,24 +73,19 @@ class CredentialingPage(Page):
         self.directory = directory
         self.runner = runner
         self.user = user
-        self.queue = QUEUES[0]
+        self.queue = ALL_QUEUES[0]
         self._counts: tuple[int, str, dict[str, int]] | None = None  # (cache version, day, counts)
         self._counting: tuple[int, str] | None = None  # the (version, day) being counted in a worker thread
         self.model = ProviderTableModel(self.queue.query, self)
         self.model.counted.connect(self._show_counts)  # the exact count of a large queue came
-        self.tabs = QTabBar()
-        self.tabs.setAccessibleName("Queues")
-        self.tabs.setExpanding(False)
-        self.tabs.setUsesScrollButtons(False)  # every queue in sight: the bar spans the page and asks its width
-        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
-        for index, queue in enumerate(QUEUES):
-            self.tabs.addTab(queue.tab)
-            order = "soonest expiry first" if queue.query.expiring_within else "oldest registration first"
-            self.tabs.setTabToolTip(index, f"{queue.label}: {order}")
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.queues = QueuePicker(QUEUE_GROUPS)
+        self.queues.queue_changed.connect(self._on_queues_queue_changed)
         self.table = self._build_table()
         self.state = StateView(self.table, retry=self.reload)
         self.pane = ReviewPane()
+        self.client = client
+        self.flag_pane = FlagPane()  # in place of the license's review in a screening queue
+        self.flag_pane.decide_requested.connect(self._on_flag_pane_decide_requested)
         self.review = ReviewLoader(self.pane, directory, client, runner, self)
         # wraps: "· read-only: …" takes a second line in a narrow window
         self.count_label = plain_label(role="muted", wrap=True, name="Number in this queue")
@@ -113,15 +117,27 @@ class CredentialingPage(Page):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.state)
         self.splitter.addWidget(self.pane)
+        self.splitter.addWidget(self.flag_pane)  # one of the two shows (a splitter lays out the shown only):
+        self.flag_pane.hide()  # in a stack, the flag pane's size hints narrowed the license's review
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([1000, 1000])  # half each at first (the pane asks for its minimum), whatever the hints
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 8, 12)
         layout.setSpacing(10)
-        layout.addLayout(page_header(self.title, [self.count_label], [self.export_button]))
-        layout.addWidget(self.tabs)  # the queues over the list and the pane: the page's width holds them all
+        layout.addLayout(page_header(self.title, [], [self.export_button]))
+        # the queues over the list and the pane, one combo whatever their number, the count beside it (it wraps:
+        # under the title, narrowed by the picker, the administrator's note took four lines of the pane's height)
+        row = QHBoxLayout()
+        caption = QLabel("&Queue:")
+        caption.setBuddy(self.queues)  # Alt+Q goes to the queues
+        row.addWidget(caption)
+        row.addWidget(self.queues)
+        row.addSpacing(8)
+        row.addWidget(self.count_label, 1)
+        layout.addLayout(row)
         layout.addWidget(self.splitter, 1)
 
     def _keys(self) -> None:
@@ -175,15 +191,25 @@ class CredentialingPage(Page):
         if self.model.cache is not None:
             self.reload()
 
-    def _on_tabs_current_changed(self, index: int) -> None:
-        self.queue = QUEUES[index]
+    def _on_queues_queue_changed(self, index: int) -> None:
+        self.queue = ALL_QUEUES[index]
+        self._show_right(self.flag_pane if self.screening else self.pane)
         self.model.set_query(self.queue.query)
         self._show_counts()
         self.select_row(0)
 
+    def _show_right(self, shown: QWidget) -> None:
+        """The license's review or the flag's pane beside the list, in the same width."""
+        hidden = self.pane if shown is self.flag_pane else self.flag_pane
+        if not hidden.isHidden():
+            left, right = self.splitter.sizes()[0], sum(self.splitter.sizes()[1:])
+            hidden.hide()
+            shown.show()
+            self.splitter.setSizes([left, right, right] if left or right else [1000, 1000, 1000])
+
     def _move_queue(self, step: int) -> None:
         """The next or previous queue (Ctrl+PgDown / Ctrl+PgUp), round the end."""
-        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.queues.step(step)
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload(self) -> None:
@@ -214,7 +240,7 @@ class CredentialingPage(Page):
             self.state.show_empty(self.queue.empty_text)
         key = (cache.version(), date.today().isoformat())
         if self._counts is not None and self._counts[:2] == key:  # counted again only after a write, or at midnight
-            self._show_tab_counts(self._counts[2])
+            self.queues.set_counts(self._counts[2])
         elif self._counting != key:
             self._counting = key
             self.runner.start(asyncio.to_thread(queue_counts, cache),
@@ -225,11 +251,7 @@ class CredentialingPage(Page):
             return
         self._counting = None
         self._counts = (*key, counts)
-        self._show_tab_counts(counts)
-
-    def _show_tab_counts(self, counts: dict[str, int]) -> None:
-        for index, queue in enumerate(QUEUES):
-            self.tabs.setTabText(index, f"{queue.tab} ({counts[queue.key]:,})")
+        self.queues.set_counts(counts)
 
     # ---- moving through the queue ----
 
@@ -263,7 +285,58 @@ class CredentialingPage(Page):
 
     def _review(self, provider_id: str | None) -> None:
         self.review.review(provider_id, "Choose a license to review." if self.model.count else self.queue.empty_text)
+        if self.screening:
+            self._show_flag(provider_id)
         self._update_decisions()
+
+    # ---- screening flags ----
+
+    @property
+    def screening(self) -> bool:
+        """Whether the queue shown is one of screening flags (the flag's pane in place of the license's)."""
+        return self.queue.query.screening is not None
+
+    def _show_flag(self, provider_id: str | None) -> None:
+        """The provider's first open flag of the queue's kind, from the cache; its decisions from the server."""
+        cache = self.model.cache
+        flags = flags_of(cache, provider_id, self.queue.query.screening) if cache and provider_id else []
+        flag = next((f for f in flags if f.decision is None), flags[0] if flags else None)
+        self.flag_pane.show_flag(flag, "Choose a provider to see the flag's evidence." if self.model.count
+                                 else self.queue.empty_text)
+        if flag is not None and self.online:
+            self.runner.start(self.client.screening_flag(flag.id),
+                              on_done=lambda detail: self.flag_pane.show_history(detail.id, detail.history),
+                              on_error=lambda _error: True)  # the evidence stands; the history waits for online
+
+    def _on_flag_pane_decide_requested(self, decision: FlagDecision, reason: str) -> None:
+        flag = self.flag_pane.flag
+        if flag is None:
+            return
+        self.runner.start(self._decide_flag(flag, decision, reason),
+                          busy=[self.flag_pane.confirm_button, self.flag_pane.clear_button],
+                          on_done=self._on_flag_decided, on_error=self._on_flag_refused)
+
+    async def _decide_flag(self, flag: ScreeningFlag, decision: FlagDecision, reason: str) -> ScreeningFlagDetail:
+        """Send the decision; the flag as the server answers it goes into the cache at once (own writes)."""
+        detail = await self.client.decide_flag(flag.id, decision, reason)
+        cache = self.model.cache
+        if cache is not None:
+            await asyncio.to_thread(store_flag, cache, detail)
+        return detail
+
+    def _on_flag_decided(self, detail: ScreeningFlagDetail) -> None:
+        self.notify(f"{detail.kind.label} flag of {detail.provider_name or 'the provider'}: "
+                    f"{(detail.decision.label if detail.decision else 'decided').lower()}.", "success")
+        self.reload()  # the decided flag leaves its queue, the counts follow
+        if self.flag_pane.flag is not None and self.flag_pane.flag.id == detail.id:
+            self.flag_pane.show_flag(detail)
+            self.flag_pane.show_history(detail.id, detail.history)
+
+    def _on_flag_refused(self, error: Exception) -> bool:
+        if isinstance(error, ValidationError):
+            self.flag_pane.show_refusal(str(error))
+            return True
+        return False
 
     def _on_actions_decided(self, provider: Provider) -> None:
         if self.review.provider is not None and self.review.provider.id == provider.id:
@@ -294,6 +367,14 @@ class CredentialingPage(Page):
                                            "Verify and Reject work again as soon as it answers.")
         else:
             self.pane.set_decisions(True)
+        if not self.can_decide:
+            self.flag_pane.set_decisions(False, "Read-only: only credentialing officers confirm or clear "
+                                                "screening flags.")
+        elif not self.online:
+            self.flag_pane.set_decisions(False, "Not available offline: decisions need the server. Confirm and "
+                                                "Clear work again as soon as it answers.")
+        else:
+            self.flag_pane.set_decisions(True)
 
     def notify(self, text: str, level: str = "info") -> None:
         if not shiboken6.isValid(self):  # an answer that arrived after sign-out

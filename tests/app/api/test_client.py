@@ -11,10 +11,16 @@ from app.api import errors
 from app.api.client import ApiClient, Upload
 from app.api.models import AuditRecord, Decision, LicenseStatus, Provider, Role
 from tests.helpers.aio import CountingTransport, run
-from tests.helpers.factories import provider_fields, registration_fields
+from tests.helpers.factories import provider_fields, registration_fields, screened
 from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def screened_on(server: LiveServer) -> None:
+    """A monitoring run now (Verify needs a recent screening of the provider)."""
+    with server.client(server.login("credentialing@demo.local")["access"]) as officer:
+        screened(officer)
 
 
 async def signed_in(server: LiveServer, email: str, **kwargs: object) -> ApiClient:
@@ -172,6 +178,7 @@ def test_credentialing_methods(live_server: LiveServer) -> None:
         admin = await signed_in(live_server, "admin@demo.local")
         try:
             target = await admin.create_provider(provider_fields())
+            await asyncio.to_thread(screened_on, live_server)
             queue = await officer.verification_queue(page_size=500)
             assert target.value.id in {p.id for p in queue.results}
             verified = await officer.decide_license(target.value.id, Decision.VERIFIED,
@@ -215,6 +222,7 @@ def test_audit_events_pages_and_all(live_server: LiveServer) -> None:
         provider = await signed_in(live_server, "provider@demo.local")
         try:
             targets = [(await admin.create_provider(provider_fields())).value for _ in range(3)]
+            await asyncio.to_thread(screened_on, live_server)
             expiry = date.today() + timedelta(days=200)
             await officer.decide_license(targets[0].id, Decision.VERIFIED, expiry=expiry)
             await officer.decide_license(targets[1].id, Decision.REJECTED, note="Blurred.")

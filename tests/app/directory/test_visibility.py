@@ -16,7 +16,7 @@ from app.directory.query import DirectoryQuery, Viewer
 from app.directory.sync import DirectorySync
 from tests.app.directory.feed import record, write_page
 from tests.helpers.aio import run
-from tests.helpers.factories import create_provider, register_provider
+from tests.helpers.factories import create_provider, register_provider, screened
 from tests.helpers.live_server import LiveServer
 
 KEY = bytes(range(32))
@@ -135,6 +135,7 @@ def test_a_sync_erases_a_license_that_passed_its_date_meanwhile(
 ) -> None:
     me = register_provider(anon, first_name="Selfina")
     lapsing = create_provider(admin, first_name="Lapsina")
+    screened(officer)
     future = str(date.today() + timedelta(days=200))
     officer.post(f"/providers/{lapsing['id']}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": future}).raise_for_status()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.credentialing.worklist import QUEUES
 from server.common.pdf import license_pdf
-from tests.helpers.factories import all_ids, register_provider
+from tests.helpers.factories import all_ids, register_provider, screened
 from tests.helpers.live_server import DEMO_ACCOUNTS, LiveServer, running_server
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.common.dialogs import is_open
@@ -108,12 +108,12 @@ def test_queues_and_counts_match_the_server(loop: asyncio.AbstractEventLoop, ser
         page = await worklist(parts)
         with client_for(server, "credentialing_officer") as officer:
             for index, queue in enumerate(QUEUES):
-                page.tabs.setCurrentIndex(index)
+                page.queues.set_queue(index)
                 expected = await asyncio.to_thread(server_queue, officer, **queue_params(index))
                 assert shown_ids(page) == expected, queue.label
-                assert page.tabs.tabText(index) == f"{queue.tab} ({len(expected):,})"
+                assert page.queues.queue_text(index) == f"{queue.label} ({len(expected):,})"
             dashboard = (await asyncio.to_thread(officer.get, "/dashboard/")).json()
-        counts = {q.key: int(page.tabs.tabText(i).rsplit("(", 1)[1].rstrip(")")) for i, q in enumerate(QUEUES)}
+        counts = {q.key: int(page.queues.queue_text(i).rsplit("(", 1)[1].rstrip(")")) for i, q in enumerate(QUEUES)}
         assert counts["pending"] == dashboard["pending_queue"]
         assert [counts[f"expiring_{d}"] for d in (30, 60, 90)] == [dashboard["expiring"][f"within_{d}"]
                                                                     for d in (30, 60, 90)]
@@ -129,7 +129,7 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
     async def body() -> None:
         parts = await signed_in(server, tmp_path, "credentialing_officer")
         page = await worklist(parts)
-        page.tabs.setCurrentIndex(0)
+        page.queues.set_queue(0)
         page.table.setFocus()
         start = shown_ids(page)
         assert len(start) >= 5
@@ -175,7 +175,8 @@ def test_keyboard_flow_through_five_items(loop: asyncio.AbstractEventLoop, serve
         QTest.keyClick(page.table, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
         assert page.queue.key == "pending"
         assert shown_ids(page)[0] == start[2], "the skipped one stays at the head of the queue"
-        await wait_until(lambda: page.tabs.tabText(0) == f"Pending ({len(start) - 4:,})", what="the count follows")
+        await wait_until(lambda: page.queues.queue_text(0) == f"Pending verification ({len(start) - 4:,})",
+                         what="the count follows")
         with client_for(server, "credentialing_officer") as officer:
             for provider_id, decision in decided.items():
                 detail = (await asyncio.to_thread(officer.get, f"/providers/{provider_id}/")).json()
@@ -401,6 +402,7 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         registered = register_provider(anon, first_name="Expira", last_name="Zzyzx")
     provider_id = registered["profile"]["id"]
     with client_for(server, "credentialing_officer") as officer:
+        screened(officer)
         done = officer.post(f"/providers/{provider_id}/license/decision/",
                             json={"decision": "verified", "license_expiry_date": str(date.today() + timedelta(10))})
         assert done.status_code == 200
@@ -408,7 +410,7 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
     async def body() -> None:
         parts = await signed_in(server, tmp_path, "credentialing_officer")
         page = await worklist(parts)
-        page.tabs.setCurrentIndex(1)  # expiring within 30 days
+        page.queues.set_queue(1)  # expiring within 30 days
         assert provider_id in shown_ids(page)
         # the days pass: the expiry date is now behind (saved through the model, so it syncs)
         await asyncio.to_thread(server.manage, "shell", "-c", (
@@ -425,7 +427,7 @@ def test_a_verified_license_past_its_expiry_reads_expired_in_server_and_ui(
         assert provider_id in expired
         parts.own_directory().sync_now()
         await wait_until(lambda: provider_id not in shown_ids(page), 20, "gone from the expiring queue")
-        page.tabs.setCurrentIndex(4)  # expired
+        page.queues.set_queue(4)  # expired
         assert shown_ids(page) == expired
         page.select_row(shown_ids(page).index(provider_id))
         assert page.pane.badge.text() == "Expired"
@@ -442,6 +444,7 @@ def test_audit_trail_and_decisions_export_as_csv(
         registered = register_provider(anon, first_name="Auditia", last_name="Zzyzx")
     provider_id = registered["profile"]["id"]
     with client_for(server, "credentialing_officer") as officer:
+        screened(officer)
         done = officer.post(f"/providers/{provider_id}/license/decision/",
                             json={"decision": "rejected", "note": "=HYPERLINK(\"x\") is not a license"})
         assert done.status_code == 200
@@ -453,7 +456,7 @@ def test_audit_trail_and_decisions_export_as_csv(
     async def body() -> None:
         parts = await signed_in(server, tmp_path / "desk", "credentialing_officer")
         page = await worklist(parts)
-        page.tabs.setCurrentIndex(5)  # rejected
+        page.queues.set_queue(5)  # rejected
         page.select_row(shown_ids(page).index(provider_id))
         one = tmp_path / "trail.csv"
         page.actions_.export_trail_to(one)
@@ -574,7 +577,7 @@ def test_holding_j_switching_queues_and_signing_out_midway_raise_nothing(
         parts = await signed_in(server, tmp_path, "credentialing_officer")
         page = await worklist(parts)
         for index in (0, 4, 5, 0):
-            page.tabs.setCurrentIndex(index)
+            page.queues.set_queue(index)
             for _ in range(min(page.model.count, 6)):
                 QTest.keyClick(page.table, Qt.Key.Key_J)
                 await asyncio.sleep(0.04)  # shorter than the 150 ms settle: most loads never start

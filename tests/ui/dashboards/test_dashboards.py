@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.api.models import LicenseStatus, MonitoringRun, MonitoringStatus
-from tests.helpers.factories import register_provider
+from tests.helpers.factories import register_provider, screened
 from tests.helpers.live_server import LiveServer, start_server
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, started_desktop, wait_until
 from tests.helpers.qt import closed as closed_desktop
@@ -221,6 +221,7 @@ def test_a_license_expiring_soon_is_counted_down_and_notified(
     officer: httpx.Client,
 ) -> None:
     account = register_provider(anon)
+    screened(officer)
     expiry = date.today() + timedelta(days=12)
     decided = officer.post(f"/providers/{account['profile']['id']}/license/decision/",
                            json={"decision": "verified", "license_expiry_date": expiry.isoformat()})

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from PySide6.QtWidgets import QLabel
 
-from tests.helpers.factories import all_ids, create_provider
+from tests.helpers.factories import all_ids, create_provider, screened
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import run_ui, wait_until
 from tests.ui.directory.test_page import closed, directory_page, settle, shown_ids
@@ -39,6 +39,7 @@ def test_a_provider_sees_the_credentialed_directory_as_the_server_answers_it(
 ) -> None:
     pending = create_provider(admin, first_name="Pendora", last_name="Unverified")
     gone = create_provider(admin, first_name="Gonzo", last_name="Deactivated")
+    screened(officer)
     officer.post(f"/providers/{gone['id']}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
     assert admin.delete(f"/providers/{gone['id']}/").status_code == 204
@@ -74,6 +75,7 @@ def test_a_providers_detail_shows_no_private_row_of_another_provider(
 ) -> None:
     other = create_provider(admin, first_name="Privata", last_name="Otherwise",
                             additional_information="Only staff may read this.")
+    screened(officer)
     officer.post(f"/providers/{other['id']}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
 

@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from app.api.connectivity import ConnectionState
-from tests.helpers.factories import register_provider
+from tests.helpers.factories import register_provider, screened
 from tests.helpers.live_server import DEMO_ACCOUNTS, DEMO_PASSWORD, LiveServer
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
 from ui.common.notify import MessageBar
@@ -278,6 +278,7 @@ def test_uploading_over_a_verified_license_asks_first_and_cancel_sends_nothing(
 ) -> None:
     provider_id = account["profile"]["id"]
     verified = {"decision": "verified", "license_expiry_date": str(date.today() + timedelta(days=365))}
+    screened(officer)
     officer.post(f"/providers/{provider_id}/license/decision/", json=verified).raise_for_status()
     pdf = tmp_path / "renewed license.pdf"
     pdf.write_bytes(PDF)
