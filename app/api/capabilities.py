@@ -29,6 +29,7 @@ class Feature(StrEnum):
     UPLOADS = "providers/{id}/license/document/"
     CONFLICTS = "ETag"
     PASSWORD_CHANGE = "auth/password/change/"  # ours: a new session, every other one ended
+    APPOINTMENTS = "appointments/"  # ours and the seed guide's backend's (its patients are accounts: booking differs)
 
 
 # the seed guide's backend changes a password here instead (its own fields; no session is ended)
@@ -46,6 +47,7 @@ REASONS = {
     Feature.UPLOADS: "This server does not keep license documents: uploads are not possible.",
     Feature.CONFLICTS: "This server does not report changes made meanwhile: the last save wins.",
     Feature.PASSWORD_CHANGE: "This server offers no way to change a password: ask its administrator.",
+    Feature.APPOINTMENTS: "This server has no appointments.",
 }
 
 
@@ -131,13 +133,13 @@ async def _has_uploads(client: ApiClient, provider: bool) -> bool:
 
 async def from_probes(client: ApiClient, *, provider: bool) -> Capabilities:
     """Ask each extension's endpoint once (a few small requests, side by side)."""
-    feed, staff, worklist, etag, uploads = await asyncio.gather(
+    feed, staff, worklist, etag, uploads, appointments = await asyncio.gather(
         _absent(client.changes_raw(limit=1)), _absent(client.staff_dashboard()),
         _absent(client.verification_queue(page_size=1)), _has_etag(client, provider),
-        _has_uploads(client, provider))
+        _has_uploads(client, provider), _absent(client.appointments(page_size=1)))
     missing = {f for f, gone in ((Feature.CHANGE_FEED, feed), (Feature.STAFF_DASHBOARD, staff),
                                  (Feature.WORKLIST, worklist), (Feature.CONFLICTS, not etag),
-                                 (Feature.UPLOADS, not uploads)) if gone}
+                                 (Feature.UPLOADS, not uploads), (Feature.APPOINTMENTS, appointments)) if gone}
     return Capabilities(frozenset(missing), "probes")
 
 
