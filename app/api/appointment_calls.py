@@ -25,10 +25,16 @@ def _moment(value: date | datetime) -> str:
 class AppointmentCalls(Caller):
     async def appointments(
         self, *, start: date | datetime | None = None, end: date | datetime | None = None,
-        statuses: tuple[str, ...] = (), provider_id: str | None = None, page: int = 1, page_size: int = 500,
+        statuses: tuple[str, ...] = (), provider_id: str | None = None, upcoming: bool = False, past: bool = False,
+        page: int = 1, page_size: int = 500,
     ) -> Page[Appointment]:
-        """One page of the appointments the caller may see, earliest first; `start`/`end` days are included."""
+        """One page of the appointments the caller may see, earliest first; `start`/`end` days are included;
+        `upcoming` those starting from now, `past` those that started."""
         params: dict[str, Any] = {"page": page, "page_size": page_size}
+        if upcoming:
+            params["upcoming"] = "true"
+        if past:
+            params["past"] = "true"
         if start is not None:
             params["start_date"] = _moment(start)
         if end is not None:

@@ -137,7 +137,8 @@ class CancelInput(serializers.Serializer):
 
 def detail_values(data: dict[str, Any]) -> dict[str, Any]:
     """The model's names of an input's details (`chief_complaint` is stored as `reason`)."""
-    values = {name: data[name] for name in ("patient_name", "patient_contact", "appointment_type") if name in data}
+    values: dict[str, Any] = {name: data[name] for name in ("patient_name", "patient_contact", "appointment_type")
+                              if name in data}
     if "chief_complaint" in data:
         values["reason"] = data["chief_complaint"]
     return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}

@@ -31,7 +31,8 @@ def test_admin_books_reschedules_and_cancels_the_provider_reads(live_server: Liv
             made = await admin.book_appointment(provider_id=own, start=START, end=START + timedelta(minutes=30),
                                                 patient_name="Client Test", patient_contact="+1 555 0199",
                                                 appointment_type="checkup", reason="Annual")
-            assert made.status == "scheduled" and made.type_label == "Regular checkup"
+            assert made.status == "scheduled"
+            assert made.type_label == "Regular checkup"
             with pytest.raises(errors.ValidationError) as refused:
                 await admin.book_appointment(provider_id=own, start=START + timedelta(minutes=10),
                                              end=START + timedelta(minutes=40), patient_name="Other",
@@ -43,12 +44,14 @@ def test_admin_books_reschedules_and_cancels_the_provider_reads(live_server: Liv
             assert confirmed.status_label == "Confirmed"
             moved = await admin.reschedule_appointment(made.id, start=START + timedelta(hours=2),
                                                        end=START + timedelta(hours=2, minutes=20))
-            assert moved.duration_minutes == 20 and moved.status == "scheduled"
+            assert moved.duration_minutes == 20
+            assert moved.status == "scheduled"
             with pytest.raises(errors.ValidationError) as no_reason:
                 await admin.cancel_appointment(made.id, "")
             assert no_reason.value.field_errors["reason"] == [rules.CANCEL_REASON_REQUIRED]
             cancelled = await admin.cancel_appointment(made.id, "Moved away")
-            assert cancelled.status == "cancelled" and not cancelled.can_be_cancelled
+            assert cancelled.status == "cancelled"
+            assert not cancelled.can_be_cancelled
             upcoming = await provider.upcoming_appointments(limit=100)
             assert all(a.status in ("scheduled", "confirmed") for a in upcoming)
         finally:
