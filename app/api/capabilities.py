@@ -47,7 +47,8 @@ REASONS = {
     Feature.UPLOADS: "This server does not keep license documents: uploads are not possible.",
     Feature.CONFLICTS: "This server does not report changes made meanwhile: the last save wins.",
     Feature.PASSWORD_CHANGE: "This server offers no way to change a password: ask its administrator.",
-    Feature.APPOINTMENTS: "This server has no appointments.",
+    Feature.APPOINTMENTS: ("This server has no provider schedules booked by staff: appointments cannot be shown "
+                           "or booked here."),
 }
 
 
@@ -87,6 +88,14 @@ def _answers_412(document: dict[str, Any]) -> bool:
     return any("412" in (op.get("responses") or {}) for op in operations)
 
 
+def _books_for_patients(document: dict[str, Any]) -> bool:
+    """Whether the server's appointments are ours: booked by staff for a patient named with a contact
+    (`patient_contact`), not the seed guide's backend's, whose patients are its signed-in accounts."""
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    return any(isinstance(shape, dict) and "patient_contact" in (shape.get("properties") or {})
+               for shape in schemas.values())
+
+
 def from_schema(document: dict[str, Any]) -> Capabilities:
     """The features an OpenAPI document's paths (and its documented 412 answers) show."""
     paths = {str(p).removeprefix(V1) for p in document.get("paths", {})}
@@ -94,6 +103,8 @@ def from_schema(document: dict[str, Any]) -> Capabilities:
     missing: set[Feature] = {f for f in Feature if f is not Feature.CONFLICTS and f.value not in paths}
     if not _answers_412(document):
         missing.add(Feature.CONFLICTS)
+    if not _books_for_patients(document):
+        missing.add(Feature.APPOINTMENTS)
     password = Feature.PASSWORD_CHANGE.value
     if Feature.PASSWORD_CHANGE in missing and SEED_PASSWORD_CHANGE in paths:
         missing.discard(Feature.PASSWORD_CHANGE)
