@@ -130,8 +130,23 @@ class _TimeFields:
         return next(iter(found.values()), "")
 
 
+def taken_text(appointments: Sequence[Appointment]) -> str:
+    """The times a provider is taken on a day, as the booking dialog lists them."""
+    held = sorted((a for a in appointments if a.status != "cancelled"), key=lambda a: a.appointment_date)
+    if not held:
+        return "Free all day."
+    times = ", ".join(f"{a.appointment_date.astimezone():%H:%M}-{a.end.astimezone():%H:%M}" for a in held)
+    return f"Taken that day: {times}."
+
+
 class BookingDialog(_Sending):
-    """Book an appointment: the provider from a searchable list of the bookable ones in the cached directory."""
+    """Book an appointment: the provider from a searchable list of the bookable ones in the cached directory.
+
+    Signals:
+        day_chosen(str, object): a provider id and a date were chosen; the page answers `show_taken`.
+    """
+
+    day_chosen = Signal(str, object)
 
     def __init__(self, providers: Sequence[ProviderRow], parent: QWidget | None = None, *,
                  provider_id: str | None = None) -> None:
@@ -181,6 +196,8 @@ class BookingDialog(_Sending):
         form = QFormLayout()
         form.addRow("Provider", self.provider)
         self.times.add_to(form)
+        self.taken = plain_label(role="muted", wrap=True, name="Taken times")
+        form.addRow("", self.taken)
         form.addRow("Patient", self.patient_name)
         form.addRow("Contact", self.patient_contact)
         form.addRow("Type", self.kind)
@@ -189,9 +206,22 @@ class BookingDialog(_Sending):
         if not self.providers:
             layout.addWidget(plain_label(NO_BOOKABLE, "muted", wrap=True, name="reason"))
         self._finish(layout, "Book")
+        self.provider.currentIndexChanged.connect(self._on_day_or_provider_changed)
+        self.times.date_edit.dateChanged.connect(self._on_day_or_provider_changed)
         if not self.providers:
             self.ok_button.setEnabled(False)
             self.ok_button.setToolTip(NO_BOOKABLE)
+
+    def _on_day_or_provider_changed(self) -> None:
+        provider_id = self.provider_id()
+        self.taken.setText("")
+        if provider_id is not None:
+            self.day_chosen.emit(provider_id, self.times.start().date())
+
+    def show_taken(self, provider_id: str, day: date, appointments: Sequence[Appointment]) -> None:
+        """The provider's appointments of the day, if they are still the ones chosen."""
+        if provider_id == self.provider_id() and day == self.times.start().date():
+            self.taken.setText(taken_text(appointments))
 
     @staticmethod
     def _label(row: ProviderRow) -> str:

@@ -226,8 +226,20 @@ class AppointmentsPage(LoadedPage):
         """Open the booking dialog (from the page or a provider's detail)."""
         dialog = BookingDialog(self.bookable(), self, provider_id=provider_id)
         dialog.confirmed.connect(lambda: self._send_booking(dialog))
+        dialog.day_chosen.connect(lambda provider_id, day: self._look_up_taken(dialog, provider_id, day))
         self.dialog = open_dialog(dialog)
+        if provider_id is not None:
+            self._look_up_taken(dialog, provider_id, dialog.times.start().date())
         return dialog
+
+    def _look_up_taken(self, dialog: BookingDialog, provider_id: str, day: date) -> None:
+        """The provider's appointments of `day`, shown in the dialog (nothing said when they cannot be read)."""
+        def show(found: list[Appointment]) -> None:
+            if is_open(dialog):
+                dialog.show_taken(provider_id, day, found)
+
+        self.runner.start(self.client.all_appointments(start=day, end=day, provider_id=provider_id),
+                          on_done=show, on_error=lambda _error: True)
 
     def _send_booking(self, dialog: BookingDialog) -> None:
         provider_id = dialog.provider_id()

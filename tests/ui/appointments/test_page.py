@@ -118,6 +118,8 @@ def test_the_administrator_books_from_the_cached_directory_and_sees_the_overlap(
         assert [a.patient_name for a in booked] == ["First Patient"]
         again = page.book()
         _fill(again, start + timedelta(minutes=15), "Second Patient")
+        await wait_until(lambda: again.taken.text().startswith("Taken that day"), what="the taken times")
+        assert f"{start:%H:%M}-{start + timedelta(minutes=30):%H:%M}" in again.taken.text()
         again.ok_button.click()
         await wait_until(lambda: again.error.isVisible(), what="the overlap shown")
         assert "overlaps" in again.error.text()
