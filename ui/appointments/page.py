@@ -30,6 +30,7 @@ from app.api.models import Appointment, Role, User
 from app.directory.query import ProviderRow
 from contract.appointments import OPEN, PROVIDER_MOVES, AppointmentStatus
 from ui.appointments.dialogs import BookingDialog, CancelDialog, RescheduleDialog
+from ui.appointments.week_grid import WeekGrid
 from ui.common.dialogs import is_open, open_dialog
 from ui.common.labels import plain_label
 from ui.common.notify import words_for
@@ -98,6 +99,11 @@ class AppointmentsPage(LoadedPage):
         for member in AppointmentStatus:
             self.status.addItem(member.label, member.value)
         self.status.currentIndexChanged.connect(self._on_filter_changed)
+        self.view = QComboBox()
+        self.view.setAccessibleName("View")
+        self.view.addItem("List", "list")
+        self.view.addItem("Week calendar", "calendar")
+        self.view.currentIndexChanged.connect(self._on_view_changed)
         self.book_button = QPushButton("Book appointment…")
         self.book_button.clicked.connect(self._on_book_button_clicked)
         self.book_button.setVisible(self.admin)
@@ -108,6 +114,7 @@ class AppointmentsPage(LoadedPage):
         filters.addWidget(self.range)
         filters.addWidget(self.status)
         filters.addStretch(1)
+        filters.addWidget(self.view)
         column.addLayout(filters)
         self.table = QTableWidget(0, len(COLUMNS) + (1 if self.admin else 0))
         self.table.setAccessibleName("Appointments")
@@ -121,6 +128,9 @@ class AppointmentsPage(LoadedPage):
         self.table.setMinimumHeight(240)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         column.addWidget(self.table, 1)
+        self.grid = WeekGrid()
+        self.grid.hide()
+        column.addWidget(self.grid, 1)
         self.empty = plain_label(EMPTY, "muted", name="No appointments")
         self.empty.hide()
         column.addWidget(self.empty)
@@ -186,13 +196,26 @@ class AppointmentsPage(LoadedPage):
         self.table.setUpdatesEnabled(True)
         if appointments:
             self.table.resizeColumnsToContents()
+        calendar = self.view.currentData() == "calendar"
+        if calendar:
+            self.grid.show_week(appointments, week_of(today)[0], with_provider=self.admin)
+        self.grid.setVisible(calendar)
+        self.table.setVisible(not calendar)
         self.empty.setVisible(not appointments)
         self.problem.hide()
         self._update_buttons()
         self.state.show_content()
 
     def _on_filter_changed(self) -> None:
+        if self.range.currentData() != "week" and self.view.currentData() == "calendar":
+            self.view.setCurrentIndex(0)  # the calendar is of this week; another range is a list
         self.loader.load()
+
+    def _on_view_changed(self) -> None:
+        if self.view.currentData() == "calendar" and self.range.currentData() != "week":
+            self.range.setCurrentIndex(self.range.findData("week"))  # reloads, and shows the calendar
+            return
+        self._show(self.appointments)
 
     # ---- actions ----
 

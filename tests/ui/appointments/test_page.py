@@ -49,6 +49,15 @@ def test_the_provider_sees_its_week_and_confirms(loop: asyncio.AbstractEventLoop
         assert page.table.rowCount() == expected["count"] > 0
         assert not page.book_button.isVisible()
         assert page.table.horizontalHeaderItem(1).text() == "Patient"  # no provider column for a provider
+        page.view.setCurrentIndex(page.view.findData("calendar"))  # the same week as a calendar
+        assert page.grid.isVisibleTo(page)
+        assert not page.table.isVisibleTo(page)
+        held = [a for a in page.appointments if a.status != "cancelled"]
+        texts = [page.grid.item(r, c).text() for r in range(page.grid.rowCount()) for c in range(7)
+                 if page.grid.item(r, c) is not None]
+        assert sum(len(text.splitlines()) for text in texts) == len(held)
+        page.view.setCurrentIndex(page.view.findData("list"))
+        assert page.table.isVisibleTo(page)
         scheduled = [i for i, a in enumerate(page.appointments) if a.status == "scheduled"]
         page.status.setCurrentIndex(page.status.findData("scheduled"))
         await wait_until(lambda: parts.runner.running == 0 and page.state.state == "content", what="filtered")
