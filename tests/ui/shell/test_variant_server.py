@@ -43,7 +43,7 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
         assert [main.pages.page(key).title for key in main.pages.slots] == ["Dashboard", "Directory", "My Profile",
-                                                                            "Schedule"]
+                                                                            "Appointments"]
         appointments = main.pages.page(PageKey.APPOINTMENTS)
         main.show_page(PageKey.APPOINTMENTS)  # its appointments are its patients' own: said, not shown
         assert appointments.state.state == "empty"
