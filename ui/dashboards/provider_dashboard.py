@@ -57,7 +57,7 @@ class ProviderDashboardPage(LoadedPage):
         self.subtitle = plain_label(role="muted", wrap=True)
         self.cards = {
             "total_appointments": StatCard("Total appointments"),
-            "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled from now on"),
+            "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled or confirmed, from now on"),
             "completed_appointments": StatCard("Completed appointments"),
             "patients_count": StatCard("Patients", "Different patients across all appointments"),
         }
