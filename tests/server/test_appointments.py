@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from contract import appointments as rules
-from tests.helpers.factories import create_provider
+from tests.helpers.factories import bookable, create_provider
 from tests.helpers.live_server import LiveServer, SignIns
 
 # each test's bookings in hours of their own, far ahead of the demo's and of test_roles.py's
@@ -158,9 +158,9 @@ def test_each_change_is_in_the_providers_audit(admin: httpx.Client, doctor: str)
                            "appointment_booked"]
 
 
-def test_provider_confirms_its_own_but_cannot_complete_before_it_starts(admin: httpx.Client,
+def test_provider_confirms_its_own_but_cannot_complete_before_it_starts(admin: httpx.Client, officer: httpx.Client,
                                                                         provider: httpx.Client) -> None:
-    own = provider.get("/auth/provider/profile/").json()["id"]
+    own = bookable(officer, provider.get("/auth/provider/profile/").json()["id"])
     made = admin.post("/appointments/create/", json=booking(own, slot())).json()
     early = provider.patch(f"/appointments/{made['id']}/update/", json={"status": "completed"})
     assert early.status_code == 400
@@ -172,8 +172,9 @@ def test_provider_confirms_its_own_but_cannot_complete_before_it_starts(admin: h
     assert refused.status_code == 403
 
 
-def test_dashboard_numbers_come_from_the_appointments(admin: httpx.Client, provider: httpx.Client) -> None:
-    own = provider.get("/auth/provider/profile/").json()["id"]
+def test_dashboard_numbers_come_from_the_appointments(admin: httpx.Client, officer: httpx.Client,
+                                                      provider: httpx.Client) -> None:
+    own = bookable(officer, provider.get("/auth/provider/profile/").json()["id"])
     before = provider.get("/auth/provider/dashboard/").json()["stats"]
     made = admin.post("/appointments/create/", json=booking(own, slot(), patient_name="Brand New Patient")).json()
     after = provider.get("/auth/provider/dashboard/").json()["stats"]

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.helpers.factories import (
+    bookable,
     create_provider,
     leie_file,
     leie_line,
@@ -64,7 +65,7 @@ class World:
 
     def appointment_id(self, own: bool) -> str:
         """A new appointment, booked by the administrator for the demo provider (`own`) or another provider."""
-        provider_id = self.own_provider_id() if own else self.credentialed_provider_id()
+        provider_id = self.bookable_own_id() if own else self.credentialed_provider_id()
         start = _FIRST_SLOT + timedelta(hours=next(_SLOTS))
         answer = self.admin.post("/appointments/create/", json={
             "healthcare_provider": provider_id, "appointment_date": start.isoformat(), "duration_minutes": 30,
@@ -72,9 +73,14 @@ class World:
         assert answer.status_code == 201, answer.text
         return str(answer.json()["id"])
 
+    def bookable_own_id(self) -> str:
+        """The demo provider's id, its license verified again if an earlier case's upload sent it to pending."""
+        with self.tokens.client("credentialing_officer") as officer:
+            return bookable(officer, self.own_provider_id())
+
     def booking(self) -> dict[str, object]:
         start = _FIRST_SLOT + timedelta(hours=next(_SLOTS))
-        return {"healthcare_provider": self.own_provider_id(), "appointment_date": start.isoformat(),
+        return {"healthcare_provider": self.bookable_own_id(), "appointment_date": start.isoformat(),
                 "end_time": (start + timedelta(minutes=20)).isoformat(), "patient_name": "Role Case",
                 "patient_contact": "role.case@example.com", "appointment_type": "checkup"}
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from app.api import errors
 from app.api.client import ApiClient
 from contract import appointments as rules
 from tests.helpers.aio import run
+from tests.helpers.factories import bookable
 from tests.helpers.live_server import DEMO_PASSWORD, LiveServer
 
 START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1300)
@@ -22,7 +24,10 @@ async def signed_in(server: LiveServer, email: str) -> ApiClient:
     return client
 
 
-def test_admin_books_reschedules_and_cancels_the_provider_reads(live_server: LiveServer) -> None:
+def test_admin_books_reschedules_and_cancels_the_provider_reads(live_server: LiveServer, officer: httpx.Client,
+                                                                 provider: httpx.Client) -> None:
+    bookable(officer, provider.get("/auth/provider/profile/").json()["id"])  # another test's upload: pending
+
     async def body() -> None:
         admin = await signed_in(live_server, "admin@demo.local")
         provider = await signed_in(live_server, "provider@demo.local")
