@@ -48,8 +48,9 @@ def is_bookable(provider: Provider) -> bool:
     return Provider.objects.filter(credentialed_q(today()), pk=provider.pk).exists()
 
 
-def _when(at: datetime) -> str:
-    return timezone.localtime(at).strftime("%d %b %Y %H:%M")
+def _when(at: datetime, zone: bool = False) -> str:
+    """A time as the server's messages say it; `zone` adds the server's time zone (UTC by default)."""
+    return timezone.localtime(at).strftime("%d %b %Y %H:%M" + (" %Z" if zone else ""))
 
 
 def _overlap_check(provider: Provider, start: datetime, end: datetime, exclude: Any = None) -> None:
@@ -57,7 +58,7 @@ def _overlap_check(provider: Provider, start: datetime, end: datetime, exclude: 
              .exclude(status=AppointmentStatus.CANCELLED).exclude(pk=exclude).order_by("start").first())
     if clash is not None:
         message = rules.OVERLAP.format(provider=provider_name(provider) or "The provider", start=_when(clash.start),
-                                       end=_when(clash.end))
+                                       end=_when(clash.end, zone=True))
         raise ValidationError({"appointment_date": [message]})
 
 
