@@ -81,19 +81,19 @@ class Capabilities:
 ALL = Capabilities()
 
 
-def _answers_412(document: dict[str, Any]) -> bool:
-    """Whether some operation documents a 412 (a stale `If-Match`): the server detects conflicts."""
-    operations = (op for path in document.get("paths", {}).values() if isinstance(path, dict)
-                  for op in path.values() if isinstance(op, dict))
-    return any("412" in (op.get("responses") or {}) for op in operations)
-
-
 def _books_for_patients(document: dict[str, Any]) -> bool:
     """Whether the server's appointments are ours: booked by staff for a patient named with a contact
     (`patient_contact`), not the seed guide's backend's, whose patients are its signed-in accounts."""
     schemas = (document.get("components") or {}).get("schemas") or {}
     return any(isinstance(shape, dict) and "patient_contact" in (shape.get("properties") or {})
                for shape in schemas.values())
+
+
+def _answers_412(document: dict[str, Any]) -> bool:
+    """Whether some operation documents a 412 (a stale `If-Match`): the server detects conflicts."""
+    operations = (op for path in document.get("paths", {}).values() if isinstance(path, dict)
+                  for op in path.values() if isinstance(op, dict))
+    return any("412" in (op.get("responses") or {}) for op in operations)
 
 
 def from_schema(document: dict[str, Any]) -> Capabilities:
