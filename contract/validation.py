@@ -110,6 +110,9 @@ ONE_LINE_FIELDS = {
     "first_name": "First name", "last_name": "Last name", "email": "Email address", "phone_number": "Phone number",
     "organization_facility": "Organization/Facility", "specialization": "Specialization",
     "license_number": "License number", "username": "Username", "hospital_clinic": "Hospital or clinic",
+    # an appointment's (docs/api.md, "Appointments"): the reason for it, and the reason it is cancelled
+    "patient_name": "Patient name", "patient_contact": "Patient contact", "chief_complaint": "Reason",
+    "reason": "Reason",
 }
 MULTI_LINE_FIELDS = {"additional_information": "Additional information", "bio": "Biography", "address": "Address",
                      "note": "The note"}  # a license decision's note, which the provider sees

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "server.directory",
     "server.credentialing",
     "server.screening",
+    "server.appointments",
 ]
 
 MIDDLEWARE = [

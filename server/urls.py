@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from server.accounts.admin import admin_login
 from server.accounts.urls import urlpatterns as auth_urls
+from server.appointments.urls import urlpatterns as appointment_urls
 from server.credentialing import apis as credentialing
 from server.directory import apis as directory
 from server.directory import bulk_apis
@@ -49,6 +50,7 @@ api = [
     path("screening/runs/", screening.RunListApi.as_view(), name="screening-runs"),
     path("screening/runs/<uuid:pk>/", screening.RunDetailApi.as_view(), name="screening-run"),
     path("screening/status/", screening.MonitoringStatusApi.as_view(), name="screening-status"),
+    path("appointments/", include(appointment_urls)),
     path("hospitals/", directory.HospitalListApi.as_view(), name="hospital-list"),
     path("hospitals/<uuid:pk>/", directory.HospitalDetailApi.as_view(), name="hospital-detail"),
     path("health/", directory.HealthApi.as_view(), name="health"),

@@ -29,6 +29,7 @@ class Feature(StrEnum):
     UPLOADS = "providers/{id}/license/document/"
     CONFLICTS = "ETag"
     PASSWORD_CHANGE = "auth/password/change/"  # ours: a new session, every other one ended
+    APPOINTMENTS = "appointments/"  # ours and the seed guide's backend's (its patients are accounts: booking differs)
 
 
 # the seed guide's backend changes a password here instead (its own fields; no session is ended)
@@ -46,6 +47,8 @@ REASONS = {
     Feature.UPLOADS: "This server does not keep license documents: uploads are not possible.",
     Feature.CONFLICTS: "This server does not report changes made meanwhile: the last save wins.",
     Feature.PASSWORD_CHANGE: "This server offers no way to change a password: ask its administrator.",
+    Feature.APPOINTMENTS: ("This server has no provider schedules booked by staff: appointments cannot be shown "
+                           "or booked here."),
 }
 
 
@@ -79,6 +82,14 @@ class Capabilities:
 ALL = Capabilities()
 
 
+def _books_for_patients(document: dict[str, Any]) -> bool:
+    """Whether the server's appointments are ours: booked by staff for a patient named with a contact
+    (`patient_contact`), not the seed guide's backend's, whose patients are its signed-in accounts."""
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    return any(isinstance(shape, dict) and "patient_contact" in (shape.get("properties") or {})
+               for shape in schemas.values())
+
+
 def _answers_412(document: dict[str, Any]) -> bool:
     """Whether some operation documents a 412 (a stale `If-Match`): the server detects conflicts."""
     operations = (op for path in document.get("paths", {}).values() if isinstance(path, dict)
@@ -100,6 +111,8 @@ def from_schema(document: dict[str, Any]) -> Capabilities:
     missing: set[Feature] = {f for f in Feature if f is not Feature.CONFLICTS and f.value not in paths}
     if not _answers_412(document):
         missing.add(Feature.CONFLICTS)
+    if not _books_for_patients(document):
+        missing.add(Feature.APPOINTMENTS)
     password = Feature.PASSWORD_CHANGE.value
     if Feature.PASSWORD_CHANGE in missing and SEED_PASSWORD_CHANGE in paths:
         missing.discard(Feature.PASSWORD_CHANGE)
@@ -139,13 +152,13 @@ async def _has_uploads(client: ApiClient, provider: bool) -> bool:
 
 async def from_probes(client: ApiClient, *, provider: bool) -> Capabilities:
     """Ask each extension's endpoint once (a few small requests, side by side)."""
-    feed, staff, worklist, etag, uploads = await asyncio.gather(
+    feed, staff, worklist, etag, uploads, appointments = await asyncio.gather(
         _absent(client.changes_raw(limit=1)), _absent(client.staff_dashboard()),
         _absent(client.verification_queue(page_size=1)), _has_etag(client, provider),
-        _has_uploads(client, provider))
+        _has_uploads(client, provider), _absent(client.appointments(page_size=1)))
     missing = {f for f, gone in ((Feature.CHANGE_FEED, feed), (Feature.STAFF_DASHBOARD, staff),
                                  (Feature.WORKLIST, worklist), (Feature.CONFLICTS, not etag),
-                                 (Feature.UPLOADS, not uploads)) if gone}
+                                 (Feature.UPLOADS, not uploads), (Feature.APPOINTMENTS, appointments)) if gone}
     return Capabilities(frozenset(missing), "probes")
 
 

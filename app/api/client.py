@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api import adapters
 from app.api.account_calls import AccountCalls
+from app.api.appointment_calls import AppointmentCalls
 from app.api.credentialing_calls import CredentialingCalls
 from app.api.directory_calls import DirectoryCalls
 from app.api.endpoint import Endpoint, nothing, reads
@@ -36,7 +37,7 @@ UNKNOWN = Health(status="unknown")
 SCHEMA = Endpoint("the schema", "GET", "{}/api/schema/", reads(adapters.schema), authed=False)
 
 
-class ApiClient(AccountCalls, DirectoryCalls, CredentialingCalls, ScreeningCalls):
+class ApiClient(AccountCalls, DirectoryCalls, CredentialingCalls, ScreeningCalls, AppointmentCalls):
     """Talks to one server implementing docs/api.md. Close it with `aclose()`."""
 
     _no_health = False  # learnt at the first probe: the server has no `/health/`

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from app.api.errors import BadResponseError
+from contract.appointments import DEFAULT_MINUTES, AppointmentStatus, AppointmentType
 from contract.choices import Decision as Decision  # read by the credentialing pages
 from contract.choices import FlagDecision, FlagKind, LicenseStatus, ProfessionalRole, ProfessionalTitle
 from contract.choices import Role as Role  # read by the session and the pages
@@ -153,6 +154,51 @@ class ProviderDashboard(Resource):
     @classmethod
     def _blank_is_unknown(cls, value: Any) -> Any:
         return None if value == "" else value
+
+
+class Appointment(Resource):
+    """An appointment (docs/api.md, "Appointments"): the seed guide's backend's names, ours beside them."""
+
+    id: str
+    healthcare_provider: str = ""  # the seed guide's backend lists only the name
+    healthcare_provider_name: str = ""
+    healthcare_provider_specialization: str = ""
+    patient_name: str = ""
+    patient_contact: str = ""
+    appointment_date: datetime
+    end_time: datetime | None = None
+    duration_minutes: int = DEFAULT_MINUTES
+    appointment_type: str = AppointmentType.CONSULTATION.value
+    status: str = AppointmentStatus.SCHEDULED.value
+    chief_complaint: str = ""
+    cancellation_reason: str = ""
+    booked_by: str = ""
+    created_at: datetime | None = None
+    can_be_cancelled: bool = False
+    can_be_rescheduled: bool = False
+
+    @field_validator("healthcare_provider", "id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if value is not None else value
+
+    @property
+    def end(self) -> datetime:
+        return self.end_time or self.appointment_date + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def status_label(self) -> str:
+        try:
+            return AppointmentStatus(self.status).label
+        except ValueError:
+            return self.status.replace("_", " ").capitalize()
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return AppointmentType(self.appointment_type).label
+        except ValueError:
+            return self.appointment_type.replace("_", " ").capitalize()
 
 
 class Expiring(Resource):
@@ -330,6 +376,7 @@ M = TypeVar("M", bound=BaseModel)
 PROVIDER_SUMMARIES: TypeAdapter[list[ProviderSummary]] = TypeAdapter(list[ProviderSummary])
 DROPDOWN_ITEMS: TypeAdapter[list[DropdownItem]] = TypeAdapter(list[DropdownItem])
 AUDIT_EVENTS: TypeAdapter[list[AuditEvent]] = TypeAdapter(list[AuditEvent])
+APPOINTMENTS: TypeAdapter[list[Appointment]] = TypeAdapter(list[Appointment])
 
 
 def not_kept(sent: Mapping[str, Any], saved: BaseModel) -> list[str]:

@@ -95,6 +95,11 @@ class DirectoryQuery:
     descending: bool = False
 
 
+# The providers an appointment can be booked with (docs/api.md, "Appointments"): active, with a license that is
+# verified and not past its expiry (the effective status), as the server's booking rule.
+BOOKABLE = DirectoryQuery(license_status="verified", is_active=True)
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderRow:
     """One table row, with the effective license status."""

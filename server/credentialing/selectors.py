@@ -26,6 +26,14 @@ ACTION_WORDS = {
     "rejected": "license rejected",
     "deactivated": "was deactivated",
     "reactivated": "was reactivated",
+    # appointments (server/appointments/services.py, AppointmentAction)
+    "appointment_booked": "has a new appointment",
+    "appointment_rescheduled": "has an appointment rescheduled",
+    "appointment_cancelled": "has an appointment cancelled",
+    "appointment_updated": "has an appointment changed",
+    "appointment_confirmed": "confirmed an appointment",
+    "appointment_completed": "completed an appointment",
+    "appointment_no_show": "marked an appointment no-show",
 }
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, time, timedelta
 
+from contract.appointments import AppointmentStatus, AppointmentType
 from contract.choices import LicenseStatus, NotificationLevel, Role
 from server.accounts.models import User
+from server.appointments.models import Appointment
 from server.credentialing.models import AuditAction, AuditEvent
 from server.demo.careers import PATIENT_FACING
 from server.demo.names import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
 from server.demo.providers import new_uuid, weighted
-from server.directory.choices import AppointmentStatus
-from server.directory.models import Appointment, Notification, Provider
+from server.directory.models import Notification, Provider
 
 Activity = tuple[list[Appointment], list[Notification], list[AuditEvent]]
 
@@ -19,13 +20,17 @@ Activity = tuple[list[Appointment], list[Notification], list[AuditEvent]]
 def activity_of(rng: random.Random, providers: list[Provider], users: dict[str, User], now: datetime) -> Activity:
     """Appointments, notifications and audit events of the demo provider (`providers[0]`) and the others."""
     demo, *others = providers
-    appointments = _appointments(rng, demo, 40, now, patients=24)
+    admin = users[Role.FACILITY_ADMIN]
+    appointments = _appointments(rng, demo, 40, now, patients=24, booked_by=admin, week=True)
     notifications = _demo_notifications(rng, demo, appointments, now)
     events = _demo_events(demo, users, now)
     verified = 0
     for provider in others:
         count = rng.randint(0, 20) if provider.professional_role in PATIENT_FACING else 0
-        appointments += _appointments(rng, provider, count, now, patients=max(1, count * 3 // 4))
+        # the first few (the ones the demo opens on) have a full week too, when they see patients
+        week = len(appointments) < 600 and provider.professional_role in PATIENT_FACING and rng.random() < 0.3
+        appointments += _appointments(rng, provider, count, now, patients=max(1, count * 3 // 4), booked_by=admin,
+                                      week=week)
         notifications += _notifications(rng, provider, now)
         long_ago = None
         if provider.license_status in (LicenseStatus.VERIFIED, LicenseStatus.EXPIRED):
@@ -35,24 +40,59 @@ def activity_of(rng: random.Random, providers: list[Provider], users: dict[str, 
     return appointments, notifications, events
 
 
-def _appointments(rng: random.Random, provider: Provider, count: int, now: datetime,
-                  *, patients: int) -> list[Appointment]:
-    """About two thirds in the past (mostly completed), the rest ahead (mostly scheduled)."""
-    pool = [f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(patients)]
+def _appointments(rng: random.Random, provider: Provider, count: int, now: datetime, *, patients: int,
+                  booked_by: User | None = None, week: bool = False) -> list[Appointment]:
+    """Never overlapping: `count` over the past five months and the month ahead (about two thirds past,
+    mostly completed; ahead, mostly scheduled or confirmed), and with `week` a full working week around
+    today (the seven days before it and after it, four to seven a weekday)."""
+    pool = [(f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {rng.choice(LAST_NAMES)}", _contact(rng))
+            for _ in range(patients)]
     midnight = datetime.combine(now.date(), time(), tzinfo=UTC)
+    taken: set[datetime] = set()
     rows = []
-    for _ in range(count):
-        past = rng.random() < 0.65
-        day = -rng.randint(1, 150) if past else rng.randint(1, 45)
-        at = midnight + timedelta(days=day, hours=rng.randint(8, 16), minutes=rng.choice((0, 15, 30, 45)))
-        if past:
+
+    def add(at: datetime) -> None:
+        if at in taken:
+            return
+        taken.add(at)
+        length = timedelta(minutes=rng.choice((15, 30, 30, 30, 45)))  # within its hour: never overlapping
+        if at + length <= now:
             status = weighted(rng, {AppointmentStatus.COMPLETED: 80, AppointmentStatus.CANCELLED: 12,
                                      AppointmentStatus.NO_SHOW: 8})
+        elif at <= now:
+            status = AppointmentStatus.CONFIRMED
         else:
-            status = weighted(rng, {AppointmentStatus.SCHEDULED: 85, AppointmentStatus.CANCELLED: 15})
-        rows.append(Appointment(id=new_uuid(rng), provider=provider, patient_name=rng.choice(pool),
-                                scheduled_at=at, status=status))
+            status = weighted(rng, {AppointmentStatus.SCHEDULED: 55, AppointmentStatus.CONFIRMED: 33,
+                                     AppointmentStatus.CANCELLED: 12})
+        name, contact = rng.choice(pool)
+        kind = weighted(rng, {AppointmentType.CONSULTATION: 40, AppointmentType.FOLLOW_UP: 30,
+                              AppointmentType.CHECKUP: 20, AppointmentType.DIAGNOSTIC: 6,
+                              AppointmentType.VACCINATION: 4})
+        booked = min(at - timedelta(days=rng.randint(1, 21), hours=rng.randint(0, 8)), now)
+        rows.append(Appointment(
+            id=new_uuid(rng), provider=provider, patient_name=name, patient_contact=contact, start=at,
+            end=at + length, appointment_type=kind.value, status=status.value, reason=rng.choice(REASONS),
+            cancellation_reason="The patient asked to cancel." if status == AppointmentStatus.CANCELLED else "",
+            booked_by=booked_by, booked_by_email=booked_by.email if booked_by else "", created_at=booked,
+            updated_at=booked))
+
+    for _ in range(count):
+        day = -rng.randint(8, 150) if rng.random() < 0.65 else rng.randint(8, 30)
+        add(midnight + timedelta(days=day, hours=rng.randint(8, 16)))
+    for day in range(-7, 8) if week else ():
+        if (midnight + timedelta(days=day)).weekday() >= 5:
+            continue
+        for hour in sorted(rng.sample(range(8, 17), rng.randint(4, 7))):
+            add(midnight + timedelta(days=day, hours=hour, minutes=rng.choice((0, 15))))
     return rows
+
+
+REASONS = ("Annual physical", "Follow-up visit", "Blood pressure check", "Medication review", "New patient visit",
+           "Lab results review", "Flu vaccination", "Persistent cough", "Back pain", "Pre-operative assessment")
+
+
+def _contact(rng: random.Random) -> str:
+    return f"+1 (555) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
 
 
 def _note(rng: random.Random, provider: Provider, level: str, message: str, at: datetime,
@@ -75,14 +115,14 @@ def _demo_notifications(rng: random.Random, demo: Provider, appointments: list[A
         (NotificationLevel.INFO, "ProviderDesk will be down for maintenance on Sunday from 02:00 to 03:00 "
                                  "UTC.", now - 6 * day, False),
     ]
-    ahead = sorted((a for a in appointments if a.scheduled_at > now), key=lambda a: a.scheduled_at)
+    ahead = sorted((a for a in appointments if a.start > now), key=lambda a: a.start)
     cancelled = [a for a in ahead if a.status == AppointmentStatus.CANCELLED]
     if cancelled:
         items.append((NotificationLevel.WARNING, f"{cancelled[0].patient_name} cancelled the appointment on "
-                                                 f"{cancelled[0].scheduled_at:%B %d}.", now - 2 * day, False))
+                                                 f"{cancelled[0].start:%B %d}.", now - 2 * day, False))
     if ahead:
         items.append((NotificationLevel.INFO, f"New appointment booked with {ahead[-1].patient_name} on "
-                                              f"{ahead[-1].scheduled_at:%B %d at %H:%M}.",
+                                              f"{ahead[-1].start:%B %d at %H:%M}.",
                       now - timedelta(hours=5), False))
     return [_note(rng, demo, level, message, at, read) for level, message, at, read in items]
 

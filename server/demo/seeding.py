@@ -19,13 +19,14 @@ from django.db import connection, models, transaction
 
 from contract.choices import Role
 from server.accounts.models import User
+from server.appointments.models import Appointment
 from server.credentialing.models import AuditEvent
 from server.demo.activity import activity_of
 from server.demo.documents import attach_demo_documents
 from server.demo.exclusions import load_demo_leie
 from server.demo.places import HOSPITALS, Organization
 from server.demo.providers import ProviderMaker, demo_provider, new_uuid
-from server.directory.models import Appointment, Hospital, Notification, Provider, revisions_reserve
+from server.directory.models import Hospital, Notification, Provider, revisions_reserve
 
 DEMO_PASSWORD = "demo-pass-2026"
 SEED = 20260214
@@ -55,7 +56,8 @@ def sqlite_cache(megabytes: int) -> Iterator[None]:
 def timestamps_as_given() -> Iterator[None]:
     """Let bulk_create keep the seed's timestamps, which auto_now(_add) would replace with now."""
     fields = [cast(models.DateTimeField, model._meta.get_field(name)) for model, name in (
-        (Provider, "created_at"), (Provider, "updated_at"), (Notification, "created_at"), (AuditEvent, "at"))]
+        (Provider, "created_at"), (Provider, "updated_at"), (Notification, "created_at"), (AuditEvent, "at"),
+        (Appointment, "created_at"), (Appointment, "updated_at"))]
     saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
     for field in fields:
         field.auto_now = field.auto_now_add = False

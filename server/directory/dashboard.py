@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from contract.appointments import OPEN, AppointmentStatus
 from contract.choices import LicenseStatus, NotificationLevel
+from server.appointments.models import Appointment
 from server.common.rows import iso_datetime
 from server.credentialing.models import AuditAction, AuditEvent
-from server.directory.choices import AppointmentStatus
-from server.directory.models import Appointment, Notification, Provider
+from server.directory.models import Notification, Provider
 from server.directory.selectors import provider_detail, today
 
 EXPIRY_NOTICE_DAYS = 30
@@ -39,12 +40,12 @@ def _stats(provider: Provider) -> dict[str, int]:
     week, month = day - timedelta(days=day.weekday()), day.replace(day=1)
     counts = Appointment.objects.filter(provider=provider).aggregate(
         total=Count("id"),
-        upcoming=Count("id", filter=Q(status=AppointmentStatus.SCHEDULED, scheduled_at__gte=now)),
+        upcoming=Count("id", filter=Q(status__in=list(OPEN), start__gte=now)),
         completed=Count("id", filter=Q(status=AppointmentStatus.COMPLETED)),
         patients=Count("patient_name", distinct=True),
-        today=Count("id", filter=Q(scheduled_at__gte=day, scheduled_at__lt=day + timedelta(days=1))),
-        week=Count("id", filter=Q(scheduled_at__gte=week, scheduled_at__lt=week + timedelta(days=7))),
-        month=Count("id", filter=Q(scheduled_at__gte=month, scheduled_at__lt=(month + timedelta(days=32)).replace(
+        today=Count("id", filter=Q(start__gte=day, start__lt=day + timedelta(days=1))),
+        week=Count("id", filter=Q(start__gte=week, start__lt=week + timedelta(days=7))),
+        month=Count("id", filter=Q(start__gte=month, start__lt=(month + timedelta(days=32)).replace(
             day=1))),
     )
     return {
@@ -59,13 +60,15 @@ def _stats(provider: Provider) -> dict[str, int]:
 
 
 def _recent_appointments(provider: Provider) -> list[dict[str, Any]]:
-    return [{"id": str(a.id), "patient_name": a.patient_name, "scheduled_at": iso_datetime(a.scheduled_at),
-             "status": a.status} for a in Appointment.objects.filter(provider=provider).order_by("-scheduled_at")[:5]]
+    return [{"id": str(a.id), "patient_name": a.patient_name, "scheduled_at": iso_datetime(a.start),
+             "status": a.status} for a in Appointment.objects.filter(provider=provider).order_by("-start")[:5]]
 
 
 def _activities(provider: Provider) -> list[dict[str, str]]:
     items = []
-    for event in AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")[:10]:
+    # an appointment's own events (appointments/services.py) are not the profile's activity
+    events = AuditEvent.objects.filter(provider=provider).exclude(action__startswith="appointment_")
+    for event in events.order_by("-at", "-id")[:10]:
         message = ACTIVITY_WORDS.get(event.action, event.action)
         if event.action == "updated" and event.fields:
             message += ": " + ", ".join(f.replace("_", " ") for f in event.fields) + "."
@@ -73,8 +76,8 @@ def _activities(provider: Provider) -> list[dict[str, str]]:
             message += "."
         items.append((event.at, event.action, message))
     appointments = Appointment.objects.filter(provider=provider, status=AppointmentStatus.COMPLETED)
-    for appointment in appointments.order_by("-scheduled_at")[:10]:
-        items.append((appointment.scheduled_at, "appointment_completed",
+    for appointment in appointments.order_by("-start")[:10]:
+        items.append((appointment.start, "appointment_completed",
                       f"Appointment with {appointment.patient_name} completed."))
     items.sort(key=lambda item: item[0], reverse=True)
     return [{"at": iso_datetime(at), "kind": kind, "message": message} for at, kind, message in items[:10]]

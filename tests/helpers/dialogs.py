@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtWidgets import QDialog
 
 from app.api.client import ApiClient
-from app.api.models import Decision, Provider
+from app.api.models import Appointment, Decision, Provider
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
 from tests.helpers.qt import SignedIn
+from ui.appointments.dialogs import BookingDialog, CancelDialog, RescheduleDialog
 from ui.common.tasks import TaskRunner
 from ui.credentialing.audit_export_dialog import AuditExportDialog
 from ui.credentialing.decision_dialog import DecisionDialog
@@ -47,7 +48,18 @@ def staff_dialogs(parts: SignedIn, made: dict[str, Any], drafts: Path) -> dict[s
         "Change password": lambda: PasswordDialog(parts.session, parts.runner),
         "Keyboard shortcuts": lambda: ShortcutsDialog([("Window", [("Ctrl+Q", "Quit")])]),
         "Register a provider": lambda: RegistrationWizard(parts.client, parts.runner, drafts, on_behalf=True),
+        "Book an appointment": lambda: BookingDialog(directory.bookable_providers()),
+        "New time": lambda: RescheduleDialog(SAMPLE_APPOINTMENT),
+        "Cancel appointment": lambda: CancelDialog(SAMPLE_APPOINTMENT),
     }
+
+
+# an appointment as the server answers one, for the dialogs that change one
+SAMPLE_APPOINTMENT = Appointment.model_validate({
+    "id": "0b6f2c56-5d2e-4a51-9d7e-3f6f3b9f6a01", "healthcare_provider": "3ebb90ce-b9e3-4d4b-a602-de141d701a99",
+    "healthcare_provider_name": "Dr. Amelia Carter", "patient_name": "Sandra Dang", "patient_contact": "+1 555 0101",
+    "appointment_date": "2030-03-04T09:00:00Z", "end_time": "2030-03-04T09:30:00Z", "duration_minutes": 30,
+    "status": "scheduled", "can_be_cancelled": True, "can_be_rescheduled": True})
 
 
 def dialogs_before_sign_in(client: ApiClient, runner: TaskRunner, server_url: str, data_dir: Path

@@ -59,7 +59,7 @@ def test_same_count_gives_same_data(seeded: Path, tmp_path: Path) -> None:
     for sql in (PROVIDER_ROWS, "SELECT id, name, city FROM directory_hospital ORDER BY id",
                 "SELECT provider_id, hospital_id FROM directory_provider_hospitals ORDER BY 1, 2",
                 "SELECT id, email, username, role FROM accounts_user ORDER BY id",
-                "SELECT id, provider_id, patient_name, status FROM directory_appointment ORDER BY id"):
+                "SELECT id, provider_id, patient_name, status FROM appointments_appointment ORDER BY id"):
         first, second = query(seeded, sql), query(tmp_path, sql)
         assert first, sql
         assert first == second, sql

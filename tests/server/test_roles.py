@@ -1,12 +1,15 @@
 """Every endpoint of docs/api.md for every role, with the exact status the table gives."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from tests.helpers.factories import (
+    bookable,
     create_provider,
     leie_file,
     leie_line,
@@ -21,6 +24,9 @@ from tests.helpers.factories import (
 from tests.helpers.live_server import LiveServer, SignIns
 
 ROLES = ("anonymous", "provider", "facility_admin", "credentialing_officer")
+# each booking of these cases in an hour of its own, far ahead (no overlap with the demo's or another's)
+_SLOTS = itertools.count()
+_FIRST_SLOT = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=500)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -58,6 +64,30 @@ class World:
         with self.tokens.client("credentialing_officer") as officer:
             leie_upload(officer, leie_file(leie_line("SOMEONE", "ELSE", npi=npi))).raise_for_status()
             return str(officer.get("/screening/flags/", params={"kind": "excluded"}).json()["results"][0]["id"])
+
+    def appointment_id(self, own: bool) -> str:
+        """A new appointment, booked by the administrator for the demo provider (`own`) or another provider."""
+        provider_id = self.bookable_own_id() if own else self.credentialed_provider_id()
+        start = _FIRST_SLOT + timedelta(hours=next(_SLOTS))
+        answer = self.admin.post("/appointments/create/", json={
+            "healthcare_provider": provider_id, "appointment_date": start.isoformat(), "duration_minutes": 30,
+            "patient_name": "Role Case", "patient_contact": "+1 555 0100"})
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["id"])
+
+    def bookable_own_id(self) -> str:
+        """The demo provider's id, its license verified again if an earlier case's upload sent it to pending."""
+        with self.tokens.client("credentialing_officer") as officer:
+            return bookable(officer, self.own_provider_id())
+
+    def booking(self) -> dict[str, object]:
+        start = _FIRST_SLOT + timedelta(hours=next(_SLOTS))
+        return {"healthcare_provider": self.bookable_own_id(), "appointment_date": start.isoformat(),
+                "end_time": (start + timedelta(minutes=20)).isoformat(), "patient_name": "Role Case",
+                "patient_contact": "role.case@example.com", "appointment_type": "checkup"}
+
+    def later(self) -> str:
+        return (_FIRST_SLOT + timedelta(hours=next(_SLOTS))).isoformat()
 
     def hospital_id(self) -> str:
         return str(self.admin.get("/hospitals/").json()["results"][0]["id"])
@@ -174,6 +204,29 @@ CASES: dict[str, tuple[Case, tuple[int, int, int, int]]] = {
     "password_change": (lambda w, c, r: c.post("/auth/password/change/", json={
         "old_password": "demo-pass-2026", "new_password": "Quiet-River-2049", "new_password_confirm": "Other-2049"}),
         (401, 400, 400, 400)),
+    # appointments: a provider its own (read, confirm, complete, no-show; another's is 404), facility
+    # administrators all (read, book, reschedule, cancel, details), credentialing officers none (403)
+    "appointments": (lambda w, c, r: c.get("/appointments/"), (401, 200, 200, 403)),
+    "appointment_book": (lambda w, c, r: c.post("/appointments/create/", json=w.booking()), (401, 403, 201, 403)),
+    "appointment_own": (lambda w, c, r: c.get(f"/appointments/{w.appointment_id(True)}/"), (401, 200, 200, 403)),
+    "appointment_other": (lambda w, c, r: c.get(f"/appointments/{w.appointment_id(False)}/"),
+                          (401, 404, 200, 403)),
+    "appointment_confirm": (lambda w, c, r: c.patch(f"/appointments/{w.appointment_id(True)}/update/",
+                                                    json={"status": "confirmed"}), (401, 200, 403, 403)),
+    "appointment_confirm_other": (lambda w, c, r: c.patch(f"/appointments/{w.appointment_id(False)}/update/",
+                                                          json={"status": "confirmed"}), (401, 404, 403, 403)),
+    "appointment_details": (lambda w, c, r: c.patch(f"/appointments/{w.appointment_id(True)}/update/",
+                                                    json={"chief_complaint": "Checkup"}), (401, 403, 200, 403)),
+    "appointment_reschedule": (lambda w, c, r: c.post(f"/appointments/{w.appointment_id(True)}/reschedule/",
+                                                      json={"appointment_date": w.later()}), (401, 403, 200, 403)),
+    "appointment_cancel": (lambda w, c, r: c.post(f"/appointments/{w.appointment_id(True)}/cancel/",
+                                                  json={"reason": "The patient moved away."}), (401, 403, 200, 403)),
+    "appointments_upcoming": (lambda w, c, r: c.get("/appointments/upcoming/"), (401, 200, 200, 403)),
+    "appointments_history": (lambda w, c, r: c.get("/appointments/history/"), (401, 200, 200, 403)),
+    "doctor_today": (lambda w, c, r: c.get(f"/appointments/doctor/{w.own_provider_id()}/today/"),
+                     (401, 200, 200, 403)),
+    "doctor_upcoming_other": (lambda w, c, r: c.get(f"/appointments/doctor/{w.credentialed_provider_id()}/upcoming/"),
+                              (401, 404, 200, 403)),
     "schema": (lambda w, c, r: c.get(f"{w.server.url}/api/schema/"), (200,) * 4),
     "health": (lambda w, c, r: c.get("/health/"), (200,) * 4),
 }

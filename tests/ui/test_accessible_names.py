@@ -33,9 +33,12 @@ from app.api.models import Decision, Provider
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
 from tests.app.transfer.test_roster_csv import roster_text
+from tests.helpers.dialogs import SAMPLE_APPOINTMENT
 from tests.helpers.factories import create_provider, unique
 from tests.helpers.live_server import LiveServer
 from tests.helpers.qt import SignedIn, run_ui, signed_in, signed_out, wait_until
+from ui.appointments.dialogs import BookingDialog, CancelDialog, RescheduleDialog
+from ui.appointments.page import AppointmentsPage
 from ui.common.dialogs import open_dialog
 from ui.common.tasks import TaskRunner
 from ui.credentialing.audit_export_dialog import AuditExportDialog
@@ -183,13 +186,22 @@ def test_the_administrators_pages_and_dialogs(
         await wait_until(lambda: imports.table.isVisible() and parts.runner.running == 0, what="roster preview")
         wizard = RegistrationWizard(parts.client, parts.runner, tmp_path / "drafts", on_behalf=True)
         open_dialog(wizard)  # as the application opens it
-        problems = {"Directory": unnamed(directory), "Staff dashboard": unnamed(dashboard),
+        appointments = await shown_page(AppointmentsPage(parts.client, parts.runner, parts.user,
+                                                         bookable=parts.own_directory().bookable_providers),
+                                        parts.runner)
+        booking = await shown_dialog(BookingDialog(parts.own_directory().bookable_providers()))
+        new_time = await shown_dialog(RescheduleDialog(SAMPLE_APPOINTMENT))
+        cancel = await shown_dialog(CancelDialog(SAMPLE_APPOINTMENT))
+        problems = {"Appointments": unnamed(appointments), "Book an appointment": unnamed(booking),
+                    "New time": unnamed(new_time), "Cancel appointment": unnamed(cancel),
+                    "Directory": unnamed(directory), "Staff dashboard": unnamed(dashboard),
                     "Edit provider": unnamed(editor), "Provider details": unnamed(detail),
                     "Export": unnamed(export), "Export as FHIR": unnamed(fhir_export), "Import": empty_import,
                     "Import preview": unnamed(imports),
                     "Registration on behalf": unnamed_in_wizard(wizard)}
         wizard.reject()
-        await closed(parts, directory, dashboard, editor, detail, export, fhir_export, imports, wizard)
+        await closed(parts, directory, dashboard, editor, detail, export, fhir_export, imports, wizard, appointments,
+                     booking, new_time, cancel)
         return problems
 
     problems = {where: found for where, found in run_ui(loop, body).items() if found}
@@ -226,9 +238,10 @@ def test_the_providers_pages_and_dialogs(
         profile = await shown_page(ProfilePage(parts.client, parts.runner), parts.runner)
         dashboard = await shown_page(ProviderDashboardPage(parts.client, parts.runner), parts.runner)
         password = await shown_dialog(PasswordDialog(parts.session, parts.runner))
+        appointments = await shown_page(AppointmentsPage(parts.client, parts.runner, parts.user), parts.runner)
         problems = {"My Profile": unnamed(profile), "Provider dashboard": unnamed(dashboard),
-                    "Change password": unnamed(password)}
-        await closed(parts, profile, dashboard, password)
+                    "Change password": unnamed(password), "Appointments": unnamed(appointments)}
+        await closed(parts, profile, dashboard, password, appointments)
         return problems
 
     problems = {where: found for where, found in run_ui(loop, body).items() if found}

@@ -19,6 +19,7 @@ from app.api.client import ApiClient
 from app.api.connectivity import Connectivity
 from app.api.models import Provider, User
 from app.directory.cache import DirectoryCache
+from app.directory.query import BOOKABLE, ProviderRow
 from app.directory.service import DirectoryService
 from ui.common.tasks import TaskRunner
 
@@ -84,6 +85,13 @@ class DirectoryState(QObject):
     @property
     def last_sync(self) -> datetime | None:
         return self.service.last_sync
+
+    def bookable_providers(self) -> list[ProviderRow]:
+        """The cached directory's providers an appointment can be booked with, by name (none before it opens)."""
+        cache = self.cache
+        if cache is None:
+            return []
+        return cache.rows(BOOKABLE, 0, cache.count(BOOKABLE))
 
     def offline_text(self) -> str:
         return self.service.offline_text()

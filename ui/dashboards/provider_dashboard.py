@@ -41,7 +41,7 @@ class ProviderDashboardPage(LoadedPage):
     """What a provider sees first: how the practice is going and what needs doing.
 
     Signals:
-        navigate_requested(object): the PageKey of the page to show (My Profile, the directory).
+        navigate_requested(object): the PageKey of the page to show (My Profile, appointments, the directory).
         upload_requested(): the user asked to upload the license document (My Profile's file picker).
         profile_loaded(object): the dashboard brought the provider's profile (a Provider), to keep for offline.
     """
@@ -59,7 +59,7 @@ class ProviderDashboardPage(LoadedPage):
         self.subtitle = plain_label(role="muted", wrap=True)
         self.cards = {
             "total_appointments": StatCard("Total appointments"),
-            "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled from now on"),
+            "upcoming_appointments": StatCard("Upcoming appointments", "Scheduled or confirmed, from now on"),
             "completed_appointments": StatCard("Completed appointments"),
             "patients_count": StatCard("Patients", "Different patients across all appointments"),
         }
@@ -87,10 +87,14 @@ class ProviderDashboardPage(LoadedPage):
         self.edit_profile_button = QPushButton("Edit profile")
         self.edit_profile_button.setToolTip(f"Open {PageKey.PROFILE.title} ({PageKey.PROFILE.shortcut})")
         self.edit_profile_button.clicked.connect(self._on_edit_profile_button_clicked)
+        self.appointments_button = QPushButton("View appointments")
+        self.appointments_button.setToolTip(f"Open {PageKey.APPOINTMENTS.title} ({PageKey.APPOINTMENTS.shortcut})")
+        self.appointments_button.clicked.connect(self._on_appointments_button_clicked)
         self.directory_button = QPushButton("Search the directory")
         self.directory_button.setToolTip(f"Open the provider directory ({PageKey.DIRECTORY.shortcut})")
         self.directory_button.clicked.connect(self._on_directory_button_clicked)
-        return page_header(self.greeting, [self.subtitle], [self.edit_profile_button, self.directory_button],
+        return page_header(self.greeting, [self.subtitle], [self.edit_profile_button, self.appointments_button,
+                                                             self.directory_button],
                            align=Qt.AlignmentFlag.AlignTop)
 
     # ---- loading ----
@@ -129,6 +133,9 @@ class ProviderDashboardPage(LoadedPage):
 
     def _on_edit_profile_button_clicked(self) -> None:
         self.navigate_requested.emit(PageKey.PROFILE)
+
+    def _on_appointments_button_clicked(self) -> None:
+        self.navigate_requested.emit(PageKey.APPOINTMENTS)
 
     def _on_directory_button_clicked(self) -> None:
         self.navigate_requested.emit(PageKey.DIRECTORY)

@@ -17,6 +17,7 @@ from app.api.models import Role
 from app.directory.cache import DirectoryCache
 from app.directory.query import DirectoryQuery
 from app.settings import Settings
+from ui.appointments.page import AppointmentsPage
 from ui.common.dialogs import open_dialog
 from ui.common.notify import ErrorPresenter, MessageBar
 from ui.credentialing.alerts import LicenseAlerts
@@ -189,6 +190,14 @@ class MainWindow(QMainWindow):
         elif isinstance(page, ProviderDashboardPage):
             page.navigate_requested.connect(self.show_page)
             page.upload_requested.connect(self._on_dashboard_upload_requested)
+        elif isinstance(page, AppointmentsPage):
+            page.changed.connect(self._on_appointments_changed)
+
+    def _on_appointments_changed(self) -> None:
+        """The dashboard's numbers count the appointments: reloaded when next shown."""
+        dashboard = self.pages.built(PageKey.DASHBOARD)
+        if dashboard is not None and dashboard.isVisible():
+            dashboard.activate()
 
     def _on_dashboard_upload_requested(self) -> None:
         self.show_page(PageKey.PROFILE)

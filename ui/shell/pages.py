@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStackedWidget, QWid
 
 from app.api.capabilities import Feature
 from app.api.models import Role
+from ui.appointments.page import AppointmentsPage
 from ui.common.icons import icon
 from ui.credentialing.page import CredentialingPage
 from ui.dashboards.provider_dashboard import ProviderDashboardPage
@@ -65,6 +66,10 @@ def slots_for(account: SignedIn) -> list[PageSlot]:
             return page
 
         slots.append(PageSlot(PageKey.PROFILE, profile, ProfilePage.shortcuts))
+    if user.role in (Role.PROVIDER, Role.FACILITY_ADMIN):  # credentialing officers see no appointments
+        no_appointments = capabilities.reason(Feature.APPOINTMENTS)
+        slots.append(PageSlot(PageKey.APPOINTMENTS, lambda: AppointmentsPage(
+            client, runner, user, bookable=directory.bookable_providers, unavailable=no_appointments)))
     return slots
 
 

@@ -27,6 +27,7 @@ class PageKey(Enum):
     DIRECTORY = ("directory", "Directory", "directory", "Ctrl+2")
     CREDENTIALING = ("credentialing", "Credentialing", "credentialing", "Ctrl+3")
     PROFILE = ("profile", "My Profile", "profile", "Ctrl+3")
+    APPOINTMENTS = ("appointments", "Appointments", "appointments", "Ctrl+4")
 
     def __new__(cls, value: str, title: str, icon: str, shortcut: str) -> PageKey:
         member = object.__new__(cls)

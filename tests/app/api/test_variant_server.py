@@ -199,8 +199,9 @@ def test_capabilities_and_restore(seed_server: SeedServer, memory_keyring: Memor
             await session.login(seed_server.email, seed_server.password, remember=True)
             caps = session.capabilities
             assert caps.source == "schema"  # its OpenAPI document, as that backend publishes one
+            # its appointments are its patient accounts' own bookings, not a schedule staff book (no patient_contact)
             assert caps.missing == {Feature.CHANGE_FEED, Feature.STAFF_DASHBOARD, Feature.WORKLIST,
-                                    Feature.UPLOADS, Feature.CONFLICTS}
+                                    Feature.UPLOADS, Feature.CONFLICTS, Feature.APPOINTMENTS}
             assert caps.reason(Feature.CONFLICTS) == ("This server does not report changes made meanwhile: "
                                                       "the last save wins.")
             assert caps.logout_needs_bearer, "its schema says sign-out takes only an authenticated caller"

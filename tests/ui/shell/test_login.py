@@ -36,7 +36,8 @@ def test_wrong_password_then_success_then_sign_out(
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
         assert "Facility administrator" in main.status_bar.user_label.text()
-        assert [main.pages.page(key).title for key in main.pages.slots] == ["Dashboard", "Directory", "Credentialing"]
+        assert [main.pages.page(key).title for key in main.pages.slots] == [
+            "Dashboard", "Directory", "Credentialing", "Appointments"]
         desktop.sign_out()
         await wait_until(lambda: desktop.runner.running == 0, what="logout")
         assert desktop.main_window is None

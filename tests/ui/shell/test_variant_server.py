@@ -44,7 +44,13 @@ def test_sign_in_dashboard_profile_directory_sign_out(
         window.sign_in_button.click()
         await wait_until(lambda: desktop.main_window is not None, what="main window")
         main = desktop.main_window
-        assert [main.pages.page(key).title for key in main.pages.slots] == ["Dashboard", "Directory", "My Profile"]
+        assert [main.pages.page(key).title for key in main.pages.slots] == ["Dashboard", "Directory", "My Profile",
+                                                                            "Appointments"]
+        appointments = main.pages.page(PageKey.APPOINTMENTS)
+        main.show_page(PageKey.APPOINTMENTS)  # its appointments are its patients' own: said, not shown
+        assert appointments.state.state == "empty"
+        assert "appointments cannot be shown or booked here" in appointments.state._empty.text()
+        main.show_page(PageKey.DASHBOARD)
 
         dashboard = main.current_page()
         assert isinstance(dashboard, ProviderDashboardPage)

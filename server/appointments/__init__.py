@@ -1,0 +1,1 @@
+"""Appointments: a provider's bookings with patients (name and a contact only, never clinical fields)."""

@@ -1,0 +1,1 @@
+"""The Appointments page: a provider's day and week; booking, new times and cancellations for administrators."""
