@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QStackedLayout,
     QStyle,
     QStyleOptionButton,
     QStyleOptionComboBox,
@@ -298,10 +300,45 @@ def widget_misfits(widget: QWidget) -> list[Misfit]:
 CHECKED = (QAbstractButton, QLabel, QTabBar, QHeaderView, QComboBox, QLineEdit)
 
 
+def _laid_out(layout: QLayout) -> list[QWidget]:
+    """The widgets `layout` places, its nested layouts' included."""
+    found: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        if (widget := item.widget()) is not None:
+            found.append(widget)
+        elif (inner := item.layout()) is not None:
+            found.extend(_laid_out(inner))
+    return found
+
+
+def overlapping(parent: QWidget) -> list[Misfit]:
+    """The widgets `parent`'s layout draws over one another: a layout given less than its minimum
+    (a window too low for the page) overlaps its rows instead of cutting them."""
+    layout = parent.layout()
+    if layout is None or isinstance(layout, QStackedLayout) or not parent.isVisible():
+        return []
+    shown = [w for w in _laid_out(layout) if w.isVisible() and not w.isWindow()]
+    found = []
+    for at, first in enumerate(shown):
+        for second in shown[at + 1:]:
+            both = first.geometry().intersected(second.geometry())
+            if both.width() > 1 and both.height() > 1:
+                found.append(Misfit(describe(first), _text_of(first), both.height(), 0,
+                                    f"overlaps {describe(second)} ({both.width()}x{both.height()} px): its "
+                                    "layout has less room than its minimum"))
+    return found
+
+
 def misfits(root: QWidget) -> list[Misfit]:
-    """Every text shown in `root` (a window, shown) that is elided or clipped, in widget order."""
+    """Every text shown in `root` (a window, shown) that is elided or clipped, and every widget a
+    squeezed layout draws over another, in widget order."""
     found: list[Misfit] = []
     for widget in [root, *root.findChildren(QWidget)]:
+        if widget.window() is root.window():
+            found.extend(overlapping(widget))
         if not isinstance(widget, CHECKED) or not widget.isVisible() or widget.window() is not root.window():
             continue
         clipped = _clipped(widget) if not isinstance(widget, QHeaderView) else None

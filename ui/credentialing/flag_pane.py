@@ -23,6 +23,7 @@ from app.api.models import FlagDecisionEvent, ScreeningFlag
 from contract.choices import FlagDecision, ReferenceSource
 from contract.validation import FLAG_CLEAR_REASON
 from ui.common.labels import plain_label
+from ui.widgets.vertical_scroll import VerticalScrollArea
 
 
 def source_words(source: str) -> str:
@@ -87,7 +88,8 @@ class FlagPane(QWidget):
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
-        column = QVBoxLayout(self)
+        body = QWidget()
+        column = QVBoxLayout(body)
         column.setContentsMargins(8, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.reason_label)
@@ -98,6 +100,11 @@ class FlagPane(QWidget):
         column.addWidget(self.message)
         column.addLayout(buttons)
         column.addWidget(self.note)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # a low window (pinned messages, a confirmation below the page) scrolls the pane: squeezed
+        # below its minimum, its rows were drawn over one another
+        outer.addWidget(VerticalScrollArea(body))
 
     def show_flag(self, flag: ScreeningFlag | None, empty: str = "") -> None:
         """Show `flag` (None: `empty` in its place) with its last decision until the history comes."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.errors import UnsupportedRoleError
+from app.credentialing.worklist import ALL_QUEUES
 from app.directory.keys import TEMPORARY_REASON
 from app.validation import FEE_INVALID
 from tests.helpers.live_server import LiveServer
@@ -195,6 +196,10 @@ def test_every_page_keeps_its_controls_and_texts_with_pinned_messages_and_a_conf
                 found.extend(f"{where}: {each}" for each in covered(main, bar))
             if key is PageKey.CREDENTIALING:
                 look_at_document_under_review(main, where, found)
+                page.queues.set_queue(next(n for n, q in enumerate(ALL_QUEUES) if q.key == "excluded"))
+                await wait_until(lambda p=page: desktop.runner.running == 0 and p.flag_pane.flag is not None,
+                                 what="a screening flag shown")  # its pane's rows were drawn over one another
+                await look(main, f"{where}, a screening queue", found)
         assert [text for text, _level in main.message_bar.messages] == [*PINNED, CONFIRMATION]
         await closed(desktop)
 
