@@ -28,6 +28,7 @@ from app.directory.query import ProviderRow
 from app.validation import character_error
 from contract import appointments as rules
 from contract.appointments import AppointmentType
+from ui.common.focus import SendingButton
 from ui.common.labels import plain_label
 
 DURATIONS = (15, 20, 30, 45, 60, 90, 120)
@@ -63,6 +64,7 @@ class _Sending(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.ok_button.setDefault(True)
+        self.sending_button = SendingButton(self.ok_button)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.error)
@@ -80,14 +82,14 @@ class _Sending(QDialog):
             return
         self.error.hide()
         self.sending = True
-        self.ok_button.setEnabled(False)
+        self.sending_button.sending()
         self.confirmed.emit()
 
     def show_server_error(self, text: str) -> None:
         """Not done, for this reason; the user may correct and confirm again."""
         self.sending = False
-        self.ok_button.setEnabled(True)
         self._show_problem(text)
+        self.sending_button.refused()
 
     def _show_problem(self, text: str) -> None:
         self.error.setText(text)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Decision, Provider
 from app.validation import character_error
+from ui.common.focus import SendingButton
 from ui.common.labels import plain_label
 
 NOTE_LIMIT = 2000
@@ -64,6 +65,7 @@ class DecisionDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Verify license" if verify else "Reject license")
+        self.sending_button = SendingButton(self.ok_button)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -155,7 +157,7 @@ class DecisionDialog(QDialog):
         """The decision was not taken, for this reason; the officer may correct it and confirm again."""
         self.sending = False
         self._show_problem(text)
-        self.ok_button.setEnabled(True)
+        self.sending_button.refused()
 
     def _show_problem(self, text: str) -> None:
         self.error.setText(text)
@@ -193,5 +195,5 @@ class DecisionDialog(QDialog):
             return
         self.error.hide()
         self.sending = True
-        self.ok_button.setEnabled(False)
+        self.sending_button.sending()
         self.confirmed.emit()
