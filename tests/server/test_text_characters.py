@@ -22,7 +22,6 @@ CHARACTERS = {
     "newline": "\n", "carriage return": "\r", "line separator": "\u2028", "byte order mark": "\ufeff",
     "null": "\x00",
 }
-PROVIDER_TEXT = [name for name in (*ONE_LINE_FIELDS, *MULTI_LINE_FIELDS) if name not in ("username", "note")]
 MULTI_LINE_BREAKS = "\n\r"  # a biography may hold line breaks: nothing to say about them there
 
 
@@ -34,6 +33,11 @@ def valid_text(tag: str = "") -> dict[str, str]:
             "specialization": "Radiology", "license_number": f"GMC-{tag}", "username": f"rfranklin{tag}",
             "additional_information": "Available on weekdays", "bio": "Crystallographer and physician",
             "hospital_clinic": "Royal Free Hospital", "address": "12 Harley Street"}
+
+
+# a provider's text fields (an account's username, a decision's note and an appointment's are checked apart)
+PROVIDER_TEXT = [name for name in (*ONE_LINE_FIELDS, *MULTI_LINE_FIELDS)
+                 if name in valid_text("-") and name != "username"]
 
 
 def spoiled(values: dict[str, str], names: list[str], char: str) -> dict[str, str]:
