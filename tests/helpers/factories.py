@@ -99,6 +99,7 @@ def bookable(officer: httpx.Client, provider_id: str) -> str:
     """`provider_id`, its license verified (until 2099) if another test sent it back to pending (an upload
     does): only credentialed providers can be booked (docs/api.md, "Appointments")."""
     if officer.get(f"/providers/{provider_id}/").json().get("license_status") != "verified":
+        screened(officer)  # Verify needs a recent screening that covered the provider
         answer = officer.post(f"/providers/{provider_id}/license/decision/",
                               json={"decision": "verified", "license_expiry_date": "2099-01-01"})
         assert answer.status_code == 200, answer.text

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from contract import appointments as rules
-from tests.helpers.factories import bookable, create_provider
+from tests.helpers.factories import bookable, create_provider, screened
 from tests.helpers.live_server import LiveServer, SignIns
 
 # each test's bookings in hours of their own, far ahead of the demo's and of test_roles.py's
@@ -24,6 +24,7 @@ def slot() -> datetime:
 
 def credentialed(admin: httpx.Client, officer: httpx.Client) -> str:
     provider_id = str(create_provider(admin)["id"])
+    screened(officer)  # Verify needs a recent screening that covered the provider
     officer.post(f"/providers/{provider_id}/license/decision/",
                  json={"decision": "verified", "license_expiry_date": "2099-01-01"}).raise_for_status()
     return provider_id
