@@ -35,6 +35,8 @@ class SettingsDialog(QDialog):
         current = settings
         self.server = QLineEdit(current.server_url or "")
         self.server.setPlaceholderText("Empty: the local demo server")
+        # shown whole while the field is empty (the dialog opened too narrow for it in a real window)
+        self.server.setMinimumWidth(self.server.fontMetrics().horizontalAdvance(self.server.placeholderText()) + 24)
         self.server.setAccessibleName("Server address")
         self.connect_timeout = self._seconds(current.connect_timeout, 120)
         self.connect_timeout.setAccessibleName("Connect timeout")

@@ -11,6 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app.settings import Settings, config_file, load_settings
+from tests.helpers.text_fit import misfits, report
 from ui.common.theme import DARK, LIGHT, apply_theme, choose_theme, chosen_theme, current_colors, follow_system_theme
 from ui.shell.settings_dialog import SettingsDialog
 
@@ -66,3 +67,16 @@ def test_a_chosen_theme_stays_when_the_system_switches(app: QApplication, tmp_pa
     save(app, tmp_path, "system")
     assert chosen_theme(app) == "system"
     assert current_colors(app) is (DARK if hints.colorScheme() == Qt.ColorScheme.Dark else LIGHT)
+
+
+def test_with_no_server_set_the_address_placeholder_shows_whole_at_the_minimum(app: QApplication,
+                                                                               tmp_path: Path) -> None:
+    """Seen in a real window: "Empty: the local d…" (the guards open it with a server address set,
+    where the placeholder never shows)."""
+    dialog = SettingsDialog(Settings(data_dir=tmp_path))
+    dialog.show()
+    dialog.resize(1, 1)
+    QApplication.processEvents()
+    assert not dialog.server.text()
+    assert not misfits(dialog), report(misfits(dialog))
+    dialog.deleteLater()
