@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -70,6 +71,13 @@ class _Sending(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.sending = False
+        # a problem said of what the fields held goes once they change: it stayed beside a corrected time
+        for edit in self.findChildren(QLineEdit):
+            edit.textEdited.connect(self.error.hide)
+        for combo in self.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(self.error.hide)
+        for moment in self.findChildren(QDateTimeEdit):
+            moment.dateTimeChanged.connect(self.error.hide)
 
     def problem(self) -> str:
         return ""

@@ -141,6 +141,7 @@ def test_the_administrator_books_from_the_cached_directory_and_sees_the_overlap(
         assert again.ok_button.isDefault()
         assert QApplication.focusWidget() is again.ok_button
         again.times.time_edit.setTime(QTime((start + timedelta(hours=2)).hour, 0))
+        assert not again.error.isVisible(), "the overlap was said of the time before: it goes with it"
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         await wait_until(lambda: not is_open(again), what="booked at the corrected time")
         booked = await parts.client.all_appointments(start=start.date(), end=start.date(), provider_id=rows[0].id)
