@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -29,8 +28,8 @@ from app.directory.query import ProviderRow
 from app.validation import character_error
 from contract import appointments as rules
 from contract.appointments import AppointmentType
-from ui.common.focus import SendingButton
 from ui.common.labels import plain_label
+from ui.common.sending_dialog import SendingDialog
 
 DURATIONS = (15, 20, 30, 45, 60, 90, 120)
 DATE_FORMAT = "yyyy-MM-dd"
@@ -50,27 +49,12 @@ def next_slot(now: datetime | None = None) -> datetime:
     return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0) + timedelta(minutes=15)
 
 
-class _Sending(QDialog):
-    """What the three dialogs share: a problem line, OK and Cancel, and the state while the page sends."""
-
-    confirmed = Signal()
+class _Sending(SendingDialog):
+    """What the three dialogs share beyond a sending dialog: a problem goes once the fields change."""
 
     def _finish(self, layout: QVBoxLayout, ok_text: str) -> None:
-        self.error = plain_label(role="error", wrap=True, name="Problem")
-        keep_room = self.error.sizePolicy()
-        keep_room.setRetainSizeWhenHidden(True)  # a message appearing moves no button
-        self.error.setSizePolicy(keep_room)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setDefault(True)
-        self.sending_button = SendingButton(self.ok_button)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.sending = False
+        for widget in self.make_buttons(ok_text):
+            layout.addWidget(widget)
         # a problem said of what the fields held goes once they change: it stayed beside a corrected time
         for edit in self.findChildren(QLineEdit):
             edit.textEdited.connect(self.error.hide)
@@ -78,33 +62,6 @@ class _Sending(QDialog):
             combo.currentIndexChanged.connect(self.error.hide)
         for moment in self.findChildren(QDateTimeEdit):
             moment.dateTimeChanged.connect(self.error.hide)
-
-    def problem(self) -> str:
-        return ""
-
-    def _on_buttons_accepted(self) -> None:
-        if self.sending:
-            return
-        if found := self.problem():
-            self._show_problem(found)
-            return
-        self.error.hide()
-        self.sending = True
-        self.sending_button.sending()
-        self.confirmed.emit()
-
-    def show_server_error(self, text: str) -> None:
-        """Not done, for this reason; the user may correct and confirm again."""
-        self.sending = False
-        self._show_problem(text)
-        self.sending_button.refused()
-
-    def _show_problem(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
 
 
 class _TimeFields:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 class FocusReturn:
@@ -34,25 +34,3 @@ class FocusReturn:
         if owner.isEnabled() and owner.isVisible():
             owner.setFocus(Qt.FocusReason.OtherFocusReason)
 
-
-class SendingButton:
-    """A dialog's OK button, disabled while its request is on its way and given back after a refusal
-    still the default, with the focus where it was: disabled, it passed the focus (and, as an
-    auto-default button, its place as the default) to Cancel, and Enter then cancelled the corrected
-    try, the form with it (seen in a real window, in the booking dialog)."""
-
-    def __init__(self, button: QPushButton) -> None:
-        self.button = button
-        self._focus: FocusReturn | None = None
-
-    def sending(self) -> None:
-        self._focus = FocusReturn()
-        self.button.setEnabled(False)
-        self._focus.disabled()
-
-    def refused(self) -> None:
-        self.button.setEnabled(True)
-        self.button.setDefault(True)
-        if self._focus is not None:
-            self._focus.restore()
-            self._focus = None

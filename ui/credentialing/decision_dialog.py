@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -21,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Decision, Provider
 from app.validation import character_error
-from ui.common.focus import SendingButton
 from ui.common.labels import plain_label
+from ui.common.sending_dialog import SendingDialog
 
 NOTE_LIMIT = 2000
 NOTE_REQUIRED = "A note is required when rejecting a license; the provider will see it."
@@ -38,7 +36,7 @@ def suggested_expiry(provider: Provider, today: date | None = None) -> date:
     return current if current is not None and current > today else today + timedelta(days=365)
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(SendingDialog):
     """Confirm one decision on `provider`'s license; it stays open while the decision is sent.
 
     Signals:
@@ -46,28 +44,15 @@ class DecisionDialog(QDialog):
             or `show_server_error(text)`.
     """
 
-    confirmed = Signal()
-
     def __init__(self, decision: Decision, provider: Provider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.decision = decision
         self.provider = provider  # the record the officer reviewed: the decision applies to it only
-        self.sending = False
         verify = decision is Decision.VERIFIED
         self.setWindowTitle(("Verify license" if verify else "Reject license") + " — ProviderDesk")
         self.setMinimumWidth(460)
         who = f"{provider.full_name}, license {provider.license_number}"
-        self.error = plain_label(role="error", wrap=True, name="Problem")
-        keep_room = self.error.sizePolicy()
-        keep_room.setRetainSizeWhenHidden(True)  # a message appearing moves no button
-        self.error.setSizePolicy(keep_room)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Verify license" if verify else "Reject license")
-        self.sending_button = SendingButton(self.ok_button)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.make_buttons("Verify license" if verify else "Reject license")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 14)
         layout.setSpacing(8)
@@ -153,21 +138,6 @@ class DecisionDialog(QDialog):
             return f"The note is too long ({len(self.note())} characters, at most {NOTE_LIMIT})."
         return ""
 
-    def show_server_error(self, text: str) -> None:
-        """The decision was not taken, for this reason; the officer may correct it and confirm again."""
-        self.sending = False
-        self._show_problem(text)
-        self.sending_button.refused()
-
-    def _show_problem(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        if self.height() < self.sizeHint().height():  # a longer message (the server's) wraps: make room
-            self.resize(self.width(), self.sizeHint().height())
-
     def _check(self) -> None:
         problem = self.problem()
         self.ok_button.setEnabled(not problem)
@@ -185,15 +155,3 @@ class DecisionDialog(QDialog):
     def _on_note_text_changed(self) -> None:
         self.error.hide()
         self._check()
-
-    def _on_buttons_accepted(self) -> None:
-        if self.sending:  # Ctrl+Enter again while the decision is on its way: one decision only
-            return
-        problem = self.problem()
-        if problem:
-            self._show_problem(problem)
-            return
-        self.error.hide()
-        self.sending = True
-        self.sending_button.sending()
-        self.confirmed.emit()
