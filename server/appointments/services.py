@@ -73,6 +73,8 @@ def _lock(provider: Provider) -> Provider:
 
 
 def _audit(appointment: Appointment, actor: User, action: str, detail: str, fields: tuple[str, ...] = ()) -> None:
+    """An event on the provider's trail: what happened and when, never to whom (no patient's name, no
+    reason in words): administrators read the trail, and the appointment itself keeps the rest."""
     audit_record(provider=appointment.provider, actor=actor, action=action, fields=fields,
                  detail=f"{detail} (appointment {appointment.pk})")
 
@@ -89,7 +91,7 @@ def appointment_book(*, actor: User, provider: Provider, start: datetime, end: d
         provider=provider, start=start, end=end, booked_by=actor, booked_by_email=actor.email,
         **{name: values[name] for name in DETAIL_FIELDS if name in values})
     _audit(appointment, actor, AppointmentAction.BOOKED,
-           f"Booked {appointment.patient_name} for {_when(start)}-{timezone.localtime(end):%H:%M}")
+           f"Booked for {_when(start)}-{timezone.localtime(end):%H:%M}")
     return appointment
 
 
@@ -126,7 +128,7 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) ->
     appointment.status = AppointmentStatus.CANCELLED.value
     appointment.cancellation_reason = reason.strip()
     appointment.save()
-    _audit(appointment, actor, AppointmentAction.CANCELLED, f"Cancelled: {appointment.cancellation_reason}",
+    _audit(appointment, actor, AppointmentAction.CANCELLED, "Cancelled (the reason is kept with the appointment)",
            ("status",))
     return appointment
 

@@ -162,7 +162,8 @@ class AuditApi(APIView):
     @extend_schema(responses={200: AuditEventSerializer(many=True), **ERRORS})
     def get(self, request: Request, pk: Any) -> Response:
         provider = get_object_or_404(Provider, pk=pk)
-        events = AuditEvent.objects.filter(provider=provider).order_by("-at", "-id")
+        events = selectors.readable_events(AuditEvent.objects.filter(provider=provider), role_of(request))
+        events = events.order_by("-at", "-id")
         return rendered(AuditEventSerializer, selectors.audit_rows(events), many=True)
 
 
@@ -179,7 +180,8 @@ class AuditExportApi(PagedApi):
         form = AuditExportQuerySerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         rows = selectors.audit_export_queryset(
-            since=form.validated_data["since"], until=form.validated_data["until"], actions=form.actions)
+            since=form.validated_data["since"], until=form.validated_data["until"], actions=form.actions,
+            role=role_of(request))
         return self.page(request, rows, lambda page: AuditRecordSerializer(
             [selectors.audit_export_item(row) for row in page], many=True).data)
 

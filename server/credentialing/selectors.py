@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from contract.choices import LicenseStatus, values
+from contract.choices import LicenseStatus, Role, values
 from server.common.rows import iso_datetime
 from server.credentialing.models import AuditEvent
 from server.directory.choices import full_name
@@ -70,15 +70,25 @@ AUDIT_EXPORT_VALUES = (
 )
 
 
+APPOINTMENT_EVENTS = "appointment_"  # the actions' prefix (server/appointments/services.py)
+
+
+def readable_events(events: QuerySet[AuditEvent], role: str | None) -> QuerySet[AuditEvent]:
+    """`events` as `role` may read them: a credentialing officer sees no appointment (CONTRACT.md)."""
+    if role == Role.FACILITY_ADMIN:
+        return events
+    return events.exclude(action__startswith=APPOINTMENT_EVENTS)
+
+
 def audit_export_queryset(
-    *, since: date, until: date, actions: Collection[str] | None
+    *, since: date, until: date, actions: Collection[str] | None, role: str | None
 ) -> QuerySet[AuditEvent, dict[str, Any]]:
     """Rows of the events from `since` through `until` (local dates, both included), oldest first.
 
     `actions` None means every action. Each row becomes an item with `audit_export_item`.
     """
     end = _day_start(until + timedelta(days=1)) if until < date.max else datetime.max.replace(tzinfo=UTC)
-    events = AuditEvent.objects.filter(at__gte=_day_start(since), at__lt=end)
+    events = readable_events(AuditEvent.objects.filter(at__gte=_day_start(since), at__lt=end), role)
     if actions is not None:
         events = events.filter(action__in=list(actions))
     return events.order_by("at", "id").values(*AUDIT_EXPORT_VALUES)
@@ -96,7 +106,8 @@ def audit_export_item(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _recent_activities() -> list[dict[str, str]]:
-    events = AuditEvent.objects.select_related("provider").order_by("-at", "-id")[:10]
+    """The last ten events either staff role may read (the dashboard is one for both)."""
+    events = readable_events(AuditEvent.objects.select_related("provider"), None).order_by("-at", "-id")[:10]
     return [
         {
             "at": iso_datetime(e.at),

@@ -3,6 +3,7 @@ a provider's status moves, and the dashboard's numbers read from the records (do
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -157,6 +158,25 @@ def test_each_change_is_in_the_providers_audit(admin: httpx.Client, doctor: str)
     actions = [e["action"] for e in admin.get(f"/providers/{doctor}/audit/").json()]
     assert actions[:4] == ["appointment_cancelled", "appointment_updated", "appointment_rescheduled",
                            "appointment_booked"]
+
+
+def test_a_credentialing_officer_learns_nothing_of_appointments_through_the_audit(
+        admin: httpx.Client, officer: httpx.Client, doctor: str) -> None:
+    """Officers see no appointments (CONTRACT.md, "What each role sees"): not through the provider's
+    trail, the audit export or the staff dashboard either; and no patient's name or a cancellation's
+    reason goes into any audit detail (the appointment keeps them, for those who may read it)."""
+    made = admin.post("/appointments/create/", json=booking(doctor, slot(), patient_name="Zenobia Quill")).json()
+    admin.post(f"/appointments/{made['id']}/cancel/", json={"reason": "Zenobia moved abroad"}).raise_for_status()
+    trail = admin.get(f"/providers/{doctor}/audit/").json()
+    assert {"appointment_booked", "appointment_cancelled"} <= {e["action"] for e in trail}
+    assert "Zenobia" not in json.dumps(trail), "the administrator's trail says what happened, not to whom"
+    for answer in (officer.get(f"/providers/{doctor}/audit/"),
+                   officer.get("/credentialing/audit/", params={"since": "2000-01-01", "until": "2999-12-31",
+                                                               "action": "all"}),
+                   officer.get("/dashboard/")):
+        assert answer.status_code == 200, answer.text
+        assert "appointment" not in answer.text.lower(), answer.request.url
+        assert "Zenobia" not in answer.text
 
 
 def test_provider_confirms_its_own_but_cannot_complete_before_it_starts(admin: httpx.Client, officer: httpx.Client,
