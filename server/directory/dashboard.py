@@ -13,6 +13,7 @@ from contract.choices import LicenseStatus, NotificationLevel
 from server.appointments.models import Appointment
 from server.common.rows import iso_datetime
 from server.credentialing.models import AuditAction, AuditEvent
+from server.credentialing.selectors import APPOINTMENT_EVENTS
 from server.directory.models import Notification, Provider
 from server.directory.selectors import provider_detail, today
 
@@ -67,7 +68,7 @@ def _recent_appointments(provider: Provider) -> list[dict[str, Any]]:
 def _activities(provider: Provider) -> list[dict[str, str]]:
     items = []
     # an appointment's own events (appointments/services.py) are not the profile's activity
-    events = AuditEvent.objects.filter(provider=provider).exclude(action__startswith="appointment_")
+    events = AuditEvent.objects.filter(provider=provider).exclude(action__startswith=APPOINTMENT_EVENTS)
     for event in events.order_by("-at", "-id")[:10]:
         message = ACTIVITY_WORDS.get(event.action, event.action)
         if event.action == "updated" and event.fields:
