@@ -320,6 +320,7 @@ def overlapping(parent: QWidget) -> list[Misfit]:
     layout = parent.layout()
     if layout is None or isinstance(layout, QStackedLayout) or not parent.isVisible():
         return []
+    layout.activate()  # a layout's pending update (a document that just came) is not an overlap
     shown = [w for w in _laid_out(layout) if w.isVisible() and not w.isWindow()]
     found = []
     for at, first in enumerate(shown):
